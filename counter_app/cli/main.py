@@ -1,0 +1,265 @@
+"""The ``counter-app`` command: the window when given no subcommand, else a headless action.
+
+Every subcommand prints JSON on standard output; a refusal prints one Vietnamese sentence on
+standard error and exits with 2, having changed nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from counter_app import paths, texts
+from counter_app.app import open_station, setup_logging
+from counter_app.cli.parser import VietnameseParser
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.idcard import parse_id_qr
+from counter_app.domain.models import VN_TZ, Channel
+from counter_app.domain.processing_time import parse_processing_time
+from counter_app.services import intake, lookup, maintenance
+from counter_app.services.officers import require_officer
+from counter_app.services.station import StationContext
+
+log = logging.getLogger(__name__)
+Handler = Callable[[argparse.Namespace], Any]
+
+
+def _parse_at(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=value) from None
+    return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
+
+
+def _emit(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _station(args: argparse.Namespace) -> StationContext:
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    setup_logging(data_dir)
+    return open_station(data_dir)
+
+
+def _officer(ctx: StationContext, args: argparse.Namespace) -> str:
+    username = getattr(args, "officer", None) or ctx.setting("cli_officer", "")
+    return require_officer(ctx, username).username
+
+
+def cmd_due(args: argparse.Namespace) -> Any:
+    if not args.time and not args.procedure:
+        raise DomainError(ErrorCode.TIME_TEXT_INVALID, text="")
+    ctx = _station(args)
+    received = _parse_at(args.received) if args.received else ctx.clock.now()
+    if args.time:
+        time = parse_processing_time(args.time)
+    else:
+        time = intake.procedure_or_error(ctx, args.procedure).processing_time
+    due = intake.due_for(ctx, received_at=received, time=time)
+    return {
+        "received": received.isoformat(),
+        "time": time.to_json(),
+        "time_text": texts.describe_time(time),
+        "due": due.due.isoformat() if due.due else None,
+        "confirmed": due.confirmed,
+        "calendar_years": list(due.years_used),
+    }
+
+
+def applicant_json(data: Any) -> dict[str, Any]:
+    out = data.to_applicant().to_json()
+    out["phone"] = None
+    return {k: out[k] for k in ("name", "id_number", "birth_date", "sex", "address", "phone",
+                                "old_id_number", "issue_date")}
+
+
+def cmd_parse_id(args: argparse.Namespace) -> Any:
+    return applicant_json(parse_id_qr(args.text))
+
+
+def _read_json_file(path: str) -> Any:
+    try:
+        raw = Path(path).read_text(encoding="utf-8-sig")
+    except OSError:
+        raise DomainError(ErrorCode.FILE_UNREADABLE, path=path) from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DomainError(ErrorCode.JSON_INVALID, detail=f"dòng {exc.lineno}") from None
+
+
+def cmd_receive(args: argparse.Namespace) -> Any:
+    applicant = intake.applicant_from_json(_read_json_file(args.applicant_json))
+    at = _parse_at(args.at) if args.at else None
+    time = parse_processing_time(args.time) if args.time else None
+    ctx = _station(args)
+    request = intake.ReceptionRequest(
+        procedure_code=args.procedure, applicant=applicant, received_at=at,
+        agency_id=args.agency, channel=Channel(args.channel), time=time)
+    dossier, _ = intake.receive_dossier(ctx, request, officer=_officer(ctx, args))
+    return {
+        "uuid": dossier.uuid,
+        "code": dossier.code,
+        "due": dossier.due_at.isoformat() if dossier.due_at else None,
+        "due_estimated": dossier.due_estimated,
+        "lookup_key": dossier.lookup_key,
+        "received_at": dossier.received_at.isoformat(),
+        "procedure": dossier.procedure_code,
+    }
+
+
+def dossier_summary(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "uuid": dossier.uuid,
+        "code": dossier.code,
+        "name": dossier.applicant.name,
+        "procedure_code": dossier.procedure_code,
+        "procedure": dossier.procedure_name,
+        "status": dossier.status.value,
+        "status_label": texts.STATUS_LABELS[dossier.status],
+        "received_at": dossier.received_at.isoformat(),
+        "due": dossier.due_at.isoformat() if dossier.due_at else None,
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> Any:
+    ctx = _station(args)
+    return [dossier_summary(d) for d in lookup.search(ctx, args.text, limit=args.limit)]
+
+
+def cmd_backup(args: argparse.Namespace) -> Any:
+    ctx = _station(args)
+    extra = Path(args.to) if args.to else None
+    path = maintenance.backup(ctx, extra_dir=extra, officer=_officer(ctx, args))
+    sys.stderr.write(texts.cli_backup_done(str(path)) + "\n")
+    return {"backup": str(path), "dossiers": ctx.store.dossiers.count()}
+
+
+def cmd_restore(args: argparse.Namespace) -> Any:
+    data_dir = paths.data_dir(args.data_dir)
+    setup_logging(data_dir)
+    info = maintenance.restore(data_dir, Path(args.file), mirror_dir=paths.mirror_dir())
+    sys.stderr.write(texts.cli_restored(str(info.path), info.dossiers) + "\n")
+    return {"restored": str(info.path), "made_at": info.made_at, "dossiers": info.dossiers,
+            "last_code": info.last_code}
+
+
+def cmd_check(args: argparse.Namespace) -> Any:
+    ctx = _station(args)
+    problems = ctx.store.check()
+    if problems:
+        raise DomainError(ErrorCode.DATABASE_DAMAGED, detail="; ".join(problems[:3]))
+    count = ctx.store.dossiers.count()
+    sys.stderr.write(texts.cli_check_ok(count) + "\n")
+    return {"ok": True, "dossiers": count, "problems": []}
+
+
+def cmd_info(args: argparse.Namespace) -> Any:
+    ctx = _station(args)
+    office = ctx.office()
+    return {
+        "data_dir": str(ctx.store.data_dir),
+        "office": office.unit_name,
+        "agency_id": office.agency_id,
+        "station_prefix": office.station_prefix,
+        "demo": office.is_demo,
+        "procedures": ctx.store.reference.count_procedures(),
+        "dossiers": ctx.store.dossiers.count(),
+        "events_waiting": ctx.store.dossiers.outbox_size(),
+        "last_code": ctx.store.dossiers.last_code(),
+    }
+
+
+def build_parser() -> VietnameseParser:
+    parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
+    parser.add_argument("--data-dir", default=None, metavar="THƯ-MỤC", help=texts.CLI_DATA_DIR)
+    sub = parser.add_subparsers(dest="command", title=texts.CLI_COMMANDS_TITLE,
+                                parser_class=VietnameseParser, metavar="LỆNH")
+
+    def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="THƯ-MỤC", help=texts.CLI_DATA_DIR)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("due", texts.CLI_DUE, cmd_due)
+    p.add_argument("--received", metavar="THỜI-ĐIỂM", help=texts.CLI_DUE_RECEIVED)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--time", metavar="THỜI-HẠN", help=texts.CLI_DUE_TIME)
+    group.add_argument("--procedure", metavar="MÃ", help=texts.CLI_DUE_PROCEDURE)
+    p = add("parse-id", texts.CLI_PARSE_ID, cmd_parse_id)
+    p.add_argument("text", metavar="CHUỖI-QR", help=texts.CLI_PARSE_ID_TEXT)
+    p = add("receive", texts.CLI_RECEIVE, cmd_receive)
+    p.add_argument("--procedure", required=True, metavar="MÃ", help=texts.CLI_RECEIVE_PROCEDURE)
+    p.add_argument("--applicant-json", required=True, metavar="TỆP",
+                   help=texts.CLI_RECEIVE_APPLICANT)
+    p.add_argument("--at", metavar="THỜI-ĐIỂM", help=texts.CLI_RECEIVE_AT)
+    p.add_argument("--agency", metavar="MÃ-ĐỊNH-DANH", help=texts.CLI_RECEIVE_AGENCY)
+    p.add_argument("--channel", type=int, choices=(1, 3), default=1,
+                   help=texts.CLI_RECEIVE_CHANNEL)
+    p.add_argument("--time", metavar="THỜI-HẠN", help=texts.CLI_DUE_TIME)
+    p.add_argument("--officer", metavar="TÊN", help=texts.CLI_OFFICER)
+    p = add("search", texts.CLI_SEARCH, cmd_search)
+    p.add_argument("text", metavar="NỘI-DUNG", help=texts.CLI_SEARCH_TEXT)
+    p.add_argument("--limit", type=int, default=50, help=texts.CLI_SEARCH_LIMIT)
+    p = add("backup", texts.CLI_BACKUP, cmd_backup)
+    p.add_argument("--to", metavar="THƯ-MỤC", help=texts.CLI_BACKUP_DEST)
+    p.add_argument("--officer", metavar="TÊN", help=texts.CLI_OFFICER)
+    p = add("restore", texts.CLI_RESTORE, cmd_restore)
+    p.add_argument("file", metavar="TỆP", help=texts.CLI_RESTORE_FILE)
+    add("check", texts.CLI_CHECK, cmd_check)
+    add("info", texts.CLI_INFO, cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return start_default(args, parser)
+    try:
+        result = args.handler(args)
+    except DomainError as error:
+        sys.stderr.write(texts.error_message(error) + "\n")
+        return 2
+    except Exception:  # the user gets a sentence, the log gets the traceback
+        log.exception("unexpected error in %s", args.command)
+        data_dir = paths.data_dir(getattr(args, "data_dir", None))
+        sys.stderr.write(texts.CLI_UNEXPECTED.format(path=data_dir / "logs") + "\n")
+        return 1
+    _emit(result)
+    return 0
+
+
+def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
+    """No subcommand: open (and on first start seed) the station, then show what it holds.
+
+    The window (issue "The counter window") replaces this.
+    """
+    try:
+        ctx = _station(args)
+    except DomainError as error:
+        sys.stderr.write(texts.error_message(error) + "\n")
+        return 2
+    office = ctx.office()
+    sys.stdout.write(texts.cli_welcome(office.unit_name, str(ctx.store.data_dir),
+                                       ctx.store.dossiers.count(),
+                                       ctx.store.reference.count_procedures()) + "\n\n")
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,304 @@
+"""The dossier, its statuses, the events that change it, and the projection rebuilding it.
+
+A dossier row is a projection of its events (DESIGN §3): ``project(events)`` replays them in
+a deterministic order and always gives the same dossier. Every change passes through
+``apply_event``, which refuses a transition the status machine does not allow. Values that
+need the calendar (a new due date after a supplement, an extension) are computed by the use
+case and carried in the event payload, so the projection itself needs no calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import Applicant, Channel, DocumentItem, Event, ReturnMethod
+from counter_app.domain.processing_time import ProcessingTime
+
+
+class NationalStatus(IntEnum):
+    """The 10 status codes exchanged with the national portal (DVCQG)."""
+
+    NEW_ONLINE = 1
+    RECEIVED = 2
+    NOT_RECEIVED = 3
+    IN_PROGRESS = 4
+    SUPPLEMENT_REQUESTED = 5
+    FINANCIAL_OBLIGATION = 6
+    WITHDRAWN = 7
+    STOPPED = 8
+    RESOLVED = 9
+    RETURNED = 10
+
+
+class Status(StrEnum):
+    """Internal statuses (finer than the national ones)."""
+
+    ONLINE_SUBMITTED = "online_submitted"
+    GUIDED = "guided"  # incomplete at the counter: Mẫu 02 given, no code minted
+    REFUSED = "refused"  # refused at the counter: Mẫu 03 given, no code minted
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"  # handed over to the deciding department
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    AWAITING_PAYMENT = "awaiting_payment"
+    RESOLVED = "resolved"  # result back at the counter
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"  # stop notice, or closed after an unanswered supplement request
+
+    @property
+    def national(self) -> NationalStatus:
+        return _NATIONAL[self]
+
+    @property
+    def is_open(self) -> bool:
+        """True while processing goes on (the clock may be stopped)."""
+        return self in _OPEN
+
+
+_NATIONAL = {
+    Status.ONLINE_SUBMITTED: NationalStatus.NEW_ONLINE,
+    Status.GUIDED: NationalStatus.NOT_RECEIVED,
+    Status.REFUSED: NationalStatus.NOT_RECEIVED,
+    Status.RECEIVED: NationalStatus.RECEIVED,
+    Status.IN_PROGRESS: NationalStatus.IN_PROGRESS,
+    Status.SUPPLEMENT_REQUESTED: NationalStatus.SUPPLEMENT_REQUESTED,
+    Status.AWAITING_PAYMENT: NationalStatus.FINANCIAL_OBLIGATION,
+    Status.RESOLVED: NationalStatus.RESOLVED,
+    Status.RETURNED: NationalStatus.RETURNED,
+    Status.WITHDRAWN: NationalStatus.WITHDRAWN,
+    Status.STOPPED: NationalStatus.STOPPED,
+}
+_OPEN = frozenset(
+    {Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT}
+)
+
+
+class EventKind(StrEnum):
+    RECEIVED = "received"
+    GUIDED = "guided"
+    REFUSED = "refused"
+    CORRECTED = "corrected"
+    DUE_OVERRIDDEN = "due_overridden"
+    HANDED_OVER = "handed_over"
+    HANDED_BACK = "handed_back"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    PAYMENT_REQUESTED = "payment_requested"
+    PAYMENT_RECEIVED = "payment_received"
+    RESULT_RECEIVED = "result_received"
+    APOLOGY_ISSUED = "apology_issued"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+    RETURNED = "returned"
+    RATING_RECORDED = "rating_recorded"
+    SLIP_PRINTED = "slip_printed"
+
+
+_WORKING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
+_ANY_RECEIVED = _OPEN | {Status.RESOLVED, Status.RETURNED, Status.WITHDRAWN, Status.STOPPED}
+_ANY = _ANY_RECEIVED | {Status.GUIDED, Status.REFUSED}
+
+# kind -> (statuses it is allowed from, status after it; None keeps the status)
+TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status | None]] = {
+    EventKind.CORRECTED: (_OPEN, None),
+    EventKind.DUE_OVERRIDDEN: (_WORKING, None),
+    EventKind.HANDED_OVER: (_WORKING, Status.IN_PROGRESS),
+    EventKind.HANDED_BACK: (frozenset({Status.IN_PROGRESS}), Status.RECEIVED),
+    EventKind.SUPPLEMENT_REQUESTED: (_WORKING, Status.SUPPLEMENT_REQUESTED),
+    EventKind.SUPPLEMENT_RECEIVED: (frozenset({Status.SUPPLEMENT_REQUESTED}), Status.RECEIVED),
+    EventKind.PAYMENT_REQUESTED: (_WORKING, Status.AWAITING_PAYMENT),
+    EventKind.PAYMENT_RECEIVED: (frozenset({Status.AWAITING_PAYMENT}), Status.IN_PROGRESS),
+    EventKind.RESULT_RECEIVED: (_WORKING | {Status.AWAITING_PAYMENT}, Status.RESOLVED),
+    EventKind.APOLOGY_ISSUED: (_WORKING, None),
+    EventKind.WITHDRAWN: (_OPEN, Status.WITHDRAWN),
+    EventKind.STOPPED: (_OPEN, Status.STOPPED),
+    EventKind.RETURNED: (frozenset({Status.RESOLVED}), Status.RETURNED),
+    EventKind.RATING_RECORDED: (_ANY, None),
+    EventKind.SLIP_PRINTED: (_ANY, None),
+}
+CREATING_KINDS = {
+    EventKind.RECEIVED: Status.RECEIVED,
+    EventKind.GUIDED: Status.GUIDED,
+    EventKind.REFUSED: Status.REFUSED,
+}
+_FINISHING = {EventKind.RESULT_RECEIVED, EventKind.WITHDRAWN, EventKind.STOPPED}
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """The current state of a dossier, as projected from its events."""
+
+    uuid: str
+    code: str | None
+    agency_id: str
+    station_id: str
+    procedure_code: str
+    procedure_name: str
+    procedure_field: str
+    catalogue_version: str
+    channel: Channel
+    applicant: Applicant
+    submitter: Applicant | None
+    documents: tuple[DocumentItem, ...]
+    sets: int
+    return_method: ReturnMethod
+    return_address: str
+    fee: str
+    received_at: datetime
+    processing_time: ProcessingTime
+    due_at: datetime | None
+    original_due_at: datetime | None
+    due_estimated: bool
+    status: Status
+    officer: str
+    lookup_key: str
+    rule_set: str
+    reason: str = ""
+    apology_issued: bool = False
+    supplement_count: int = 0
+    paused_at: datetime | None = None
+    finished_at: datetime | None = None
+    returned_at: datetime | None = None
+    rating: str | None = None
+    outcome: str | None = None
+    updated_at: datetime | None = None
+    last_event_seq: int = 0
+
+    @property
+    def national_status(self) -> NationalStatus:
+        return self.status.national
+
+    @property
+    def stats_due_at(self) -> datetime | None:
+        """The due date statistics judge against: the one before any apology extension."""
+        return self.original_due_at if self.apology_issued else self.due_at
+
+
+def _dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def dossier_from_snapshot(event: Event) -> Dossier:
+    """Build the first state of a dossier from a creating event's payload."""
+    p = event.payload
+    status = CREATING_KINDS[EventKind(event.kind)]
+    due = _dt(p.get("due_at"))
+    submitter = p.get("submitter")
+    return Dossier(
+        uuid=event.dossier_uuid,
+        code=p.get("code"),
+        agency_id=p["agency_id"],
+        station_id=event.station_id,
+        procedure_code=p["procedure_code"],
+        procedure_name=p["procedure_name"],
+        procedure_field=p.get("procedure_field", ""),
+        catalogue_version=p.get("catalogue_version", ""),
+        channel=Channel(p.get("channel", Channel.DIRECT)),
+        applicant=Applicant.from_json(p["applicant"]),
+        submitter=Applicant.from_json(submitter) if submitter else None,
+        documents=tuple(DocumentItem.from_json(d) for d in p.get("documents", [])),
+        sets=int(p.get("sets", 1)),
+        return_method=ReturnMethod(p.get("return_method", ReturnMethod.COUNTER)),
+        return_address=p.get("return_address", ""),
+        fee=p.get("fee", ""),
+        received_at=event.at,
+        processing_time=ProcessingTime.from_json(p["processing_time"]),
+        due_at=due,
+        original_due_at=due,
+        due_estimated=bool(p.get("due_estimated", False)),
+        status=status,
+        officer=event.officer,
+        lookup_key=p.get("lookup_key", ""),
+        rule_set=p.get("rule_set", ""),
+        reason=p.get("reason", ""),
+        finished_at=event.at if status is not Status.RECEIVED else None,
+        updated_at=event.at,
+        last_event_seq=event.seq,
+    )
+
+
+def check_allowed(dossier: Dossier, kind: EventKind) -> None:
+    """Raise ACTION_NOT_ALLOWED unless ``kind`` may happen to ``dossier`` now."""
+    allowed, _ = TRANSITIONS[kind]
+    if dossier.status not in allowed:
+        raise DomainError(ErrorCode.ACTION_NOT_ALLOWED, action=kind.value, status=dossier.status)
+    if kind is EventKind.APOLOGY_ISSUED and dossier.apology_issued:
+        raise DomainError(ErrorCode.APOLOGY_ALREADY_ISSUED)
+
+
+_CORRECTABLE = {"applicant", "submitter", "documents", "sets", "return_method",
+                "return_address", "fee"}
+
+
+def _corrected(dossier: Dossier, changes: dict[str, Any]) -> Dossier:
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in _CORRECTABLE:
+            continue
+        if key in ("applicant", "submitter"):
+            values[key] = Applicant.from_json(value) if value else None
+        elif key == "documents":
+            values[key] = tuple(DocumentItem.from_json(d) for d in value)
+        elif key == "return_method":
+            values[key] = ReturnMethod(value)
+        elif key == "sets":
+            values[key] = int(value)
+        else:
+            values[key] = str(value)
+    return replace(dossier, **values)
+
+
+def apply_event(dossier: Dossier, event: Event) -> Dossier:
+    """Return the dossier after ``event``; refuse a transition the status machine forbids."""
+    kind = EventKind(event.kind)
+    check_allowed(dossier, kind)
+    _, to_status = TRANSITIONS[kind]
+    p = event.payload
+    new = replace(dossier, updated_at=event.at, last_event_seq=max(dossier.last_event_seq,
+                                                                    event.seq))
+    if to_status is not None:
+        new = replace(new, status=to_status)
+    if kind is EventKind.CORRECTED:
+        new = _corrected(new, p.get("changes", {}))
+    elif kind is EventKind.DUE_OVERRIDDEN:
+        due = _dt(p.get("due_at"))
+        new = replace(new, due_at=due, original_due_at=due,
+                      due_estimated=bool(p.get("due_estimated", False)))
+    elif kind is EventKind.SUPPLEMENT_REQUESTED:
+        new = replace(new, paused_at=event.at, supplement_count=new.supplement_count + 1)
+    elif kind is EventKind.SUPPLEMENT_RECEIVED:
+        due = _dt(p.get("due_at"))
+        new = replace(new, paused_at=None, due_at=due, original_due_at=due,
+                      due_estimated=bool(p.get("due_estimated", False)))
+    elif kind is EventKind.APOLOGY_ISSUED:
+        new = replace(new, apology_issued=True, original_due_at=dossier.due_at,
+                      due_at=_dt(p["new_due_at"]))
+    elif kind is EventKind.RETURNED:
+        new = replace(new, returned_at=event.at)
+    elif kind is EventKind.RATING_RECORDED:
+        new = replace(new, rating=str(p.get("rating")))
+    if kind in _FINISHING:
+        new = replace(new, finished_at=event.at, paused_at=None,
+                      outcome=p.get("outcome", kind.value))
+    return new
+
+
+def project(events: Iterable[Event]) -> Dossier:
+    """Rebuild a dossier from all its events, replayed in ``Event.order_key`` order.
+
+    The creating event (received, guided or refused) comes first whatever its clock says; a
+    stream that
+    breaks the status machine raises ACTION_NOT_ALLOWED, so a projection is never half-right.
+    """
+    ordered = sorted(events, key=lambda e: (e.kind not in CREATING_KINDS, e.order_key()))
+    if not ordered or ordered[0].kind not in CREATING_KINDS:
+        raise DomainError(ErrorCode.ACTION_NOT_ALLOWED, action="project", status="none")
+    dossier = dossier_from_snapshot(ordered[0])
+    for event in ordered[1:]:
+        dossier = apply_event(dossier, event)
+    return dossier

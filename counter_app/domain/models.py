@@ -1,0 +1,172 @@
+"""Domain records of the counter: procedures, applicants, dossiers, events, officers.
+
+All are frozen dataclasses; times are timezone-aware datetimes in Vietnam time (UTC+7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from counter_app.domain.processing_time import ProcessingTime
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+class Channel(IntEnum):
+    """National channel codes (KenhThucHien)."""
+
+    DIRECT = 1
+    ONLINE = 2
+    POSTAL = 3
+
+
+class ReturnMethod(StrEnum):
+    COUNTER = "counter"
+    POSTAL = "postal"
+    ELECTRONIC = "electronic"
+    VNEID = "vneid"
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class DocumentForm(StrEnum):
+    ORIGINAL = "original"
+    CERTIFIED_COPY = "certified_copy"
+    COPY = "copy"
+    ORIGINAL_AND_COPY = "original_and_copy"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentItem:
+    """One paper of a procedure's checklist, or of a received dossier."""
+
+    name: str
+    form: DocumentForm = DocumentForm.ORIGINAL
+    count: int = 1
+    received: bool = False
+    group: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "form": self.form.value,
+            "count": self.count,
+            "received": self.received,
+            "group": self.group,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentItem:
+        return cls(
+            name=str(data["name"]),
+            form=DocumentForm(data.get("form", DocumentForm.ORIGINAL.value)),
+            count=int(data.get("count", 1)),
+            received=bool(data.get("received", False)),
+            group=data.get("group"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    """A procedure (TTHC) of the catalogue."""
+
+    code: str
+    name: str
+    field: str
+    level: str
+    processing_time: ProcessingTime
+    processing_text: str
+    documents: tuple[DocumentItem, ...] = ()
+    fee_text: str = ""
+    decision_no: str | None = None
+    catalogue_version: str = ""
+    use_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    """The person a dossier belongs to (or the authorised submitter)."""
+
+    name: str
+    id_number: str
+    birth_date: date | None = None
+    sex: str | None = None
+    address: str = ""
+    phone: str | None = None
+    old_id_number: str | None = None
+    issue_date: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "sex": self.sex,
+            "address": self.address,
+            "phone": self.phone,
+            "old_id_number": self.old_id_number,
+            "issue_date": self.issue_date.isoformat() if self.issue_date else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Applicant:
+        def _date(value: Any) -> date | None:
+            return date.fromisoformat(value) if value else None
+
+        return cls(
+            name=data["name"],
+            id_number=data["id_number"],
+            birth_date=_date(data.get("birth_date")),
+            sex=data.get("sex"),
+            address=data.get("address") or "",
+            phone=data.get("phone"),
+            old_id_number=data.get("old_id_number"),
+            issue_date=_date(data.get("issue_date")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    username: str
+    full_name: str
+    role: Role
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """The office this station belongs to (header lines, identifiers)."""
+
+    agency_id: str
+    parent_body: str
+    unit_name: str
+    place_name: str
+    station_prefix: str
+    station_id: str
+    lookup_url: str
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An immutable fact about a dossier (DESIGN §3). ``payload`` is JSON-serialisable."""
+
+    uuid: str
+    dossier_uuid: str
+    kind: str
+    station_id: str
+    seq: int
+    officer: str
+    at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def order_key(self) -> tuple[datetime, str, int, str]:
+        """Deterministic replay order: time, then station, then station sequence."""
+        return (self.at, self.station_id, self.seq, self.uuid)

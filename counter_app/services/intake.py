@@ -1,0 +1,195 @@
+"""Reception use cases: validate, then one transaction, then return what changed.
+
+``receive_dossier`` mints the dossier code in the same transaction that stores the dossier,
+its first event and its outbox entry: after a crash either all of them exist or none does,
+and a minted number is never minted again (see storage/ledger.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from counter_app.domain.changes import Changes
+from counter_app.domain.codes import make_code, validate_agency_id
+from counter_app.domain.dossier import Dossier, EventKind, dossier_from_snapshot
+from counter_app.domain.due import DueDate, compute_due
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import (
+    VN_TZ,
+    Applicant,
+    Channel,
+    DocumentItem,
+    Procedure,
+    ReturnMethod,
+)
+from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.domain.text import nfc
+from counter_app.services.station import StationContext, new_lookup_key
+
+RULE_SET = "ND118-2025/TT03-2025"
+_ID_RE = re.compile(r"^(\d{12}|\d{9}|[A-Z]\d{7,8})$")
+_PHONE_RE = re.compile(r"^\+?\d{9,12}$")
+_SEXES = {"nam": "Nam", "nu": "Nữ", "nữ": "Nữ"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptionRequest:
+    """What the officer entered. ``documents`` None means the catalogue checklist, all handed
+    over; ``time`` overrides the catalogue's processing time; ``received_at`` None is now."""
+
+    procedure_code: str
+    applicant: Applicant
+    submitter: Applicant | None = None
+    documents: tuple[DocumentItem, ...] | None = None
+    sets: int = 1
+    channel: Channel = Channel.DIRECT
+    return_method: ReturnMethod = ReturnMethod.COUNTER
+    return_address: str = ""
+    fee: str | None = None
+    received_at: datetime | None = None
+    agency_id: str | None = None
+    time: ProcessingTime | None = None
+
+
+def applicant_from_json(data: Any) -> Applicant:
+    """Validate an applicant given as JSON (the CLI's applicant file); refuse clearly."""
+    if not isinstance(data, dict):
+        raise DomainError(ErrorCode.JSON_INVALID, detail="cần một đối tượng JSON")
+    for key in ("name", "id_number", "birth_date", "sex", "address"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=key)
+    try:
+        birth = date.fromisoformat(data["birth_date"].strip())
+    except ValueError:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="birth_date") from None
+    phone = data.get("phone")
+    if phone is not None and not isinstance(phone, str):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="phone")
+    applicant = Applicant(
+        name=nfc(data["name"]), id_number=data["id_number"].strip().upper(), birth_date=birth,
+        sex=data["sex"], address=nfc(data["address"]),
+        phone=phone.strip() if phone else None,
+        old_id_number=data.get("old_id_number") or None,
+    )
+    return validate_applicant(applicant)
+
+
+def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Applicant:
+    """Return the applicant normalised (NFC, sex spelled Nam/Nữ) or raise with the field."""
+    name = nfc(applicant.name)
+    if not name or any(ch.isdigit() for ch in name):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="name")
+    id_number = applicant.id_number.strip().upper()
+    if not _ID_RE.match(id_number):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="id_number")
+    sex = applicant.sex
+    if sex is not None:
+        sex = _SEXES.get(nfc(sex).lower())
+        if sex is None:
+            raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="sex")
+    limit = today or datetime.now(VN_TZ).date()
+    if applicant.birth_date and not date(1900, 1, 1) <= applicant.birth_date <= limit:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="birth_date")
+    phone = applicant.phone
+    if phone:
+        phone = re.sub(r"[\s.\-]", "", phone)
+        if not _PHONE_RE.match(phone):
+            raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="phone")
+    return replace(applicant, name=name, id_number=id_number, sex=sex,
+                   address=nfc(applicant.address), phone=phone or None)
+
+
+def procedure_or_error(ctx: StationContext, code: str) -> Procedure:
+    procedure = ctx.store.reference.procedure(code)
+    if procedure is None:
+        raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, code=code)
+    return procedure
+
+
+def due_for(ctx: StationContext, *, received_at: datetime, time: ProcessingTime) -> DueDate:
+    """The due date of a dossier received at ``received_at`` with ``time`` (no writing)."""
+    return compute_due(received_at=received_at.astimezone(VN_TZ), time=time,
+                       calendar=ctx.calendar(), hours=ctx.hours())
+
+
+def _snapshot(ctx: StationContext, request: ReceptionRequest, procedure: Procedure, *,
+              code: str | None, agency_id: str, time: ProcessingTime,
+              due: DueDate | None) -> dict[str, Any]:
+    documents = request.documents
+    if documents is None:
+        documents = tuple(replace(d, received=True) for d in procedure.documents)
+    return {
+        "code": code,
+        "agency_id": agency_id,
+        "procedure_code": procedure.code,
+        "procedure_name": procedure.name,
+        "procedure_field": procedure.field,
+        "catalogue_version": procedure.catalogue_version,
+        "channel": int(request.channel),
+        "applicant": request.applicant.to_json(),
+        "submitter": request.submitter.to_json() if request.submitter else None,
+        "documents": [d.to_json() for d in documents],
+        "sets": request.sets,
+        "return_method": request.return_method.value,
+        "return_address": request.return_address,
+        "fee": procedure.fee_text if request.fee is None else request.fee,
+        "processing_time": time.to_json(),
+        "due_at": due.due.isoformat() if due and due.due else None,
+        "due_estimated": bool(due and due.estimated),
+        "lookup_key": new_lookup_key() if code else "",
+        "rule_set": RULE_SET,
+    }
+
+
+def _validated(ctx: StationContext, request: ReceptionRequest) -> ReceptionRequest:
+    if request.sets < 1 or request.sets > 99:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="sets")
+    if request.return_method is ReturnMethod.POSTAL and not nfc(request.return_address):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="return_address")
+    today = ctx.clock.now().date()
+    submitter = validate_applicant(request.submitter, today=today) if request.submitter else None
+    return replace(request, applicant=validate_applicant(request.applicant, today=today),
+                   submitter=submitter)
+
+
+def receive_dossier(ctx: StationContext, request: ReceptionRequest, *,
+                    officer: str) -> tuple[Dossier, Changes]:
+    """Receive a complete dossier: mint its code, compute its due date, store it whole.
+
+    Guarantees: validation happens before anything is written; the code, the dossier row,
+    its ``received`` event, its outbox entry, its search entry and the audit entry are
+    committed in one transaction; a refused request changes nothing.
+    """
+    request = _validated(ctx, request)
+    procedure = procedure_or_error(ctx, request.procedure_code)
+    office = ctx.office()
+    agency_id = validate_agency_id(request.agency_id or office.agency_id)
+    time = request.time or procedure.processing_time
+    if time.unit is TimeUnit.UNKNOWN:
+        raise DomainError(ErrorCode.TIME_UNKNOWN_FOR_PROCEDURE, code=procedure.code)
+    now = ctx.clock.now()
+    received_at = (request.received_at or now).astimezone(VN_TZ)
+    if received_at > now:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=received_at.isoformat())
+    due = due_for(ctx, received_at=received_at, time=time)
+    store = ctx.store
+    with store.db.atomic():
+        day = received_at.date()
+        counter = store.counters.next(f"code|{agency_id}|{day:%y%m%d}")
+        code = str(make_code(agency_id=agency_id, day=day, prefix=office.station_prefix,
+                             counter=counter))
+        payload = _snapshot(ctx, request, procedure, code=code, agency_id=agency_id,
+                            time=time, due=due)
+        event = ctx.new_event(dossier_uuid=ctx.new_id(), kind=EventKind.RECEIVED.value,
+                              officer=officer, at=received_at, payload=payload)
+        dossier = dossier_from_snapshot(event)
+        store.dossiers.insert_new(dossier, event, queued_at=now)
+        store.reference.count_use(procedure.code)
+        store.audit.record(at=now, officer=officer, action=EventKind.RECEIVED.value,
+                           dossier_uuid=dossier.uuid,
+                           detail={"code": code, "procedure": procedure.code})
+    return dossier, Changes(dossiers=True)

@@ -1,0 +1,84 @@
+"""The station context every use case runs in: store, clock, ids, office, calendar, hours."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from counter_app.domain.calendar import OfficeHours, WorkCalendar
+from counter_app.domain.clock import Clock
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import Event, Office
+from counter_app.reference.holidays_vn import default_calendar
+from counter_app.storage.store import Store
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+EVENT_SEQ = "event_seq"
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def new_lookup_key() -> str:
+    """A short secret printed on the slip beside the QR (no 0/O, 1/I look-alikes)."""
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(6))
+
+
+@dataclass
+class StationContext:
+    """Built once by the composition root; services receive it instead of globals."""
+
+    store: Store
+    clock: Clock
+    new_id: Callable[[], str] = new_uuid
+    _calendar: WorkCalendar | None = field(default=None, init=False, repr=False)
+
+    def office(self) -> Office:
+        data = self.store.config.get("office")
+        if data is None:
+            raise DomainError(ErrorCode.AGENCY_ID_INVALID, value="")
+        return Office(**data)
+
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar: official years, province overrides, estimates."""
+        if self._calendar is None:
+            self._calendar = default_calendar(self.store.reference.calendar_overrides())
+        return self._calendar
+
+    def forget_calendar(self) -> None:
+        self._calendar = None
+
+    def hours(self) -> OfficeHours:
+        raw = self.store.config.get("office_hours")
+        if not raw:
+            return OfficeHours()
+        sessions = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in
+                         raw["sessions"])
+        return OfficeHours(sessions=sessions, cutoff=time.fromisoformat(raw["cutoff"]))
+
+    def setting(self, key: str, default: Any) -> Any:
+        return self.store.config.get(key, default)
+
+    def new_event(self, *, dossier_uuid: str, kind: str, officer: str, at: datetime,
+                  payload: dict[str, Any]) -> Event:
+        """A new event of this station; call inside the use case's transaction."""
+        office = self.office()
+        seq = self.store.counters.next(EVENT_SEQ)
+        return Event(uuid=self.new_id(), dossier_uuid=dossier_uuid, kind=kind,
+                     station_id=office.station_id, seq=seq, officer=officer, at=at,
+                     payload=payload)
+
+    def dossier_by_code(self, code: str) -> Dossier:
+        from counter_app.domain.codes import parse_code
+
+        parsed = str(parse_code(code))
+        found = self.store.dossiers.by_code(parsed)
+        if found is None:
+            raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=parsed)
+        return found

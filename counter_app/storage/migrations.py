@@ -1,0 +1,159 @@
+"""Registered schema migrations of the counter database.
+
+Each migration is a function registered in order with a unique name; ``migrate`` applies the
+missing ones, each in its own transaction together with its row in ``_migrations``. An
+applied migration is never edited: change the schema with a new one. A database that holds a
+migration this version does not know was made by a newer version: ``migrate`` refuses it
+(DATABASE_TOO_NEW) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.db import Database
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        if any(existing == name for existing, _ in MIGRATIONS):
+            raise ValueError(f"duplicate migration {name}")
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@migration("m0001_initial")
+def m0001_initial(db: sqlite_utils.Database) -> None:
+    db["config"].create({"key": str, "value": str}, pk="key")
+    db["procedures"].create(
+        {
+            "code": str,
+            "name": str,
+            "field": str,
+            "level": str,
+            "time_unit": str,
+            "time_amount": float,
+            "processing_text": str,
+            "documents": str,
+            "fee_text": str,
+            "decision_no": str,
+            "catalogue_version": str,
+            "use_count": int,
+            "folded": str,
+        },
+        pk="code",
+        not_null={"name", "time_unit"},
+        defaults={"use_count": 0},
+    )
+    db["officers"].create(
+        {
+            "username": str,
+            "full_name": str,
+            "role": str,
+            "password_hash": str,
+            "active": int,
+            "created_at": str,
+        },
+        pk="username",
+        not_null={"full_name", "role", "password_hash"},
+    )
+    db["dossiers"].create(
+        {
+            "uuid": str,
+            "code": str,
+            "agency_id": str,
+            "station_id": str,
+            "procedure_code": str,
+            "status": str,
+            "received_at": str,
+            "due_at": str,
+            "finished_at": str,
+            "applicant_name": str,
+            "officer": str,
+            "updated_at": str,
+            "data": str,
+        },
+        pk="uuid",
+        not_null={"status", "received_at", "data"},
+    )
+    db.execute("CREATE UNIQUE INDEX dossiers_code ON dossiers(code) WHERE code IS NOT NULL")
+    db["dossiers"].create_index(["status", "due_at"])
+    db["dossiers"].create_index(["received_at"])
+    db["events"].create(
+        {
+            "uuid": str,
+            "dossier_uuid": str,
+            "kind": str,
+            "station_id": str,
+            "seq": int,
+            "officer": str,
+            "at": str,
+            "payload": str,
+        },
+        pk="uuid",
+        not_null={"dossier_uuid", "kind", "station_id", "seq", "at", "payload"},
+    )
+    db["events"].create_index(["dossier_uuid"])
+    db["events"].create_index(["station_id", "seq"], unique=True)
+    db.execute(
+        "CREATE TABLE outbox (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"
+        " queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "officer": str, "action": str, "dossier_uuid": str,
+         "detail": str},
+        pk="id",
+    )
+    db["calendar_years"].create(
+        {"year": int, "confirmed": int, "source": str, "days_off": str,
+         "extra_working_days": str, "updated_at": str},
+        pk="year",
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE dossier_search USING fts5("
+        "text, tokenize = 'unicode61', prefix = '2 3')"
+    )
+
+
+def applied_migrations(database: Database) -> list[str]:
+    if "_migrations" not in database.utils.table_names():
+        return []
+    return [row[0] for row in database.conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(database: Database) -> list[str]:
+    """Apply every registered migration not yet applied; return the names applied now."""
+    known = [name for name, _ in MIGRATIONS]
+    done = applied_migrations(database)
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise DomainError(ErrorCode.DATABASE_TOO_NEW, migrations=", ".join(unknown))
+    if not done:
+        with database.atomic():
+            database.conn.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with database.atomic():
+            fn(database.utils)
+            database.conn.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat()),
+            )
+        applied.append(name)
+    return applied

@@ -1,0 +1,356 @@
+"""Repositories: the only code that knows table names. They take and return domain objects.
+
+None of them opens a transaction: the service wraps a use case in ``Database.atomic()`` and
+every repository call inside it joins that one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from counter_app.domain.calendar import YearCalendar
+from counter_app.domain.dossier import Dossier, Status
+from counter_app.domain.models import DocumentItem, Event, Officer, Procedure, Role
+from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.domain.text import fold, search_tokens
+from counter_app.storage.db import Database
+from counter_app.storage.ledger import ReservationLedger
+from counter_app.storage.mapping import (
+    dossier_from_json,
+    dossier_to_json,
+    dumps,
+    event_from_row,
+    event_to_row,
+    iso,
+)
+
+
+class ConfigRepository:
+    """Station and office settings as JSON values (backed up with the data they describe)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self.db.conn.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set(self, key: str, value: Any) -> None:
+        self.db.conn.execute(
+            "INSERT INTO config (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, dumps(value)),
+        )
+
+    def delete(self, key: str) -> None:
+        self.db.conn.execute("DELETE FROM config WHERE key = ?", (key,))
+
+
+class CounterRepository:
+    """Monotonic counters (code sequences, event sequence), reserved in the ledger first."""
+
+    def __init__(self, db: Database, ledger: ReservationLedger) -> None:
+        self.db = db
+        self.ledger = ledger
+
+    def current(self, name: str) -> int:
+        row = self.db.conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def next(self, name: str) -> int:
+        """The next value of ``name``; must run inside the use case's transaction."""
+        value = self.current(name) + 1
+        self.ledger.ensure(name, value)
+        self.db.conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+        return value
+
+    def all(self) -> dict[str, int]:
+        return {name: int(v) for name, v in self.db.conn.execute("SELECT name, value FROM counters")}
+
+    def raise_to(self, values: dict[str, int]) -> None:
+        """Move every counter up to at least the given value (never down)."""
+        for name, value in values.items():
+            self.db.conn.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
+                (name, value),
+            )
+
+
+def _procedure_from_row(row: tuple[Any, ...]) -> Procedure:
+    (code, name, field, level, unit, amount, text, documents, fee, decision, version,
+     use_count) = row
+    return Procedure(
+        code=code, name=name, field=field or "", level=level or "",
+        processing_time=ProcessingTime(TimeUnit(unit), float(amount or 0)),
+        processing_text=text or "",
+        documents=tuple(DocumentItem.from_json(d) for d in json.loads(documents or "[]")),
+        fee_text=fee or "", decision_no=decision, catalogue_version=version or "",
+        use_count=int(use_count or 0),
+    )
+
+
+_PROCEDURE_COLUMNS = ("code, name, field, level, time_unit, time_amount, processing_text, "
+                      "documents, fee_text, decision_no, catalogue_version, use_count")
+
+
+class ReferenceRepository:
+    """The procedure catalogue and the province's calendar overrides."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def replace_procedures(self, procedures: Iterable[Procedure]) -> int:
+        rows = [
+            (p.code, p.name, p.field, p.level, p.processing_time.unit.value,
+             p.processing_time.amount, p.processing_text,
+             dumps([d.to_json() for d in p.documents]), p.fee_text, p.decision_no,
+             p.catalogue_version, fold(f"{p.code} {p.name} {p.field}"))
+            for p in procedures
+        ]
+        self.db.conn.executemany(
+            "INSERT INTO procedures (code, name, field, level, time_unit, time_amount, "
+            "processing_text, documents, fee_text, decision_no, catalogue_version, folded) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
+            "name=excluded.name, field=excluded.field, level=excluded.level, "
+            "time_unit=excluded.time_unit, time_amount=excluded.time_amount, "
+            "processing_text=excluded.processing_text, documents=excluded.documents, "
+            "fee_text=excluded.fee_text, decision_no=excluded.decision_no, "
+            "catalogue_version=excluded.catalogue_version, folded=excluded.folded",
+            rows,
+        )
+        return len(rows)
+
+    def procedure(self, code: str) -> Procedure | None:
+        row = self.db.conn.execute(
+            f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE code = ?", (code.strip(),)
+        ).fetchone()
+        return _procedure_from_row(row) if row else None
+
+    def count_procedures(self) -> int:
+        return int(self.db.conn.execute("SELECT count(*) FROM procedures").fetchone()[0])
+
+    def find_procedures(self, text: str, *, limit: int = 20) -> list[Procedure]:
+        """Procedures whose code, name or field contain every folded word; most used first."""
+        words = search_tokens(text)
+        where = " AND ".join("folded LIKE ?" for _ in words) or "1"
+        rows = self.db.conn.execute(
+            f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE {where} "
+            "ORDER BY use_count DESC, code LIMIT ?",
+            (*[f"%{w}%" for w in words], limit),
+        ).fetchall()
+        return [_procedure_from_row(r) for r in rows]
+
+    def count_use(self, code: str) -> None:
+        self.db.conn.execute("UPDATE procedures SET use_count = use_count + 1 WHERE code = ?",
+                             (code,))
+
+    def calendar_overrides(self) -> dict[int, YearCalendar]:
+        out = {}
+        for year, confirmed, source, off, extra in self.db.conn.execute(
+            "SELECT year, confirmed, source, days_off, extra_working_days FROM calendar_years"
+        ):
+            out[int(year)] = YearCalendar(
+                year=int(year),
+                days_off=frozenset(date.fromisoformat(d) for d in json.loads(off)),
+                extra_working_days=frozenset(date.fromisoformat(d) for d in json.loads(extra)),
+                confirmed=bool(confirmed),
+                source=source,
+            )
+        return out
+
+    def save_calendar_year(self, year: YearCalendar, *, at: datetime) -> None:
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO calendar_years (year, confirmed, source, days_off, "
+            "extra_working_days, updated_at) VALUES (?,?,?,?,?,?)",
+            (year.year, int(year.confirmed), year.source,
+             dumps(sorted(d.isoformat() for d in year.days_off)),
+             dumps(sorted(d.isoformat() for d in year.extra_working_days)), at.isoformat()),
+        )
+
+
+class OfficerRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, officer: Officer, password_hash: str, *, at: datetime) -> None:
+        self.db.conn.execute(
+            "INSERT INTO officers (username, full_name, role, password_hash, active, created_at)"
+            " VALUES (?,?,?,?,?,?)",
+            (officer.username, officer.full_name, officer.role.value, password_hash,
+             int(officer.active), at.isoformat()),
+        )
+
+    def get(self, username: str) -> tuple[Officer, str] | None:
+        row = self.db.conn.execute(
+            "SELECT username, full_name, role, active, password_hash FROM officers "
+            "WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            return None
+        return Officer(row[0], row[1], Role(row[2]), bool(row[3])), row[4]
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        self.db.conn.execute("UPDATE officers SET password_hash = ? WHERE username = ?",
+                             (password_hash, username))
+
+    def all(self) -> list[Officer]:
+        return [Officer(u, n, Role(r), bool(a)) for u, n, r, a in self.db.conn.execute(
+            "SELECT username, full_name, role, active FROM officers ORDER BY username")]
+
+
+class AuditRepository:
+    """Who did what and when. ``detail`` must not hold ID numbers (the services ensure it)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(self, *, at: datetime, officer: str, action: str, dossier_uuid: str | None,
+               detail: dict[str, Any]) -> None:
+        self.db.conn.execute(
+            "INSERT INTO audit_log (at, officer, action, dossier_uuid, detail) VALUES (?,?,?,?,?)",
+            (at.isoformat(), officer, action, dossier_uuid, dumps(detail)),
+        )
+
+    def entries(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self.db.conn.execute(
+            "SELECT at, officer, action, dossier_uuid, detail FROM audit_log "
+            "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [{"at": a, "officer": o, "action": act, "dossier_uuid": d,
+                 "detail": json.loads(det)} for a, o, act, d, det in rows]
+
+
+def _search_text(dossier: Dossier) -> str:
+    parts = [dossier.code or "", dossier.applicant.name, dossier.applicant.id_number,
+             dossier.procedure_code, dossier.procedure_name]
+    if dossier.submitter:
+        parts += [dossier.submitter.name, dossier.submitter.id_number]
+    return " ".join(search_tokens(" ".join(parts)))
+
+
+class DossierRepository:
+    """Dossier rows (projections), their events, the outbox and the search index."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _row_values(self, dossier: Dossier) -> tuple[Any, ...]:
+        return (dossier.code, dossier.agency_id, dossier.station_id, dossier.procedure_code,
+                dossier.status.value, iso(dossier.received_at), iso(dossier.due_at),
+                iso(dossier.finished_at), dossier.applicant.name, dossier.officer,
+                iso(dossier.updated_at), dumps(dossier_to_json(dossier)))
+
+    def insert_new(self, dossier: Dossier, event: Event, *, queued_at: datetime) -> None:
+        """Store a new dossier row, its creating event, its outbox entry and search entry."""
+        cur = self.db.conn.execute(
+            "INSERT INTO dossiers (code, agency_id, station_id, procedure_code, status, "
+            "received_at, due_at, finished_at, applicant_name, officer, updated_at, data, uuid)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*self._row_values(dossier), dossier.uuid),
+        )
+        self.db.conn.execute("INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+                             (cur.lastrowid, _search_text(dossier)))
+        self._add_event(event, queued_at)
+
+    def append(self, dossier: Dossier, event: Event, *, queued_at: datetime,
+               reindex: bool = False) -> None:
+        """Store ``event`` (with its outbox entry) and the dossier's new projection."""
+        self.db.conn.execute(
+            "UPDATE dossiers SET code=?, agency_id=?, station_id=?, procedure_code=?, status=?,"
+            " received_at=?, due_at=?, finished_at=?, applicant_name=?, officer=?, updated_at=?,"
+            " data=? WHERE uuid=?",
+            (*self._row_values(dossier), dossier.uuid),
+        )
+        if reindex:
+            rowid = self.db.conn.execute("SELECT rowid FROM dossiers WHERE uuid = ?",
+                                         (dossier.uuid,)).fetchone()[0]
+            self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
+            self.db.conn.execute("INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+                                 (rowid, _search_text(dossier)))
+        self._add_event(event, queued_at)
+
+    def _add_event(self, event: Event, queued_at: datetime) -> None:
+        self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", event_to_row(event))
+        self.db.conn.execute("INSERT INTO outbox (event_uuid, queued_at) VALUES (?, ?)",
+                             (event.uuid, queued_at.isoformat()))
+
+    def by_uuid(self, uuid: str) -> Dossier | None:
+        row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?",
+                                   (uuid,)).fetchone()
+        return dossier_from_json(json.loads(row[0])) if row else None
+
+    def by_code(self, code: str) -> Dossier | None:
+        row = self.db.conn.execute("SELECT data FROM dossiers WHERE code = ?",
+                                   (code,)).fetchone()
+        return dossier_from_json(json.loads(row[0])) if row else None
+
+    def events_of(self, dossier_uuid: str) -> list[Event]:
+        rows = self.db.conn.execute(
+            "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
+            "FROM events WHERE dossier_uuid = ?", (dossier_uuid,)).fetchall()
+        return sorted((event_from_row(r) for r in rows), key=Event.order_key)
+
+    def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
+        """Newest dossiers whose index holds every folded word of ``text`` as a prefix."""
+        tokens = search_tokens(text)
+        if not tokens:
+            return []
+        match = " ".join(f'"{t}"*' for t in tokens)
+        rows = self.db.conn.execute(
+            "SELECT d.data FROM (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?) AS s JOIN dossiers AS d ON d.rowid = s.rowid "
+            "ORDER BY s.rowid DESC",
+            (match, limit),
+        ).fetchall()
+        return [dossier_from_json(json.loads(r[0])) for r in rows]
+
+    def count(self, *, statuses: Iterable[Status] | None = None) -> int:
+        if statuses is None:
+            return int(self.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0])
+        values = [s.value for s in statuses]
+        marks = ",".join("?" for _ in values)
+        return int(self.db.conn.execute(
+            f"SELECT count(*) FROM dossiers WHERE status IN ({marks})", values).fetchone()[0])
+
+    def last_code(self) -> str | None:
+        row = self.db.conn.execute(
+            "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
+    def iter_all(self, *, batch: int = 1000) -> Iterator[Dossier]:
+        last = 0
+        while True:
+            rows = self.db.conn.execute(
+                "SELECT rowid, data FROM dossiers WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, batch)).fetchall()
+            if not rows:
+                return
+            for rowid, data in rows:
+                last = rowid
+                yield dossier_from_json(json.loads(data))
+
+    def outbox_size(self) -> int:
+        return int(self.db.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def consistency_problems(self, *, limit: int = 20) -> list[str]:
+        """Dossiers without a creating event or outbox-less events (should never happen)."""
+        problems = []
+        for (uuid,) in self.db.conn.execute(
+            "SELECT uuid FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM events e WHERE "
+            "e.dossier_uuid = d.uuid AND e.kind IN ('received','guided','refused')) LIMIT ?",
+            (limit,),
+        ):
+            problems.append(f"dossier {uuid} has no creating event")
+        for (uuid,) in self.db.conn.execute(
+            "SELECT uuid FROM events e WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE "
+            "d.uuid = e.dossier_uuid) LIMIT ?", (limit,)
+        ):
+            problems.append(f"event {uuid} has no dossier")
+        return problems

@@ -141,14 +141,11 @@ def error_message(error: DomainError) -> str:
             params.setdefault("status_label", STATUS_LABELS[Status(params["status"])])
         except ValueError:
             params.setdefault("status_label", params["status"])
-    template = _ERRORS.get(error.code, "Lỗi: {code}")
-    return template.format_map(_Blank(params, code=error.code.value))
+    template = _ERRORS.get(error.code, "Lỗi: {error_code}")
+    return template.format_map(_Blank({"error_code": error.code.value, **params}))
 
 
 class _Blank(dict[str, Any]):
-    def __init__(self, params: dict[str, Any], **extra: Any) -> None:
-        super().__init__(params, **extra)
-
     def __missing__(self, key: str) -> str:
         return "…"
 

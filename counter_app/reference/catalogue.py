@@ -21,6 +21,8 @@ from counter_app.domain.text import nfc
 
 CATALOGUE_VERSION = "national-2026-07-20"
 _SAME_DAY_FIELDS = {"Chứng thực"}
+# Statutory same-day procedures the crawl has no time for (one-stop-rules.md §4.2).
+_SAME_DAY_CODES = {"2.000635", "2.000908", "2.000815", "2.000884"}
 _FORMS = {
     "ban chinh": DocumentForm.ORIGINAL,
     "ban sao": DocumentForm.COPY,
@@ -49,7 +51,7 @@ def processing_time_of(record: dict[str, Any]) -> ProcessingTime:
         return ProcessingTime(TimeUnit.WORKING_HOURS, float(amount))
     if record.get("processing_days_source") == "portal_time_months" and amount:
         return ProcessingTime(TimeUnit.MONTHS, float(amount))
-    if record.get("field") in _SAME_DAY_FIELDS:
+    if record.get("field") in _SAME_DAY_FIELDS or record.get("code") in _SAME_DAY_CODES:
         return SAME_DAY
     return UNKNOWN
 

@@ -183,6 +183,7 @@ def restore_backup(data_dir: Path, backup: Path, *, mirror_dir: Path) -> BackupI
     invalid.
     """
     info = inspect_backup(backup)
+    data_dir.mkdir(parents=True, exist_ok=True)
     ledger = ReservationLedger([data_dir / LEDGER_NAME, mirror_path(mirror_dir, data_dir)])
     live = data_dir / DB_NAME
     current = _read_counters(live) if live.exists() else {}

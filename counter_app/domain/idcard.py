@@ -1,0 +1,158 @@
+"""Reading the QR code printed on a Vietnamese citizen ID card (one-stop-rules.md §7).
+
+A counter's USB/2D scanner types the QR content as keyboard input. The chip card of 2021
+("căn cước công dân gắn chip") carries one UTF-8 line of ``|``-separated fields::
+
+    ID (12 digits) | old ID (9 or 12 digits, or empty) | full name | birth ddmmyyyy
+    | sex (Nam/Nữ) | address | issue date ddmmyyyy
+
+The 2024 card ("thẻ căn cước") is assumed to keep these seven fields first and to append more
+(cancelled ID numbers, parents' names); they are kept as they are in ``extra_fields``. Some
+payloads stop after the address (six fields): the issue date is then unknown.
+
+Scanner noise is tolerated: surrounding white space, CR/LF anywhere (Enter at the end, lines
+split at a fixed width — they are removed, not turned into spaces), spaces around fields,
+decomposed (NFD) text and case or missing diacritics in the sex field. Every field is
+normalised to NFC with inner white space collapsed. Anything else is refused with a specific
+:class:`~counter_app.domain.errors.ErrorCode`; the error parameters name the offending field
+(``field=...``) but never carry its value, which is personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import Applicant
+from counter_app.domain.text import fold, nfc
+
+SEX_MALE = "Nam"
+SEX_FEMALE = "Nữ"
+
+MIN_FIELDS = 6
+MIN_BIRTH_YEAR = 1900
+
+_ID_RE = re.compile(r"[0-9]{12}")
+_OLD_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
+_DATE_RE = re.compile(r"[0-9]{8}")
+_SEX_BY_FOLDED = {"nam": SEX_MALE, "nu": SEX_FEMALE}
+
+
+@dataclass(frozen=True, slots=True)
+class IdCardData:
+    """The fields read from an ID-card QR code, validated and in NFC."""
+
+    id_number: str
+    old_id_number: str | None
+    name: str
+    birth_date: date
+    sex: str
+    address: str
+    issue_date: date | None
+    extra_fields: tuple[str, ...] = ()
+
+    def to_applicant(self) -> Applicant:
+        """The applicant record pre-filled from the card (no phone number on the card)."""
+        return Applicant(
+            name=self.name,
+            id_number=self.id_number,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            address=self.address,
+            phone=None,
+            old_id_number=self.old_id_number,
+            issue_date=self.issue_date,
+        )
+
+
+def parse_id_qr(text: str) -> IdCardData:
+    """Parse the text a scanner typed from an ID-card QR code.
+
+    Raises :class:`DomainError` with ``QR_EMPTY``, ``QR_NOT_ID_CARD``, ``QR_BAD_ID_NUMBER``,
+    ``QR_BAD_OLD_ID``, ``QR_BAD_NAME``, ``QR_BAD_BIRTH_DATE``, ``QR_BAD_SEX`` or
+    ``QR_BAD_ISSUE_DATE``. Fields are checked in card order, so the first bad one is reported.
+    """
+    cleaned = text.replace("\r", "").replace("\n", "")
+    if not cleaned.strip():
+        raise DomainError(ErrorCode.QR_EMPTY)
+    if "|" not in cleaned:
+        raise DomainError(ErrorCode.QR_NOT_ID_CARD, field_count=1)
+    fields = [nfc(part) for part in cleaned.split("|")]
+    if len(fields) < MIN_FIELDS:
+        raise DomainError(ErrorCode.QR_NOT_ID_CARD, field_count=len(fields))
+
+    id_number = fields[0]
+    if not _ID_RE.fullmatch(id_number):
+        raise DomainError(ErrorCode.QR_BAD_ID_NUMBER, field="id_number")
+
+    old_id_number = fields[1] or None
+    if old_id_number is not None and not _OLD_ID_RE.fullmatch(old_id_number):
+        raise DomainError(ErrorCode.QR_BAD_OLD_ID, field="old_id_number")
+
+    name = fields[2]
+    if not name or any(ch.isdigit() for ch in name) or not any(ch.isalpha() for ch in name):
+        raise DomainError(ErrorCode.QR_BAD_NAME, field="name")
+
+    birth_date = _parse_date(fields[3])
+    if birth_date is None or birth_date.year < MIN_BIRTH_YEAR:
+        raise DomainError(ErrorCode.QR_BAD_BIRTH_DATE, field="birth_date")
+
+    sex = _SEX_BY_FOLDED.get(fold(fields[4]))
+    if sex is None:
+        raise DomainError(ErrorCode.QR_BAD_SEX, field="sex")
+
+    address = fields[5]
+
+    issue_date: date | None = None
+    if len(fields) > MIN_FIELDS and fields[6]:
+        issue_date = _parse_date(fields[6])
+        if issue_date is None:
+            raise DomainError(ErrorCode.QR_BAD_ISSUE_DATE, field="issue_date")
+        if birth_date > issue_date:
+            raise DomainError(ErrorCode.QR_BAD_BIRTH_DATE, field="birth_date")
+
+    return IdCardData(
+        id_number=id_number,
+        old_id_number=old_id_number,
+        name=name,
+        birth_date=birth_date,
+        sex=sex,
+        address=address,
+        issue_date=issue_date,
+        extra_fields=tuple(fields[MIN_FIELDS + 1 :]),
+    )
+
+
+def format_id_qr(card: IdCardData) -> str:
+    """The QR text of ``card`` in card order (the inverse of :func:`parse_id_qr`).
+
+    Used to build test payloads and demo data; the issue-date field is always written (empty
+    when unknown).
+    """
+    fields = [
+        card.id_number,
+        card.old_id_number or "",
+        card.name,
+        _format_date(card.birth_date),
+        card.sex,
+        card.address,
+        _format_date(card.issue_date) if card.issue_date else "",
+        *card.extra_fields,
+    ]
+    return "|".join(fields)
+
+
+def _format_date(value: date) -> str:
+    return f"{value.day:02d}{value.month:02d}{value.year:04d}"
+
+
+def _parse_date(value: str) -> date | None:
+    """``ddmmyyyy`` → date, or None when it is not eight digits of a real calendar date."""
+    if not _DATE_RE.fullmatch(value):
+        return None
+    try:
+        return date(int(value[4:]), int(value[2:4]), int(value[:2]))
+    except ValueError:
+        return None

@@ -1,0 +1,189 @@
+"""Period statistics of dossiers, as in Biểu số 06/VPCP/KSTT (one-stop-rules.md §5).
+
+Every comparison is between calendar dates in Vietnam time (UTC+7): an aware datetime is
+converted to :data:`~counter_app.domain.models.VN_TZ` before its date is taken; a naive one is
+taken as already in Vietnam time. For a period ``[start, end]`` (both days included):
+
+* **Counted**: a dossier received on or before ``end`` and not finished before ``start``.
+  Dossiers received after ``end`` or finished before ``start`` are left out entirely.
+* **Received** ("Số hồ sơ nhận giải quyết"):
+
+  - *online* ("trực tuyến"): received in ``[start, end]`` through :attr:`Channel.ONLINE`;
+  - *direct_postal* ("trực tiếp, dịch vụ bưu chính"): received in ``[start, end]`` through any
+    other channel (at the counter or by post);
+  - *carried_over* ("từ kỳ trước"): received before ``start`` (and, being counted, still open
+    at ``start``);
+  - *total* = online + direct_postal + carried_over.
+
+* **Resolved** ("Số hồ sơ đã giải quyết"): finished (result received, withdrawn or stopped)
+  in ``[start, end]``, judged against the statistics due date — the one before any apology
+  extension:
+
+  - *early* ("trước hạn"): finish date < due date;
+  - *on_time* ("đúng hạn"): finish date = due date, or no due date;
+  - *late* ("quá hạn"): finish date > due date.
+
+* **In progress** ("Số hồ sơ đang giải quyết"): not finished by ``end`` (no finish, or a finish
+  date after ``end``):
+
+  - *in_time* ("trong hạn"): no due date, or due date ≥ ``end``;
+  - *overdue* ("quá hạn"): due date < ``end``.
+
+Every counted dossier is either resolved or in progress, so
+``received.total == resolved.total + in_progress.total``; each group's buckets add up to its
+total, and the per-field counts add up to the totals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import VN_TZ, Channel
+from counter_app.domain.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """What the statistics need to know about one dossier."""
+
+    uuid: str
+    field: str
+    channel: Channel
+    received_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """One row of the report: the 11 numeric columns of Biểu 06."""
+
+    received_total: int = 0
+    received_online: int = 0
+    received_direct_postal: int = 0
+    carried_over: int = 0
+    resolved_total: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_progress_total: int = 0
+    in_time: int = 0
+    overdue: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)))
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "received": {
+                "total": self.received_total,
+                "online": self.received_online,
+                "direct_postal": self.received_direct_postal,
+                "carried_over": self.carried_over,
+            },
+            "resolved": {
+                "total": self.resolved_total,
+                "early": self.early,
+                "on_time": self.on_time,
+                "late": self.late,
+            },
+            "in_progress": {
+                "total": self.in_progress_total,
+                "in_time": self.in_time,
+                "overdue": self.overdue,
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodStatistics:
+    """The report of one period: totals and one row per field (lĩnh vực)."""
+
+    start: date
+    end: date
+    totals: Counts
+    by_field: dict[str, Counts]
+
+    def to_dict(self) -> dict[str, object]:
+        result: dict[str, object] = {
+            "period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
+        }
+        result.update(self.totals.to_dict())
+        result["by_field"] = {name: counts.to_dict() for name, counts in self.by_field.items()}
+        return result
+
+
+def vn_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` in Vietnam time (naive datetimes are taken as local)."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(VN_TZ).date()
+
+
+def classify(facts: DossierFacts, *, start: date, end: date) -> tuple[str, str] | None:
+    """The two buckets one dossier falls in for the period, or None when it is not counted.
+
+    The first is the received bucket (``received_online``, ``received_direct_postal`` or
+    ``carried_over``), the second the outcome bucket (``early``, ``on_time``, ``late``,
+    ``in_time`` or ``overdue``); both are :class:`Counts` attribute names.
+    """
+    received = vn_date(facts.received_at)
+    finished = vn_date(facts.finished_at) if facts.finished_at is not None else None
+    if received > end or (finished is not None and finished < start):
+        return None
+    due = vn_date(facts.due_at) if facts.due_at is not None else None
+
+    if received < start:
+        received_bucket = "carried_over"
+    elif facts.channel is Channel.ONLINE:
+        received_bucket = "received_online"
+    else:
+        received_bucket = "received_direct_postal"
+
+    if finished is not None and finished <= end:
+        if due is None or finished == due:
+            outcome = "on_time"
+        else:
+            outcome = "early" if finished < due else "late"
+    else:
+        outcome = "in_time" if due is None or due >= end else "overdue"
+    return received_bucket, outcome
+
+
+_RESOLVED = frozenset({"early", "on_time", "late"})
+
+
+def _counts(tally: Counter[tuple[str, str]]) -> Counts:
+    values: Counter[str] = Counter()
+    for (received_bucket, outcome), number in tally.items():
+        values[received_bucket] += number
+        values[outcome] += number
+        values["received_total"] += number
+        values["resolved_total" if outcome in _RESOLVED else "in_progress_total"] += number
+    return Counts(**values)
+
+
+def period_statistics(facts: Iterable[DossierFacts], *, start: date, end: date) -> PeriodStatistics:
+    """Count ``facts`` for the period ``[start, end]`` (see the module docstring).
+
+    ``by_field`` holds only the fields with at least one counted dossier, ordered by the folded
+    field name (accent-insensitive, so Vietnamese names sort naturally).
+    """
+    if start > end:
+        raise DomainError(
+            ErrorCode.DATE_INVALID, field="period", start=start.isoformat(), end=end.isoformat()
+        )
+    tallies: dict[str, Counter[tuple[str, str]]] = {}
+    for item in facts:
+        buckets = classify(item, start=start, end=end)
+        if buckets is not None:
+            tallies.setdefault(item.field, Counter())[buckets] += 1
+    by_field = {
+        name: _counts(tallies[name]) for name in sorted(tallies, key=lambda n: (fold(n), n))
+    }
+    totals = sum(by_field.values(), Counts())
+    return PeriodStatistics(start=start, end=end, totals=totals, by_field=by_field)

@@ -1,0 +1,101 @@
+"""Reception through the real service on a real SQLite file."""
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from counter_app.domain.dossier import Status, project
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import VN_TZ
+from counter_app.domain.processing_time import SAME_DAY
+from counter_app.services import lookup
+from counter_app.services.intake import ReceptionRequest, receive_dossier
+from counter_app.services.station import StationContext
+from tests.conftest import make_applicant
+
+
+def _receive(station: StationContext, **over: object):
+    request = ReceptionRequest(procedure_code="1.001193", applicant=make_applicant())
+    return receive_dossier(station, replace(request, **over), officer="canbo")[0]
+
+
+def _table_counts(station: StationContext) -> tuple[int, ...]:
+    conn = station.store.db.conn
+    return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("dossiers", "events", "outbox", "audit_log", "counters"))
+
+
+def test_receive_stores_row_event_outbox_and_audit_together(station: StationContext) -> None:
+    dossier = _receive(station)
+    assert dossier.code == "000.00.19.H56-260213-000001"
+    assert dossier.status is Status.RECEIVED
+    # khai sinh: same day, received Fri 13/02/2026 10:00 -> closing time the same day
+    assert dossier.due_at == datetime(2026, 2, 13, 17, 0, tzinfo=VN_TZ)
+    assert not dossier.due_estimated
+    assert len(dossier.lookup_key) == 6
+    assert dossier.documents and all(d.received for d in dossier.documents)
+    stored = station.store.dossiers.by_code(dossier.code)
+    assert stored == dossier
+    events = station.store.dossiers.events_of(dossier.uuid)
+    assert [e.kind for e in events] == ["received"]
+    assert project(events) == stored  # the row is the projection of its events
+    assert station.store.dossiers.outbox_size() == 1
+    audit = station.store.audit.entries(limit=1)[0]
+    assert audit["action"] == "received" and audit["officer"] == "canbo"
+    assert "001090123456" not in str(audit)  # no ID number in the audit trail
+
+
+def test_codes_follow_each_other_per_agency_and_day(station: StationContext) -> None:
+    first, second = _receive(station), _receive(station)
+    other_agency = _receive(station, agency_id="H56.123.45")
+    backdated = _receive(station, received_at=datetime(2026, 2, 12, 16, 0, tzinfo=VN_TZ))
+    assert [d.code for d in (first, second, other_agency, backdated)] == [
+        "000.00.19.H56-260213-000001",
+        "000.00.19.H56-260213-000002",
+        "H56.123.45-260213-000001",
+        "000.00.19.H56-260212-000001",
+    ]
+    # received after 15:00 the day before: same-day procedure due next working day, closing
+    assert backdated.due_at == datetime(2026, 2, 13, 17, 0, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(
+    ("over", "code"),
+    [
+        ({"procedure_code": "9.999999"}, ErrorCode.PROCEDURE_NOT_FOUND),
+        ({"applicant": make_applicant(id_number="12345")}, ErrorCode.APPLICANT_FIELD_INVALID),
+        ({"applicant": make_applicant(name="  ")}, ErrorCode.APPLICANT_FIELD_INVALID),
+        ({"applicant": make_applicant(sex="X")}, ErrorCode.APPLICANT_FIELD_INVALID),
+        ({"agency_id": "not-an-agency"}, ErrorCode.AGENCY_ID_INVALID),
+        ({"received_at": datetime(2027, 1, 1, tzinfo=VN_TZ)}, ErrorCode.DATETIME_INVALID),
+        ({"procedure_code": "2.001263"}, ErrorCode.TIME_UNKNOWN_FOR_PROCEDURE),
+        ({"sets": 0}, ErrorCode.APPLICANT_FIELD_INVALID),
+    ],
+)
+def test_bad_input_changes_nothing(station: StationContext, over: dict, code: ErrorCode) -> None:
+    before = _table_counts(station)
+    with pytest.raises(DomainError) as info:
+        _receive(station, **over)
+    assert info.value.code is code
+    assert _table_counts(station) == before
+
+
+def test_unknown_time_can_be_given_by_the_officer(station: StationContext) -> None:
+    dossier = _receive(station, procedure_code="2.001263", time=SAME_DAY)
+    assert dossier.processing_time == SAME_DAY
+
+
+def test_search_is_diacritics_insensitive(station: StationContext) -> None:
+    duc = _receive(station)
+    thuy = _receive(station, applicant=make_applicant(name="Lê Thị Thủy",
+                                                      id_number="001190000111"))
+    assert [d.uuid for d in lookup.search(station, "nguyen van duc")] == [duc.uuid]
+    assert [d.uuid for d in lookup.search(station, "thuỷ")] == [thuy.uuid]
+    assert [d.uuid for d in lookup.search(station, "THUY le")] == [thuy.uuid]
+    assert {d.uuid for d in lookup.search(station, "khai sinh")} == {duc.uuid, thuy.uuid}
+    assert [d.uuid for d in lookup.search(station, "001190000111")] == [thuy.uuid]
+    assert [d.uuid for d in lookup.search(station, f" {duc.code.lower()}\n")] == [duc.uuid]
+    assert lookup.search(station, "tran") == []
+    with pytest.raises(DomainError):
+        lookup.search(station, " .. ")

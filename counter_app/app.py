@@ -35,7 +35,8 @@ def setup_logging(data_dir: Path) -> Path:
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(log_path) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(
-            log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+            log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         handler.addFilter(RedactIdNumbers())
         root.addHandler(handler)

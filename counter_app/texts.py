@@ -31,7 +31,9 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.QR_BAD_ID_NUMBER: "Số định danh cá nhân trong mã QR phải gồm đúng 12 chữ số.",
     ErrorCode.QR_BAD_OLD_ID: "Số CMND cũ trong mã QR phải gồm 9 hoặc 12 chữ số.",
     ErrorCode.QR_BAD_NAME: "Họ và tên trong mã QR không hợp lệ.",
-    ErrorCode.QR_BAD_BIRTH_DATE: "Ngày sinh trong mã QR không hợp lệ (dạng ngày tháng năm ddmmyyyy).",
+    ErrorCode.QR_BAD_BIRTH_DATE: (
+        "Ngày sinh trong mã QR không hợp lệ (dạng ngày tháng năm ddmmyyyy)."
+    ),
     ErrorCode.QR_BAD_SEX: "Giới tính trong mã QR phải là «Nam» hoặc «Nữ».",
     ErrorCode.QR_BAD_ISSUE_DATE: "Ngày cấp trong mã QR không hợp lệ (dạng ddmmyyyy).",
     ErrorCode.TIME_TEXT_INVALID: (
@@ -51,7 +53,7 @@ _ERRORS: dict[ErrorCode, str] = {
         "Thời điểm «{value}» không hợp lệ; hãy viết dạng 2026-02-13T10:00."
     ),
     ErrorCode.DATE_INVALID: "Ngày «{value}» không hợp lệ; hãy viết dạng 2026-02-13.",
-    ErrorCode.JSON_INVALID: "Tệp hoặc chuỗi JSON không hợp lệ: {detail}.",
+    ErrorCode.JSON_INVALID: "Tệp hoặc chuỗi JSON không hợp lệ ({detail_label}).",
     ErrorCode.FILE_UNREADABLE: "Không đọc được tệp «{path}».",
     ErrorCode.ACTION_NOT_ALLOWED: (
         "Không thể «{action_label}» khi hồ sơ đang ở trạng thái «{status_label}»."
@@ -67,7 +69,7 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.OFFICER_UNKNOWN: "Không có cán bộ có tên đăng nhập «{username}».",
     ErrorCode.OFFICER_BAD_PASSWORD: "Sai mật khẩu.",
     ErrorCode.OFFICER_NOT_ALLOWED: "Tài khoản «{username}» không có quyền thực hiện việc này.",
-    ErrorCode.OFFICER_INPUT_INVALID: "Thông tin tài khoản cán bộ không hợp lệ: {detail}.",
+    ErrorCode.OFFICER_INPUT_INVALID: "Thông tin tài khoản cán bộ không hợp lệ: {detail_label}.",
     ErrorCode.DATABASE_DAMAGED: (
         "Cơ sở dữ liệu bị hỏng ({detail}). Hãy khôi phục từ bản sao lưu gần nhất: "
         "counter-app restore <tệp sao lưu>."
@@ -87,6 +89,15 @@ APPLICANT_FIELD_LABELS = {
     "sex": "giới tính (Nam hoặc Nữ)",
     "address": "địa chỉ",
     "phone": "số điện thoại",
+}
+
+DETAIL_LABELS = {
+    "object_expected": "cần một đối tượng JSON",
+    "syntax": "sai cú pháp ở dòng {line}",
+    "username": "tên đăng nhập (3–32 chữ thường, số, dấu chấm)",
+    "password_short": "mật khẩu quá ngắn",
+    "full_name": "họ và tên",
+    "username_taken": "tên đăng nhập đã có",
 }
 
 STATUS_LABELS = {
@@ -129,8 +140,12 @@ def error_message(error: DomainError) -> str:
     """The Vietnamese sentence for a domain error (unknown parameters are left blank)."""
     params: dict[str, Any] = dict(error.params)
     if "field" in params:
-        params.setdefault("field_label", APPLICANT_FIELD_LABELS.get(params["field"],
-                                                                    params["field"]))
+        params.setdefault(
+            "field_label", APPLICANT_FIELD_LABELS.get(params["field"], params["field"])
+        )
+    if "detail" in params:
+        label = DETAIL_LABELS.get(str(params["detail"]), str(params["detail"]))
+        params.setdefault("detail_label", label.format_map(_Blank(params)))
     if "action" in params:
         try:
             params.setdefault("action_label", EVENT_LABELS[EventKind(params["action"])])
@@ -187,19 +202,22 @@ CLI_OPTIONS_TITLE = "tùy chọn"
 CLI_POSITIONALS_TITLE = "tham số"
 CLI_COMMANDS_TITLE = "các lệnh"
 CLI_HELP = "hiện hướng dẫn này rồi thoát"
-CLI_DATA_DIR = "thư mục dữ liệu của quầy (mặc định: thư mục dữ liệu người dùng; biến môi trường "\
+CLI_DATA_DIR = (
+    "thư mục dữ liệu của quầy (mặc định: thư mục dữ liệu người dùng; biến môi trường "
     "COUNTER_APP_DATA_DIR)"
+)
 CLI_OFFICER = "tên đăng nhập của cán bộ thực hiện (mặc định: cán bộ mặc định của quầy)"
 CLI_DUE = "tính ngày hẹn trả kết quả"
 CLI_DUE_RECEIVED = "thời điểm tiếp nhận, dạng 2026-02-13T10:00 (mặc định: bây giờ)"
-CLI_DUE_TIME = "thời hạn giải quyết, ví dụ \"3 ngày làm việc\", \"15 ngày\", \"8 giờ\", \"trong ngày\""
+CLI_DUE_TIME = 'thời hạn giải quyết, ví dụ "3 ngày làm việc", "15 ngày", "8 giờ", "trong ngày"'
 CLI_DUE_PROCEDURE = "mã thủ tục (ví dụ 1.001193): lấy thời hạn từ danh mục"
 CLI_PARSE_ID = "đọc chuỗi mã QR trên thẻ căn cước"
 CLI_PARSE_ID_TEXT = "chuỗi máy quét đọc được từ mã QR"
 CLI_RECEIVE = "tiếp nhận một hồ sơ (không cần giao diện)"
 CLI_RECEIVE_PROCEDURE = "mã thủ tục hành chính"
-CLI_RECEIVE_APPLICANT = "tệp JSON thông tin người nộp: name, id_number, birth_date, sex, address, "\
-    "phone (tùy chọn)"
+CLI_RECEIVE_APPLICANT = (
+    "tệp JSON thông tin người nộp: name, id_number, birth_date, sex, address, phone (tùy chọn)"
+)
 CLI_RECEIVE_AT = "thời điểm tiếp nhận (nhập lại hồ sơ nhận trên giấy khi mất điện)"
 CLI_RECEIVE_AGENCY = "mã định danh cơ quan giải quyết (mặc định: của cơ quan mình)"
 CLI_RECEIVE_CHANNEL = "kênh nộp: 1 trực tiếp, 3 bưu chính công ích"
@@ -212,7 +230,26 @@ CLI_RESTORE = "khôi phục cơ sở dữ liệu từ một bản sao lưu"
 CLI_RESTORE_FILE = "tệp sao lưu (.db)"
 CLI_CHECK = "kiểm tra toàn vẹn cơ sở dữ liệu"
 CLI_INFO = "thông tin quầy và cơ sở dữ liệu"
-CLI_MISSING_TIME = "Hãy cho biết thời hạn: --time \"3 ngày làm việc\" hoặc --procedure MÃ."
+CLI_ERROR_TEMPLATES = {
+    "required": "thiếu tham số {0}",
+    "unrecognized": "không hiểu tham số {0}",
+    "expected_one": "tham số {0} cần một giá trị",
+    "invalid_choice": "tham số {0}: giá trị {1} không có; chọn một trong {2}",
+    "invalid_value": "tham số {0}: giá trị {2} sai",
+    "not_allowed_with": "không dùng {0} cùng với {1}",
+    "one_required": "cần một trong các tham số {0}",
+}
+METAVAR_DIR = "THƯ-MỤC"
+METAVAR_COMMAND = "LỆNH"
+METAVAR_AT = "THỜI-ĐIỂM"
+METAVAR_TIME = "THỜI-HẠN"
+METAVAR_CODE = "MÃ"
+METAVAR_QR = "CHUỖI-QR"
+METAVAR_FILE = "TỆP"
+METAVAR_AGENCY = "MÃ-ĐỊNH-DANH"
+METAVAR_NAME = "TÊN"
+METAVAR_TEXT = "NỘI-DUNG"
+CLI_MISSING_TIME = 'Hãy cho biết thời hạn: --time "3 ngày làm việc" hoặc --procedure MÃ.'
 CLI_UNEXPECTED = "Lỗi không mong đợi; chi tiết đã ghi vào nhật ký: {path}"
 
 
@@ -225,7 +262,9 @@ def cli_check_ok(dossiers: int) -> str:
 
 
 def cli_restored(path: str, dossiers: int) -> str:
-    return f"Đã khôi phục từ «{path}» ({dossiers} hồ sơ). Bản cũ được giữ lại trong thư mục sao lưu."
+    return (
+        f"Đã khôi phục từ «{path}» ({dossiers} hồ sơ). Bản cũ được giữ lại trong thư mục sao lưu."
+    )
 
 
 def cli_backup_done(path: str) -> str:

@@ -77,8 +77,19 @@ def cmd_due(args: argparse.Namespace) -> Any:
 def applicant_json(data: Any) -> dict[str, Any]:
     out = data.to_applicant().to_json()
     out["phone"] = None
-    return {k: out[k] for k in ("name", "id_number", "birth_date", "sex", "address", "phone",
-                                "old_id_number", "issue_date")}
+    return {
+        k: out[k]
+        for k in (
+            "name",
+            "id_number",
+            "birth_date",
+            "sex",
+            "address",
+            "phone",
+            "old_id_number",
+            "issue_date",
+        )
+    }
 
 
 def cmd_parse_id(args: argparse.Namespace) -> Any:
@@ -93,7 +104,7 @@ def _read_json_file(path: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise DomainError(ErrorCode.JSON_INVALID, detail=f"dòng {exc.lineno}") from None
+        raise DomainError(ErrorCode.JSON_INVALID, detail="syntax", line=exc.lineno) from None
 
 
 def cmd_receive(args: argparse.Namespace) -> Any:
@@ -102,8 +113,13 @@ def cmd_receive(args: argparse.Namespace) -> Any:
     time = parse_processing_time(args.time) if args.time else None
     ctx = _station(args)
     request = intake.ReceptionRequest(
-        procedure_code=args.procedure, applicant=applicant, received_at=at,
-        agency_id=args.agency, channel=Channel(args.channel), time=time)
+        procedure_code=args.procedure,
+        applicant=applicant,
+        received_at=at,
+        agency_id=args.agency,
+        channel=Channel(args.channel),
+        time=time,
+    )
     dossier, _ = intake.receive_dossier(ctx, request, officer=_officer(ctx, args))
     return {
         "uuid": dossier.uuid,
@@ -148,8 +164,12 @@ def cmd_restore(args: argparse.Namespace) -> Any:
     setup_logging(data_dir)
     info = maintenance.restore(data_dir, Path(args.file), mirror_dir=paths.mirror_dir())
     sys.stderr.write(texts.cli_restored(str(info.path), info.dossiers) + "\n")
-    return {"restored": str(info.path), "made_at": info.made_at, "dossiers": info.dossiers,
-            "last_code": info.last_code}
+    return {
+        "restored": str(info.path),
+        "made_at": info.made_at,
+        "dossiers": info.dossiers,
+        "last_code": info.last_code,
+    }
 
 
 def cmd_check(args: argparse.Namespace) -> Any:
@@ -180,41 +200,57 @@ def cmd_info(args: argparse.Namespace) -> Any:
 
 def build_parser() -> VietnameseParser:
     parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
-    parser.add_argument("--data-dir", default=None, metavar="THƯ-MỤC", help=texts.CLI_DATA_DIR)
-    sub = parser.add_subparsers(dest="command", title=texts.CLI_COMMANDS_TITLE,
-                                parser_class=VietnameseParser, metavar="LỆNH")
+    parser.add_argument(
+        "--data-dir", default=None, metavar=texts.METAVAR_DIR, help=texts.CLI_DATA_DIR
+    )
+    sub = parser.add_subparsers(
+        dest="command",
+        title=texts.CLI_COMMANDS_TITLE,
+        parser_class=VietnameseParser,
+        metavar=texts.METAVAR_COMMAND,
+    )
 
     def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="THƯ-MỤC", help=texts.CLI_DATA_DIR)
+        p.add_argument(
+            "--data-dir",
+            default=argparse.SUPPRESS,
+            metavar=texts.METAVAR_DIR,
+            help=texts.CLI_DATA_DIR,
+        )
         p.set_defaults(handler=handler)
         return p
 
     p = add("due", texts.CLI_DUE, cmd_due)
-    p.add_argument("--received", metavar="THỜI-ĐIỂM", help=texts.CLI_DUE_RECEIVED)
+    p.add_argument("--received", metavar=texts.METAVAR_AT, help=texts.CLI_DUE_RECEIVED)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--time", metavar="THỜI-HẠN", help=texts.CLI_DUE_TIME)
-    group.add_argument("--procedure", metavar="MÃ", help=texts.CLI_DUE_PROCEDURE)
+    group.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
+    group.add_argument("--procedure", metavar=texts.METAVAR_CODE, help=texts.CLI_DUE_PROCEDURE)
     p = add("parse-id", texts.CLI_PARSE_ID, cmd_parse_id)
-    p.add_argument("text", metavar="CHUỖI-QR", help=texts.CLI_PARSE_ID_TEXT)
+    p.add_argument("text", metavar=texts.METAVAR_QR, help=texts.CLI_PARSE_ID_TEXT)
     p = add("receive", texts.CLI_RECEIVE, cmd_receive)
-    p.add_argument("--procedure", required=True, metavar="MÃ", help=texts.CLI_RECEIVE_PROCEDURE)
-    p.add_argument("--applicant-json", required=True, metavar="TỆP",
-                   help=texts.CLI_RECEIVE_APPLICANT)
-    p.add_argument("--at", metavar="THỜI-ĐIỂM", help=texts.CLI_RECEIVE_AT)
-    p.add_argument("--agency", metavar="MÃ-ĐỊNH-DANH", help=texts.CLI_RECEIVE_AGENCY)
-    p.add_argument("--channel", type=int, choices=(1, 3), default=1,
-                   help=texts.CLI_RECEIVE_CHANNEL)
-    p.add_argument("--time", metavar="THỜI-HẠN", help=texts.CLI_DUE_TIME)
-    p.add_argument("--officer", metavar="TÊN", help=texts.CLI_OFFICER)
+    p.add_argument(
+        "--procedure", required=True, metavar=texts.METAVAR_CODE, help=texts.CLI_RECEIVE_PROCEDURE
+    )
+    p.add_argument(
+        "--applicant-json",
+        required=True,
+        metavar=texts.METAVAR_FILE,
+        help=texts.CLI_RECEIVE_APPLICANT,
+    )
+    p.add_argument("--at", metavar=texts.METAVAR_AT, help=texts.CLI_RECEIVE_AT)
+    p.add_argument("--agency", metavar=texts.METAVAR_AGENCY, help=texts.CLI_RECEIVE_AGENCY)
+    p.add_argument("--channel", type=int, choices=(1, 3), default=1, help=texts.CLI_RECEIVE_CHANNEL)
+    p.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
+    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     p = add("search", texts.CLI_SEARCH, cmd_search)
-    p.add_argument("text", metavar="NỘI-DUNG", help=texts.CLI_SEARCH_TEXT)
+    p.add_argument("text", metavar=texts.METAVAR_TEXT, help=texts.CLI_SEARCH_TEXT)
     p.add_argument("--limit", type=int, default=50, help=texts.CLI_SEARCH_LIMIT)
     p = add("backup", texts.CLI_BACKUP, cmd_backup)
-    p.add_argument("--to", metavar="THƯ-MỤC", help=texts.CLI_BACKUP_DEST)
-    p.add_argument("--officer", metavar="TÊN", help=texts.CLI_OFFICER)
+    p.add_argument("--to", metavar=texts.METAVAR_DIR, help=texts.CLI_BACKUP_DEST)
+    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     p = add("restore", texts.CLI_RESTORE, cmd_restore)
-    p.add_argument("file", metavar="TỆP", help=texts.CLI_RESTORE_FILE)
+    p.add_argument("file", metavar=texts.METAVAR_FILE, help=texts.CLI_RESTORE_FILE)
     add("check", texts.CLI_CHECK, cmd_check)
     add("info", texts.CLI_INFO, cmd_info)
     return parser
@@ -254,9 +290,15 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
     office = ctx.office()
-    sys.stdout.write(texts.cli_welcome(office.unit_name, str(ctx.store.data_dir),
-                                       ctx.store.dossiers.count(),
-                                       ctx.store.reference.count_procedures()) + "\n\n")
+    sys.stdout.write(
+        texts.cli_welcome(
+            office.unit_name,
+            str(ctx.store.data_dir),
+            ctx.store.dossiers.count(),
+            ctx.store.reference.count_procedures(),
+        )
+        + "\n\n"
+    )
     parser.print_help()
     return 0
 

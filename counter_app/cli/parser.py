@@ -10,23 +10,21 @@ from typing import Any, NoReturn
 from counter_app import texts
 
 _ERROR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"the following arguments are required: (.*)"), "thiếu tham số {0}"),
-    (re.compile(r"unrecognized arguments: (.*)"), "không hiểu tham số {0}"),
-    (re.compile(r"argument (\S+): expected one argument"), "tham số {0} cần một giá trị"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
-     "tham số {0}: giá trị {1} không có; chọn một trong {2}"),
-    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), "tham số {0}: giá trị {2} sai"),
-    (re.compile(r"argument (\S+): not allowed with argument (\S+)"),
-     "không dùng {0} cùng với {1}"),
-    (re.compile(r"one of the arguments (.*) is required"), "cần một trong các tham số {0}"),
+    (re.compile(r"the following arguments are required: (.*)"), "required"),
+    (re.compile(r"unrecognized arguments: (.*)"), "unrecognized"),
+    (re.compile(r"argument (\S+): expected one argument"), "expected_one"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "invalid_choice"),
+    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), "invalid_value"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "not_allowed_with"),
+    (re.compile(r"one of the arguments (.*) is required"), "one_required"),
 )
 
 
 def translate_error(message: str) -> str:
-    for pattern, template in _ERROR_PATTERNS:
+    for pattern, key in _ERROR_PATTERNS:
         match = pattern.search(message)
         if match:
-            return template.format(*match.groups())
+            return texts.CLI_ERROR_TEMPLATES[key].format(*match.groups())
     return message
 
 
@@ -44,8 +42,9 @@ class VietnameseParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = texts.CLI_POSITIONALS_TITLE
         self._optionals.title = texts.CLI_OPTIONS_TITLE
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help=texts.CLI_HELP)
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help=texts.CLI_HELP
+        )
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(texts.cli_usage_error(translate_error(message)) + "\n")

@@ -231,8 +231,15 @@ def check_allowed(dossier: Dossier, kind: EventKind) -> None:
         raise DomainError(ErrorCode.APOLOGY_ALREADY_ISSUED)
 
 
-_CORRECTABLE = {"applicant", "submitter", "documents", "sets", "return_method",
-                "return_address", "fee"}
+_CORRECTABLE = {
+    "applicant",
+    "submitter",
+    "documents",
+    "sets",
+    "return_method",
+    "return_address",
+    "fee",
+}
 
 
 def _corrected(dossier: Dossier, changes: dict[str, Any]) -> Dossier:
@@ -259,32 +266,41 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
     check_allowed(dossier, kind)
     _, to_status = TRANSITIONS[kind]
     p = event.payload
-    new = replace(dossier, updated_at=event.at, last_event_seq=max(dossier.last_event_seq,
-                                                                    event.seq))
+    new = replace(
+        dossier, updated_at=event.at, last_event_seq=max(dossier.last_event_seq, event.seq)
+    )
     if to_status is not None:
         new = replace(new, status=to_status)
     if kind is EventKind.CORRECTED:
         new = _corrected(new, p.get("changes", {}))
     elif kind is EventKind.DUE_OVERRIDDEN:
         due = _dt(p.get("due_at"))
-        new = replace(new, due_at=due, original_due_at=due,
-                      due_estimated=bool(p.get("due_estimated", False)))
+        new = replace(
+            new, due_at=due, original_due_at=due, due_estimated=bool(p.get("due_estimated", False))
+        )
     elif kind is EventKind.SUPPLEMENT_REQUESTED:
         new = replace(new, paused_at=event.at, supplement_count=new.supplement_count + 1)
     elif kind is EventKind.SUPPLEMENT_RECEIVED:
         due = _dt(p.get("due_at"))
-        new = replace(new, paused_at=None, due_at=due, original_due_at=due,
-                      due_estimated=bool(p.get("due_estimated", False)))
+        new = replace(
+            new,
+            paused_at=None,
+            due_at=due,
+            original_due_at=due,
+            due_estimated=bool(p.get("due_estimated", False)),
+        )
     elif kind is EventKind.APOLOGY_ISSUED:
-        new = replace(new, apology_issued=True, original_due_at=dossier.due_at,
-                      due_at=_dt(p["new_due_at"]))
+        new = replace(
+            new, apology_issued=True, original_due_at=dossier.due_at, due_at=_dt(p["new_due_at"])
+        )
     elif kind is EventKind.RETURNED:
         new = replace(new, returned_at=event.at)
     elif kind is EventKind.RATING_RECORDED:
         new = replace(new, rating=str(p.get("rating")))
     if kind in _FINISHING:
-        new = replace(new, finished_at=event.at, paused_at=None,
-                      outcome=p.get("outcome", kind.value))
+        new = replace(
+            new, finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value)
+        )
     return new
 
 

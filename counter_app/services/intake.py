@@ -17,6 +17,7 @@ from counter_app.domain.codes import make_code, validate_agency_id
 from counter_app.domain.dossier import Dossier, EventKind, dossier_from_snapshot
 from counter_app.domain.due import DueDate, compute_due
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.idcard import SEX_FEMALE, SEX_MALE
 from counter_app.domain.models import (
     VN_TZ,
     Applicant,
@@ -26,13 +27,13 @@ from counter_app.domain.models import (
     ReturnMethod,
 )
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
-from counter_app.domain.text import nfc
+from counter_app.domain.text import fold, nfc
 from counter_app.services.station import StationContext, new_lookup_key
 
 RULE_SET = "ND118-2025/TT03-2025"
 _ID_RE = re.compile(r"^(\d{12}|\d{9}|[A-Z]\d{7,8})$")
 _PHONE_RE = re.compile(r"^\+?\d{9,12}$")
-_SEXES = {"nam": "Nam", "nu": "Nữ", "nữ": "Nữ"}
+_SEXES = {"nam": SEX_MALE, "nu": SEX_FEMALE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class ReceptionRequest:
 def applicant_from_json(data: Any) -> Applicant:
     """Validate an applicant given as JSON (the CLI's applicant file); refuse clearly."""
     if not isinstance(data, dict):
-        raise DomainError(ErrorCode.JSON_INVALID, detail="cần một đối tượng JSON")
+        raise DomainError(ErrorCode.JSON_INVALID, detail="object_expected")
     for key in ("name", "id_number", "birth_date", "sex", "address"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -70,8 +71,11 @@ def applicant_from_json(data: Any) -> Applicant:
     if phone is not None and not isinstance(phone, str):
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="phone")
     applicant = Applicant(
-        name=nfc(data["name"]), id_number=data["id_number"].strip().upper(), birth_date=birth,
-        sex=data["sex"], address=nfc(data["address"]),
+        name=nfc(data["name"]),
+        id_number=data["id_number"].strip().upper(),
+        birth_date=birth,
+        sex=data["sex"],
+        address=nfc(data["address"]),
         phone=phone.strip() if phone else None,
         old_id_number=data.get("old_id_number") or None,
     )
@@ -88,7 +92,7 @@ def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Ap
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="id_number")
     sex = applicant.sex
     if sex is not None:
-        sex = _SEXES.get(nfc(sex).lower())
+        sex = _SEXES.get(fold(nfc(sex)))
         if sex is None:
             raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="sex")
     limit = today or datetime.now(VN_TZ).date()
@@ -99,8 +103,14 @@ def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Ap
         phone = re.sub(r"[\s.\-]", "", phone)
         if not _PHONE_RE.match(phone):
             raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="phone")
-    return replace(applicant, name=name, id_number=id_number, sex=sex,
-                   address=nfc(applicant.address), phone=phone or None)
+    return replace(
+        applicant,
+        name=name,
+        id_number=id_number,
+        sex=sex,
+        address=nfc(applicant.address),
+        phone=phone or None,
+    )
 
 
 def procedure_or_error(ctx: StationContext, code: str) -> Procedure:
@@ -112,13 +122,24 @@ def procedure_or_error(ctx: StationContext, code: str) -> Procedure:
 
 def due_for(ctx: StationContext, *, received_at: datetime, time: ProcessingTime) -> DueDate:
     """The due date of a dossier received at ``received_at`` with ``time`` (no writing)."""
-    return compute_due(received_at=received_at.astimezone(VN_TZ), time=time,
-                       calendar=ctx.calendar(), hours=ctx.hours())
+    return compute_due(
+        received_at=received_at.astimezone(VN_TZ),
+        time=time,
+        calendar=ctx.calendar(),
+        hours=ctx.hours(),
+    )
 
 
-def _snapshot(ctx: StationContext, request: ReceptionRequest, procedure: Procedure, *,
-              code: str | None, agency_id: str, time: ProcessingTime,
-              due: DueDate | None) -> dict[str, Any]:
+def _snapshot(
+    ctx: StationContext,
+    request: ReceptionRequest,
+    procedure: Procedure,
+    *,
+    code: str | None,
+    agency_id: str,
+    time: ProcessingTime,
+    due: DueDate | None,
+) -> dict[str, Any]:
     documents = request.documents
     if documents is None:
         documents = tuple(replace(d, received=True) for d in procedure.documents)
@@ -152,12 +173,14 @@ def _validated(ctx: StationContext, request: ReceptionRequest) -> ReceptionReque
         raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="return_address")
     today = ctx.clock.now().date()
     submitter = validate_applicant(request.submitter, today=today) if request.submitter else None
-    return replace(request, applicant=validate_applicant(request.applicant, today=today),
-                   submitter=submitter)
+    return replace(
+        request, applicant=validate_applicant(request.applicant, today=today), submitter=submitter
+    )
 
 
-def receive_dossier(ctx: StationContext, request: ReceptionRequest, *,
-                    officer: str) -> tuple[Dossier, Changes]:
+def receive_dossier(
+    ctx: StationContext, request: ReceptionRequest, *, officer: str
+) -> tuple[Dossier, Changes]:
     """Receive a complete dossier: mint its code, compute its due date, store it whole.
 
     Guarantees: validation happens before anything is written; the code, the dossier row,
@@ -180,16 +203,27 @@ def receive_dossier(ctx: StationContext, request: ReceptionRequest, *,
     with store.db.atomic():
         day = received_at.date()
         counter = store.counters.next(f"code|{agency_id}|{day:%y%m%d}")
-        code = str(make_code(agency_id=agency_id, day=day, prefix=office.station_prefix,
-                             counter=counter))
-        payload = _snapshot(ctx, request, procedure, code=code, agency_id=agency_id,
-                            time=time, due=due)
-        event = ctx.new_event(dossier_uuid=ctx.new_id(), kind=EventKind.RECEIVED.value,
-                              officer=officer, at=received_at, payload=payload)
+        code = str(
+            make_code(agency_id=agency_id, day=day, prefix=office.station_prefix, counter=counter)
+        )
+        payload = _snapshot(
+            ctx, request, procedure, code=code, agency_id=agency_id, time=time, due=due
+        )
+        event = ctx.new_event(
+            dossier_uuid=ctx.new_id(),
+            kind=EventKind.RECEIVED.value,
+            officer=officer,
+            at=received_at,
+            payload=payload,
+        )
         dossier = dossier_from_snapshot(event)
         store.dossiers.insert_new(dossier, event, queued_at=now)
         store.reference.count_use(procedure.code)
-        store.audit.record(at=now, officer=officer, action=EventKind.RECEIVED.value,
-                           dossier_uuid=dossier.uuid,
-                           detail={"code": code, "procedure": procedure.code})
+        store.audit.record(
+            at=now,
+            officer=officer,
+            action=EventKind.RECEIVED.value,
+            dossier_uuid=dossier.uuid,
+            detail={"code": code, "procedure": procedure.code},
+        )
     return dossier, Changes(dossiers=True)

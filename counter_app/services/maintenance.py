@@ -12,8 +12,13 @@ def backup(ctx: StationContext, *, extra_dir: Path | None, officer: str) -> Path
     """Write a rotated backup (and a copy in ``extra_dir``); audited."""
     path = ctx.store.backup(extra_dir=extra_dir)
     with ctx.store.db.atomic():
-        ctx.store.audit.record(at=ctx.clock.now(), officer=officer, action="backup",
-                               dossier_uuid=None, detail={"file": path.name})
+        ctx.store.audit.record(
+            at=ctx.clock.now(),
+            officer=officer,
+            action="backup",
+            dossier_uuid=None,
+            detail={"file": path.name},
+        )
     return path
 
 

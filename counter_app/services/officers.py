@@ -21,25 +21,31 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_officer(ctx: StationContext, *, username: str, full_name: str, role: Role,
-                   password: str, by: str) -> tuple[Officer, Changes]:
+def create_officer(
+    ctx: StationContext, *, username: str, full_name: str, role: Role, password: str, by: str
+) -> tuple[Officer, Changes]:
     """Add an account (argon2 hash only is kept); refuses bad names and short passwords."""
     if not _USERNAME_RE.match(username):
-        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="tên đăng nhập")
+        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="username")
     if len(password) < 4:
-        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="mật khẩu quá ngắn")
+        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="password_short")
     name = nfc(full_name)
     if not name:
-        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="họ và tên")
+        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="full_name")
     if ctx.store.officers.get(username) is not None:
-        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="tên đăng nhập đã có")
+        raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="username_taken")
     officer = Officer(username=username, full_name=name, role=role)
     hashed = hash_password(password)
     now = ctx.clock.now()
     with ctx.store.db.atomic():
         ctx.store.officers.add(officer, hashed, at=now)
-        ctx.store.audit.record(at=now, officer=by, action="officer_created", dossier_uuid=None,
-                               detail={"username": username, "role": role.value})
+        ctx.store.audit.record(
+            at=now,
+            officer=by,
+            action="officer_created",
+            dossier_uuid=None,
+            detail={"username": username, "role": role.value},
+        )
     return officer, Changes(officers=True)
 
 
@@ -54,19 +60,22 @@ def authenticate(ctx: StationContext, *, username: str, password: str) -> Office
         _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         with ctx.store.db.atomic():
-            ctx.store.audit.record(at=now, officer=username, action="login_failed",
-                                   dossier_uuid=None, detail={})
+            ctx.store.audit.record(
+                at=now, officer=username, action="login_failed", dossier_uuid=None, detail={}
+            )
         raise DomainError(ErrorCode.OFFICER_BAD_PASSWORD) from None
     with ctx.store.db.atomic():
         if _hasher.check_needs_rehash(hashed):
             ctx.store.officers.set_password_hash(username, hash_password(password))
-        ctx.store.audit.record(at=now, officer=username, action="login", dossier_uuid=None,
-                               detail={})
+        ctx.store.audit.record(
+            at=now, officer=username, action="login", dossier_uuid=None, detail={}
+        )
     return officer
 
 
-def require_officer(ctx: StationContext, username: str,
-                    roles: frozenset[Role] = frozenset(Role)) -> Officer:
+def require_officer(
+    ctx: StationContext, username: str, roles: frozenset[Role] = frozenset(Role)
+) -> Officer:
     """The active officer ``username`` with one of ``roles`` (for command-line actions)."""
     found = ctx.store.officers.get(username)
     if found is None or not found[0].active:

@@ -48,6 +48,11 @@ def ensure_seeded(ctx: StationContext) -> Changes:
         store.reference.replace_procedures(procedures)
         for username, full_name, role in texts.DEMO_OFFICERS:
             store.officers.add(Officer(username, full_name, Role(role)), hashed, at=now)
-        store.audit.record(at=now, officer="system", action="seeded", dossier_uuid=None,
-                           detail={"procedures": len(procedures)})
+        store.audit.record(
+            at=now,
+            officer="system",
+            action="seeded",
+            dossier_uuid=None,
+            detail={"procedures": len(procedures)},
+        )
     return Changes(reference=True, officers=True, config=True)

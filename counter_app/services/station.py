@@ -58,21 +58,28 @@ class StationContext:
         raw = self.store.config.get("office_hours")
         if not raw:
             return OfficeHours()
-        sessions = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in
-                         raw["sessions"])
+        sessions = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw["sessions"])
         return OfficeHours(sessions=sessions, cutoff=time.fromisoformat(raw["cutoff"]))
 
     def setting(self, key: str, default: Any) -> Any:
         return self.store.config.get(key, default)
 
-    def new_event(self, *, dossier_uuid: str, kind: str, officer: str, at: datetime,
-                  payload: dict[str, Any]) -> Event:
+    def new_event(
+        self, *, dossier_uuid: str, kind: str, officer: str, at: datetime, payload: dict[str, Any]
+    ) -> Event:
         """A new event of this station; call inside the use case's transaction."""
         office = self.office()
         seq = self.store.counters.next(EVENT_SEQ)
-        return Event(uuid=self.new_id(), dossier_uuid=dossier_uuid, kind=kind,
-                     station_id=office.station_id, seq=seq, officer=officer, at=at,
-                     payload=payload)
+        return Event(
+            uuid=self.new_id(),
+            dossier_uuid=dossier_uuid,
+            kind=kind,
+            station_id=office.station_id,
+            seq=seq,
+            officer=officer,
+            at=at,
+            payload=payload,
+        )
 
     def dossier_by_code(self, code: str) -> Dossier:
         from counter_app.domain.codes import parse_code

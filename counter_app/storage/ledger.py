@@ -40,7 +40,7 @@ class ReservationLedger:
         if value <= self._reserved.get(name, 0):
             return
         up_to = value + BLOCK - 1
-        line = f"{name}\t{up_to}\n".encode()
+        line = _line(name, up_to)
         for path in self.paths:
             _append_durably(path, line)
         self._reserved[name] = up_to
@@ -49,10 +49,15 @@ class ReservationLedger:
         """Record reservations found elsewhere (e.g. in a backup's copy of the ledger)."""
         for name, value in reserved.items():
             if value > self._reserved.get(name, 0):
-                line = f"{name}\t{value}\n".encode()
+                line = _line(name, value)
                 for path in self.paths:
                     _append_durably(path, line)
                 self._reserved[name] = value
+
+
+def _line(name: str, value: int) -> bytes:
+    # A leading newline isolates a line torn by a crash in the middle of an earlier write.
+    return f"\n{name}\t{value}\n".encode()
 
 
 def _read(path: Path) -> dict[str, int]:

@@ -17,8 +17,15 @@ from counter_app.domain.models import (
 )
 from counter_app.domain.processing_time import ProcessingTime
 
-_DATETIME_FIELDS = {"received_at", "due_at", "original_due_at", "paused_at", "finished_at",
-                    "returned_at", "updated_at"}
+_DATETIME_FIELDS = {
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "paused_at",
+    "finished_at",
+    "returned_at",
+    "updated_at",
+}
 
 
 def dumps(value: Any) -> str:
@@ -53,8 +60,9 @@ def dossier_from_json(data: dict[str, Any]) -> Dossier:
         raw = values.get(name)
         values[name] = datetime.fromisoformat(raw) if raw else None
     values["applicant"] = Applicant.from_json(values["applicant"])
-    values["submitter"] = Applicant.from_json(values["submitter"]) if values.get(
-        "submitter") else None
+    values["submitter"] = (
+        Applicant.from_json(values["submitter"]) if values.get("submitter") else None
+    )
     values["documents"] = tuple(DocumentItem.from_json(d) for d in values["documents"])
     values["processing_time"] = ProcessingTime.from_json(values["processing_time"])
     values["channel"] = Channel(values["channel"])
@@ -64,12 +72,27 @@ def dossier_from_json(data: dict[str, Any]) -> Dossier:
 
 
 def event_to_row(event: Event) -> tuple[Any, ...]:
-    return (event.uuid, event.dossier_uuid, event.kind, event.station_id, event.seq,
-            event.officer, event.at.isoformat(), dumps(event.payload))
+    return (
+        event.uuid,
+        event.dossier_uuid,
+        event.kind,
+        event.station_id,
+        event.seq,
+        event.officer,
+        event.at.isoformat(),
+        dumps(event.payload),
+    )
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:
     uuid, dossier_uuid, kind, station_id, seq, officer, at, payload = row
-    return Event(uuid=uuid, dossier_uuid=dossier_uuid, kind=kind, station_id=station_id,
-                 seq=int(seq), officer=officer, at=datetime.fromisoformat(at),
-                 payload=json.loads(payload))
+    return Event(
+        uuid=uuid,
+        dossier_uuid=dossier_uuid,
+        kind=kind,
+        station_id=station_id,
+        seq=int(seq),
+        officer=officer,
+        at=datetime.fromisoformat(at),
+        payload=json.loads(payload),
+    )

@@ -33,8 +33,8 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 @migration("m0001_initial")
 def m0001_initial(db: sqlite_utils.Database) -> None:
-    db["config"].create({"key": str, "value": str}, pk="key")
-    db["procedures"].create(
+    db.table("config").create({"key": str, "value": str}, pk="key")
+    db.table("procedures").create(
         {
             "code": str,
             "name": str,
@@ -54,7 +54,7 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         not_null={"name", "time_unit"},
         defaults={"use_count": 0},
     )
-    db["officers"].create(
+    db.table("officers").create(
         {
             "username": str,
             "full_name": str,
@@ -66,7 +66,7 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         pk="username",
         not_null={"full_name", "role", "password_hash"},
     )
-    db["dossiers"].create(
+    db.table("dossiers").create(
         {
             "uuid": str,
             "code": str,
@@ -86,9 +86,9 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         not_null={"status", "received_at", "data"},
     )
     db.execute("CREATE UNIQUE INDEX dossiers_code ON dossiers(code) WHERE code IS NOT NULL")
-    db["dossiers"].create_index(["status", "due_at"])
-    db["dossiers"].create_index(["received_at"])
-    db["events"].create(
+    db.table("dossiers").create_index(["status", "due_at"])
+    db.table("dossiers").create_index(["received_at"])
+    db.table("events").create(
         {
             "uuid": str,
             "dossier_uuid": str,
@@ -102,8 +102,8 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         pk="uuid",
         not_null={"dossier_uuid", "kind", "station_id", "seq", "at", "payload"},
     )
-    db["events"].create_index(["dossier_uuid"])
-    db["events"].create_index(["station_id", "seq"], unique=True)
+    db.table("events").create_index(["dossier_uuid"])
+    db.table("events").create_index(["station_id", "seq"], unique=True)
     db.execute(
         "CREATE TABLE outbox (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"
         " queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)"
@@ -111,14 +111,19 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID"
     )
-    db["audit_log"].create(
-        {"id": int, "at": str, "officer": str, "action": str, "dossier_uuid": str,
-         "detail": str},
+    db.table("audit_log").create(
+        {"id": int, "at": str, "officer": str, "action": str, "dossier_uuid": str, "detail": str},
         pk="id",
     )
-    db["calendar_years"].create(
-        {"year": int, "confirmed": int, "source": str, "days_off": str,
-         "extra_working_days": str, "updated_at": str},
+    db.table("calendar_years").create(
+        {
+            "year": int,
+            "confirmed": int,
+            "source": str,
+            "days_off": str,
+            "extra_working_days": str,
+            "updated_at": str,
+        },
         pk="year",
     )
     db.execute(

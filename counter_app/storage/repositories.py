@@ -72,7 +72,9 @@ class CounterRepository:
         return value
 
     def all(self) -> dict[str, int]:
-        return {name: int(v) for name, v in self.db.conn.execute("SELECT name, value FROM counters")}
+        return {
+            name: int(v) for name, v in self.db.conn.execute("SELECT name, value FROM counters")
+        }
 
     def raise_to(self, values: dict[str, int]) -> None:
         """Move every counter up to at least the given value (never down)."""
@@ -85,20 +87,28 @@ class CounterRepository:
 
 
 def _procedure_from_row(row: tuple[Any, ...]) -> Procedure:
-    (code, name, field, level, unit, amount, text, documents, fee, decision, version,
-     use_count) = row
+    (code, name, field, level, unit, amount, text, documents, fee, decision, version, use_count) = (
+        row
+    )
     return Procedure(
-        code=code, name=name, field=field or "", level=level or "",
+        code=code,
+        name=name,
+        field=field or "",
+        level=level or "",
         processing_time=ProcessingTime(TimeUnit(unit), float(amount or 0)),
         processing_text=text or "",
         documents=tuple(DocumentItem.from_json(d) for d in json.loads(documents or "[]")),
-        fee_text=fee or "", decision_no=decision, catalogue_version=version or "",
+        fee_text=fee or "",
+        decision_no=decision,
+        catalogue_version=version or "",
         use_count=int(use_count or 0),
     )
 
 
-_PROCEDURE_COLUMNS = ("code, name, field, level, time_unit, time_amount, processing_text, "
-                      "documents, fee_text, decision_no, catalogue_version, use_count")
+_PROCEDURE_COLUMNS = (
+    "code, name, field, level, time_unit, time_amount, processing_text, "
+    "documents, fee_text, decision_no, catalogue_version, use_count"
+)
 
 
 class ReferenceRepository:
@@ -109,10 +119,20 @@ class ReferenceRepository:
 
     def replace_procedures(self, procedures: Iterable[Procedure]) -> int:
         rows = [
-            (p.code, p.name, p.field, p.level, p.processing_time.unit.value,
-             p.processing_time.amount, p.processing_text,
-             dumps([d.to_json() for d in p.documents]), p.fee_text, p.decision_no,
-             p.catalogue_version, fold(f"{p.code} {p.name} {p.field}"))
+            (
+                p.code,
+                p.name,
+                p.field,
+                p.level,
+                p.processing_time.unit.value,
+                p.processing_time.amount,
+                p.processing_text,
+                dumps([d.to_json() for d in p.documents]),
+                p.fee_text,
+                p.decision_no,
+                p.catalogue_version,
+                fold(f"{p.code} {p.name} {p.field}"),
+            )
             for p in procedures
         ]
         self.db.conn.executemany(
@@ -149,8 +169,9 @@ class ReferenceRepository:
         return [_procedure_from_row(r) for r in rows]
 
     def count_use(self, code: str) -> None:
-        self.db.conn.execute("UPDATE procedures SET use_count = use_count + 1 WHERE code = ?",
-                             (code,))
+        self.db.conn.execute(
+            "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", (code,)
+        )
 
     def calendar_overrides(self) -> dict[int, YearCalendar]:
         out = {}
@@ -170,9 +191,14 @@ class ReferenceRepository:
         self.db.conn.execute(
             "INSERT OR REPLACE INTO calendar_years (year, confirmed, source, days_off, "
             "extra_working_days, updated_at) VALUES (?,?,?,?,?,?)",
-            (year.year, int(year.confirmed), year.source,
-             dumps(sorted(d.isoformat() for d in year.days_off)),
-             dumps(sorted(d.isoformat() for d in year.extra_working_days)), at.isoformat()),
+            (
+                year.year,
+                int(year.confirmed),
+                year.source,
+                dumps(sorted(d.isoformat() for d in year.days_off)),
+                dumps(sorted(d.isoformat() for d in year.extra_working_days)),
+                at.isoformat(),
+            ),
         )
 
 
@@ -184,25 +210,38 @@ class OfficerRepository:
         self.db.conn.execute(
             "INSERT INTO officers (username, full_name, role, password_hash, active, created_at)"
             " VALUES (?,?,?,?,?,?)",
-            (officer.username, officer.full_name, officer.role.value, password_hash,
-             int(officer.active), at.isoformat()),
+            (
+                officer.username,
+                officer.full_name,
+                officer.role.value,
+                password_hash,
+                int(officer.active),
+                at.isoformat(),
+            ),
         )
 
     def get(self, username: str) -> tuple[Officer, str] | None:
         row = self.db.conn.execute(
             "SELECT username, full_name, role, active, password_hash FROM officers "
-            "WHERE username = ?", (username,)).fetchone()
+            "WHERE username = ?",
+            (username,),
+        ).fetchone()
         if row is None:
             return None
         return Officer(row[0], row[1], Role(row[2]), bool(row[3])), row[4]
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
-        self.db.conn.execute("UPDATE officers SET password_hash = ? WHERE username = ?",
-                             (password_hash, username))
+        self.db.conn.execute(
+            "UPDATE officers SET password_hash = ? WHERE username = ?", (password_hash, username)
+        )
 
     def all(self) -> list[Officer]:
-        return [Officer(u, n, Role(r), bool(a)) for u, n, r, a in self.db.conn.execute(
-            "SELECT username, full_name, role, active FROM officers ORDER BY username")]
+        return [
+            Officer(u, n, Role(r), bool(a))
+            for u, n, r, a in self.db.conn.execute(
+                "SELECT username, full_name, role, active FROM officers ORDER BY username"
+            )
+        ]
 
 
 class AuditRepository:
@@ -211,8 +250,15 @@ class AuditRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def record(self, *, at: datetime, officer: str, action: str, dossier_uuid: str | None,
-               detail: dict[str, Any]) -> None:
+    def record(
+        self,
+        *,
+        at: datetime,
+        officer: str,
+        action: str,
+        dossier_uuid: str | None,
+        detail: dict[str, Any],
+    ) -> None:
         self.db.conn.execute(
             "INSERT INTO audit_log (at, officer, action, dossier_uuid, detail) VALUES (?,?,?,?,?)",
             (at.isoformat(), officer, action, dossier_uuid, dumps(detail)),
@@ -221,14 +267,23 @@ class AuditRepository:
     def entries(self, *, limit: int = 100) -> list[dict[str, Any]]:
         rows = self.db.conn.execute(
             "SELECT at, officer, action, dossier_uuid, detail FROM audit_log "
-            "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return [{"at": a, "officer": o, "action": act, "dossier_uuid": d,
-                 "detail": json.loads(det)} for a, o, act, d, det in rows]
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            {"at": a, "officer": o, "action": act, "dossier_uuid": d, "detail": json.loads(det)}
+            for a, o, act, d, det in rows
+        ]
 
 
 def _search_text(dossier: Dossier) -> str:
-    parts = [dossier.code or "", dossier.applicant.name, dossier.applicant.id_number,
-             dossier.procedure_code, dossier.procedure_name]
+    parts = [
+        dossier.code or "",
+        dossier.applicant.name,
+        dossier.applicant.id_number,
+        dossier.procedure_code,
+        dossier.procedure_name,
+    ]
     if dossier.submitter:
         parts += [dossier.submitter.name, dossier.submitter.id_number]
     return " ".join(search_tokens(" ".join(parts)))
@@ -241,10 +296,20 @@ class DossierRepository:
         self.db = db
 
     def _row_values(self, dossier: Dossier) -> tuple[Any, ...]:
-        return (dossier.code, dossier.agency_id, dossier.station_id, dossier.procedure_code,
-                dossier.status.value, iso(dossier.received_at), iso(dossier.due_at),
-                iso(dossier.finished_at), dossier.applicant.name, dossier.officer,
-                iso(dossier.updated_at), dumps(dossier_to_json(dossier)))
+        return (
+            dossier.code,
+            dossier.agency_id,
+            dossier.station_id,
+            dossier.procedure_code,
+            dossier.status.value,
+            iso(dossier.received_at),
+            iso(dossier.due_at),
+            iso(dossier.finished_at),
+            dossier.applicant.name,
+            dossier.officer,
+            iso(dossier.updated_at),
+            dumps(dossier_to_json(dossier)),
+        )
 
     def insert_new(self, dossier: Dossier, event: Event, *, queued_at: datetime) -> None:
         """Store a new dossier row, its creating event, its outbox entry and search entry."""
@@ -254,12 +319,15 @@ class DossierRepository:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (*self._row_values(dossier), dossier.uuid),
         )
-        self.db.conn.execute("INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
-                             (cur.lastrowid, _search_text(dossier)))
+        self.db.conn.execute(
+            "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+            (cur.lastrowid, _search_text(dossier)),
+        )
         self._add_event(event, queued_at)
 
-    def append(self, dossier: Dossier, event: Event, *, queued_at: datetime,
-               reindex: bool = False) -> None:
+    def append(
+        self, dossier: Dossier, event: Event, *, queued_at: datetime, reindex: bool = False
+    ) -> None:
         """Store ``event`` (with its outbox entry) and the dossier's new projection."""
         self.db.conn.execute(
             "UPDATE dossiers SET code=?, agency_id=?, station_id=?, procedure_code=?, status=?,"
@@ -268,32 +336,37 @@ class DossierRepository:
             (*self._row_values(dossier), dossier.uuid),
         )
         if reindex:
-            rowid = self.db.conn.execute("SELECT rowid FROM dossiers WHERE uuid = ?",
-                                         (dossier.uuid,)).fetchone()[0]
+            rowid = self.db.conn.execute(
+                "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
+            ).fetchone()[0]
             self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
-            self.db.conn.execute("INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
-                                 (rowid, _search_text(dossier)))
+            self.db.conn.execute(
+                "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+                (rowid, _search_text(dossier)),
+            )
         self._add_event(event, queued_at)
 
     def _add_event(self, event: Event, queued_at: datetime) -> None:
         self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", event_to_row(event))
-        self.db.conn.execute("INSERT INTO outbox (event_uuid, queued_at) VALUES (?, ?)",
-                             (event.uuid, queued_at.isoformat()))
+        self.db.conn.execute(
+            "INSERT INTO outbox (event_uuid, queued_at) VALUES (?, ?)",
+            (event.uuid, queued_at.isoformat()),
+        )
 
     def by_uuid(self, uuid: str) -> Dossier | None:
-        row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?",
-                                   (uuid,)).fetchone()
+        row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?", (uuid,)).fetchone()
         return dossier_from_json(json.loads(row[0])) if row else None
 
     def by_code(self, code: str) -> Dossier | None:
-        row = self.db.conn.execute("SELECT data FROM dossiers WHERE code = ?",
-                                   (code,)).fetchone()
+        row = self.db.conn.execute("SELECT data FROM dossiers WHERE code = ?", (code,)).fetchone()
         return dossier_from_json(json.loads(row[0])) if row else None
 
     def events_of(self, dossier_uuid: str) -> list[Event]:
         rows = self.db.conn.execute(
             "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
-            "FROM events WHERE dossier_uuid = ?", (dossier_uuid,)).fetchall()
+            "FROM events WHERE dossier_uuid = ?",
+            (dossier_uuid,),
+        ).fetchall()
         return sorted((event_from_row(r) for r in rows), key=Event.order_key)
 
     def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
@@ -315,8 +388,11 @@ class DossierRepository:
             return int(self.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0])
         values = [s.value for s in statuses]
         marks = ",".join("?" for _ in values)
-        return int(self.db.conn.execute(
-            f"SELECT count(*) FROM dossiers WHERE status IN ({marks})", values).fetchone()[0])
+        return int(
+            self.db.conn.execute(
+                f"SELECT count(*) FROM dossiers WHERE status IN ({marks})", values
+            ).fetchone()[0]
+        )
 
     def last_code(self) -> str | None:
         row = self.db.conn.execute(
@@ -329,7 +405,8 @@ class DossierRepository:
         while True:
             rows = self.db.conn.execute(
                 "SELECT rowid, data FROM dossiers WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                (last, batch)).fetchall()
+                (last, batch),
+            ).fetchall()
             if not rows:
                 return
             for rowid, data in rows:
@@ -350,7 +427,8 @@ class DossierRepository:
             problems.append(f"dossier {uuid} has no creating event")
         for (uuid,) in self.db.conn.execute(
             "SELECT uuid FROM events e WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE "
-            "d.uuid = e.dossier_uuid) LIMIT ?", (limit,)
+            "d.uuid = e.dossier_uuid) LIMIT ?",
+            (limit,),
         ):
             problems.append(f"event {uuid} has no dossier")
         return problems

@@ -66,9 +66,7 @@ class Store:
         self.mirror_dir = mirror_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = data_dir / DB_NAME
-        self.ledger = ReservationLedger(
-            [data_dir / LEDGER_NAME, mirror_path(mirror_dir, data_dir)]
-        )
+        self.ledger = ReservationLedger([data_dir / LEDGER_NAME, mirror_path(mirror_dir, data_dir)])
         self.db = Database(self.db_path)
         try:
             migrate(self.db)
@@ -157,8 +155,9 @@ def inspect_backup(path: Path) -> BackupInfo:
         flag = conn.execute("SELECT value FROM config WHERE key = ?", (_BACKUP_FLAG,)).fetchone()
         office = conn.execute("SELECT value FROM config WHERE key = 'office'").fetchone()
         count = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-        last = conn.execute("SELECT code FROM dossiers WHERE code IS NOT NULL "
-                            "ORDER BY rowid DESC LIMIT 1").fetchone()
+        last = conn.execute(
+            "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
     except sqlite3.DatabaseError:
         raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path)) from None
     finally:

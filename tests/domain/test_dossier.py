@@ -19,21 +19,42 @@ from tests.conftest import make_applicant
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)
 
 
-def _event(kind: EventKind, seq: int, payload: dict | None = None, *, hours: float = 0,
-           station: str = "st-1") -> Event:
-    return Event(uuid=f"e{seq}-{station}", dossier_uuid="d1", kind=kind.value,
-                 station_id=station, seq=seq, officer="canbo",
-                 at=T0 + timedelta(hours=hours), payload=payload or {})
+def _event(
+    kind: EventKind,
+    seq: int,
+    payload: dict | None = None,
+    *,
+    hours: float = 0,
+    station: str = "st-1",
+) -> Event:
+    return Event(
+        uuid=f"e{seq}-{station}",
+        dossier_uuid="d1",
+        kind=kind.value,
+        station_id=station,
+        seq=seq,
+        officer="canbo",
+        at=T0 + timedelta(hours=hours),
+        payload=payload or {},
+    )
 
 
 def _received() -> Event:
-    return _event(EventKind.RECEIVED, 1, {
-        "code": "000.00.19.H56-260302-000001", "agency_id": "000.00.19.H56",
-        "procedure_code": "1.001193", "procedure_name": "Thủ tục đăng ký khai sinh",
-        "procedure_field": "Hộ tịch", "applicant": make_applicant().to_json(),
-        "processing_time": {"unit": "working_days", "amount": 3},
-        "due_at": "2026-03-05T09:00:00+07:00", "documents": [],
-    })
+    return _event(
+        EventKind.RECEIVED,
+        1,
+        {
+            "code": "000.00.19.H56-260302-000001",
+            "agency_id": "000.00.19.H56",
+            "procedure_code": "1.001193",
+            "procedure_name": "Thủ tục đăng ký khai sinh",
+            "procedure_field": "Hộ tịch",
+            "applicant": make_applicant().to_json(),
+            "processing_time": {"unit": "working_days", "amount": 3},
+            "due_at": "2026-03-05T09:00:00+07:00",
+            "documents": [],
+        },
+    )
 
 
 def test_every_internal_status_maps_to_a_national_code_and_all_ten_are_used() -> None:
@@ -45,10 +66,8 @@ def test_life_of_a_dossier_and_rebuild_from_events() -> None:
         _received(),
         _event(EventKind.HANDED_OVER, 2, {"to": "Tư pháp"}, hours=1),
         _event(EventKind.SUPPLEMENT_REQUESTED, 3, {"reason": "thiếu"}, hours=2),
-        _event(EventKind.SUPPLEMENT_RECEIVED, 4, {"due_at": "2026-03-09T11:00:00+07:00"},
-               hours=26),
-        _event(EventKind.APOLOGY_ISSUED, 5, {"new_due_at": "2026-03-12T09:00:00+07:00"},
-               hours=27),
+        _event(EventKind.SUPPLEMENT_RECEIVED, 4, {"due_at": "2026-03-09T11:00:00+07:00"}, hours=26),
+        _event(EventKind.APOLOGY_ISSUED, 5, {"new_due_at": "2026-03-12T09:00:00+07:00"}, hours=27),
         _event(EventKind.RESULT_RECEIVED, 6, {"outcome": "approved"}, hours=50),
         _event(EventKind.RETURNED, 7, {"receiver": "Nguyễn Văn Đức"}, hours=51),
         _event(EventKind.RATING_RECORDED, 8, {"rating": "rat_hai_long"}, hours=51),
@@ -102,8 +121,15 @@ def test_projection_needs_a_creating_event() -> None:
 def test_correction_changes_only_correctable_fields() -> None:
     dossier = dossier_from_snapshot(_received())
     new_applicant = replace(make_applicant(), name="Nguyễn Văn Đông").to_json()
-    corrected = apply_event(dossier, _event(EventKind.CORRECTED, 2, {
-        "changes": {"applicant": new_applicant, "code": "HACK", "sets": 2}}, hours=1))
+    corrected = apply_event(
+        dossier,
+        _event(
+            EventKind.CORRECTED,
+            2,
+            {"changes": {"applicant": new_applicant, "code": "HACK", "sets": 2}},
+            hours=1,
+        ),
+    )
     assert corrected.applicant.name == "Nguyễn Văn Đông"
     assert corrected.code == dossier.code
     assert corrected.sets == 2

@@ -24,8 +24,14 @@ def test_folding_meets(a: str, b: str) -> None:
 
 def test_nfc_and_tokens() -> None:
     assert nfc(unicodedata.normalize("NFD", "  Lê   Minh  Thuỷ ")) == "Lê Minh Thuỷ"
-    assert search_tokens("000.00.19.H56-261122-0001") == ["000", "00", "19", "h56", "261122",
-                                                          "0001"]
+    assert search_tokens("000.00.19.H56-261122-0001") == [
+        "000",
+        "00",
+        "19",
+        "h56",
+        "261122",
+        "0001",
+    ]
 
 
 @pytest.mark.parametrize(

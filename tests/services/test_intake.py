@@ -22,8 +22,10 @@ def _receive(station: StationContext, **over: object):
 
 def _table_counts(station: StationContext) -> tuple[int, ...]:
     conn = station.store.db.conn
-    return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("dossiers", "events", "outbox", "audit_log", "counters"))
+    return tuple(
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("dossiers", "events", "outbox", "audit_log", "counters")
+    )
 
 
 def test_receive_stores_row_event_outbox_and_audit_together(station: StationContext) -> None:
@@ -88,8 +90,7 @@ def test_unknown_time_can_be_given_by_the_officer(station: StationContext) -> No
 
 def test_search_is_diacritics_insensitive(station: StationContext) -> None:
     duc = _receive(station)
-    thuy = _receive(station, applicant=make_applicant(name="Lê Thị Thủy",
-                                                      id_number="001190000111"))
+    thuy = _receive(station, applicant=make_applicant(name="Lê Thị Thủy", id_number="001190000111"))
     assert [d.uuid for d in lookup.search(station, "nguyen van duc")] == [duc.uuid]
     assert [d.uuid for d in lookup.search(station, "thuỷ")] == [thuy.uuid]
     assert [d.uuid for d in lookup.search(station, "THUY le")] == [thuy.uuid]

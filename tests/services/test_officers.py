@@ -20,13 +20,25 @@ def test_demo_officers_log_in_offline_with_argon2(station: StationContext) -> No
 
 
 def test_create_officer_validates_and_audits(station: StationContext) -> None:
-    officer, changes = create_officer(station, username="hoa.nt", full_name="Nguyễn Thị Hoà",
-                                      role=Role.OFFICER, password="bimat123", by="quantri")
+    officer, changes = create_officer(
+        station,
+        username="hoa.nt",
+        full_name="Nguyễn Thị Hoà",
+        role=Role.OFFICER,
+        password="bimat123",
+        by="quantri",
+    )
     assert changes.officers and officer.username == "hoa.nt"
     assert authenticate(station, username="hoa.nt", password="bimat123") == officer
     for bad in ({"username": "X"}, {"password": "1"}, {"username": "canbo"}):
-        args = {"username": "moi.cb", "full_name": "Cán bộ", "role": Role.OFFICER,
-                "password": "bimat123", "by": "quantri", **bad}
+        args = {
+            "username": "moi.cb",
+            "full_name": "Cán bộ",
+            "role": Role.OFFICER,
+            "password": "bimat123",
+            "by": "quantri",
+            **bad,
+        }
         with pytest.raises(DomainError) as info:
             create_officer(station, **args)
         assert info.value.code is ErrorCode.OFFICER_INPUT_INVALID

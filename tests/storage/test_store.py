@@ -37,7 +37,8 @@ def test_durable_pragmas_and_schema(station: StationContext) -> None:
     assert applied_migrations(station.store.db) == [name for name, _ in MIGRATIONS]
     assert migrate(station.store.db) == []  # head is idempotent
     assert {"dossiers", "events", "outbox", "audit_log", "dossier_search"} <= set(
-        station.store.db.utils.table_names())
+        station.store.db.utils.table_names()
+    )
 
 
 def test_a_failed_use_case_leaves_nothing(station: StationContext) -> None:
@@ -116,8 +117,7 @@ def test_reinstall_keeping_only_the_ledger_mirror(tmp_path: Path) -> None:
     printed = [_receive(ctx) for _ in range(BLOCK + 3)]  # crosses a reservation block
     ctx.store.close()
     shutil.rmtree(tmp_path / "st")
-    restore_backup(tmp_path / "st", tmp_path / "usb" / backup.name,
-                   mirror_dir=paths.mirror_dir())
+    restore_backup(tmp_path / "st", tmp_path / "usb" / backup.name, mirror_dir=paths.mirror_dir())
     ctx = open_station(tmp_path / "st")
     assert _receive(ctx) not in printed
 

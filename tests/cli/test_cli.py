@@ -1,0 +1,231 @@
+"""Every subcommand run as a subprocess, on good and on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+APPLICANT = {
+    "name": "Nguyễn Văn Đức",
+    "id_number": "001090123456",
+    "birth_date": "1990-01-01",
+    "sex": "Nam",
+    "address": "Thôn Đông, xã Minh Hòa",
+    "phone": "0912345678",
+}
+QR = "001090123456|012345678|NGUYỄN VĂN ĐỨC|01011990|Nam|Thôn Đông, Xã Minh Hòa|15042021"
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
+        "COUNTER_APP_DATA_DIR": str(tmp_path / "station"),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "counter_app", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def ok(tmp_path: Path, *args: str) -> object:
+    result = run(tmp_path, *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def refused(tmp_path: Path, *args: str) -> str:
+    result = run(tmp_path, *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    message = result.stderr.strip()
+    assert message and unicodedata.is_normalized("NFC", message)
+    assert "Traceback" not in message
+    return message
+
+
+@pytest.fixture
+def applicant_file(tmp_path: Path) -> Path:
+    path = tmp_path / "applicant.json"
+    path.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_due_over_tet_2026(tmp_path: Path) -> None:
+    out = ok(tmp_path, "due", "--received", "2026-02-13T10:00", "--time", "3 ngày làm việc")
+    assert out["due"].startswith("2026-02-25T10:00")
+    assert out["confirmed"] is True
+
+
+def test_due_from_the_catalogue_and_estimated_years(tmp_path: Path) -> None:
+    out = ok(tmp_path, "due", "--received", "2026-02-13T15:30", "--procedure", "1.001193")
+    assert out["due"].startswith("2026-02-23T17:00")  # same day after 15:00, across Tết
+    out = ok(tmp_path, "due", "--received", "2027-03-01T09:00", "--time", "5 ngày làm việc")
+    assert out["confirmed"] is False
+    out = ok(tmp_path, "due", "--received", "2026-02-13T10:00", "--time", "không có ngày hẹn trả")
+    assert out["due"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("due", "--received", "2026-13-45T10:00", "--time", "3 ngày làm việc"), "Thời điểm"),
+        (("due", "--time", "ba ngày"), "thời hạn"),
+        (("due", "--procedure", "9.999999"), "Không tìm thấy thủ tục"),
+        (("due", "--time", "3 ngày", "--procedure", "1.001193"), "không dùng"),
+        (("due", "--bogus"), "không hiểu tham số"),
+        (("nonexistent-command",), "Lệnh không hợp lệ"),
+    ],
+)
+def test_due_refusals(tmp_path: Path, args: tuple[str, ...], words: str) -> None:
+    assert words in refused(tmp_path, *args)
+
+
+def test_parse_id(tmp_path: Path) -> None:
+    out = ok(tmp_path, "parse-id", unicodedata.normalize("NFD", QR) + "\r\n")
+    assert out == {
+        "name": "NGUYỄN VĂN ĐỨC",
+        "id_number": "001090123456",
+        "birth_date": "1990-01-01",
+        "sex": "Nam",
+        "address": "Thôn Đông, Xã Minh Hòa",
+        "phone": None,
+        "old_id_number": "012345678",
+        "issue_date": "2021-04-15",
+    }
+    assert "QR" in refused(tmp_path, "parse-id", "https://dichvucong.gov.vn/")
+    assert "12 chữ số" in refused(tmp_path, "parse-id", QR.replace("001090123456", "0010901"))
+
+
+def test_receive_search_backup_restore_check(tmp_path: Path, applicant_file: Path) -> None:
+    first = ok(
+        tmp_path,
+        "receive",
+        "--procedure",
+        "1.001193",
+        "--applicant-json",
+        str(applicant_file),
+        "--at",
+        "2026-02-13T10:00",
+    )
+    assert first["code"] == "000.00.19.H56-260213-000001"
+    assert first["due"].startswith("2026-02-13T17:00")
+    assert len(first["uuid"]) == 36
+    found = ok(tmp_path, "search", "nguyen van duc")
+    assert [d["code"] for d in found] == [first["code"]]
+    assert found[0]["name"] == "Nguyễn Văn Đức"
+    assert ok(tmp_path, "search", "tran thi") == []
+    backup = ok(tmp_path, "backup")
+    second = ok(
+        tmp_path,
+        "receive",
+        "--procedure",
+        "1.001193",
+        "--applicant-json",
+        str(applicant_file),
+        "--at",
+        "2026-02-13T10:05",
+    )
+    restored = ok(tmp_path, "restore", backup["backup"])
+    assert restored["dossiers"] == 1
+    third = ok(
+        tmp_path,
+        "receive",
+        "--procedure",
+        "1.001193",
+        "--applicant-json",
+        str(applicant_file),
+        "--at",
+        "2026-02-13T10:10",
+    )
+    assert third["code"] not in (first["code"], second["code"])
+    assert ok(tmp_path, "check")["ok"] is True
+    info = ok(tmp_path, "info")
+    assert info["dossiers"] == 2 and info["demo"] is True
+
+
+def test_receive_refusals_write_nothing(tmp_path: Path, applicant_file: Path) -> None:
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{not json", encoding="utf-8")
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({**APPLICANT, "sex": ""}), encoding="utf-8")
+    cases = [
+        (("--procedure", "9.999999", "--applicant-json", str(applicant_file)), "thủ tục"),
+        (("--procedure", "1.001193", "--applicant-json", str(bad_json)), "JSON"),
+        (("--procedure", "1.001193", "--applicant-json", str(missing)), "giới tính"),
+        (
+            ("--procedure", "1.001193", "--applicant-json", str(tmp_path / "none.json")),
+            "Không đọc được",
+        ),
+        (
+            ("--procedure", "1.001193", "--applicant-json", str(applicant_file), "--at", "hôm qua"),
+            "Thời điểm",
+        ),
+        (
+            ("--procedure", "1.001193", "--applicant-json", str(applicant_file), "--agency", "XYZ"),
+            "Mã định danh",
+        ),
+        (
+            (
+                "--procedure",
+                "1.001193",
+                "--applicant-json",
+                str(applicant_file),
+                "--officer",
+                "khong-co",
+            ),
+            "cán bộ",
+        ),
+        (("--procedure", "1.001193"), "thiếu tham số"),
+    ]
+    for args, words in cases:
+        assert words in refused(tmp_path, "receive", *args)
+    assert ok(tmp_path, "info")["dossiers"] == 0
+
+
+def test_restore_and_search_refusals(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
+    assert "sao lưu" in refused(tmp_path, "restore", str(bogus))
+    assert "nhập nội dung" in refused(tmp_path, "search", "  ")
+
+
+def test_every_subcommand_has_vietnamese_help(tmp_path: Path) -> None:
+    for command in ("due", "parse-id", "receive", "search", "backup", "restore", "check", "info"):
+        result = run(tmp_path, command, "--help")
+        assert result.returncode == 0
+        assert "cách dùng:" in result.stdout and "tùy chọn" in result.stdout
+
+
+def test_data_dir_option_separates_stations(tmp_path: Path, applicant_file: Path) -> None:
+    for name in ("a", "b"):
+        ok(
+            tmp_path,
+            "--data-dir",
+            str(tmp_path / name),
+            "receive",
+            "--procedure",
+            "1.001193",
+            "--applicant-json",
+            str(applicant_file),
+        )
+    assert ok(tmp_path, "info", "--data-dir", str(tmp_path / "a"))["dossiers"] == 1
+    assert ok(tmp_path, "info")["dossiers"] == 0
+
+
+def test_no_subcommand_seeds_and_shows_the_station(tmp_path: Path) -> None:
+    result = run(tmp_path)
+    assert result.returncode == 0
+    assert "946 thủ tục" in result.stdout

@@ -1,0 +1,50 @@
+"""Layering (style.md §1): the import-linter contracts, plus a direct check of the domain."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STDLIB = set(sys.stdlib_module_names)
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_domain_imports_only_the_standard_library_and_itself() -> None:
+    offenders = []
+    for path in (ROOT / "counter_app" / "domain").rglob("*.py"):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            allowed = top in STDLIB and top != "sqlite3"
+            if not (name.startswith("counter_app.domain") or allowed or top == "__future__"):
+                offenders.append((path.name, name))
+    assert offenders == []
+
+
+def test_only_storage_imports_sql_libraries() -> None:
+    offenders = []
+    for path in (ROOT / "counter_app").rglob("*.py"):
+        if "storage" in path.relative_to(ROOT).parts:
+            continue
+        bad = {n for n in _imports(path) if n.split(".")[0] in ("sqlite3", "sqlite_utils")}
+        if bad:
+            offenders.append((str(path.relative_to(ROOT)), sorted(bad)))
+    assert offenders == []
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    linter = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" in result.stdout and "0 broken" in result.stdout

@@ -89,6 +89,11 @@ APPLICANT_FIELD_LABELS = {
     "sex": "giới tính (Nam hoặc Nữ)",
     "address": "địa chỉ",
     "phone": "số điện thoại",
+    "sets": "số bộ hồ sơ (1–99)",
+    "return_address": "địa chỉ nhận kết quả qua bưu chính",
+    "due_override_reason": "lý do sửa ngày hẹn trả",
+    "reason": "lý do",
+    "missing": "danh sách giấy tờ cần bổ sung",
 }
 
 DETAIL_LABELS = {

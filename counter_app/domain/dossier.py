@@ -159,6 +159,7 @@ class Dossier:
     lookup_key: str
     rule_set: str
     reason: str = ""
+    missing: tuple[str, ...] = ()
     apology_issued: bool = False
     supplement_count: int = 0
     paused_at: datetime | None = None
@@ -216,6 +217,7 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         lookup_key=p.get("lookup_key", ""),
         rule_set=p.get("rule_set", ""),
         reason=p.get("reason", ""),
+        missing=tuple(p.get("missing", ())),
         finished_at=event.at if status is not Status.RECEIVED else None,
         updated_at=event.at,
         last_event_seq=event.seq,

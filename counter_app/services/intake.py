@@ -53,6 +53,8 @@ class ReceptionRequest:
     received_at: datetime | None = None
     agency_id: str | None = None
     time: ProcessingTime | None = None
+    due_override: datetime | None = None
+    due_override_reason: str = ""
 
 
 def applicant_from_json(data: Any) -> Applicant:
@@ -178,6 +180,34 @@ def _validated(ctx: StationContext, request: ReceptionRequest) -> ReceptionReque
     )
 
 
+def _received_at(ctx: StationContext, request: ReceptionRequest) -> datetime:
+    now = ctx.clock.now()
+    received_at = (request.received_at or now).astimezone(VN_TZ)
+    if received_at > now:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=received_at.isoformat())
+    return received_at
+
+
+def _due(
+    ctx: StationContext, request: ReceptionRequest, *, received_at: datetime, time: ProcessingTime
+) -> tuple[DueDate, dict[str, Any]]:
+    """The computed due date, or the officer's override with its reason kept in the payload."""
+    due = due_for(ctx, received_at=received_at, time=time)
+    if request.due_override is None:
+        return due, {}
+    reason = nfc(request.due_override_reason)
+    if not reason:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="due_override_reason")
+    override = request.due_override.astimezone(VN_TZ)
+    if override <= received_at:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=override.isoformat())
+    extra = {
+        "due_computed": due.due.isoformat() if due.due else None,
+        "due_override_reason": reason,
+    }
+    return DueDate(override, due.years_used, due.estimated), extra
+
+
 def receive_dossier(
     ctx: StationContext, request: ReceptionRequest, *, officer: str
 ) -> tuple[Dossier, Changes]:
@@ -185,7 +215,8 @@ def receive_dossier(
 
     Guarantees: validation happens before anything is written; the code, the dossier row,
     its ``received`` event, its outbox entry, its search entry and the audit entry are
-    committed in one transaction; a refused request changes nothing.
+    committed in one transaction; a refused request changes nothing. An overridden due date
+    needs a reason; the computed one stays in the event for the history.
     """
     request = _validated(ctx, request)
     procedure = procedure_or_error(ctx, request.procedure_code)
@@ -194,11 +225,8 @@ def receive_dossier(
     time = request.time or procedure.processing_time
     if time.unit is TimeUnit.UNKNOWN:
         raise DomainError(ErrorCode.TIME_UNKNOWN_FOR_PROCEDURE, code=procedure.code)
-    now = ctx.clock.now()
-    received_at = (request.received_at or now).astimezone(VN_TZ)
-    if received_at > now:
-        raise DomainError(ErrorCode.DATETIME_INVALID, value=received_at.isoformat())
-    due = due_for(ctx, received_at=received_at, time=time)
+    received_at = _received_at(ctx, request)
+    due, override = _due(ctx, request, received_at=received_at, time=time)
     store = ctx.store
     with store.db.atomic():
         day = received_at.date()
@@ -209,21 +237,81 @@ def receive_dossier(
         payload = _snapshot(
             ctx, request, procedure, code=code, agency_id=agency_id, time=time, due=due
         )
-        event = ctx.new_event(
-            dossier_uuid=ctx.new_id(),
-            kind=EventKind.RECEIVED.value,
-            officer=officer,
-            at=received_at,
-            payload=payload,
-        )
-        dossier = dossier_from_snapshot(event)
-        store.dossiers.insert_new(dossier, event, queued_at=now)
+        payload.update(override)
+        dossier = _store_new(ctx, EventKind.RECEIVED, payload, officer=officer, at=received_at)
         store.reference.count_use(procedure.code)
-        store.audit.record(
-            at=now,
-            officer=officer,
-            action=EventKind.RECEIVED.value,
-            dossier_uuid=dossier.uuid,
-            detail={"code": code, "procedure": procedure.code},
-        )
+    return dossier, Changes(dossiers=True)
+
+
+def _store_new(
+    ctx: StationContext, kind: EventKind, payload: dict[str, Any], *, officer: str, at: datetime
+) -> Dossier:
+    event = ctx.new_event(
+        dossier_uuid=ctx.new_id(), kind=kind.value, officer=officer, at=at, payload=payload
+    )
+    dossier = dossier_from_snapshot(event)
+    ctx.store.dossiers.insert_new(dossier, event, queued_at=ctx.clock.now())
+    ctx.store.audit.record(
+        at=ctx.clock.now(),
+        officer=officer,
+        action=kind.value,
+        dossier_uuid=dossier.uuid,
+        detail={"code": dossier.code, "procedure": dossier.procedure_code},
+    )
+    return dossier
+
+
+def _not_received(
+    ctx: StationContext,
+    request: ReceptionRequest,
+    kind: EventKind,
+    *,
+    reason: str,
+    missing: tuple[str, ...],
+    officer: str,
+) -> Dossier:
+    request = _validated(ctx, request)
+    procedure = procedure_or_error(ctx, request.procedure_code)
+    if not nfc(reason):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="reason")
+    received_at = _received_at(ctx, request)
+    agency_id = validate_agency_id(request.agency_id or ctx.office().agency_id)
+    time = request.time or procedure.processing_time
+    payload = _snapshot(
+        ctx, request, procedure, code=None, agency_id=agency_id, time=time, due=None
+    )
+    payload.update({"reason": nfc(reason), "missing": [nfc(m) for m in missing]})
+    with ctx.store.db.atomic():
+        return _store_new(ctx, kind, payload, officer=officer, at=received_at)
+
+
+def guide_dossier(
+    ctx: StationContext,
+    request: ReceptionRequest,
+    *,
+    missing: tuple[str, ...],
+    reason: str,
+    officer: str,
+) -> tuple[Dossier, Changes]:
+    """Incomplete at the counter (Mẫu 02): record every missing item at once, with the reason.
+
+    No dossier code is minted; the record keeps the applicant and the procedure so that the
+    supplement request can be printed and reprinted.
+    """
+    items = tuple(m for m in (nfc(x) for x in missing) if m)
+    if not items:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="missing")
+    dossier = _not_received(
+        ctx, request, EventKind.GUIDED, reason=reason, missing=items, officer=officer
+    )
+    return dossier, Changes(dossiers=True)
+
+
+def refuse_dossier(
+    ctx: StationContext, request: ReceptionRequest, *, reason: str, officer: str
+) -> tuple[Dossier, Changes]:
+    """Not eligible (Mẫu 03): record the refusal and its reason. No dossier code is minted."""
+    dossier = _not_received(
+        ctx, request, EventKind.REFUSED, reason=reason, missing=(), officer=officer
+    )
     return dossier, Changes(dossiers=True)

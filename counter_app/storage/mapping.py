@@ -65,6 +65,7 @@ def dossier_from_json(data: dict[str, Any]) -> Dossier:
     )
     values["documents"] = tuple(DocumentItem.from_json(d) for d in values["documents"])
     values["processing_time"] = ProcessingTime.from_json(values["processing_time"])
+    values["missing"] = tuple(values.get("missing", ()))
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])
     values["return_method"] = ReturnMethod(values["return_method"])

@@ -132,6 +132,26 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("m0002_print_archive")
+def m0002_print_archive(db: sqlite_utils.Database) -> None:
+    db.table("prints").create(
+        {
+            "id": int,
+            "dossier_uuid": str,
+            "form": str,
+            "size": str,
+            "sha256": str,
+            "path": str,
+            "reprint": int,
+            "printed_at": str,
+            "officer": str,
+        },
+        pk="id",
+        not_null={"dossier_uuid", "form", "size", "sha256", "path", "printed_at"},
+    )
+    db.table("prints").create_index(["dossier_uuid"])
+
+
 def applied_migrations(database: Database) -> list[str]:
     if "_migrations" not in database.utils.table_names():
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -432,3 +433,51 @@ class DossierRepository:
         ):
             problems.append(f"event {uuid} has no dossier")
         return problems
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRecord:
+    """One archived print of a slip (every print, first or reprint, is kept)."""
+
+    dossier_uuid: str
+    form: str
+    size: str
+    sha256: str
+    path: str
+    reprint: bool
+    printed_at: datetime
+    officer: str
+
+
+class PrintArchiveRepository:
+    """The log of printed slips; the PDF files themselves live under the data folder."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, record: PrintRecord) -> None:
+        self.db.conn.execute(
+            "INSERT INTO prints (dossier_uuid, form, size, sha256, path, reprint, printed_at,"
+            " officer) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                record.dossier_uuid,
+                record.form,
+                record.size,
+                record.sha256,
+                record.path,
+                int(record.reprint),
+                record.printed_at.isoformat(),
+                record.officer,
+            ),
+        )
+
+    def of_dossier(self, dossier_uuid: str) -> list[PrintRecord]:
+        rows = self.db.conn.execute(
+            "SELECT dossier_uuid, form, size, sha256, path, reprint, printed_at, officer "
+            "FROM prints WHERE dossier_uuid = ? ORDER BY id",
+            (dossier_uuid,),
+        ).fetchall()
+        return [
+            PrintRecord(d, f, s, h, p, bool(r), datetime.fromisoformat(at), o)
+            for d, f, s, h, p, r, at, o in rows
+        ]

@@ -32,6 +32,7 @@ from counter_app.storage.repositories import (
     CounterRepository,
     DossierRepository,
     OfficerRepository,
+    PrintArchiveRepository,
     ReferenceRepository,
 )
 
@@ -79,6 +80,7 @@ class Store:
         self.officers = OfficerRepository(self.db)
         self.audit = AuditRepository(self.db)
         self.dossiers = DossierRepository(self.db)
+        self.prints = PrintArchiveRepository(self.db)
         self._recover_if_restored()
 
     def _recover_if_restored(self) -> None:

@@ -100,3 +100,43 @@ def test_search_is_diacritics_insensitive(station: StationContext) -> None:
     assert lookup.search(station, "tran") == []
     with pytest.raises(DomainError):
         lookup.search(station, " .. ")
+
+
+def test_supplement_request_and_refusal_mint_no_code(station: StationContext) -> None:
+    from counter_app.services.intake import guide_dossier, refuse_dossier
+
+    request = ReceptionRequest(procedure_code="1.001193", applicant=make_applicant())
+    counters_before = station.store.counters.all()
+    guided, _ = guide_dossier(
+        station,
+        request,
+        missing=("Giấy chứng sinh", " ", "Tờ khai"),
+        reason="Thiếu giấy tờ",
+        officer="canbo",
+    )
+    refused, _ = refuse_dossier(station, request, reason="Không thuộc thẩm quyền", officer="canbo")
+    assert guided.code is None and refused.code is None
+    assert guided.status is Status.GUIDED and refused.status is Status.REFUSED
+    assert guided.missing == ("Giấy chứng sinh", "Tờ khai")
+    assert refused.reason == "Không thuộc thẩm quyền"
+    assert {k for k in station.store.counters.all() if k.startswith("code|")} == {
+        k for k in counters_before if k.startswith("code|")
+    }
+    assert station.store.dossiers.by_uuid(guided.uuid) == guided
+    with pytest.raises(DomainError):
+        guide_dossier(station, request, missing=(), reason="x", officer="canbo")
+    with pytest.raises(DomainError):
+        refuse_dossier(station, request, reason="  ", officer="canbo")
+    assert _receive(station).code == "000.00.19.H56-260213-000001"
+
+
+def test_due_override_needs_a_reason_and_keeps_the_computed_date(station: StationContext) -> None:
+    later = datetime(2026, 2, 27, 9, 0, tzinfo=VN_TZ)
+    with pytest.raises(DomainError) as info:
+        _receive(station, due_override=later)
+    assert info.value.code is ErrorCode.APPLICANT_FIELD_MISSING
+    dossier = _receive(station, due_override=later, due_override_reason="Hồ sơ nhiều trang")
+    assert dossier.due_at == later
+    payload = station.store.dossiers.events_of(dossier.uuid)[0].payload
+    assert payload["due_override_reason"] == "Hồ sơ nhiều trang"
+    assert payload["due_computed"].startswith("2026-02-13T17:00")

@@ -57,6 +57,12 @@ class ErrorCode(StrEnum):
     DATABASE_TOO_NEW = "database_too_new"
     BACKUP_INVALID = "backup_invalid"
     SEARCH_QUERY_EMPTY = "search_query_empty"
+    # Printing
+    SLIP_FORM_INVALID = "slip_form_invalid"
+    PAPER_SIZE_INVALID = "paper_size_invalid"
+    SLIP_NOT_AVAILABLE = "slip_not_available"
+    PRINTER_OFFLINE = "printer_offline"
+    PRINTER_FAILED = "printer_failed"
 
 
 class DomainError(Exception):

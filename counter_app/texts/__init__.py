@@ -80,7 +80,9 @@ _ERRORS: dict[ErrorCode, str] = {
     ),
     ErrorCode.BACKUP_INVALID: "Tệp «{path}» không phải bản sao lưu hợp lệ của Quầy Một Cửa.",
     ErrorCode.SEARCH_QUERY_EMPTY: "Hãy nhập nội dung cần tìm.",
-    ErrorCode.SLIP_FORM_INVALID: "Mẫu phiếu «{value}» không có; chọn receipt, supplement hoặc refusal.",
+    ErrorCode.SLIP_FORM_INVALID: (
+        "Mẫu phiếu «{value}» không có; chọn receipt, supplement hoặc refusal."
+    ),
     ErrorCode.PAPER_SIZE_INVALID: "Khổ giấy «{value}» không có; chọn a5, a4 hoặc 80mm.",
     ErrorCode.SLIP_NOT_AVAILABLE: "Hồ sơ «{code}» không có loại phiếu này.",
     ErrorCode.PRINTER_OFFLINE: (

@@ -55,8 +55,6 @@ def _officer(ctx: StationContext, args: argparse.Namespace) -> str:
 
 
 def cmd_due(args: argparse.Namespace) -> Any:
-    if not args.time and not args.procedure:
-        raise DomainError(ErrorCode.TIME_TEXT_INVALID, text="")
     ctx = _station(args)
     received = _parse_at(args.received) if args.received else ctx.clock.now()
     if args.time:
@@ -223,7 +221,7 @@ def build_parser() -> VietnameseParser:
 
     p = add("due", texts.CLI_DUE, cmd_due)
     p.add_argument("--received", metavar=texts.METAVAR_AT, help=texts.CLI_DUE_RECEIVED)
-    group = p.add_mutually_exclusive_group()
+    group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
     group.add_argument("--procedure", metavar=texts.METAVAR_CODE, help=texts.CLI_DUE_PROCEDURE)
     p = add("parse-id", texts.CLI_PARSE_ID, cmd_parse_id)

@@ -14,6 +14,7 @@ copy does not lose the reservations.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -164,8 +165,6 @@ def inspect_backup(path: Path) -> BackupInfo:
         raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path)) from None
     finally:
         conn.close()
-    import json
-
     return BackupInfo(
         path=path,
         made_at=json.loads(flag[0]).get("made_at") if flag else None,
@@ -263,6 +262,4 @@ def _now() -> str:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)

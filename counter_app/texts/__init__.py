@@ -266,7 +266,6 @@ METAVAR_FILE = "TỆP"
 METAVAR_AGENCY = "MÃ-ĐỊNH-DANH"
 METAVAR_NAME = "TÊN"
 METAVAR_TEXT = "NỘI-DUNG"
-CLI_MISSING_TIME = 'Hãy cho biết thời hạn: --time "3 ngày làm việc" hoặc --procedure MÃ.'
 CLI_UNEXPECTED = "Lỗi không mong đợi; chi tiết đã ghi vào nhật ký: {path}"
 
 

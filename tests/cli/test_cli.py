@@ -85,7 +85,7 @@ def test_due_from_the_catalogue_and_estimated_years(tmp_path: Path) -> None:
         (("due", "--time", "ba ngày"), "thời hạn"),
         (("due", "--procedure", "9.999999"), "Không tìm thấy thủ tục"),
         (("due", "--time", "3 ngày", "--procedure", "1.001193"), "không dùng"),
-        (("due", "--bogus"), "không hiểu tham số"),
+        (("due", "--time", "3 ngày", "--bogus"), "không hiểu tham số"),
         (("nonexistent-command",), "Lệnh không hợp lệ"),
     ],
 )
@@ -229,3 +229,21 @@ def test_no_subcommand_seeds_and_shows_the_station(tmp_path: Path) -> None:
     result = run(tmp_path)
     assert result.returncode == 0
     assert "946 thủ tục" in result.stdout
+
+
+def test_due_needs_a_time_or_a_procedure(tmp_path: Path) -> None:
+    assert "cần một trong các tham số" in refused(tmp_path, "due", "--received", "2026-02-13T10:00")
+
+
+def test_logs_never_hold_id_numbers(tmp_path: Path) -> None:
+    import logging
+
+    from counter_app.app import RedactIdNumbers
+
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "applicant %s / old %s", ("001090123456", "012345678"), None
+    )
+    RedactIdNumbers().filter(record)
+    message = record.getMessage()
+    assert "001090123456" not in message and "012345678" not in message
+    assert "001*********" in message

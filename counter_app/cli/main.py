@@ -160,7 +160,9 @@ def cmd_backup(args: argparse.Namespace) -> Any:
 def cmd_restore(args: argparse.Namespace) -> Any:
     data_dir = paths.data_dir(args.data_dir)
     setup_logging(data_dir)
-    info = maintenance.restore(data_dir, Path(args.file), mirror_dir=paths.mirror_dir())
+    info = maintenance.restore(
+        data_dir, Path(args.file), mirror_dir=paths.mirror_dir(), officer=args.officer or "cli"
+    )
     sys.stderr.write(texts.cli_restored(str(info.path), info.dossiers) + "\n")
     return {
         "restored": str(info.path),
@@ -249,6 +251,7 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     p = add("restore", texts.CLI_RESTORE, cmd_restore)
     p.add_argument("file", metavar=texts.METAVAR_FILE, help=texts.CLI_RESTORE_FILE)
+    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     add("check", texts.CLI_CHECK, cmd_check)
     add("info", texts.CLI_INFO, cmd_info)
     return parser

@@ -1,0 +1,243 @@
+"""What happens to a dossier after reception, each action one event in one transaction.
+
+``record_action`` validates the payload of the action, checks the status machine (a refused
+action raises ACTION_NOT_ALLOWED, APOLOGY_* … with the reason and changes nothing), computes
+what needs the calendar (the new due date after a supplement), then appends the event, its
+outbox entry, the new projection and an audit entry together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from counter_app.domain.changes import Changes
+from counter_app.domain.dossier import Dossier, EventKind, apply_event, check_allowed
+from counter_app.domain.due import check_apology, due_after_supplement
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import VN_TZ, Applicant
+from counter_app.domain.text import nfc
+from counter_app.services.intake import validate_applicant
+from counter_app.services.station import StationContext
+
+
+class Action(StrEnum):
+    """Action names of the command line (and of the window's menu)."""
+
+    HANDOVER = "handover"
+    HANDBACK = "handback"
+    RESULT = "result"
+    SUPPLEMENT_REQUEST = "supplement_request"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    APOLOGY = "apology"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    RETURN = "return"
+    RATING = "rating"
+    CORRECT = "correct"
+
+    @property
+    def kind(self) -> EventKind:
+        return _KINDS[self]
+
+
+_KINDS = {
+    Action.HANDOVER: EventKind.HANDED_OVER,
+    Action.HANDBACK: EventKind.HANDED_BACK,
+    Action.RESULT: EventKind.RESULT_RECEIVED,
+    Action.SUPPLEMENT_REQUEST: EventKind.SUPPLEMENT_REQUESTED,
+    Action.SUPPLEMENT_RECEIVED: EventKind.SUPPLEMENT_RECEIVED,
+    Action.APOLOGY: EventKind.APOLOGY_ISSUED,
+    Action.WITHDRAW: EventKind.WITHDRAWN,
+    Action.STOP: EventKind.STOPPED,
+    Action.RETURN: EventKind.RETURNED,
+    Action.RATING: EventKind.RATING_RECORDED,
+    Action.CORRECT: EventKind.CORRECTED,
+}
+RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
+OUTCOMES = ("approved", "refused")
+
+
+def _text(payload: dict[str, Any], key: str, *, required: bool) -> str:
+    value = payload.get(key, "")
+    if not isinstance(value, str) or (required and not nfc(value)):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=key)
+    return nfc(value)
+
+
+def _when(payload: dict[str, Any], key: str) -> datetime:
+    raw = payload.get(key)
+    try:
+        value = datetime.fromisoformat(str(raw))
+    except ValueError:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=str(raw)) from None
+    return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value.astimezone(VN_TZ)
+
+
+def _handover(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    return {"to": _text(p, "to", required=True), "note": _text(p, "note", required=False)}
+
+
+def _handback(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    return {"from": _text(p, "from", required=False), "note": _text(p, "note", required=False)}
+
+
+def _result(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    outcome = p.get("outcome", "approved")
+    if outcome not in OUTCOMES:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="outcome")
+    return {
+        "outcome": outcome,
+        "note": _text(p, "note", required=False),
+        "result_number": _text(p, "result_number", required=False),
+    }
+
+
+def _supplement_request(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    items = p.get("items")
+    if not isinstance(items, list) or not [i for i in items if isinstance(i, str) and nfc(i)]:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="missing")
+    return {
+        "items": [nfc(i) for i in items if isinstance(i, str) and nfc(i)],
+        "reason": _text(p, "reason", required=True),
+    }
+
+
+def _supplement_received(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    mode = ctx.setting("supplement_mode", "restart")
+    due = due_after_supplement(
+        time=d.processing_time,
+        paused_at=d.paused_at or at,
+        resumed_at=at,
+        due_before_pause=d.due_at,
+        mode=mode,
+        calendar=ctx.calendar(),
+        hours=ctx.hours(),
+    )
+    return {
+        "due_at": due.due.isoformat() if due.due else None,
+        "due_estimated": due.estimated,
+        "mode": mode,
+        "note": _text(p, "note", required=False),
+    }
+
+
+def _apology(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    new_due = _when(p, "new_due")
+    reason = _text(p, "reason", required=True)
+    check_apology(
+        issued_at=at, current_due=d.due_at, new_due=new_due, already_issued=d.apology_issued
+    )
+    return {"new_due_at": new_due.isoformat(), "reason": reason}
+
+
+def _reason_only(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    return {"reason": _text(p, "reason", required=True)}
+
+
+def _return(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    originals = p.get("originals_returned", True)
+    if not isinstance(originals, bool):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="originals_returned")
+    return {
+        "receiver_name": _text(p, "receiver_name", required=True),
+        "receiver_is_applicant": bool(p.get("receiver_is_applicant", True)),
+        "originals_returned": originals,
+        "note": _text(p, "note", required=False),
+    }
+
+
+def _rating(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if p.get("rating") not in RATINGS:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="rating")
+    return {"rating": p["rating"], "comment": _text(p, "comment", required=False)}
+
+
+def _correct(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    changes = p.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="changes")
+    clean: dict[str, Any] = {}
+    for key in ("applicant", "submitter"):
+        if key in changes:
+            value = changes[key]
+            applicant = d.applicant if key == "applicant" else d.submitter
+            if value is not None:
+                base = applicant.to_json() if applicant else {}
+                merged = Applicant.from_json({**base, **value})
+                value = validate_applicant(merged, today=at.date()).to_json()
+            clean[key] = value
+    for key in ("sets", "return_method", "return_address", "fee", "documents"):
+        if key in changes:
+            clean[key] = changes[key]
+    if not clean:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="changes")
+    return {"changes": clean, "reason": _text(p, "reason", required=False)}
+
+
+_BUILDERS: dict[
+    Action, Callable[[StationContext, Dossier, dict[str, Any], datetime], dict[str, Any]]
+] = {
+    Action.HANDOVER: _handover,
+    Action.HANDBACK: _handback,
+    Action.RESULT: _result,
+    Action.SUPPLEMENT_REQUEST: _supplement_request,
+    Action.SUPPLEMENT_RECEIVED: _supplement_received,
+    Action.APOLOGY: _apology,
+    Action.WITHDRAW: _reason_only,
+    Action.STOP: _reason_only,
+    Action.RETURN: _return,
+    Action.RATING: _rating,
+    Action.CORRECT: _correct,
+}
+
+
+def record_action(
+    ctx: StationContext,
+    dossier: Dossier,
+    action: Action,
+    *,
+    officer: str,
+    payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> tuple[Dossier, Changes]:
+    """Record ``action`` on ``dossier``; refuse with a code when the rules do not allow it.
+
+    Guarantees: nothing is written when refused; when accepted, the event, its outbox entry,
+    the dossier's new projection (and search entry after a correction) and the audit entry
+    are committed in one transaction.
+    """
+    now = ctx.clock.now()
+    when = (at or now).astimezone(VN_TZ)
+    if when > now or when < dossier.received_at:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=when.isoformat())
+    check_allowed(dossier, action.kind)
+    body = _BUILDERS[action](ctx, dossier, payload or {}, when)
+    store = ctx.store
+    with store.db.atomic():
+        current = store.dossiers.by_uuid(dossier.uuid) or dossier
+        event = ctx.new_event(
+            dossier_uuid=dossier.uuid,
+            kind=action.kind.value,
+            officer=officer,
+            at=when,
+            payload=body,
+        )
+        updated = apply_event(current, event)
+        store.dossiers.append(updated, event, queued_at=now, reindex=action is Action.CORRECT)
+        store.audit.record(
+            at=now,
+            officer=officer,
+            action=action.kind.value,
+            dossier_uuid=dossier.uuid,
+            detail={"code": dossier.code},
+        )
+    return updated, Changes(dossiers=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.models import DocumentItem, Event, Officer, Procedure, Role
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
 from counter_app.storage.db import Database
 from counter_app.storage.ledger import ReservationLedger
@@ -414,6 +415,10 @@ class DossierRepository:
                 last = rowid
                 yield dossier_from_json(json.loads(data))
 
+    def statistics_facts(self, *, start: date, end: date) -> Iterator[DossierFacts]:
+        """See :func:`statistics_facts`."""
+        return statistics_facts(self.db, start=start, end=end)
+
     def outbox_size(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
@@ -481,3 +486,23 @@ class PrintArchiveRepository:
             PrintRecord(d, f, s, h, p, bool(r), datetime.fromisoformat(at), o)
             for d, f, s, h, p, r, at, o in rows
         ]
+
+
+def statistics_facts(db: Database, *, start: date, end: date) -> Iterator[DossierFacts]:
+    """Facts of the dossiers a period report counts: received by ``end`` (a day after, to be
+    safe across time zones) and not finished before ``start``; never-received ones excluded."""
+    rows = db.conn.execute(
+        "SELECT data FROM dossiers WHERE status NOT IN ('guided', 'refused', 'online_submitted')"
+        " AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)",
+        ((end + timedelta(days=2)).isoformat(), (start - timedelta(days=2)).isoformat()),
+    )
+    for (data,) in rows:
+        dossier = dossier_from_json(json.loads(data))
+        yield DossierFacts(
+            uuid=dossier.uuid,
+            field=dossier.procedure_field,
+            channel=dossier.channel,
+            received_at=dossier.received_at,
+            due_at=dossier.stats_due_at,
+            finished_at=dossier.finished_at,
+        )

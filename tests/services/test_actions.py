@@ -128,3 +128,20 @@ def test_future_or_pre_reception_times_are_refused(station, clock) -> None:
                 station, d, Action.HANDOVER, officer="canbo", payload={"to": "X"}, at=when
             )
         assert info.value.code is ErrorCode.DATETIME_INVALID
+
+
+def test_period_report_counts_stored_dossiers(station: StationContext, clock) -> None:
+    from datetime import date
+
+    from counter_app.services.reports import period_report
+
+    early = _receive(station)
+    clock.advance(minutes=1)
+    _receive(station)  # stays in progress
+    clock.at = datetime(2026, 2, 16, 9, 0, tzinfo=VN_TZ)
+    _act(station, early, Action.RESULT)
+    stats = period_report(station, start=date(2026, 2, 1), end=date(2026, 2, 27)).to_dict()
+    assert stats["received"] == {"total": 2, "online": 0, "direct_postal": 2, "carried_over": 0}
+    assert stats["resolved"] == {"total": 1, "early": 1, "on_time": 0, "late": 0}
+    assert stats["in_progress"] == {"total": 1, "in_time": 1, "overdue": 0}
+    assert list(stats["by_field"]) == ["Hộ tịch"]

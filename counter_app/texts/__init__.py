@@ -92,6 +92,33 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.PRINTER_FAILED: (
         "Không in được phiếu ({detail}). Hồ sơ đã được lưu; có thể in lại từ lịch sử hồ sơ."
     ),
+    # Sync (same sentences as counter_app/texts/sync.py SYNC_ERRORS, until merged)
+    ErrorCode.SYNC_PROTOCOL_MISMATCH: (
+        "Phiên bản ứng dụng này không còn tương thích với máy chủ tỉnh. Hãy cập nhật ứng dụng "
+        "Quầy Một Cửa lên phiên bản mới nhất; dữ liệu tại quầy vẫn được giữ nguyên và sẽ được "
+        "gửi sau khi cập nhật."
+    ),
+    ErrorCode.SYNC_UNAUTHORIZED: (
+        "Máy chủ tỉnh không chấp nhận quầy này (quầy đã bị thu hồi quyền đồng bộ). Hãy liên hệ "
+        "quản trị viên của tỉnh để được cấp mã đăng ký mới rồi đăng ký lại quầy. Dữ liệu tại "
+        "quầy vẫn được giữ nguyên."
+    ),
+    ErrorCode.SYNC_UNREACHABLE: (
+        "Không kết nối được máy chủ tỉnh. Quầy vẫn làm việc bình thường; các thay đổi đang chờ "
+        "sẽ được gửi khi có kết nối."
+    ),
+    ErrorCode.SYNC_ENROL_REFUSED: (
+        "Máy chủ tỉnh từ chối mã đăng ký quầy: mã không đúng, đã được dùng hoặc đã hết hạn. "
+        "Hãy đề nghị quản trị viên của tỉnh cấp mã mới."
+    ),
+    ErrorCode.SYNC_NOT_ENROLLED: (
+        "Quầy chưa được đăng ký với máy chủ tỉnh. Hãy chạy lệnh: counter-app enrol "
+        "<địa chỉ máy chủ> <mã đăng ký>."
+    ),
+    ErrorCode.SYNC_SERVER_ERROR: (
+        "Máy chủ tỉnh đang gặp sự cố hoặc trả lời không hợp lệ. Các thay đổi vẫn được giữ tại "
+        "quầy và sẽ được gửi lại sau."
+    ),
 }
 
 APPLICANT_FIELD_LABELS = {
@@ -266,6 +293,21 @@ METAVAR_FILE = "TỆP"
 METAVAR_AGENCY = "MÃ-ĐỊNH-DANH"
 METAVAR_NAME = "TÊN"
 METAVAR_TEXT = "NỘI-DUNG"
+METAVAR_KIND = "VIỆC"
+METAVAR_DATE = "NGÀY"
+CLI_EVENT = "ghi một việc của hồ sơ sau tiếp nhận (chuyển, nhận kết quả, bổ sung, xin lỗi, trả…)"
+CLI_EVENT_CODE = "mã số hồ sơ (hoặc quét mã vạch trên phiếu)"
+CLI_EVENT_KIND = (
+    "handover (chuyển xử lý), handback (nhận lại), result (nhận kết quả), supplement_request "
+    "(yêu cầu bổ sung), supplement_received (nhận bổ sung), apology (xin lỗi, hẹn lại: "
+    '{"new_due": "2026-03-06T10:00", "reason": "…"}), withdraw (rút hồ sơ), stop (dừng xử lý), '
+    "return (trả kết quả), rating (đánh giá), correct (sửa thông tin)"
+)
+CLI_EVENT_AT = "thời điểm của việc (mặc định: bây giờ)"
+CLI_EVENT_JSON = 'nội dung dạng JSON, ví dụ {"to": "Công chức Tư pháp - Hộ tịch"}'
+CLI_REPORT = "báo cáo tình hình giải quyết hồ sơ trong kỳ (Biểu 06/VPCP/KSTT), dạng JSON"
+CLI_REPORT_FROM = "ngày đầu kỳ, dạng 2026-01-01"
+CLI_REPORT_TO = "ngày cuối kỳ, dạng 2026-01-31"
 CLI_UNEXPECTED = "Lỗi không mong đợi; chi tiết đã ghi vào nhật ký: {path}"
 
 

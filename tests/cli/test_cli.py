@@ -247,3 +247,38 @@ def test_logs_never_hold_id_numbers(tmp_path: Path) -> None:
     message = record.getMessage()
     assert "001090123456" not in message and "012345678" not in message
     assert "001*********" in message
+
+
+def test_event_and_report(tmp_path: Path, applicant_file: Path) -> None:
+    first = ok(
+        tmp_path,
+        "receive",
+        "--procedure",
+        "1.000894",
+        "--applicant-json",
+        str(applicant_file),
+        "--at",
+        "2026-11-20T09:00",
+    )
+    code = first["code"]
+    assert "trả kết quả" in refused(
+        tmp_path, "event", code, "return", "--json", '{"receiver_name": "A"}'
+    )
+    assert (
+        ok(tmp_path, "event", code, "handover", "--json", '{"to": "Tư pháp"}')["status"]
+        == "in_progress"
+    )
+    assert ok(tmp_path, "event", code, "result")["status"] == "resolved"
+    assert (
+        ok(tmp_path, "event", code, "return", "--json", '{"receiver_name": "Nguyễn Văn Đức"}')[
+            "status"
+        ]
+        == "returned"
+    )
+    assert "JSON" in refused(tmp_path, "event", code, "rating", "--json", "{bad")
+    assert "Không tìm thấy hồ sơ" in refused(
+        tmp_path, "event", "000.00.19.H56-261120-009999", "result"
+    )
+    report = ok(tmp_path, "report", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert report["received"]["total"] == 1 and report["resolved"]["total"] == 1
+    assert "Ngày" in refused(tmp_path, "report", "--from", "2026-11-31", "--to", "2026-12-01")

@@ -1,0 +1,131 @@
+"""Slip templates as data: one record per form, versioned, with its legal basis.
+
+A template says which form it is (number, title, legal-basis caption), which sections appear
+in which order, who signs, how many copies ("liên") are printed and whether the dossier's
+barcode and lookup QR appear. The layout code in ``slip.py`` only knows how to draw each
+section; changing the order, the copies or the signatures is a change of data here. A new
+official wording becomes a new template (new ``version``), never an edit of a released one,
+so an archived slip always names the template that produced it.
+
+The default set follows Circular 03/2025/TT-VPCP (Phụ lục I), laid out on the 2018 pattern
+(TT 01/2018) until the official appendix is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from counter_app.texts import slips as t
+
+
+class Section(StrEnum):
+    """A block of a slip; ``slip.py`` has one drawing function per section."""
+
+    CODE = "code"  # barcode + "Mã hồ sơ"
+    UNIT = "unit"
+    APPLICANT = "applicant"
+    SUBMITTER = "submitter"
+    PROCEDURE = "procedure"
+    DOCUMENTS = "documents"
+    SETS = "sets"
+    PROCESSING_TIME = "processing_time"
+    RECEIVED_AT = "received_at"
+    DUE_AT = "due_at"
+    RETURN_METHOD = "return_method"
+    FEE = "fee"
+    MISSING = "missing"  # Mẫu 02: every missing item, the reason, the guidance
+    REFUSAL = "refusal"  # Mẫu 03: the reason and the notice sentence
+    LOOKUP = "lookup"  # QR + lookup key + footer
+
+
+@dataclass(frozen=True, slots=True)
+class SlipTemplate:
+    """One form of one legal basis, in one version."""
+
+    family: str
+    form_number: str
+    version: int
+    title: str
+    copies: tuple[str, ...]
+    sections: tuple[Section, ...]
+    signatures: tuple[str, ...]
+    barcode: bool
+    qr: bool
+
+    @property
+    def template_id(self) -> str:
+        """E.g. ``TT03-2025/01@1``: family, form number, version."""
+        return f"{self.family}/{self.form_number}@{self.version}"
+
+    @property
+    def legal_basis(self) -> str:
+        return t.legal_basis(self.form_number)
+
+
+TT03 = "TT03-2025"
+
+RECEIPT = SlipTemplate(
+    family=TT03,
+    form_number="01",
+    version=1,
+    title=t.TITLE_RECEIPT,
+    copies=(t.COPY_KEEP, t.COPY_APPLICANT),
+    sections=(
+        Section.CODE,
+        Section.UNIT,
+        Section.APPLICANT,
+        Section.SUBMITTER,
+        Section.PROCEDURE,
+        Section.DOCUMENTS,
+        Section.SETS,
+        Section.PROCESSING_TIME,
+        Section.RECEIVED_AT,
+        Section.DUE_AT,
+        Section.RETURN_METHOD,
+        Section.FEE,
+    ),
+    signatures=(t.SIGN_APPLICANT, t.SIGN_OFFICER),
+    barcode=True,
+    qr=True,
+)
+
+# Mẫu 02 and 03 are given at the counter to a dossier that was NOT received: there is no
+# dossier code and no lookup key, hence no barcode and no QR (nothing to look up).
+SUPPLEMENT = SlipTemplate(
+    family=TT03,
+    form_number="02",
+    version=1,
+    title=t.TITLE_SUPPLEMENT,
+    copies=("",),
+    sections=(
+        Section.UNIT,
+        Section.APPLICANT,
+        Section.SUBMITTER,
+        Section.PROCEDURE,
+        Section.MISSING,
+    ),
+    signatures=(t.SIGN_GUIDE,),
+    barcode=False,
+    qr=False,
+)
+
+REFUSAL = SlipTemplate(
+    family=TT03,
+    form_number="03",
+    version=1,
+    title=t.TITLE_REFUSAL,
+    copies=("",),
+    sections=(
+        Section.UNIT,
+        Section.APPLICANT,
+        Section.SUBMITTER,
+        Section.PROCEDURE,
+        Section.REFUSAL,
+    ),
+    signatures=(t.SIGN_APPLICANT, t.SIGN_OFFICER),
+    barcode=False,
+    qr=False,
+)
+
+TEMPLATES: dict[str, SlipTemplate] = {x.template_id: x for x in (RECEIPT, SUPPLEMENT, REFUSAL)}

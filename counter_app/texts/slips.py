@@ -1,0 +1,163 @@
+"""Every Vietnamese word printed on the slips (Mẫu 01, 02, 03) and of the ``slip`` command.
+
+Fixed texts are constants; parametrised texts are small functions. All strings are NFC.
+Printing (counter_app/printing) and the slip service use only these; nothing else prints
+Vietnamese on paper.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from counter_app.domain.models import DocumentForm, ReturnMethod
+
+# --- Header -------------------------------------------------------------------------------------
+
+MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_SLOGAN = "Độc lập - Tự do - Hạnh phúc"
+NUMBER_BLANK = "Số: ……/……"
+LEGAL_BASIS_TT03 = "Mẫu số {number} Phụ lục I, Thông tư số 03/2025/TT-VPCP"
+
+# --- Titles and copies (Circular 03/2025, Phụ lục I) ---------------------------------------------
+
+TITLE_RECEIPT = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+TITLE_SUPPLEMENT = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
+TITLE_REFUSAL = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
+COPY_KEEP = "Liên 1: Lưu"
+COPY_APPLICANT = "Liên 2: Giao người nộp hồ sơ"
+
+# --- Field labels -------------------------------------------------------------------------------
+
+LABEL_CODE = "Mã hồ sơ:"
+LABEL_UNIT = "Bộ phận tiếp nhận và trả kết quả:"
+LABEL_APPLICANT = "Tiếp nhận hồ sơ của Ông/Bà:"
+LABEL_SUBMITTER = "Người nộp thay (được ủy quyền):"
+LABEL_ID_NUMBER = "Số định danh cá nhân:"
+LABEL_ADDRESS = "Địa chỉ:"
+LABEL_PHONE = "Số điện thoại:"
+LABEL_PROCEDURE = "Nội dung yêu cầu giải quyết:"
+LABEL_DOCUMENTS = "1. Thành phần hồ sơ nộp gồm:"
+LABEL_SETS = "2. Số lượng hồ sơ:"
+LABEL_TIME = "3. Thời gian giải quyết hồ sơ theo quy định:"
+LABEL_RECEIVED = "4. Thời gian nhận hồ sơ:"
+LABEL_DUE = "5. Thời gian trả kết quả giải quyết hồ sơ:"
+LABEL_RETURN = "6. Đăng ký nhận kết quả tại:"
+LABEL_FEE = "7. Phí, lệ phí:"
+LABEL_LOOKUP_KEY = "Mã tra cứu:"
+COLUMN_NO = "TT"
+COLUMN_DOCUMENT = "Tên giấy tờ"
+COLUMN_FORM = "Hình thức"
+COLUMN_COUNT = "Số lượng"
+COLUMN_MISSING = "Thành phần hồ sơ cần bổ sung, hoàn thiện"
+NO_DUE_DATE = "Không có ngày hẹn trả cụ thể theo quy định"
+DUE_ESTIMATED_NOTE = (
+    "Lưu ý: ngày hẹn trả được tính theo lịch nghỉ lễ dự kiến (chưa có lịch chính thức của "
+    "năm); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
+)
+NOTHING = "Không"
+FEE_NONE = "Không thu"
+
+# --- Mẫu 02 and Mẫu 03 ----------------------------------------------------------------------------
+
+SUPPLEMENT_INTRO = "Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"
+LABEL_REASON = "Lý do:"
+SUPPLEMENT_GUIDANCE = (
+    "Trong quá trình bổ sung, hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ Bộ phận Một "
+    "cửa để được hướng dẫn. Khi nộp lại, Ông/Bà mang theo phiếu này và đủ các giấy tờ nêu trên."
+)
+REFUSAL_INFORM = "Xin thông báo cho Ông/Bà được biết và thực hiện."
+REFUSAL_GUIDANCE = (
+    "Nếu cần làm rõ thêm, Ông/Bà liên hệ Bộ phận Một cửa hoặc tra cứu quy định của thủ tục "
+    "trên Cổng Dịch vụ công quốc gia."
+)
+
+
+def refusal_statement(unit_name: str) -> str:
+    """The sentence that opens the reason of a refusal (Mẫu 03)."""
+    return (
+        f"Qua xem xét, {unit_name} thông báo không tiếp nhận, giải quyết hồ sơ này với lý do "
+        "cụ thể như sau:"
+    )
+
+
+# --- Signatures and footer ----------------------------------------------------------------------
+
+SIGN_APPLICANT = "NGƯỜI NỘP HỒ SƠ"
+SIGN_OFFICER = "NGƯỜI TIẾP NHẬN HỒ SƠ"
+SIGN_GUIDE = "NGƯỜI HƯỚNG DẪN"
+SIGN_NOTE = "(Ký và ghi rõ họ tên)"
+FOOTER_RECEIPT = (
+    "Mang theo phiếu này khi đến nhận kết quả. Tra cứu tình trạng hồ sơ: quét mã QR hoặc nhập "
+    "mã hồ sơ và mã tra cứu tại"
+)
+DEMO_MARK = "DEMO — DÙNG ĐỂ TẬP HUẤN"
+DEMO_WATERMARK = "DEMO"
+
+_FORM_LABELS = {
+    DocumentForm.ORIGINAL: "Bản chính",
+    DocumentForm.CERTIFIED_COPY: "Bản sao có chứng thực",
+    DocumentForm.COPY: "Bản sao",
+    DocumentForm.ORIGINAL_AND_COPY: "Bản chính và bản sao",
+}
+
+_RETURN_LABELS = {
+    ReturnMethod.COUNTER: "Trực tiếp tại Bộ phận Một cửa nơi nộp hồ sơ",
+    ReturnMethod.POSTAL: "Qua dịch vụ bưu chính công ích, địa chỉ: {address}",
+    ReturnMethod.ELECTRONIC: "Trực tuyến (bản điện tử) trên Cổng Dịch vụ công",
+    ReturnMethod.VNEID: "Qua tài khoản định danh điện tử (ứng dụng VNeID)",
+}
+
+
+def document_form(form: DocumentForm) -> str:
+    """How a paper is handed over (bản chính, bản sao…)."""
+    return _FORM_LABELS[form]
+
+
+def return_method(method: ReturnMethod, *, address: str) -> str:
+    """Where and how the result is returned."""
+    return _RETURN_LABELS[method].format(address=address)
+
+
+def place_date(place: str, when: datetime) -> str:
+    """``Minh Hòa, ngày 13 tháng 02 năm 2026`` (the italic line of the header)."""
+    return f"{place}, ngày {when:%d} tháng {when:%m} năm {when:%Y}"
+
+
+def moment(when: datetime) -> str:
+    """``10 giờ 00 phút, ngày 13 tháng 02 năm 2026``."""
+    return f"{when:%H} giờ {when:%M} phút, ngày {when:%d} tháng {when:%m} năm {when:%Y}"
+
+
+def sets_count(sets: int) -> str:
+    return f"{sets:02d} (bộ)"
+
+
+def copies_count(count: int) -> str:
+    return f"{count:02d}"
+
+
+def reprint_mark(when: datetime) -> str:
+    """The reprint marker printed on every page of a slip issued again."""
+    return f"BẢN IN LẠI — in ngày {when:%d/%m/%Y} lúc {when:%H:%M}"
+
+
+def legal_basis(number: str) -> str:
+    return LEGAL_BASIS_TT03.format(number=number)
+
+
+# --- Command line -------------------------------------------------------------------------------
+
+CLI_SLIP = "in (xuất PDF) phiếu của một hồ sơ: giấy tiếp nhận, phiếu bổ sung hoặc phiếu từ chối"
+CLI_SLIP_CODE = (
+    "mã số hồ sơ; hồ sơ hướng dẫn bổ sung hoặc từ chối (không có mã) dùng mã UUID của hồ sơ"
+)
+CLI_SLIP_FORM = "loại phiếu: receipt (Mẫu 01), supplement (Mẫu 02), refusal (Mẫu 03)"
+CLI_SLIP_SIZE = "khổ giấy: a5 (mặc định), a4, 80mm (giấy in nhiệt)"
+CLI_SLIP_OUT = "tệp PDF cần ghi"
+METAVAR_FORM = "LOẠI-PHIẾU"
+METAVAR_SIZE = "KHỔ-GIẤY"
+METAVAR_PDF = "TỆP.pdf"
+
+
+def cli_slip_out_failed(path: str, archived: str) -> str:
+    return f"Không ghi được tệp «{path}»; phiếu đã được lưu trong kho phiếu: {archived}"

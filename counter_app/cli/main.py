@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -199,6 +200,8 @@ def cmd_info(args: argparse.Namespace) -> Any:
 
 
 def build_parser() -> VietnameseParser:
+    from counter_app.cli import dossier_cmd, slip_cmd, sync_cmd
+
     parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
     parser.add_argument(
         "--data-dir", default=None, metavar=texts.METAVAR_DIR, help=texts.CLI_DATA_DIR
@@ -254,6 +257,9 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     add("check", texts.CLI_CHECK, cmd_check)
     add("info", texts.CLI_INFO, cmd_info)
+    dossier_cmd.register(add)
+    slip_cmd.register(add)
+    sync_cmd.register(add)
     return parser
 
 
@@ -280,17 +286,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
-    """No subcommand: open (and on first start seed) the station, then show what it holds.
+def _has_screen() -> bool:
+    """Whether Qt can open a window here (a desktop session, or an explicit Qt platform)."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
-    The window (issue "The counter window") replaces this.
+
+def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
+    """No subcommand: open (and on first start seed) the station, then the window.
+
+    Without a screen (a server, an SSH session) it says so and shows the station and the
+    command list instead of crashing in Qt.
     """
     try:
         ctx = _station(args)
     except DomainError as error:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
+    if _has_screen():
+        from counter_app.ui.app import run_window
+
+        return run_window(ctx, sys.argv[:1])
     office = ctx.office()
+    sys.stderr.write(texts.CLI_NO_SCREEN + "\n")
     sys.stdout.write(
         texts.cli_welcome(
             office.unit_name,

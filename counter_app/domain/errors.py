@@ -57,12 +57,20 @@ class ErrorCode(StrEnum):
     DATABASE_TOO_NEW = "database_too_new"
     BACKUP_INVALID = "backup_invalid"
     SEARCH_QUERY_EMPTY = "search_query_empty"
+    SETTING_INVALID = "setting_invalid"
     # Printing
     SLIP_FORM_INVALID = "slip_form_invalid"
     PAPER_SIZE_INVALID = "paper_size_invalid"
     SLIP_NOT_AVAILABLE = "slip_not_available"
     PRINTER_OFFLINE = "printer_offline"
     PRINTER_FAILED = "printer_failed"
+    # Sync with the province server
+    SYNC_PROTOCOL_MISMATCH = "sync_protocol_mismatch"
+    SYNC_UNAUTHORIZED = "sync_unauthorized"
+    SYNC_UNREACHABLE = "sync_unreachable"
+    SYNC_ENROL_REFUSED = "sync_enrol_refused"
+    SYNC_NOT_ENROLLED = "sync_not_enrolled"
+    SYNC_SERVER_ERROR = "sync_server_error"
 
 
 class DomainError(Exception):

@@ -33,7 +33,7 @@ class Database:
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if check:
-                problem = quick_check(self.conn)
+                problem = open_check(self.conn, Path(path) if self.path else None)
                 if problem:
                     self.conn.close()
                     raise DomainError(ErrorCode.DATABASE_DAMAGED, detail=problem)
@@ -69,6 +69,28 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+FULL_CHECK_AT_OPEN_MAX_BYTES = 256 * 1024 * 1024
+
+
+def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
+    """The check made every time the database opens.
+
+    A database up to 256 MB (years of a commune's dossiers) gets SQLite's quick_check, which
+    reads every page. A bigger one would take minutes to open (214 s for 1M dossiers,
+    bench/bench_search.py), so it gets a schema read here and its full check runs with
+    ``counter-app check`` and the daily backup.
+    """
+    size = path.stat().st_size if path is not None and path.exists() else 0
+    if size <= FULL_CHECK_AT_OPEN_MAX_BYTES:
+        return quick_check(conn)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None
 
 
 def quick_check(conn: sqlite3.Connection) -> str | None:

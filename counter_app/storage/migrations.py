@@ -152,6 +152,39 @@ def m0002_print_archive(db: sqlite_utils.Database) -> None:
     db.table("prints").create_index(["dossier_uuid"])
 
 
+@migration("m0003_sync")
+def m0003_sync(db: sqlite_utils.Database) -> None:
+    """Sync with the province server: refused events (kept, shown) and one row per attempt."""
+    db.execute(
+        "CREATE TABLE sync_rejected (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"
+        " reason TEXT NOT NULL, rejected_at TEXT NOT NULL, batch_id TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE sync_log (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL,"
+        " finished_at TEXT NOT NULL, status TEXT NOT NULL, pushed INTEGER NOT NULL DEFAULT 0,"
+        " duplicates INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
+        " pulled INTEGER NOT NULL DEFAULT 0, waiting INTEGER NOT NULL DEFAULT 0,"
+        " server_time TEXT, error TEXT)"
+    )
+    db.execute("CREATE INDEX sync_log_status ON sync_log(status, id)")
+
+
+@migration("m0004_search_prefixes")
+def m0004_search_prefixes(db: sqlite_utils.Database) -> None:
+    """Prefix indexes up to 6 letters: every word is searched as a prefix, and without them a
+    4+ letter word ("nguyen", "dang") merged its whole posting list (p95 42 ms on 1M dossiers;
+    12 ms with them, bench/bench_search.py)."""
+    db.execute(
+        "CREATE VIRTUAL TABLE dossier_search_new USING fts5("
+        "text, tokenize = 'unicode61', prefix = '2 3 4 5 6')"
+    )
+    db.execute(
+        "INSERT INTO dossier_search_new (rowid, text) SELECT rowid, text FROM dossier_search"
+    )
+    db.execute("DROP TABLE dossier_search")
+    db.execute("ALTER TABLE dossier_search_new RENAME TO dossier_search")
+
+
 def applied_migrations(database: Database) -> list[str]:
     if "_migrations" not in database.utils.table_names():
         return []

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.dossier import Dossier, Status
-from counter_app.domain.models import DocumentItem, Event, Officer, Procedure, Role
+from counter_app.domain.models import VN_TZ, DocumentItem, Event, Officer, Procedure, Role
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
@@ -118,8 +118,23 @@ class ReferenceRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._cache: dict[str, Procedure | None] = {}
+        self._cache_version: tuple[int, int] | None = None
+
+    def _fresh_cache(self) -> dict[str, Procedure | None]:
+        """Procedures are read at every reception; cache them until the catalogue changes
+        (a write through this repository, or a commit by another connection)."""
+        version = (
+            int(self.db.conn.execute("PRAGMA data_version").fetchone()[0]),
+            int(self.db.conn.execute("PRAGMA schema_version").fetchone()[0]),
+        )
+        if version != self._cache_version:
+            self._cache.clear()
+            self._cache_version = version
+        return self._cache
 
     def replace_procedures(self, procedures: Iterable[Procedure]) -> int:
+        self._cache.clear()
         rows = [
             (
                 p.code,
@@ -151,10 +166,14 @@ class ReferenceRepository:
         return len(rows)
 
     def procedure(self, code: str) -> Procedure | None:
-        row = self.db.conn.execute(
-            f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE code = ?", (code.strip(),)
-        ).fetchone()
-        return _procedure_from_row(row) if row else None
+        cache = self._fresh_cache()
+        key = code.strip()
+        if key not in cache:
+            row = self.db.conn.execute(
+                f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE code = ?", (key,)
+            ).fetchone()
+            cache[key] = _procedure_from_row(row) if row else None
+        return cache[key]
 
     def count_procedures(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM procedures").fetchone()[0])
@@ -174,6 +193,9 @@ class ReferenceRepository:
         self.db.conn.execute(
             "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", (code,)
         )
+        cached = self._cache.get(code)
+        if cached is not None:
+            self._cache[code] = replace(cached, use_count=cached.use_count + 1)
 
     def calendar_overrides(self) -> dict[int, YearCalendar]:
         out = {}
@@ -414,6 +436,16 @@ class DossierRepository:
             for rowid, data in rows:
                 last = rowid
                 yield dossier_from_json(json.loads(data))
+
+    def received_between(self, start: datetime, end: datetime) -> list[Dossier]:
+        """Dossiers received in [start, end), newest first (uses the received_at index; times
+        are stored in Vietnam time, so ISO strings compare in time order)."""
+        rows = self.db.conn.execute(
+            "SELECT data FROM dossiers WHERE received_at >= ? AND received_at < ? "
+            "ORDER BY received_at DESC",
+            (start.astimezone(VN_TZ).isoformat(), end.astimezone(VN_TZ).isoformat()),
+        ).fetchall()
+        return [dossier_from_json(json.loads(r[0])) for r in rows]
 
     def statistics_facts(self, *, start: date, end: date) -> Iterator[DossierFacts]:
         """See :func:`statistics_facts`."""

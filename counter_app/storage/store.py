@@ -36,6 +36,7 @@ from counter_app.storage.repositories import (
     PrintArchiveRepository,
     ReferenceRepository,
 )
+from counter_app.storage.sync_repository import SyncRepository
 
 DB_NAME = "counter.db"
 LEDGER_NAME = "reservations.log"
@@ -82,6 +83,7 @@ class Store:
         self.audit = AuditRepository(self.db)
         self.dossiers = DossierRepository(self.db)
         self.prints = PrintArchiveRepository(self.db)
+        self.sync = SyncRepository(self.db)
         self._recover_if_restored()
 
     def _recover_if_restored(self) -> None:

@@ -80,6 +80,7 @@ _ERRORS: dict[ErrorCode, str] = {
     ),
     ErrorCode.BACKUP_INVALID: "Tệp «{path}» không phải bản sao lưu hợp lệ của Quầy Một Cửa.",
     ErrorCode.SEARCH_QUERY_EMPTY: "Hãy nhập nội dung cần tìm.",
+    ErrorCode.SETTING_INVALID: "Giá trị cài đặt «{setting}» không hợp lệ.",
     ErrorCode.SLIP_FORM_INVALID: (
         "Mẫu phiếu «{value}» không có; chọn receipt, supplement hoặc refusal."
     ),
@@ -329,10 +330,16 @@ def cli_backup_done(path: str) -> str:
     return f"Đã sao lưu vào «{path}»."
 
 
+CLI_NO_SCREEN = (
+    "Không tìm thấy màn hình để mở cửa sổ (DISPLAY chưa đặt). Hãy chạy trên máy có giao diện, "
+    "hoặc dùng các lệnh dưới đây."
+)
+
+
 def cli_welcome(office: str, data_dir: str, dossiers: int, procedures: int) -> str:
     return (
         f"{APP_NAME} — {office}\n"
         f"Thư mục dữ liệu: {data_dir}\n"
         f"Danh mục: {procedures} thủ tục; đã tiếp nhận {dossiers} hồ sơ.\n"
-        "Giao diện cửa sổ đang được xây dựng; dùng các lệnh sau:"
+        "Các lệnh dùng được:"
     )

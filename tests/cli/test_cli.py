@@ -22,13 +22,16 @@ APPLICANT = {
 QR = "001090123456|012345678|NGUYỄN VĂN ĐỨC|01011990|Nam|Thôn Đông, Xã Minh Hòa|15042021"
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, headless: bool = False) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
         "COUNTER_APP_DATA_DIR": str(tmp_path / "station"),
         "PYTHONIOENCODING": "utf-8",
     }
+    if headless:
+        for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "counter_app", *args],
         capture_output=True,
@@ -225,10 +228,11 @@ def test_data_dir_option_separates_stations(tmp_path: Path, applicant_file: Path
     assert ok(tmp_path, "info")["dossiers"] == 0
 
 
-def test_no_subcommand_seeds_and_shows_the_station(tmp_path: Path) -> None:
-    result = run(tmp_path)
+def test_no_subcommand_without_a_screen_seeds_and_shows_the_station(tmp_path: Path) -> None:
+    result = run(tmp_path, headless=True)
     assert result.returncode == 0
     assert "946 thủ tục" in result.stdout
+    assert "màn hình" in result.stderr
 
 
 def test_due_needs_a_time_or_a_procedure(tmp_path: Path) -> None:

@@ -1,0 +1,68 @@
+"""``counter-app enrol URL CODE`` and ``counter-app sync`` (the window uses the same engine)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from counter_app import paths
+from counter_app.app import open_station, setup_logging
+from counter_app.services.station import StationContext
+from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
+from counter_app.sync.engine import enrol, run_sync, sync_settings
+from counter_app.texts import sync as sync_texts
+
+Handler = Callable[[argparse.Namespace], Any]
+Add = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def register(add: Add) -> None:
+    """Add the sync subcommands to the ``counter-app`` parser (see cli/main.py)."""
+    p = add("enrol", sync_texts.CLI_ENROL, cmd_enrol)
+    p.add_argument("url", metavar=sync_texts.METAVAR_URL, help=sync_texts.CLI_ENROL_URL)
+    p.add_argument("code", metavar=sync_texts.METAVAR_ENROL_CODE, help=sync_texts.CLI_ENROL_CODE)
+    add("sync", sync_texts.CLI_SYNC, cmd_sync)
+
+
+def _station(args: argparse.Namespace) -> StationContext:
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    setup_logging(data_dir)
+    return open_station(data_dir)
+
+
+def cmd_enrol(args: argparse.Namespace) -> Any:
+    url = normalise_url(args.url)
+    ctx = _station(args)
+    with make_http() as http:
+        office = enrol(ctx, HttpSyncClient(url, None, http), url=url, code=args.code)
+    sys.stderr.write(sync_texts.cli_enrolled(office.unit_name, office.station_prefix) + "\n")
+    return {
+        "url": url,
+        "agency_id": office.agency_id,
+        "station_id": office.station_id,
+        "station_prefix": office.station_prefix,
+        "unit_name": office.unit_name,
+    }
+
+
+def cmd_sync(args: argparse.Namespace) -> Any:
+    ctx = _station(args)
+    settings = sync_settings(ctx)
+    with make_http() as http:
+        report = run_sync(ctx, HttpSyncClient(settings["url"], settings["token"], http))
+    if report.errors:
+        raise report.errors[0]
+    last = ctx.store.sync.last_success()
+    if report.rejected:
+        sys.stderr.write(sync_texts.cli_rejected(report.rejected) + "\n")
+    sys.stderr.write(sync_texts.cli_synced(report.pushed, report.pulled, report.waiting) + "\n")
+    return {
+        "pushed": report.pushed,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "pulled": report.pulled,
+        "waiting": report.waiting,
+        "last_success": last.isoformat() if last else None,
+    }

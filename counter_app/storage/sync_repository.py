@@ -1,0 +1,251 @@
+"""Storage of sync: the outbox queue, refused events, the pull cursor, the sync log.
+
+Like the other repositories it never opens a transaction: the sync engine wraps each step
+(acknowledging a batch, applying a pulled page together with its cursor) in
+``Database.atomic()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.models import Event
+from counter_app.storage.db import Database
+from counter_app.storage.mapping import event_from_row, event_to_row
+from counter_app.storage.repositories import ConfigRepository, DossierRepository, _search_text
+
+CURSOR_KEY = "sync_cursor"
+# Upper bound of the JSON of one event besides its payload and free texts: key names,
+# three UUIDs, punctuation (measured: 171 bytes).
+EVENT_OVERHEAD_BYTES = 200
+_EVENT_COLUMNS = "e.uuid, e.dossier_uuid, e.kind, e.station_id, e.seq, e.officer, e.at, e.payload"
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedEvent:
+    """An event the server refused: kept, shown to the officer, never re-sent by itself."""
+
+    event: Event
+    reason: str
+    rejected_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SyncAttempt:
+    """One row of the sync log."""
+
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    pushed: int
+    duplicates: int
+    rejected: int
+    pulled: int
+    waiting: int
+    server_time: datetime | None
+    error: str | None
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+class SyncRepository:
+    """Queue, refusals, cursor and log of the station's sync with the province server."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._config = ConfigRepository(db)
+        self._dossiers = DossierRepository(db)
+
+    # --- outbox ----------------------------------------------------------------------------
+
+    def pending(self, limit_bytes: int, *, max_events: int = 5_000) -> list[Event]:
+        """Queued events, oldest first (queue order), whose wire JSON fits in ``limit_bytes``.
+
+        Sizes are upper bounds (payload bytes + free texts + :data:`EVENT_OVERHEAD_BYTES`).
+        The first event is returned even when it alone is larger, so the caller can see it
+        and set it aside instead of blocking the queue.
+        """
+        cursor = self.db.conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM outbox o JOIN events e ON e.uuid = o.event_uuid "
+            "ORDER BY o.rowid LIMIT ?",
+            (max_events,),
+        )
+        events: list[Event] = []
+        total = 0
+        for row in cursor:
+            size = (
+                EVENT_OVERHEAD_BYTES
+                + _utf8_len(row[7])
+                + _utf8_len(row[2])
+                + _utf8_len(row[5] or "")
+                + len(row[6])
+                + len(str(row[4]))
+            )
+            if events and total + size > limit_bytes:
+                break
+            events.append(event_from_row(row))
+            total += size
+        cursor.close()
+        return events
+
+    def waiting(self) -> int:
+        """Events still to send (refused ones are not waiting)."""
+        return int(self.db.conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def oldest_waiting(self) -> datetime | None:
+        row = self.db.conn.execute("SELECT min(queued_at) FROM outbox").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def mark_acked(self, uuids: Iterable[str]) -> int:
+        """Remove events the server stored durably from the queue; return how many left it."""
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(
+            "DELETE FROM outbox WHERE event_uuid = ?", [(uuid,) for uuid in uuids]
+        )
+        return self.db.conn.total_changes - before
+
+    def mark_rejected(
+        self, uuid: str, reason: str, *, at: datetime, batch_id: str | None = None
+    ) -> None:
+        """Move a refused event from the queue to the refused list (with the reason)."""
+        self.db.conn.execute(
+            "INSERT INTO sync_rejected (event_uuid, reason, rejected_at, batch_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(event_uuid) DO UPDATE SET reason = excluded.reason,"
+            " rejected_at = excluded.rejected_at, batch_id = excluded.batch_id",
+            (uuid, reason, at.isoformat(), batch_id),
+        )
+        self.db.conn.execute("DELETE FROM outbox WHERE event_uuid = ?", (uuid,))
+
+    def mark_failed(self, uuids: Iterable[str], error: str) -> None:
+        """Count a failed attempt on queued events (they stay queued)."""
+        self.db.conn.executemany(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE event_uuid = ?",
+            [(error, uuid) for uuid in uuids],
+        )
+
+    def rejected(self) -> list[RejectedEvent]:
+        rows = self.db.conn.execute(
+            f"SELECT {_EVENT_COLUMNS}, r.reason, r.rejected_at FROM sync_rejected r "
+            "JOIN events e ON e.uuid = r.event_uuid ORDER BY r.rejected_at, e.seq"
+        ).fetchall()
+        return [
+            RejectedEvent(event_from_row(row[:8]), row[8], datetime.fromisoformat(row[9]))
+            for row in rows
+        ]
+
+    # --- pull ------------------------------------------------------------------------------
+
+    def cursor(self) -> int:
+        """The server sequence of the last pulled event (0: nothing pulled yet)."""
+        return int(self._config.get(CURSOR_KEY, 0))
+
+    def set_cursor(self, value: int) -> None:
+        self._config.set(CURSOR_KEY, int(value))
+
+    def insert_remote_events(self, events: Iterable[Event]) -> dict[str, int]:
+        """Store other parties' events (no outbox entry).
+
+        Returns the dossiers touched (those that got new events) with how many each got.
+        Events already held are skipped. So is an event clashing with a held one on
+        (station, sequence), which only a station that reused its numbers can cause.
+        """
+        touched: dict[str, int] = {}
+        for event in events:
+            cur = self.db.conn.execute(
+                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                event_to_row(event),
+            )
+            if cur.rowcount == 1:
+                touched[event.dossier_uuid] = touched.get(event.dossier_uuid, 0) + 1
+        return touched
+
+    def put_projection(self, dossier: Dossier) -> bool:
+        """Insert or replace the dossier row and its search entry; False if its code clashes."""
+        row = self.db.conn.execute(
+            "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
+        ).fetchone()
+        values = self._dossiers._row_values(dossier)
+        try:
+            if row is None:
+                cur = self.db.conn.execute(
+                    "INSERT INTO dossiers (code, agency_id, station_id, procedure_code, status,"
+                    " received_at, due_at, finished_at, applicant_name, officer, updated_at,"
+                    " data, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*values, dossier.uuid),
+                )
+                rowid = cur.lastrowid
+            else:
+                rowid = row[0]
+                self.db.conn.execute(
+                    "UPDATE dossiers SET code=?, agency_id=?, station_id=?, procedure_code=?,"
+                    " status=?, received_at=?, due_at=?, finished_at=?, applicant_name=?,"
+                    " officer=?, updated_at=?, data=? WHERE uuid=?",
+                    (*values, dossier.uuid),
+                )
+                self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
+        except sqlite3.IntegrityError:
+            return False
+        self.db.conn.execute(
+            "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+            (rowid, _search_text(dossier)),
+        )
+        return True
+
+    # --- log -------------------------------------------------------------------------------
+
+    def log_attempt(self, attempt: SyncAttempt) -> None:
+        self.db.conn.execute(
+            "INSERT INTO sync_log (started_at, finished_at, status, pushed, duplicates,"
+            " rejected, pulled, waiting, server_time, error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                attempt.started_at.isoformat(),
+                attempt.finished_at.isoformat(),
+                attempt.status,
+                attempt.pushed,
+                attempt.duplicates,
+                attempt.rejected,
+                attempt.pulled,
+                attempt.waiting,
+                attempt.server_time.isoformat() if attempt.server_time else None,
+                attempt.error,
+            ),
+        )
+
+    def attempts(self, *, limit: int = 50) -> list[SyncAttempt]:
+        """The newest attempts first."""
+        rows = self.db.conn.execute(
+            "SELECT started_at, finished_at, status, pushed, duplicates, rejected, pulled,"
+            " waiting, server_time, error FROM sync_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def last_success(self) -> datetime | None:
+        """When the last fully successful attempt finished (None: never)."""
+        row = self.db.conn.execute(
+            "SELECT finished_at FROM sync_log WHERE status = 'ok' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+
+def _attempt(row: tuple[Any, ...]) -> SyncAttempt:
+    started, finished, status, pushed, dups, rejected, pulled, waiting, server, error = row
+    return SyncAttempt(
+        started_at=datetime.fromisoformat(started),
+        finished_at=datetime.fromisoformat(finished),
+        status=status,
+        pushed=int(pushed),
+        duplicates=int(dups),
+        rejected=int(rejected),
+        pulled=int(pulled),
+        waiting=int(waiting),
+        server_time=datetime.fromisoformat(server) if server else None,
+        error=error,
+    )

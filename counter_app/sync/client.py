@@ -1,0 +1,158 @@
+"""HTTP transport to the province server (httpx), implementing :class:`SyncTransport`.
+
+Guarantees: every request carries the protocol version header; a push body is gzip JSON
+bounded by ``MAX_BATCH_BYTES``; every answer is validated by ``sync_protocol`` before it is
+returned. Failures become ``DomainError``: 426 → SYNC_PROTOCOL_MISMATCH, 401 →
+SYNC_UNAUTHORIZED, a refused enrolment → SYNC_ENROL_REFUSED, no connection / timeout /
+502-504 → SYNC_UNREACHABLE, anything else unexpected → SYNC_SERVER_ERROR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from counter_app import __version__
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.sync.transport import DEFAULT_PULL_LIMIT
+from sync_protocol import (
+    GZIP_ENCODING,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    ErrorCodes,
+    ProtocolError,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    dumps,
+    encode_push,
+    loads,
+)
+
+API = "/api/v1"
+T = TypeVar("T")
+_GATEWAY_DOWN = {502, 503, 504}
+
+
+def make_http(*, timeout: float = 30.0) -> httpx.Client:
+    """The httpx client the station uses (system proxy settings respected)."""
+    return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+
+
+def normalise_url(url: str) -> str:
+    """``http(s)://host[:port][/path]`` without a trailing slash, or SYNC_UNREACHABLE."""
+    value = url.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DomainError(ErrorCode.SYNC_UNREACHABLE, url=url)
+    return value
+
+
+class HttpSyncClient:
+    """The station's connection to the province server, over an injected ``httpx.Client``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        http: httpx.Client,
+        *,
+        protocol_version: int = PROTOCOL_VERSION,
+    ) -> None:
+        self.base_url = normalise_url(base_url)
+        self.token = token
+        self.http = http
+        self.protocol_version = protocol_version
+        self.last_request_bytes = 0
+
+    # --- SyncTransport -----------------------------------------------------------------------
+
+    def enrol(self, code: str) -> EnrolResponse:
+        body = dumps(EnrolRequest(code=code.strip(), app_version=__version__).to_json())
+        response = self._send("POST", "/enrol", content=body.encode(), authorised=False)
+        if response.status_code == 403:
+            raise DomainError(ErrorCode.SYNC_ENROL_REFUSED)
+        return self._parse(response, EnrolResponse.from_json)
+
+    def push(self, batch: PushRequest) -> PushResponse:
+        try:
+            body = encode_push(batch)
+        except ProtocolError:
+            raise DomainError(ErrorCode.SYNC_SERVER_ERROR, detail="batch_too_large") from None
+        self.last_request_bytes = len(body)
+        response = self._send(
+            "POST",
+            "/sync/push",
+            content=body,
+            headers={"Content-Encoding": GZIP_ENCODING},
+        )
+        return self._parse(response, PushResponse.from_json)
+
+    def pull(self, cursor: int, *, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
+        response = self._send("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
+        return self._parse(response, PullResponse.from_json)
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        authorised: bool = True,
+    ) -> httpx.Response:
+        all_headers = {
+            PROTOCOL_HEADER: str(self.protocol_version),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **(headers or {}),
+        }
+        if authorised:
+            if not self.token:
+                raise DomainError(ErrorCode.SYNC_NOT_ENROLLED)
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self.http.request(
+                method,
+                self.base_url + API + path,
+                content=content,
+                params=params,
+                headers=all_headers,
+            )
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise DomainError(ErrorCode.SYNC_UNREACHABLE, detail=type(exc).__name__) from None
+        if response.status_code == 426:
+            raise DomainError(ErrorCode.SYNC_PROTOCOL_MISMATCH, server=_error_code(response))
+        if response.status_code == 401:
+            raise DomainError(ErrorCode.SYNC_UNAUTHORIZED)
+        if response.status_code in _GATEWAY_DOWN:
+            raise DomainError(ErrorCode.SYNC_UNREACHABLE, detail=str(response.status_code))
+        return response
+
+    @staticmethod
+    def _parse(response: httpx.Response, parse: Callable[[Any], T]) -> T:
+        if response.status_code != 200:
+            raise DomainError(
+                ErrorCode.SYNC_SERVER_ERROR,
+                detail=f"{response.status_code} {_error_code(response)}",
+            )
+        try:
+            return parse(loads(response.content))
+        except ProtocolError as error:
+            raise DomainError(ErrorCode.SYNC_SERVER_ERROR, detail=error.code) from None
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return ErrorBody.from_json(loads(response.content)).code
+    except ProtocolError:
+        return ErrorCodes.MALFORMED

@@ -1,0 +1,363 @@
+"""The sync engine: enrol, push the outbox, pull others' events (DESIGN §7).
+
+Guarantees:
+
+- an event leaves the outbox only when the server answered ``accepted`` or ``duplicate``
+  for it (both mean committed in PostgreSQL); a ``rejected`` one moves to the refused list
+  with its reason (kept, shown to the officer, not re-sent by itself); anything else leaves
+  it queued, with the attempt counted;
+- a pulled page is applied in one local transaction together with the new cursor: remote
+  events are stored without outbox entries and every dossier they touch is re-projected
+  from all its events (``domain.dossier.project``), so every station converges;
+- a failed push does not prevent the pull, nor the reverse; every attempt writes one
+  ``sync_log`` row, whatever happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from counter_app.domain.codes import validate_agency_id, validate_station_prefix
+from counter_app.domain.dossier import project
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import Event, Office
+from counter_app.storage.sync_repository import SyncAttempt
+from counter_app.sync.transport import DEFAULT_PULL_LIMIT, SyncTransport
+from sync_protocol import (
+    MAX_BATCH_BYTES,
+    EventWire,
+    PushRequest,
+    PushResponse,
+    PushStatus,
+    RejectReason,
+    dumps,
+)
+
+if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
+    from counter_app.services.station import StationContext
+
+log = logging.getLogger(__name__)
+SYNC_KEY = "sync"
+ENVELOPE_BYTES = 200  # {"batch_id": ..., "station_id": ..., "events": [...]}
+_FATAL = {ErrorCode.SYNC_UNAUTHORIZED, ErrorCode.SYNC_PROTOCOL_MISMATCH}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one sync attempt did. ``errors`` is empty when push and pull both succeeded."""
+
+    pushed: int
+    duplicates: int
+    rejected: int
+    pulled: int
+    waiting: int
+    server_time: datetime | None
+    started_at: datetime
+    finished_at: datetime
+    conflicts: int = 0
+    errors: tuple[DomainError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def clock_skew_seconds(self) -> float | None:
+        """Server clock minus station clock (positive: the station is behind)."""
+        if self.server_time is None:
+            return None
+        return (self.server_time - self.finished_at).total_seconds()
+
+
+@dataclass
+class _Tally:
+    pushed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    server_time: datetime | None = None
+
+
+def next_delay(
+    attempt: int, *, base: float = 5.0, cap: float = 900.0, rng: Callable[[], float] = random.random
+) -> float:
+    """Seconds to wait before retry number ``attempt`` (0-based): exponential, capped, with
+    "equal jitter" (half fixed, half random), so stations that lost the link together do
+    not all come back in the same second. Always in [ceiling/2, ceiling]."""
+    ceiling = min(cap, base * 2.0 ** max(0, min(attempt, 32)))
+    return ceiling / 2 + rng() * ceiling / 2
+
+
+def sync_settings(ctx: StationContext) -> dict[str, Any]:
+    """The enrolment ({"url", "token", "enrolled_at"}) or SYNC_NOT_ENROLLED."""
+    value = ctx.store.config.get(SYNC_KEY)
+    if not isinstance(value, dict) or not value.get("url") or not value.get("token"):
+        raise DomainError(ErrorCode.SYNC_NOT_ENROLLED)
+    return value
+
+
+def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str) -> Office:
+    """Enrol this station with a one-time code; store the token and the office identity.
+
+    Guarantees: nothing is written unless the server accepted the code and its answer is
+    valid (agency identifier, 2-digit prefix); then the office (agency, station id, prefix,
+    names, no longer a demo), the enrolment and an audit entry are stored in one
+    transaction. The pull cursor restarts when the agency changes.
+    """
+    answer = transport.enrol(code)
+    agency_id = validate_agency_id(answer.agency_id)
+    prefix = validate_station_prefix(answer.station_prefix)
+    store = ctx.store
+    old = ctx.office()
+    office = replace(
+        old,
+        agency_id=agency_id,
+        station_id=answer.station_id,
+        station_prefix=prefix,
+        parent_body=answer.parent_body or old.parent_body,
+        unit_name=answer.unit_name or old.unit_name,
+        place_name=answer.place_name or old.place_name,
+        is_demo=False,
+    )
+    now = ctx.clock.now()
+    with store.db.atomic():
+        store.config.set("office", asdict(office))
+        store.config.set(
+            SYNC_KEY,
+            {"url": url.strip().rstrip("/"), "token": answer.token, "enrolled_at": now.isoformat()},
+        )
+        if old.agency_id != agency_id:
+            store.sync.set_cursor(0)
+        store.audit.record(
+            at=now,
+            officer="system",
+            action="enrolled",
+            dossier_uuid=None,
+            detail={"url": url, "agency_id": agency_id, "station_prefix": prefix},
+        )
+    return office
+
+
+def _to_wire(event: Event) -> EventWire:
+    return EventWire(
+        uuid=event.uuid,
+        dossier_uuid=event.dossier_uuid,
+        kind=event.kind,
+        station_id=event.station_id,
+        seq=event.seq,
+        officer=event.officer,
+        at=event.at.isoformat(),
+        payload=event.payload,
+    )
+
+
+def _from_wire(wire: EventWire) -> Event:
+    return Event(
+        uuid=wire.uuid,
+        dossier_uuid=wire.dossier_uuid,
+        kind=wire.kind,
+        station_id=wire.station_id,
+        seq=wire.seq,
+        officer=wire.officer,
+        at=datetime.fromisoformat(wire.at),
+        payload=wire.payload,
+    )
+
+
+def _server_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _fitting_batch(ctx: StationContext, events: list[Event], limit: int) -> PushRequest | None:
+    """The longest prefix of ``events`` whose JSON fits ``limit`` (None: not even one)."""
+    station_id = ctx.office().station_id
+    batch_id = ctx.new_id()
+    count = len(events)
+    while count:
+        request = PushRequest(batch_id, station_id, tuple(_to_wire(e) for e in events[:count]))
+        if len(dumps(request.to_json()).encode("utf-8")) <= limit:
+            return request
+        count //= 2
+    return None
+
+
+def _record_results(
+    ctx: StationContext, request: PushRequest, response: PushResponse, tally: _Tally
+) -> int:
+    """Apply a push answer in one transaction; return how many events left the queue."""
+    sent = {e.uuid for e in request.events}
+    if response.batch_id != request.batch_id or any(r.uuid not in sent for r in response.results):
+        raise DomainError(ErrorCode.SYNC_SERVER_ERROR, detail="results_mismatch")
+    acked = [r.uuid for r in response.results if r.status is not PushStatus.REJECTED]
+    refused = [r for r in response.results if r.status is PushStatus.REJECTED]
+    answered = set(acked) | {r.uuid for r in refused}
+    now = ctx.clock.now()
+    store = ctx.store
+    with store.db.atomic():
+        moved = store.sync.mark_acked(acked)
+        for result in refused:
+            store.sync.mark_rejected(
+                result.uuid, result.reason or "rejected", at=now, batch_id=request.batch_id
+            )
+        store.sync.mark_failed([u for u in sent if u not in answered], "no_result")
+    tally.pushed += sum(r.status is PushStatus.ACCEPTED for r in response.results)
+    tally.duplicates += sum(r.status is PushStatus.DUPLICATE for r in response.results)
+    tally.rejected += len(refused)
+    tally.server_time = _server_time(response.server_time)
+    return moved + len(refused)
+
+
+def push_outbox(
+    ctx: StationContext,
+    transport: SyncTransport,
+    *,
+    batch_bytes: int = MAX_BATCH_BYTES,
+    tally: _Tally | None = None,
+) -> _Tally:
+    """Send the whole outbox, oldest first, in batches of at most ``batch_bytes`` of JSON."""
+    tally = tally if tally is not None else _Tally()
+    store = ctx.store
+    limit = min(batch_bytes, MAX_BATCH_BYTES)
+    while True:
+        events = store.sync.pending(limit - ENVELOPE_BYTES)
+        if not events:
+            return tally
+        request = _fitting_batch(ctx, events, limit)
+        if request is None:  # one event bigger than any batch: set it aside, visibly
+            with store.db.atomic():
+                store.sync.mark_rejected(
+                    events[0].uuid, RejectReason.EVENT_TOO_LARGE, at=ctx.clock.now()
+                )
+            tally.rejected += 1
+            continue
+        try:
+            response = transport.push(request)
+        except DomainError as error:
+            with store.db.atomic():
+                store.sync.mark_failed([e.uuid for e in request.events], error.code.value)
+            raise
+        if _record_results(ctx, request, response, tally) == 0:
+            return tally  # the server answered nothing usable: stop, retry later
+
+
+def pull_remote(
+    ctx: StationContext,
+    transport: SyncTransport,
+    *,
+    limit: int = DEFAULT_PULL_LIMIT,
+    tally: _Tally | None = None,
+) -> _Tally:
+    """Fetch and apply every page after the stored cursor (one transaction per page)."""
+    tally = tally if tally is not None else _Tally()
+    store = ctx.store
+    cursor = store.sync.cursor()
+    while True:
+        page = transport.pull(cursor, limit=limit)
+        tally.server_time = _server_time(page.server_time)
+        events = [_from_wire(w) for w in page.events]
+        with store.db.atomic():
+            touched = store.sync.insert_remote_events(events)
+            for dossier_uuid in sorted(touched):
+                tally.conflicts += not _reproject(ctx, dossier_uuid)
+            new_cursor = max(cursor, page.cursor)
+            store.sync.set_cursor(new_cursor)
+        tally.pulled += sum(touched.values())
+        if not page.has_more or new_cursor == cursor:
+            return tally
+        cursor = new_cursor
+
+
+def _reproject(ctx: StationContext, dossier_uuid: str) -> bool:
+    """Rebuild one dossier row from all its events; False when they do not project."""
+    events = ctx.store.dossiers.events_of(dossier_uuid)
+    try:
+        dossier = project(events)
+    except DomainError as error:
+        log.warning("dossier %s does not project after pull: %s", dossier_uuid, error)
+        return False
+    if not ctx.store.sync.put_projection(dossier):
+        log.warning("dossier %s: its code is held by another local dossier", dossier_uuid)
+        return False
+    return True
+
+
+def run_sync(
+    ctx: StationContext,
+    transport: SyncTransport,
+    *,
+    batch_bytes: int = MAX_BATCH_BYTES,
+    pull_limit: int = DEFAULT_PULL_LIMIT,
+) -> SyncReport:
+    """One sync attempt: push the outbox, then pull; always logged. Never raises a sync
+    error: failures are in ``SyncReport.errors`` (push failure first)."""
+    started = ctx.clock.now()
+    tally = _Tally()
+    errors: list[DomainError] = []
+    unexpected: Exception | None = None
+    try:
+        try:
+            push_outbox(ctx, transport, batch_bytes=batch_bytes, tally=tally)
+        except DomainError as error:
+            errors.append(error)
+        if not (errors and errors[0].code in _FATAL):
+            try:
+                pull_remote(ctx, transport, limit=pull_limit, tally=tally)
+            except DomainError as error:
+                errors.append(error)
+    except Exception as exc:  # logged below, then raised again
+        unexpected = exc
+    report = _finish(ctx, started, tally, errors, unexpected)
+    if unexpected is not None:
+        raise unexpected
+    return report
+
+
+def _finish(
+    ctx: StationContext,
+    started: datetime,
+    tally: _Tally,
+    errors: list[DomainError],
+    unexpected: Exception | None,
+) -> SyncReport:
+    """Write the sync_log row of an attempt and build its report."""
+    finished = ctx.clock.now()
+    store = ctx.store
+    waiting = store.sync.waiting()
+    messages = [str(e) for e in errors]
+    if unexpected is not None:
+        messages.append(f"unexpected: {type(unexpected).__name__}")
+    partial = "partial" if tally.pushed or tally.pulled else "failed"
+    status = partial if messages else "ok"
+    with store.db.atomic():
+        store.sync.log_attempt(
+            SyncAttempt(
+                started_at=started,
+                finished_at=finished,
+                status=status,
+                pushed=tally.pushed,
+                duplicates=tally.duplicates,
+                rejected=tally.rejected,
+                pulled=tally.pulled,
+                waiting=waiting,
+                server_time=tally.server_time,
+                error="; ".join(messages) or None,
+            )
+        )
+    return SyncReport(
+        pushed=tally.pushed,
+        duplicates=tally.duplicates,
+        rejected=tally.rejected,
+        pulled=tally.pulled,
+        waiting=waiting,
+        server_time=tally.server_time,
+        started_at=started,
+        finished_at=finished,
+        conflicts=tally.conflicts,
+        errors=tuple(errors),
+    )

@@ -1,0 +1,30 @@
+"""What the sync engine needs from a server connection (HTTP in production)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sync_protocol import EnrolResponse, PullResponse, PushRequest, PushResponse
+
+DEFAULT_PULL_LIMIT = 500
+
+
+class SyncTransport(Protocol):
+    """A connection to the province server.
+
+    Every method either returns a validated protocol message or raises ``DomainError`` with
+    one of the ``SYNC_*`` codes (unreachable, unauthorized, protocol mismatch, enrolment
+    refused, server error); it never returns a half-read answer.
+    """
+
+    def enrol(self, code: str) -> EnrolResponse:
+        """Spend a one-time enrolment code; the answer holds the station token."""
+        ...
+
+    def push(self, batch: PushRequest) -> PushResponse:
+        """Send a batch; one result per event. Accepted and duplicate mean durably stored."""
+        ...
+
+    def pull(self, cursor: int, *, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
+        """Events of the station's agency after ``cursor`` (a server sequence)."""
+        ...

@@ -1,0 +1,302 @@
+"""Every Vietnamese string of the counter window (no Qt here).
+
+This Qt ships no Vietnamese translation, so the window never uses Qt's standard button texts:
+every button, title and label comes from this module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from counter_app.domain.errors import DomainError
+from counter_app.domain.models import DocumentForm, ReturnMethod
+
+# --- Common buttons ---------------------------------------------------------------------------
+BUTTON_OK = "Đồng ý"
+BUTTON_CANCEL = "Hủy"
+BUTTON_CLOSE = "Đóng"
+BUTTON_SAVE = "Lưu"
+ERROR_TITLE = "Không thực hiện được"
+INFO_TITLE = "Thông báo"
+UNEXPECTED_ERROR = (
+    "Đã xảy ra lỗi không mong đợi; chi tiết đã được ghi vào nhật ký. Dữ liệu đã lưu không bị ảnh "
+    "hưởng."
+)
+WORKING = "Đang xử lý…"
+
+# --- Login and lock ---------------------------------------------------------------------------
+LOGIN_TITLE = "Đăng nhập"
+LOGIN_HEADING = "Đăng nhập quầy tiếp nhận"
+LOGIN_OFFICER = "Cán bộ"
+LOGIN_PASSWORD = "Mật khẩu"
+LOGIN_BUTTON = "Đăng nhập"
+LOGIN_QUIT = "Thoát"
+LOGIN_OFFLINE_NOTE = "Đăng nhập được cả khi mất mạng (mật khẩu được kiểm tra trên máy này)."
+LOCK_TITLE = "Màn hình đã khóa"
+LOCK_COVER = "Màn hình đã khóa để bảo vệ thông tin công dân."
+LOCK_UNLOCK = "Mở khóa"
+LOCK_QUIT = "Thoát ứng dụng"
+
+
+def login_window_title(app_name: str) -> str:
+    return f"{LOGIN_TITLE} — {app_name}"
+
+
+def lock_prompt(full_name: str, minutes: int) -> str:
+    return (
+        f"Không có thao tác trong {minutes} phút nên màn hình đã khóa.\n"
+        f"Cán bộ {full_name} nhập mật khẩu để tiếp tục."
+    )
+
+
+def officer_choice(full_name: str, username: str) -> str:
+    return f"{full_name} ({username})"
+
+
+# --- Main window ------------------------------------------------------------------------------
+MENU_DOSSIERS = "&Hồ sơ"
+MENU_SETTINGS = "&Cài đặt"
+MENU_HELP = "&Trợ giúp"
+ACTION_NEW = "Tiếp nhận hồ sơ mới"
+ACTION_TODAY = "Hồ sơ hôm nay"
+ACTION_SEARCH = "Tra cứu hồ sơ"
+ACTION_LOCK = "Khóa màn hình"
+ACTION_QUIT = "Thoát"
+ACTION_OFFICE_SETTINGS = "Thông tin cơ quan và máy in…"
+ACTION_SHORTCUTS = "Phím tắt"
+ACTION_ABOUT = "Giới thiệu"
+TAB_INTAKE = "Tiếp nhận (F2)"
+TAB_TODAY = "Hồ sơ hôm nay (F3)"
+TAB_SEARCH = "Tra cứu (F4)"
+SYNC_NOT_CONNECTED = "Chưa kết nối máy chủ tỉnh"
+SHORTCUTS_TEXT = (
+    "F2: tiếp nhận  ·  F3: hồ sơ hôm nay  ·  F4: tra cứu\n"
+    "Ctrl+K: chọn thủ tục  ·  Ctrl+Q: ô quét mã QR thẻ căn cước\n"
+    "F5: tiếp nhận hồ sơ  ·  F6: yêu cầu bổ sung  ·  F7: từ chối\n"
+    "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình"
+)
+SETTINGS_ADMIN_ONLY = "Chỉ cán bộ quản trị được thay đổi cài đặt của cơ quan."
+
+
+def status_officer(full_name: str, role: str) -> str:
+    return f"Cán bộ: {full_name} ({ROLE_LABELS.get(role, role)})"
+
+
+def status_office(unit_name: str, agency_id: str, is_demo: bool) -> str:
+    demo = " — DỮ LIỆU THỬ" if is_demo else ""
+    return f"{unit_name} · {agency_id}{demo}"
+
+
+def about_text(app_name: str, version: str) -> str:
+    return (
+        f"{app_name} {version}\nPhần mềm tiếp nhận và trả kết quả hồ sơ thủ tục hành chính "
+        "tại Bộ phận Một cửa, làm việc cả khi mất mạng."
+    )
+
+
+ROLE_LABELS = {"officer": "cán bộ", "leader": "lãnh đạo", "admin": "quản trị"}
+
+# --- Reception form ---------------------------------------------------------------------------
+PROCEDURE_LABEL = "Thủ tục"
+PROCEDURE_PLACEHOLDER = "Gõ mã (1.001193) hoặc tên thủ tục, không cần dấu: khai sinh, ket hon…"
+PROCEDURE_NONE = "Chưa chọn thủ tục"
+PROCEDURE_TIME = "Thời hạn giải quyết"
+APPLICANT_TITLE = "Người nộp hồ sơ"
+SUBMITTER_TOGGLE = "Có người được ủy quyền nộp thay"
+SUBMITTER_TITLE = "Người được ủy quyền nộp hồ sơ"
+SCAN_LABEL = "Quét QR thẻ căn cước"
+SCAN_PLACEHOLDER = "Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước"
+NAME_LABEL = "Họ và tên"
+ID_LABEL = "Số định danh"
+OLD_ID_LABEL = "Số CMND cũ"
+BIRTH_LABEL = "Ngày sinh"
+BIRTH_PLACEHOLDER = "dd/mm/yyyy"
+SEX_LABEL = "Giới tính"
+SEX_MALE = "Nam"
+SEX_FEMALE = "Nữ"
+ADDRESS_LABEL = "Địa chỉ"
+PHONE_LABEL = "Điện thoại"
+CARD_FILLED = "Đã điền thông tin từ thẻ căn cước."
+DOCUMENTS_TITLE = "Thành phần hồ sơ"
+DOCUMENT_ADD = "Thêm giấy tờ"
+DOCUMENT_REMOVE = "Bỏ dòng"
+DOCUMENT_NEW = "Giấy tờ khác"
+DOCUMENT_COLUMNS = ("Đã nhận", "Tên giấy tờ", "Hình thức", "Số lượng")
+FORM_LABELS = {
+    DocumentForm.ORIGINAL: "Bản chính",
+    DocumentForm.CERTIFIED_COPY: "Bản sao chứng thực",
+    DocumentForm.COPY: "Bản sao",
+    DocumentForm.ORIGINAL_AND_COPY: "Bản chính và bản sao",
+}
+SETS_LABEL = "Số bộ hồ sơ"
+RETURN_LABEL = "Trả kết quả"
+RETURN_LABELS = {
+    ReturnMethod.COUNTER: "Tại Bộ phận Một cửa",
+    ReturnMethod.POSTAL: "Qua dịch vụ bưu chính công ích",
+    ReturnMethod.ELECTRONIC: "Trực tuyến (bản điện tử)",
+    ReturnMethod.VNEID: "Qua tài khoản VNeID",
+}
+RETURN_ADDRESS_LABEL = "Địa chỉ nhận"
+RETURN_ADDRESS_PLACEHOLDER = "Địa chỉ nhận kết quả qua bưu chính"
+FEE_LABEL = "Phí, lệ phí"
+DUE_LABEL = "Ngày hẹn trả"
+DUE_NONE = "Không có ngày hẹn trả cụ thể"
+DUE_NEED_PROCEDURE = "Chọn thủ tục để tính ngày hẹn trả"
+DUE_ESTIMATED = (
+    "Lưu ý: lịch nghỉ lễ của năm này chưa được tỉnh công bố: ngày hẹn là dự kiến "
+    "và có thể thay đổi."
+)
+DUE_OVERRIDE = "Sửa ngày hẹn trả"
+DUE_OVERRIDE_REASON = "Lý do sửa ngày hẹn (bắt buộc)"
+BUTTON_RECEIVE = "Tiếp nhận (F5)"
+BUTTON_GUIDE = "Yêu cầu bổ sung (F6)"
+BUTTON_REFUSE = "Từ chối (F7)"
+BUTTON_NEW = "Hồ sơ mới (Ctrl+N)"
+BUTTON_PRINT_AGAIN = "In phiếu (Ctrl+P)"
+BUTTON_PREVIEW = "Xem phiếu"
+PROCEDURE_REQUIRED = "Hãy chọn thủ tục hành chính trước."
+DATE_FORMAT = "dd/MM/yyyy HH:mm"
+GUIDE_TITLE = "Yêu cầu bổ sung, hoàn thiện hồ sơ"
+GUIDE_MISSING = "Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"
+GUIDE_REASON = "Nội dung hướng dẫn"
+GUIDE_REASON_DEFAULT = "Hồ sơ chưa đầy đủ thành phần theo quy định."
+REFUSE_TITLE = "Từ chối tiếp nhận hồ sơ"
+REFUSE_REASON = "Lý do từ chối (bắt buộc)"
+BUTTON_CONFIRM_GUIDE = "Lưu và in phiếu bổ sung"
+BUTTON_CONFIRM_REFUSE = "Lưu và in phiếu từ chối"
+PRINTING = "Đang gửi phiếu tới máy in…"
+
+
+def received_banner(code: str, due: str) -> str:
+    return f"Đã tiếp nhận hồ sơ {code} — hẹn trả {due}."
+
+
+def guided_banner(name: str) -> str:
+    return f"Đã lập phiếu yêu cầu bổ sung cho {name}."
+
+
+def refused_banner(name: str) -> str:
+    return f"Đã lập phiếu từ chối tiếp nhận cho {name}."
+
+
+def printed_note(copies: int) -> str:
+    return f"Đã gửi phiếu tới máy in ({copies} bản)."
+
+
+PRINT_FAILED_NOTE = "Chưa in được phiếu — hồ sơ đã được lưu; kiểm tra máy in rồi bấm «In phiếu»."
+
+
+def procedure_choice(code: str, name: str) -> str:
+    return f"{code} — {name}"
+
+
+def procedure_summary(field: str, time_text: str) -> str:
+    return f"{field} · {PROCEDURE_TIME}: {time_text}"
+
+
+def format_due(value: datetime | None) -> str:
+    return value.strftime("%H:%M ngày %d/%m/%Y") if value else DUE_NONE
+
+
+# --- Tables -----------------------------------------------------------------------------------
+COL_CODE = "Mã hồ sơ"
+COL_APPLICANT = "Người nộp"
+COL_PROCEDURE = "Thủ tục"
+COL_RECEIVED = "Tiếp nhận"
+COL_DUE = "Hẹn trả"
+COL_STATUS = "Trạng thái"
+NO_CODE = "(chưa cấp mã)"
+TODAY_HEADING = "Hồ sơ tiếp nhận hôm nay"
+TODAY_REFRESH = "Làm mới"
+
+
+def today_count(count: int) -> str:
+    return f"{count} hồ sơ"
+
+
+def short_datetime(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+# --- Search -----------------------------------------------------------------------------------
+SEARCH_PLACEHOLDER = (
+    "Quét mã vạch trên phiếu, hoặc gõ mã hồ sơ, tên, số định danh, tên thủ tục (không cần dấu)"
+)
+SEARCH_BUTTON = "Tìm"
+
+
+def search_count(count: int) -> str:
+    return f"Tìm thấy {count} hồ sơ." if count else "Không tìm thấy hồ sơ nào."
+
+
+# --- Dossier dialog ---------------------------------------------------------------------------
+DOSSIER_TITLE = "Hồ sơ"
+DOSSIER_HISTORY = "Lịch sử"
+DOSSIER_PRINTS = "Các lần in phiếu"
+DOSSIER_REPRINT = "In lại phiếu"
+DOSSIER_PREVIEW = "Xem phiếu"
+DOSSIER_FIELDS = (
+    "Mã hồ sơ",
+    "Trạng thái",
+    "Thủ tục",
+    "Người nộp",
+    "Số định danh",
+    "Tiếp nhận lúc",
+    "Hẹn trả",
+    "Lý do",
+)
+PRINT_ORIGINAL = "in lần đầu"
+PRINT_REPRINT = "in lại"
+SLIP_FORM_LABELS = {
+    "receipt": "Giấy tiếp nhận và hẹn trả",
+    "supplement": "Phiếu yêu cầu bổ sung",
+    "refusal": "Phiếu từ chối tiếp nhận",
+}
+
+
+def history_line(at: datetime, label: str, officer: str) -> str:
+    return f"{at:%d/%m/%Y %H:%M} — {label} — {officer}"
+
+
+def print_line(at: datetime, form: str, size: str, reprint: bool) -> str:
+    kind = PRINT_REPRINT if reprint else PRINT_ORIGINAL
+    return f"{at:%d/%m/%Y %H:%M} — {SLIP_FORM_LABELS.get(form, form)} ({size}) — {kind}"
+
+
+# --- Preview ----------------------------------------------------------------------------------
+PREVIEW_TITLE = "Xem trước phiếu"
+PREVIEW_PRINT = "In phiếu"
+
+# --- Office settings --------------------------------------------------------------------------
+SETTINGS_TITLE = "Cài đặt cơ quan"
+SETTINGS_OFFICE_GROUP = "Cơ quan"
+SETTINGS_PRINT_GROUP = "In phiếu"
+SETTINGS_HOURS_GROUP = "Giờ làm việc"
+SETTINGS_LABELS = {
+    "agency_id": "Mã định danh cơ quan",
+    "parent_body": "Cơ quan chủ quản",
+    "unit_name": "Tên đơn vị",
+    "place_name": "Địa danh",
+    "lookup_url": "Địa chỉ tra cứu hồ sơ",
+    "paper_size": "Khổ giấy",
+    "printer": "Máy in",
+    "morning": "Buổi sáng",
+    "afternoon": "Buổi chiều",
+    "cutoff": "Sau giờ này trả hôm sau",
+}
+PAPER_LABELS = {"a5": "A5 (mặc định)", "a4": "A4", "80mm": "Giấy in nhiệt 80 mm"}
+PRINTER_DEFAULT = "(Máy in mặc định của hệ thống)"
+HOURS_TO = "đến"
+SETTINGS_SAVED = "Đã lưu cài đặt của cơ quan."
+
+
+def settings_error(error: DomainError, default: str) -> str:
+    """The sentence for a refused setting: names the field when the refusal carries one."""
+    key: Any = error.params.get("setting")
+    if key is None:
+        return default
+    label = SETTINGS_LABELS.get(str(key), str(key))
+    if key == "lookup_url":
+        return f"{label} phải là một địa chỉ http:// hoặc https:// hợp lệ."
+    return f"{label}: không được để trống, tối đa 200 ký tự."

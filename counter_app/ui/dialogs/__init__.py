@@ -1,0 +1,1 @@
+"""Part of the counter window (see counter_app.ui)."""

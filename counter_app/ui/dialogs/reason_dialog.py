@@ -1,0 +1,72 @@
+"""Ask the reason of a supplement request (with the missing papers) or of a refusal."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from counter_app import texts
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.texts import window as t
+from counter_app.ui.buttons import dialog_buttons
+
+
+class ReasonDialog(QDialog):
+    """Non-blocking (``open()``); read :meth:`reason` and :meth:`missing` once accepted.
+
+    With ``missing`` given (supplement request) the missing papers are listed one per line
+    and stay editable; the service refuses an empty list or an empty reason.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        reason_label: str,
+        confirm_text: str,
+        missing: list[str] | None = None,
+        reason: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.missing_edit: QPlainTextEdit | None = None
+        if missing is not None:
+            layout.addWidget(QLabel(t.GUIDE_MISSING))
+            self.missing_edit = QPlainTextEdit("\n".join(missing))
+            self.missing_edit.setObjectName("missing_edit")
+            layout.addWidget(self.missing_edit, 2)
+        layout.addWidget(QLabel(reason_label))
+        self.reason_edit = QPlainTextEdit(reason)
+        self.reason_edit.setObjectName("reason_edit")
+        self.reason_edit.setTabChangesFocus(True)
+        layout.addWidget(self.reason_edit, 1)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error_label)
+        box, self.confirm_button, _ = dialog_buttons(self, accept_text=confirm_text)
+        layout.addWidget(box)
+        (self.missing_edit or self.reason_edit).setFocus()
+
+    def accept(self) -> None:
+        """Stay open until there is a reason (and, for a supplement, at least one paper)."""
+        for field, empty in (
+            ("missing", self.missing_edit is not None and not self.missing()),
+            ("reason", not self.reason()),
+        ):
+            if empty:
+                error = DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=field)
+                self.error_label.setText(texts.error_message(error))
+                return
+        super().accept()
+
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText().strip()
+
+    def missing(self) -> tuple[str, ...]:
+        if self.missing_edit is None:
+            return ()
+        lines = self.missing_edit.toPlainText().splitlines()
+        return tuple(line.strip() for line in lines if line.strip())

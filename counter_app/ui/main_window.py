@@ -1,0 +1,190 @@
+"""The main window: assembles the views, menus, status bar and idle lock (no logic here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from counter_app import __version__, texts
+from counter_app.domain.changes import Changes
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.errors import DomainError
+from counter_app.texts import window as t
+from counter_app.ui.dialogs.dossier_dialog import DossierDialog
+from counter_app.ui.dialogs.login_dialog import LockDialog
+from counter_app.ui.dialogs.settings_dialog import SettingsDialog
+from counter_app.ui.errors import show_error, show_info
+from counter_app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
+from counter_app.ui.session import Session
+from counter_app.ui.slip_desk import SlipDesk
+from counter_app.ui.views.intake_view import IntakeView
+from counter_app.ui.views.search_view import SearchView
+from counter_app.ui.views.today_view import TodayView
+from counter_app.ui.workers import wait_for_background
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        session: Session,
+        *,
+        load_today: Callable[[], list[Dossier]],
+        idle_minutes: float = DEFAULT_IDLE_MINUTES,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.idle_minutes = idle_minutes
+        self.dialogs: list[QWidget] = []
+        self.lock_dialog: LockDialog | None = None
+        self.setWindowTitle(texts.APP_NAME)
+        self.desk = SlipDesk(session, self)
+        self.intake_view = IntakeView(session, self.desk)
+        self.today_view = TodayView(load_today)
+        self.search_view = SearchView(session.ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.intake_view, t.TAB_INTAKE)
+        self.tabs.addTab(self.today_view, t.TAB_TODAY)
+        self.tabs.addTab(self.search_view, t.TAB_SEARCH)
+        self.setCentralWidget(self.tabs)
+        self.lock_cover = QLabel(t.LOCK_COVER, self)
+        self.lock_cover.setObjectName("lock_cover")
+        self.lock_cover.setStyleSheet("background: #263238; color: white; font-size: 20px;")
+        self.lock_cover.setAlignment(self.lock_cover.alignment().AlignCenter)
+        self.lock_cover.hide()
+        self._build_menus()
+        self._build_status_bar()
+        self.idle = IdleWatcher(round(idle_minutes * 60_000), self)
+        self.idle.idle.connect(self.lock)
+        self.idle.start()
+        session.events.changes_applied.connect(self._on_changes_applied)
+        for view in (self.today_view, self.search_view):
+            view.dossier_activated.connect(self.open_dossier)
+
+    def _action(self, text: str, slot: Callable[[], object], keys: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        dossiers = bar.addMenu(t.MENU_DOSSIERS)
+        dossiers.addAction(self._action(t.ACTION_NEW, self.show_intake, "F2"))
+        dossiers.addAction(self._action(t.ACTION_TODAY, self.show_today, "F3"))
+        dossiers.addAction(self._action(t.ACTION_SEARCH, self.show_search, "F4"))
+        dossiers.addSeparator()
+        dossiers.addAction(self._action(t.ACTION_LOCK, self.lock, "Ctrl+L"))
+        dossiers.addAction(self._action(t.ACTION_QUIT, self.close))
+        settings = bar.addMenu(t.MENU_SETTINGS)
+        self.settings_action = self._action(t.ACTION_OFFICE_SETTINGS, self.open_settings)
+        self.settings_action.setEnabled(self.session.is_admin)
+        if not self.session.is_admin:
+            self.settings_action.setToolTip(t.SETTINGS_ADMIN_ONLY)
+        settings.addAction(self.settings_action)
+        settings.setToolTipsVisible(True)
+        help_menu = bar.addMenu(t.MENU_HELP)
+        help_menu.addAction(
+            self._action(t.ACTION_SHORTCUTS, lambda: show_info(self, t.SHORTCUTS_TEXT), "F1")
+        )
+        help_menu.addAction(
+            self._action(
+                t.ACTION_ABOUT, lambda: show_info(self, t.about_text(texts.APP_NAME, __version__))
+            )
+        )
+
+    def _build_status_bar(self) -> None:
+        officer = self.session.officer
+        self.officer_label = QLabel(t.status_officer(officer.full_name, officer.role.value))
+        self.office_label = QLabel()
+        self.sync_label = QLabel(t.SYNC_NOT_CONNECTED)
+        self.sync_label.setObjectName("sync_label")
+        for label in (self.officer_label, self.office_label, self.sync_label):
+            label.setContentsMargins(8, 0, 8, 0)
+        status = self.statusBar()
+        status.addWidget(self.officer_label)
+        status.addWidget(self.office_label, 1)
+        status.addPermanentWidget(self.sync_label)
+        self._refresh_office()
+
+    def _refresh_office(self) -> None:
+        office = self.session.ctx.office()
+        self.office_label.setText(
+            t.status_office(office.unit_name, office.agency_id, office.is_demo)
+        )
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def show_intake(self) -> None:
+        self.tabs.setCurrentWidget(self.intake_view)
+        if self.intake_view.saved is not None:
+            self.intake_view.clear()
+        self.intake_view.picker.focus()
+
+    def show_today(self) -> None:
+        self.tabs.setCurrentWidget(self.today_view)
+        self.today_view.table.setFocus()
+
+    def show_search(self) -> None:
+        self.tabs.setCurrentWidget(self.search_view)
+        self.search_view.focus()
+
+    def open_dossier(self, dossier: Dossier) -> DossierDialog:
+        dialog = DossierDialog(self.session.ctx, self.desk, dossier, self)
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog | None:
+        try:
+            dialog = SettingsDialog(self.session.ctx, officer=self.session.username, parent=self)
+        except DomainError as exc:
+            show_error(self, exc)
+            return None
+        dialog.settings_saved.connect(self.session.events.changes_applied)
+        dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    # --- idle lock ----------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        if self.lock_dialog is not None:
+            return
+        self.idle.pause()
+        self.lock_cover.setGeometry(self.rect())
+        self.lock_cover.raise_()
+        self.lock_cover.show()
+        minutes = max(1, round(self.idle_minutes))
+        self.lock_dialog = LockDialog(
+            self.session.ctx, self.session.officer, minutes=minutes, parent=self
+        )
+        self.lock_dialog.finished.connect(self._on_lock_dialog_finished)
+        self.lock_dialog.open()
+
+    def _on_lock_dialog_finished(self, result: int) -> None:
+        self.lock_dialog = None
+        if result != LockDialog.DialogCode.Accepted:
+            self.close()
+            return
+        self.lock_cover.hide()
+        self.idle.start()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.lock_cover.setGeometry(self.rect())
+
+    # --- events -------------------------------------------------------------------------------
+
+    def _on_changes_applied(self, changes: Changes) -> None:
+        self.today_view.on_changes(changes)
+        if changes.config:
+            self._refresh_office()
+            self.intake_view.due_panel.recompute()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        wait_for_background()
+        super().closeEvent(event)

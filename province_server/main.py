@@ -1,0 +1,150 @@
+"""Application factory: ``create_app(settings)`` builds a FastAPI app; nothing runs at import.
+
+The app is stateless (DESIGN §10): every state lives in PostgreSQL, the only per-process
+object is the connection pool, opened by the lifespan and closed at shutdown. Run several
+processes behind a load balancer to scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
+
+from province_server import __version__
+from province_server.config import Settings
+from province_server.db import make_pool
+from province_server.errors import ApiError
+from province_server.http import json_response
+from province_server.stations.router import router as stations_router
+from province_server.sync.router import router as sync_router
+from sync_protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    EnrolRequest,
+    ErrorBody,
+    ErrorCodes,
+    PushRequest,
+)
+
+API_PREFIX = "/api/v1"
+
+
+def _error(status: int, code: str, detail: str) -> Response:
+    return json_response(ErrorBody(code=code, detail=detail).to_json(), status)
+
+
+def _protocol_ok(value: str | None) -> bool:
+    return value is not None and value.strip() == str(PROTOCOL_VERSION)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application bound to ``settings`` (default: read from the environment now)."""
+    settings = settings or Settings.from_env()
+    pool = make_pool(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool.open(wait=False)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(
+        title="Quầy Một Cửa — province server",
+        version=__version__,
+        summary=f"Sync API for one-stop counter stations (protocol version {PROTOCOL_VERSION}).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+
+    @app.middleware("http")
+    async def check_protocol(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.url.path.startswith("/api/") and not _protocol_ok(
+            request.headers.get(PROTOCOL_HEADER)
+        ):
+            return _error(
+                426,
+                ErrorCodes.PROTOCOL_MISMATCH,
+                f"this server speaks protocol {PROTOCOL_VERSION}; update the application",
+            )
+        return await call_next(request)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        response = _error(exc.status, exc.code, exc.detail)
+        response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return _error(400, ErrorCodes.MALFORMED, "invalid request parameters")
+
+    @app.get("/healthz", summary="Liveness and database reachability", tags=["health"])
+    async def healthz() -> Response:
+        def probe() -> bool:
+            try:
+                with pool.connection(timeout=2.0) as conn:
+                    conn.execute("SELECT 1")
+            except Exception:
+                return False
+            return True
+
+        if await run_in_threadpool(probe):
+            return json_response({"status": "ok", "protocol": PROTOCOL_VERSION})
+        return json_response({"status": "database_unreachable"}, 503)
+
+    app.include_router(stations_router, prefix=API_PREFIX)
+    app.include_router(sync_router, prefix=API_PREFIX)
+    _document_raw_bodies(app)
+    return app
+
+
+def _document_raw_bodies(app: FastAPI) -> None:
+    """Add the schemas of bodies read raw (gzip push, enrol) to the OpenAPI components."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (PushRequest, EnrolRequest):
+            extra = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in extra.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components.setdefault(model.__name__, extra)
+        for url, path in schema.get("paths", {}).items():
+            if not url.startswith("/api/"):
+                continue
+            for operation in path.values():
+                operation.setdefault("parameters", []).append(
+                    {
+                        "name": PROTOCOL_HEADER,
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "integer", "const": PROTOCOL_VERSION},
+                        "description": "Protocol version; another value gets 426.",
+                    }
+                )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,49 @@
+"""POST /api/v1/enrol: a one-time code becomes a station token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from province_server.deps import PoolDep
+from province_server.errors import ApiError
+from province_server.http import JSON, error_responses, json_response, read_body
+from province_server.stations import service
+from sync_protocol import EnrolRequest, EnrolResponse, ErrorCodes, ProtocolError, loads
+
+router = APIRouter(tags=["stations"])
+
+
+@router.post(
+    "/enrol",
+    summary="Enrol a station with a one-time code",
+    description=(
+        "Spends a one-time enrolment code issued by the province administrator "
+        "(`province-server issue-code`). Answers the station token (shown once; only its "
+        "SHA-256 digest is stored), the agency identifier, the station id and its 2-digit "
+        "prefix, unique in the province. An unknown, used, expired or revoked code is "
+        "refused with 403 `enrol_refused`."
+    ),
+    response_model=None,
+    responses={200: {"model": EnrolResponse}, **error_responses(400, 403, 426)},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {JSON: {"schema": {"$ref": "#/components/schemas/EnrolRequest"}}},
+        }
+    },
+)
+async def enrol(request: Request, pool: PoolDep) -> Response:
+    try:
+        body = EnrolRequest.from_json(loads(await read_body(request, 4096)))
+    except ProtocolError as error:
+        raise ApiError(400, error.code, error.detail) from None
+
+    def spend() -> EnrolResponse | None:
+        with pool.connection() as conn:
+            return service.enrol(conn, body.code)
+
+    answer = await run_in_threadpool(spend)
+    if answer is None:
+        raise ApiError(403, ErrorCodes.ENROL_REFUSED, "unknown, used or expired enrolment code")
+    return json_response(answer.to_json())

@@ -1,0 +1,106 @@
+"""Sync endpoints: push, pull and the dossier look-up, all scoped to the station's agency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from province_server.deps import PoolDep, StationDep
+from province_server.errors import ApiError
+from province_server.http import error_responses, json_response, read_body
+from province_server.sync import service
+from sync_protocol import (
+    GZIP_ENCODING,
+    MAX_BATCH_BYTES,
+    MAX_COMPRESSED_BYTES,
+    MAX_PULL_LIMIT,
+    DossierResponse,
+    ErrorCodes,
+    ProtocolError,
+    PullResponse,
+    PushResponse,
+    decode_push,
+)
+
+router = APIRouter(tags=["sync"])
+
+
+@router.post(
+    "/sync/push",
+    summary="Push a batch of the station's events",
+    description=(
+        "The body is a `PushRequest` as gzip-compressed JSON (`Content-Encoding: gzip`), at "
+        f"most {MAX_BATCH_BYTES} bytes before compression. The answer has one result per "
+        "event, in request order: `accepted` (stored now) or `duplicate` (stored before) "
+        "both mean durably committed; `rejected` carries a reason (`forbidden_agency`, "
+        "`wrong_station`, `duplicate_code`, `unknown_dossier`, `invalid_event`) and nothing "
+        "of that event is stored. The batch is one transaction, committed before answering."
+    ),
+    response_model=None,
+    responses={200: {"model": PushResponse}, **error_responses(400, 401, 403, 413, 415, 426)},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "gzip-compressed JSON of a PushRequest",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}
+            },
+        }
+    },
+)
+async def push(request: Request, station: StationDep, pool: PoolDep) -> Response:
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding != GZIP_ENCODING:
+        raise ApiError(415, ErrorCodes.UNSUPPORTED_ENCODING, "push bodies must be gzip")
+    body = await read_body(request, MAX_COMPRESSED_BYTES)
+    try:
+        batch = decode_push(body)
+    except ProtocolError as error:
+        status = 413 if error.code == ErrorCodes.BATCH_TOO_LARGE else 400
+        raise ApiError(status, error.code, error.detail) from None
+
+    def store() -> PushResponse:
+        with pool.connection() as conn:
+            return service.push(conn, station, batch)
+
+    return json_response((await run_in_threadpool(store)).to_json())
+
+
+@router.get(
+    "/sync/pull",
+    summary="Pull the agency's events after a cursor",
+    description=(
+        "Events of the caller's agency whose server sequence is greater than `cursor`, "
+        "oldest first, at most `limit`. The answer's `cursor` is the sequence of the last "
+        "event returned; `has_more` says another page waits. The station's own events are "
+        "included: it ignores what it already holds."
+    ),
+    response_model=None,
+    responses={200: {"model": PullResponse}, **error_responses(400, 401, 426)},
+)
+def pull(
+    station: StationDep,
+    pool: PoolDep,
+    cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+) -> Response:
+    with pool.connection() as conn:
+        page = service.pull(conn, station, cursor=cursor, limit=limit)
+    return json_response(page.to_json())
+
+
+@router.get(
+    "/dossiers/{code}",
+    summary="A dossier of the caller's agency by its code",
+    description="Every event of the dossier in server order; 403 for another agency's.",
+    response_model=None,
+    responses={200: {"model": DossierResponse}, **error_responses(401, 403, 404, 426)},
+)
+def dossier(
+    station: StationDep, pool: PoolDep, code: Annotated[str, Path(max_length=80)]
+) -> Response:
+    with pool.connection() as conn:
+        found = service.dossier(conn, station, code)
+    return json_response(found.to_json())

@@ -1,0 +1,233 @@
+"""Push and pull of dossier events, scoped to the calling station's agency.
+
+Push guarantees: the whole batch is one PostgreSQL transaction, committed before the answer
+is built, so "accepted" and "duplicate" both mean "durably stored"; an event is stored at
+most once (``ON CONFLICT (uuid) DO NOTHING``); a dossier code is held by one dossier only
+(unique index); a station never writes into another agency's dossier nor in another
+station's name. Pushes of one agency are serialised by a transaction-scoped advisory lock,
+so within an agency the server sequence grows in commit order and a pull cursor (the last
+sequence seen) can never step over an event that commits later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from province_server.errors import ApiError
+from province_server.stations.service import Station
+from sync_protocol import (
+    CREATING_KINDS,
+    DossierResponse,
+    ErrorCodes,
+    EventWire,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    PushResult,
+    PushStatus,
+    RejectReason,
+    dumps,
+)
+
+_AGENCY_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
+_EVENT_COLUMNS = (
+    "uuid::text, dossier_uuid::text, kind, station_id::text, station_seq, officer, at_text, payload"
+)
+
+
+@dataclass(slots=True)
+class _Known:
+    agency_id: str
+    new: bool  # created by this batch (not yet inserted)
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _creating_fields(event: EventWire) -> tuple[str, str | None] | None:
+    """(agency_id, code) of a creating event, or None when its payload lacks them."""
+    agency = event.payload.get("agency_id")
+    code = event.payload.get("code")
+    if not isinstance(agency, str) or len(agency) > 35 or not _AGENCY_RE.match(agency):
+        return None
+    if code is not None and (not isinstance(code, str) or not 1 <= len(code) <= 64):
+        return None
+    return agency, code
+
+
+def _verdicts(
+    station: Station, batch: PushRequest, known: dict[str, _Known]
+) -> tuple[list[str | None], dict[str, tuple[str, str | None]]]:
+    """A reject reason (or None) per event, and the dossiers this batch creates."""
+    reasons: list[str | None] = []
+    creating: dict[str, tuple[str, str | None]] = {}
+    for event in batch.events:
+        reason: str | None = None
+        dossier = known.get(event.dossier_uuid)
+        if event.station_id != station.id:
+            reason = RejectReason.WRONG_STATION
+        elif event.kind in CREATING_KINDS:
+            fields = _creating_fields(event)
+            if fields is None:
+                reason = RejectReason.INVALID_EVENT
+            elif dossier is None:
+                if fields[0] != station.agency_id:
+                    reason = RejectReason.FORBIDDEN_AGENCY
+                else:
+                    known[event.dossier_uuid] = _Known(fields[0], new=True)
+                    creating[event.dossier_uuid] = fields
+            elif dossier.agency_id != station.agency_id:
+                reason = RejectReason.FORBIDDEN_AGENCY
+        elif dossier is None:
+            reason = RejectReason.UNKNOWN_DOSSIER
+        elif dossier.agency_id != station.agency_id:
+            reason = RejectReason.FORBIDDEN_AGENCY
+        reasons.append(reason)
+    return reasons, creating
+
+
+def _load_known(conn: psycopg.Connection, dossier_uuids: list[str]) -> dict[str, _Known]:
+    rows = conn.execute(
+        "SELECT uuid::text, agency_id FROM dossiers WHERE uuid = ANY(%s::uuid[])",
+        (dossier_uuids,),
+    ).fetchall()
+    return {uuid: _Known(agency, new=False) for uuid, agency in rows}
+
+
+def _insert_dossiers(
+    conn: psycopg.Connection, station: Station, creating: dict[str, tuple[str, str | None]]
+) -> set[str]:
+    """Insert the new dossiers; return those refused because their code is taken."""
+    if not creating:
+        return set()
+    uuids = list(creating)
+    inserted = {
+        row[0]
+        for row in conn.execute(
+            "INSERT INTO dossiers (uuid, agency_id, code, station_id) "
+            "SELECT u, a, c, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) "
+            "WITH ORDINALITY AS t(u, a, c, n) ORDER BY n "
+            "ON CONFLICT DO NOTHING RETURNING uuid::text",
+            (
+                station.id,
+                uuids,
+                [creating[u][0] for u in uuids],
+                [creating[u][1] for u in uuids],
+            ),
+        ).fetchall()
+    }
+    missing = [u for u in uuids if u not in inserted]
+    if not missing:
+        return set()
+    # Not inserted: either the uuid exists now (same dossier, fine) or the code is taken.
+    present = {
+        row[0]
+        for row in conn.execute(
+            "SELECT uuid::text FROM dossiers WHERE uuid = ANY(%s::uuid[]) AND agency_id = %s",
+            (missing, station.agency_id),
+        ).fetchall()
+    }
+    return {u for u in missing if u not in present}
+
+
+def _insert_events(
+    conn: psycopg.Connection, station: Station, batch_id: str, events: list[EventWire]
+) -> set[str]:
+    """Insert events (skipping stored ones) in request order; return the uuids stored now.
+
+    The events travel as one JSON array parameter (PostgreSQL unpacks it), which costs far
+    less than one text array per column with a payload each.
+    """
+    if not events:
+        return set()
+    rows = conn.execute(
+        "INSERT INTO events (uuid, dossier_uuid, agency_id, kind, station_id, station_seq,"
+        " officer, at, at_text, payload, batch_id) "
+        "SELECT (e->>'uuid')::uuid, (e->>'dossier_uuid')::uuid, %s, e->>'kind',"
+        " (e->>'station_id')::uuid, (e->>'seq')::bigint, e->>'officer',"
+        " (e->>'at')::timestamptz, e->>'at', e->'payload', %s"
+        " FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n "
+        "ON CONFLICT (uuid) DO NOTHING RETURNING uuid::text",
+        (station.agency_id, batch_id, dumps([e.to_json() for e in events])),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> PushResponse:
+    """Store a batch of the station's events; one verdict per event, in request order."""
+    if batch.station_id != station.id:
+        raise ApiError(403, ErrorCodes.WRONG_STATION, "batch sent in another station's name")
+    with conn.transaction():
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            ("agency:" + station.agency_id,),
+        )
+        known = _load_known(conn, sorted({e.dossier_uuid for e in batch.events}))
+        reasons, creating = _verdicts(station, batch, known)
+        taken = _insert_dossiers(conn, station, creating)
+        for index, event in enumerate(batch.events):
+            if reasons[index] is None and event.dossier_uuid in taken:
+                creates = event.kind in CREATING_KINDS
+                reasons[index] = (
+                    RejectReason.DUPLICATE_CODE if creates else RejectReason.UNKNOWN_DOSSIER
+                )
+        to_store = [e for e, r in zip(batch.events, reasons, strict=True) if r is None]
+        stored = _insert_events(conn, station, batch.batch_id, to_store)
+    results = []
+    for event, reason in zip(batch.events, reasons, strict=True):
+        if reason is not None:
+            results.append(PushResult(event.uuid, PushStatus.REJECTED, str(reason)))
+        elif event.uuid in stored:
+            results.append(PushResult(event.uuid, PushStatus.ACCEPTED))
+        else:
+            results.append(PushResult(event.uuid, PushStatus.DUPLICATE))
+    return PushResponse(batch_id=batch.batch_id, results=tuple(results), server_time=now_text())
+
+
+def _event(row: tuple[Any, ...]) -> EventWire:
+    uuid, dossier_uuid, kind, station_id, seq, officer, at, payload = row
+    return EventWire(uuid, dossier_uuid, kind, station_id, int(seq), officer, at, payload)
+
+
+def pull(conn: psycopg.Connection, station: Station, *, cursor: int, limit: int) -> PullResponse:
+    """Events of the station's agency with server sequence > ``cursor``, oldest first."""
+    rows = conn.execute(
+        f"SELECT seq, {_EVENT_COLUMNS} FROM events WHERE agency_id = %s AND seq > %s "
+        "ORDER BY seq LIMIT %s",
+        (station.agency_id, cursor, limit + 1),
+    ).fetchall()
+    page = rows[:limit]
+    return PullResponse(
+        cursor=int(page[-1][0]) if page else cursor,
+        events=tuple(_event(row[1:]) for row in page),
+        has_more=len(rows) > limit,
+        server_time=now_text(),
+    )
+
+
+def dossier(conn: psycopg.Connection, station: Station, code: str) -> DossierResponse:
+    """A dossier of the station's agency by code: 404 when unknown, 403 when another's."""
+    row = conn.execute(
+        "SELECT uuid::text, code, agency_id, station_id::text FROM dossiers WHERE code = %s",
+        (code.strip().upper(),),
+    ).fetchone()
+    if row is None:
+        raise ApiError(404, ErrorCodes.NOT_FOUND, "no dossier with this code")
+    if row[2] != station.agency_id:
+        raise ApiError(403, ErrorCodes.FORBIDDEN_AGENCY, "the dossier belongs to another agency")
+    events = conn.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE dossier_uuid = %s ORDER BY seq", (row[0],)
+    ).fetchall()
+    return DossierResponse(
+        uuid=row[0],
+        code=row[1],
+        agency_id=row[2],
+        station_id=row[3],
+        events=tuple(_event(r) for r in events),
+    )

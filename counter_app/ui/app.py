@@ -18,6 +18,7 @@ from counter_app.ui.idle import DEFAULT_IDLE_MINUTES
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.qt_printer import QtPrinter
 from counter_app.ui.session import Session
+from counter_app.ui.translator import VietnameseQtTranslator
 
 WINDOW_SIZE = (1366, 740)
 BASE_POINT_SIZE = 10.5
@@ -28,6 +29,8 @@ def application(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv)
+    if not any(isinstance(c, VietnameseQtTranslator) for c in app.children()):
+        app.installTranslator(VietnameseQtTranslator(app))
     app.setApplicationName(texts.APP_NAME)
     app.setApplicationDisplayName(texts.APP_NAME)
     font = QFont(app.font())

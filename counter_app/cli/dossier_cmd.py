@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from counter_app import texts
+from counter_app.cli.common import Add, dossier_summary, officer, parse_at, station
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services.actions import Action, record_action
 from counter_app.services.reports import period_report
-
-Add = Callable[[str, str, Callable[[argparse.Namespace], Any]], argparse.ArgumentParser]
 
 
 def _date(value: str) -> date:
@@ -25,19 +23,17 @@ def _date(value: str) -> date:
 
 
 def cmd_event(args: argparse.Namespace) -> Any:
-    from counter_app.cli.main import _officer, _parse_at, _station, dossier_summary
-
     try:
         payload = json.loads(args.json) if args.json else {}
     except json.JSONDecodeError as exc:
         raise DomainError(ErrorCode.JSON_INVALID, detail="syntax", line=exc.lineno) from None
     if not isinstance(payload, dict):
         raise DomainError(ErrorCode.JSON_INVALID, detail="object_expected")
-    at = _parse_at(args.at) if args.at else None
-    ctx = _station(args)
+    at = parse_at(args.at) if args.at else None
+    ctx = station(args)
     dossier = ctx.dossier_by_code(args.code)
     updated, _ = record_action(
-        ctx, dossier, Action(args.kind), officer=_officer(ctx, args), payload=payload, at=at
+        ctx, dossier, Action(args.kind), officer=officer(ctx, args), payload=payload, at=at
     )
     summary = dossier_summary(updated)
     summary["event"] = args.kind
@@ -46,10 +42,8 @@ def cmd_event(args: argparse.Namespace) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> Any:
-    from counter_app.cli.main import _station
-
     start, end = _date(args.date_from), _date(args.date_to)
-    ctx = _station(args)
+    ctx = station(args)
     return period_report(ctx, start=start, end=end).to_dict()
 
 

@@ -11,53 +11,30 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from counter_app import paths, texts
-from counter_app.app import open_station, setup_logging
+from counter_app.app import setup_logging
+from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
 from counter_app.cli.parser import VietnameseParser
-from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.idcard import parse_id_qr
-from counter_app.domain.models import VN_TZ, Channel
+from counter_app.domain.models import Channel
 from counter_app.domain.processing_time import parse_processing_time
 from counter_app.services import intake, lookup, maintenance
-from counter_app.services.officers import require_officer
-from counter_app.services.station import StationContext
 
 log = logging.getLogger(__name__)
-Handler = Callable[[argparse.Namespace], Any]
-
-
-def _parse_at(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise DomainError(ErrorCode.DATETIME_INVALID, value=value) from None
-    return parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed.astimezone(VN_TZ)
 
 
 def _emit(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _station(args: argparse.Namespace) -> StationContext:
-    data_dir = paths.data_dir(getattr(args, "data_dir", None))
-    setup_logging(data_dir)
-    return open_station(data_dir)
-
-
-def _officer(ctx: StationContext, args: argparse.Namespace) -> str:
-    username = getattr(args, "officer", None) or ctx.setting("cli_officer", "")
-    return require_officer(ctx, username).username
-
-
 def cmd_due(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
-    received = _parse_at(args.received) if args.received else ctx.clock.now()
+    ctx = station(args)
+    received = parse_at(args.received) if args.received else ctx.clock.now()
     if args.time:
         time = parse_processing_time(args.time)
     else:
@@ -108,9 +85,9 @@ def _read_json_file(path: str) -> Any:
 
 def cmd_receive(args: argparse.Namespace) -> Any:
     applicant = intake.applicant_from_json(_read_json_file(args.applicant_json))
-    at = _parse_at(args.at) if args.at else None
+    at = parse_at(args.at) if args.at else None
     time = parse_processing_time(args.time) if args.time else None
-    ctx = _station(args)
+    ctx = station(args)
     request = intake.ReceptionRequest(
         procedure_code=args.procedure,
         applicant=applicant,
@@ -119,7 +96,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         channel=Channel(args.channel),
         time=time,
     )
-    dossier, _ = intake.receive_dossier(ctx, request, officer=_officer(ctx, args))
+    dossier, _ = intake.receive_dossier(ctx, request, officer=officer(ctx, args))
     return {
         "uuid": dossier.uuid,
         "code": dossier.code,
@@ -131,29 +108,15 @@ def cmd_receive(args: argparse.Namespace) -> Any:
     }
 
 
-def dossier_summary(dossier: Dossier) -> dict[str, Any]:
-    return {
-        "uuid": dossier.uuid,
-        "code": dossier.code,
-        "name": dossier.applicant.name,
-        "procedure_code": dossier.procedure_code,
-        "procedure": dossier.procedure_name,
-        "status": dossier.status.value,
-        "status_label": texts.STATUS_LABELS[dossier.status],
-        "received_at": dossier.received_at.isoformat(),
-        "due": dossier.due_at.isoformat() if dossier.due_at else None,
-    }
-
-
 def cmd_search(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
+    ctx = station(args)
     return [dossier_summary(d) for d in lookup.search(ctx, args.text, limit=args.limit)]
 
 
 def cmd_backup(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
+    ctx = station(args)
     extra = Path(args.to) if args.to else None
-    path = maintenance.backup(ctx, extra_dir=extra, officer=_officer(ctx, args))
+    path = maintenance.backup(ctx, extra_dir=extra, officer=officer(ctx, args))
     sys.stderr.write(texts.cli_backup_done(str(path)) + "\n")
     return {"backup": str(path), "dossiers": ctx.store.dossiers.count()}
 
@@ -174,7 +137,7 @@ def cmd_restore(args: argparse.Namespace) -> Any:
 
 
 def cmd_check(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
+    ctx = station(args)
     problems = ctx.store.check()
     if problems:
         raise DomainError(ErrorCode.DATABASE_DAMAGED, detail="; ".join(problems[:3]))
@@ -184,7 +147,7 @@ def cmd_check(args: argparse.Namespace) -> Any:
 
 
 def cmd_info(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
+    ctx = station(args)
     office = ctx.office()
     return {
         "data_dir": str(ctx.store.data_dir),
@@ -300,7 +263,7 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
     command list instead of crashing in Qt.
     """
     try:
-        ctx = _station(args)
+        ctx = station(args)
     except DomainError as error:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app import texts
-from counter_app.cli import main as cli
+from counter_app.cli import common as cli
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize, copy_file
@@ -54,9 +54,9 @@ def find_dossier(ctx: StationContext, code_or_uuid: str) -> Dossier:
 def cmd_slip(args: argparse.Namespace) -> Any:
     form = slips.SlipForm.parse(args.form)
     size = PaperSize.parse(args.size)
-    ctx = cli._station(args)
+    ctx = cli.station(args)
     dossier = find_dossier(ctx, args.code)
-    officer = cli._officer(ctx, args)
+    officer = cli.officer(ctx, args)
     record, archived, _ = slips.issue_slip(ctx, dossier, form=form, size=size, officer=officer)
     out = Path(args.out)
     try:

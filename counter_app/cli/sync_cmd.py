@@ -7,9 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from counter_app import paths
-from counter_app.app import open_station, setup_logging
-from counter_app.services.station import StationContext
+from counter_app.cli.common import station
 from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
 from counter_app.sync.engine import enrol, run_sync, sync_settings
 from counter_app.texts import sync as sync_texts
@@ -26,15 +24,9 @@ def register(add: Add) -> None:
     add("sync", sync_texts.CLI_SYNC, cmd_sync)
 
 
-def _station(args: argparse.Namespace) -> StationContext:
-    data_dir = paths.data_dir(getattr(args, "data_dir", None))
-    setup_logging(data_dir)
-    return open_station(data_dir)
-
-
 def cmd_enrol(args: argparse.Namespace) -> Any:
     url = normalise_url(args.url)
-    ctx = _station(args)
+    ctx = station(args)
     with make_http() as http:
         office = enrol(ctx, HttpSyncClient(url, None, http), url=url, code=args.code)
     sys.stderr.write(sync_texts.cli_enrolled(office.unit_name, office.station_prefix) + "\n")
@@ -48,7 +40,7 @@ def cmd_enrol(args: argparse.Namespace) -> Any:
 
 
 def cmd_sync(args: argparse.Namespace) -> Any:
-    ctx = _station(args)
+    ctx = station(args)
     settings = sync_settings(ctx)
     with make_http() as http:
         report = run_sync(ctx, HttpSyncClient(settings["url"], settings["token"], http))

@@ -11,6 +11,7 @@ from typing import Any
 from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.texts.sync import SYNC_ERRORS
 
 APP_NAME = "Quầy Một Cửa"
 
@@ -93,34 +94,9 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.PRINTER_FAILED: (
         "Không in được phiếu ({detail}). Hồ sơ đã được lưu; có thể in lại từ lịch sử hồ sơ."
     ),
-    # Sync (same sentences as counter_app/texts/sync.py SYNC_ERRORS, until merged)
-    ErrorCode.SYNC_PROTOCOL_MISMATCH: (
-        "Phiên bản ứng dụng này không còn tương thích với máy chủ tỉnh. Hãy cập nhật ứng dụng "
-        "Quầy Một Cửa lên phiên bản mới nhất; dữ liệu tại quầy vẫn được giữ nguyên và sẽ được "
-        "gửi sau khi cập nhật."
-    ),
-    ErrorCode.SYNC_UNAUTHORIZED: (
-        "Máy chủ tỉnh không chấp nhận quầy này (quầy đã bị thu hồi quyền đồng bộ). Hãy liên hệ "
-        "quản trị viên của tỉnh để được cấp mã đăng ký mới rồi đăng ký lại quầy. Dữ liệu tại "
-        "quầy vẫn được giữ nguyên."
-    ),
-    ErrorCode.SYNC_UNREACHABLE: (
-        "Không kết nối được máy chủ tỉnh. Quầy vẫn làm việc bình thường; các thay đổi đang chờ "
-        "sẽ được gửi khi có kết nối."
-    ),
-    ErrorCode.SYNC_ENROL_REFUSED: (
-        "Máy chủ tỉnh từ chối mã đăng ký quầy: mã không đúng, đã được dùng hoặc đã hết hạn. "
-        "Hãy đề nghị quản trị viên của tỉnh cấp mã mới."
-    ),
-    ErrorCode.SYNC_NOT_ENROLLED: (
-        "Quầy chưa được đăng ký với máy chủ tỉnh. Hãy chạy lệnh: counter-app enrol "
-        "<địa chỉ máy chủ> <mã đăng ký>."
-    ),
-    ErrorCode.SYNC_SERVER_ERROR: (
-        "Máy chủ tỉnh đang gặp sự cố hoặc trả lời không hợp lệ. Các thay đổi vẫn được giữ tại "
-        "quầy và sẽ được gửi lại sau."
-    ),
 }
+
+_ERRORS.update(SYNC_ERRORS)
 
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",

@@ -1,6 +1,6 @@
 """Vietnamese texts of sync with the province server: errors, rejected events, CLI help.
 
-``SYNC_ERRORS`` is merged into the error catalogue (``counter_app.texts.error_message``).
+``SYNC_ERRORS`` is part of the error catalogue (``counter_app.texts.error_message``).
 """
 
 from __future__ import annotations

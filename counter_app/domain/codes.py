@@ -118,3 +118,15 @@ def looks_like_code(text: str) -> bool:
     except DomainError:
         return False
     return True
+
+
+def register_position(number: int, *, book_size: int) -> tuple[int, int]:
+    """(Quyển số, Số thứ tự) of the ``number``-th dossier of the year in the register.
+
+    Numbering runs from 1 through the whole year and restarts on 1 January; a new physical
+    book (every ``book_size`` entries; 0 = one book a year) continues the numbers.
+    """
+    if number < 1:
+        raise ValueError("register numbers start at 1")
+    book = 1 if book_size <= 0 else (number - 1) // book_size + 1
+    return book, number

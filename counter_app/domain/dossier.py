@@ -169,6 +169,7 @@ class Dossier:
     outcome: str | None = None
     updated_at: datetime | None = None
     last_event_seq: int = 0
+    register_no: int | None = None
 
     @property
     def national_status(self) -> NationalStatus:
@@ -218,6 +219,7 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         rule_set=p.get("rule_set", ""),
         reason=p.get("reason", ""),
         missing=tuple(p.get("missing", ())),
+        register_no=p.get("register_no"),
         finished_at=event.at if status is not Status.RECEIVED else None,
         updated_at=event.at,
         last_event_seq=event.seq,

@@ -238,6 +238,7 @@ def receive_dossier(
             ctx, request, procedure, code=code, agency_id=agency_id, time=time, due=due
         )
         payload.update(override)
+        payload["register_no"] = store.counters.next(f"register|{office.station_id}|{day:%Y}")
         dossier = _store_new(ctx, EventKind.RECEIVED, payload, officer=officer, at=received_at)
         store.reference.count_use(procedure.code)
     return dossier, Changes(dossiers=True)

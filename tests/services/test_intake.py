@@ -140,3 +140,19 @@ def test_due_override_needs_a_reason_and_keeps_the_computed_date(station: Statio
     payload = station.store.dossiers.events_of(dossier.uuid)[0].payload
     assert payload["due_override_reason"] == "Hồ sơ nhiều trang"
     assert payload["due_computed"].startswith("2026-02-13T17:00")
+
+
+def test_register_numbers_run_through_the_year_and_restart_in_january(
+    station: StationContext, clock
+) -> None:
+    from counter_app.domain.codes import register_position
+
+    clock.at = datetime(2026, 12, 31, 9, 0, tzinfo=VN_TZ)
+    last_year = [_receive(station).register_no for _ in range(3)]
+    clock.at = datetime(2027, 1, 4, 9, 0, tzinfo=VN_TZ)
+    new_year = [_receive(station).register_no for _ in range(2)]
+    assert last_year == [1, 2, 3] and new_year == [1, 2]
+    # restarts are not reset by a new book: book 2 continues at 501
+    assert register_position(501, book_size=500) == (2, 501)
+    assert register_position(500, book_size=500) == (1, 500)
+    assert register_position(7, book_size=0) == (1, 7)

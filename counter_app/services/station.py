@@ -65,16 +65,22 @@ class StationContext:
         return self.store.config.get(key, default)
 
     def new_event(
-        self, *, dossier_uuid: str, kind: str, officer: str, at: datetime, payload: dict[str, Any]
+        self,
+        *,
+        dossier_uuid: str,
+        kind: str,
+        officer: str,
+        at: datetime,
+        payload: dict[str, Any],
+        station_id: str | None = None,
     ) -> Event:
         """A new event of this station; call inside the use case's transaction."""
-        office = self.office()
         seq = self.store.counters.next(EVENT_SEQ)
         return Event(
             uuid=self.new_id(),
             dossier_uuid=dossier_uuid,
             kind=kind,
-            station_id=office.station_id,
+            station_id=station_id or self.office().station_id,
             seq=seq,
             officer=officer,
             at=at,

@@ -63,14 +63,17 @@ class CounterRepository:
         return int(row[0]) if row else 0
 
     def next(self, name: str) -> int:
-        """The next value of ``name``; must run inside the use case's transaction."""
-        value = self.current(name) + 1
+        """The next value of ``name``; must run inside the use case's transaction.
+
+        The new value is reserved in the ledger before the transaction can commit.
+        """
+        row = self.db.conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            (name,),
+        ).fetchone()
+        value = int(row[0])
         self.ledger.ensure(name, value)
-        self.db.conn.execute(
-            "INSERT INTO counters (name, value) VALUES (?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-            (name, value),
-        )
         return value
 
     def all(self) -> dict[str, int]:

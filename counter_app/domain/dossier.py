@@ -270,8 +270,9 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
     check_allowed(dossier, kind)
     _, to_status = TRANSITIONS[kind]
     p = event.payload
+    latest = event.at if dossier.updated_at is None else max(dossier.updated_at, event.at)
     new = replace(
-        dossier, updated_at=event.at, last_event_seq=max(dossier.last_event_seq, event.seq)
+        dossier, updated_at=latest, last_event_seq=max(dossier.last_event_seq, event.seq)
     )
     if to_status is not None:
         new = replace(new, status=to_status)

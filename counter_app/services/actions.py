@@ -9,7 +9,7 @@ outbox entry, the new projection and an audit entry together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -213,17 +213,22 @@ def record_action(
 
     Guarantees: nothing is written when refused; when accepted, the event, its outbox entry,
     the dossier's new projection (and search entry after a correction) and the audit entry
-    are committed in one transaction.
+    are committed in one transaction. Events of a dossier keep their order at every station:
+    an action is never dated before the dossier's latest event (a station clock behind
+    another's is moved forward to just after it; an explicit earlier ``at`` is refused).
     """
+    store = ctx.store
+    current = store.dossiers.by_uuid(dossier.uuid) or dossier
     now = ctx.clock.now()
     when = (at or now).astimezone(VN_TZ)
-    if when > now or when < dossier.received_at:
+    latest = current.updated_at or current.received_at
+    if when <= latest and at is None:
+        when = latest + timedelta(microseconds=1)
+    if (at is not None and when > now) or when < latest:
         raise DomainError(ErrorCode.DATETIME_INVALID, value=when.isoformat())
-    check_allowed(dossier, action.kind)
-    body = _BUILDERS[action](ctx, dossier, payload or {}, when)
-    store = ctx.store
+    check_allowed(current, action.kind)
+    body = _BUILDERS[action](ctx, current, payload or {}, when)
     with store.db.atomic():
-        current = store.dossiers.by_uuid(dossier.uuid) or dossier
         event = ctx.new_event(
             dossier_uuid=dossier.uuid,
             kind=action.kind.value,

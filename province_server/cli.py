@@ -1,4 +1,5 @@
-"""``province-server``: migrate, serve, issue-code, revoke (administrator commands, English)."""
+"""``province-server``: migrate, serve, issue-code, revoke and the reference data commands
+(load-catalogue, set-calendar, set-office, add-officer). Administrator commands, English."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from pathlib import Path
 from province_server.config import Settings
 from province_server.db import connect
 from province_server.errors import AdminError
+from province_server.reference import service as reference
 from province_server.stations import service
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CATALOGUE = REPO_ROOT / "resources" / "catalogue" / "procedures.json"
 
 
 def migrate(settings: Settings) -> None:
@@ -24,6 +28,73 @@ def migrate(settings: Settings) -> None:
     config = Config(str(ALEMBIC_INI))
     config.attributes["database_url"] = settings.database_url
     command.upgrade(config, "head")
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    """Migrate, then seed the catalogue from the shipped file when the database has none."""
+    migrate(settings)
+    loaded = 0
+    if not args.no_catalogue and DEFAULT_CATALOGUE.exists():
+        with connect(settings) as conn:
+            if reference.catalogue_is_empty(conn):
+                loaded = reference.load_catalogue(conn, reference.read_catalogue(DEFAULT_CATALOGUE))
+    return {"migrated": True, "procedures_loaded": loaded}
+
+
+def _load_catalogue(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    records = reference.read_catalogue(Path(args.file))
+    with connect(settings) as conn:
+        changed = reference.load_catalogue(conn, records)
+    return {"procedures": len(records), "changed": changed}
+
+
+def _set_calendar(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    with connect(settings) as conn:
+        year = reference.set_calendar(
+            conn,
+            year=args.year,
+            days_off=args.off,
+            working_days=args.work,
+            confirmed=args.confirmed,
+        )
+    return year.to_json()
+
+
+def _set_office(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    with connect(settings) as conn:
+        office = reference.set_office(
+            conn,
+            agency_id=args.agency,
+            parent_body=args.parent_body,
+            unit_name=args.unit_name,
+            place_name=args.place,
+        )
+    return office.to_json()
+
+
+def _add_officer(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    if (args.password is None) == (args.password_hash is None):
+        raise AdminError("give exactly one of --password and --password-hash")
+    password_hash = args.password_hash
+    if args.password is not None:
+        if len(args.password) < 4:
+            raise AdminError("the password must have at least 4 characters")
+        from argon2 import PasswordHasher
+
+        password_hash = PasswordHasher().hash(args.password)
+    with connect(settings) as conn:
+        officer = reference.add_officer(
+            conn,
+            agency_id=args.agency,
+            username=args.username,
+            full_name=args.full_name,
+            role=args.role,
+            password_hash=password_hash,
+            active=not args.inactive,
+        )
+    shown = officer.to_json()
+    del shown["password_hash"]
+    return {"agency_id": reference.agency_or_error(args.agency), **shown}
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -40,7 +111,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
-def _issue_code(settings: Settings, args: argparse.Namespace) -> dict[str, str]:
+def _issue_code(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
     with connect(settings) as conn:
         issued = service.issue_code(
             conn,
@@ -72,7 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Province server of Quầy Một Cửa (database: $PROVINCE_DATABASE_URL).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply the Alembic migrations (upgrade head)")
+    mig = sub.add_parser(
+        "migrate",
+        help="apply the Alembic migrations (upgrade head); load the shipped catalogue "
+        "when the database has no procedure yet",
+    )
+    mig.add_argument("--no-catalogue", action="store_true", help="do not seed the catalogue")
     serve = sub.add_parser("serve", help="run the HTTP API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -86,22 +162,56 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--place-name", default="", help="place name printed on slips")
     revoke = sub.add_parser("revoke", help="refuse a station's token from now on")
     revoke.add_argument("--station-id", required=True)
+    load = sub.add_parser(
+        "load-catalogue", help="insert or update procedures from a catalogue JSON file"
+    )
+    load.add_argument("file", help="a JSON list in the format of procedures.json")
+    cal = sub.add_parser("set-calendar", help="publish the working-day calendar of a year")
+    cal.add_argument("--year", required=True, type=int)
+    cal.add_argument(
+        "--off", action="append", default=[], help="weekday days off, YYYY-MM-DD[,...]"
+    )
+    cal.add_argument(
+        "--work", action="append", default=[], help="make-up working Saturdays/Sundays"
+    )
+    cal.add_argument(
+        "--confirmed", action="store_true", help="the official announcement (else estimated)"
+    )
+    office = sub.add_parser("set-office", help="create an agency or change its office names")
+    office.add_argument("--agency", required=True)
+    office.add_argument("--parent-body", default=None, help="parent body printed on slips")
+    office.add_argument("--unit-name", default=None, help="unit name printed on slips")
+    office.add_argument("--place", default=None, help="place name printed on slips")
+    officer = sub.add_parser("add-officer", help="create or replace an officer of an office")
+    officer.add_argument("--agency", required=True)
+    officer.add_argument("--username", required=True)
+    officer.add_argument("--full-name", required=True)
+    officer.add_argument("--role", required=True, choices=["officer", "leader", "admin"])
+    officer.add_argument("--password-hash", default=None, help="an argon2 hash")
+    officer.add_argument("--password", default=None, help="hashed here with argon2")
+    officer.add_argument("--inactive", action="store_true", help="disable the account")
     return parser
+
+
+_COMMANDS = {
+    "migrate": _migrate,
+    "issue-code": _issue_code,
+    "revoke": _revoke,
+    "load-catalogue": _load_catalogue,
+    "set-calendar": _set_calendar,
+    "set-office": _set_office,
+    "add-officer": _add_officer,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     try:
-        if args.command == "migrate":
-            migrate(settings)
-            return 0
         if args.command == "serve":
             _serve(settings, args)
             return 0
-        result = (
-            _issue_code(settings, args) if args.command == "issue-code" else _revoke(settings, args)
-        )
+        result = _COMMANDS[args.command](settings, args)
     except AdminError as error:
         sys.stderr.write(f"error: {error}\n")
         return 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/province"
 
@@ -15,13 +15,17 @@ class Settings:
 
     - ``PROVINCE_DATABASE_URL``: libpq URL of the province database;
     - ``PROVINCE_POOL_MIN`` / ``PROVINCE_POOL_MAX``: connection pool bounds per process;
-    - ``PROVINCE_CODE_TTL_HOURS``: how long a one-time enrolment code stays valid.
+    - ``PROVINCE_CODE_TTL_HOURS``: how long a one-time enrolment code stays valid;
+    - ``PROVINCE_LOOKUP_PATH``: path of the citizen status page (the slip's QR), ``/tra-cuu``;
+    - ``PROVINCE_ADMIN_TOKEN``: the administrator token of ``/dashboard`` (empty: disabled).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
     pool_min: int = 1
     pool_max: int = 10
     code_ttl_hours: int = 72
+    lookup_path: str = "/tra-cuu"
+    admin_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -31,7 +35,17 @@ class Settings:
             pool_min=int(env.get("PROVINCE_POOL_MIN", "1")),
             pool_max=int(env.get("PROVINCE_POOL_MAX", "10")),
             code_ttl_hours=int(env.get("PROVINCE_CODE_TTL_HOURS", "72")),
+            lookup_path=lookup_path(env.get("PROVINCE_LOOKUP_PATH", "/tra-cuu")),
+            admin_token=env.get("PROVINCE_ADMIN_TOKEN", "").strip(),
         )
+
+
+def lookup_path(value: str) -> str:
+    """``/tra-cuu``-like: one leading slash, no trailing one, no query, not under /api/."""
+    path = "/" + value.strip().strip("/")
+    if path == "/" or "?" in path or "#" in path or path.startswith("/api/"):
+        raise ValueError("PROVINCE_LOOKUP_PATH must be a path such as /tra-cuu")
+    return path
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -23,6 +23,8 @@ from province_server.config import Settings
 from province_server.db import make_pool
 from province_server.errors import ApiError
 from province_server.http import json_response
+from province_server.pages.router import make_router as make_pages_router
+from province_server.reference.router import router as reference_router
 from province_server.stations.router import router as stations_router
 from province_server.sync.router import router as sync_router
 from sync_protocol import (
@@ -63,6 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Quầy Một Cửa — province server",
         version=__version__,
         summary=f"Sync API for one-stop counter stations (protocol version {PROTOCOL_VERSION}).",
+        description=(
+            "JSON API under `/api/v1` for enrolled stations (push and pull of dossier events, "
+            "reference data), plus two HTML pages in Vietnamese: the citizen status lookup "
+            f"(`{settings.lookup_path}`, opened by the QR of the reception slip) and the "
+            "province dashboard (`/dashboard`, administrator token)."
+        ),
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -109,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(stations_router, prefix=API_PREFIX)
     app.include_router(sync_router, prefix=API_PREFIX)
+    app.include_router(reference_router, prefix=API_PREFIX)
+    app.include_router(make_pages_router(settings))
     _document_raw_bodies(app)
     return app
 
@@ -123,6 +133,7 @@ def _document_raw_bodies(app: FastAPI) -> None:
             title=app.title,
             version=app.version,
             summary=app.summary,
+            description=app.description,
             routes=app.routes,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})

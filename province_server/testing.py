@@ -83,8 +83,15 @@ class ServerProcess:
     The port stays the same across restarts, so a station's enrolment URL stays valid.
     """
 
-    def __init__(self, database_url: str, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
+        self.env = dict(env or {})
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -96,6 +103,7 @@ class ServerProcess:
             **os.environ,
             "PROVINCE_DATABASE_URL": self.database_url,
             "PYTHONPATH": str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            **self.env,
         }
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

@@ -3,6 +3,13 @@
 Version 1 lives in :mod:`sync_protocol.v1`; its names are re-exported here.
 """
 
+from sync_protocol.reference import (
+    CalendarYearWire,
+    OfficerWire,
+    OfficeWire,
+    ReferenceResponse,
+    catalogue_record,
+)
 from sync_protocol.v1 import (
     CREATING_KINDS,
     GZIP_ENCODING,
@@ -40,19 +47,24 @@ __all__ = [
     "MAX_PULL_LIMIT",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "CalendarYearWire",
     "DossierResponse",
     "EnrolRequest",
     "EnrolResponse",
     "ErrorBody",
     "ErrorCodes",
     "EventWire",
+    "OfficeWire",
+    "OfficerWire",
     "ProtocolError",
     "PullResponse",
     "PushRequest",
     "PushResponse",
     "PushResult",
     "PushStatus",
+    "ReferenceResponse",
     "RejectReason",
+    "catalogue_record",
     "decode_push",
     "dumps",
     "encode_push",

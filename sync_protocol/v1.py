@@ -58,7 +58,7 @@ class ErrorCodes:
 
     PROTOCOL_MISMATCH = "protocol_mismatch"  # 426
     UNAUTHORIZED = "unauthorized"  # 401: missing, unknown or revoked token
-    FORBIDDEN_AGENCY = "forbidden_agency"  # 403: another agency's dossier
+    FORBIDDEN_AGENCY = "forbidden_agency"  # 403: a dossier owned by another office
     WRONG_STATION = "wrong_station"  # 403: a batch sent in another station's name
     NOT_FOUND = "not_found"  # 404
     MALFORMED = "malformed"  # 400: not valid protocol v1
@@ -74,7 +74,7 @@ class PushStatus(StrEnum):
 
 
 class RejectReason(StrEnum):
-    FORBIDDEN_AGENCY = "forbidden_agency"  # the dossier belongs to another agency
+    FORBIDDEN_AGENCY = "forbidden_agency"  # the dossier is owned by another office
     WRONG_STATION = "wrong_station"  # the event was made by another station
     DUPLICATE_CODE = "duplicate_code"  # another dossier already holds this dossier code
     UNKNOWN_DOSSIER = "unknown_dossier"  # a follow-up event of a dossier the server lacks
@@ -418,19 +418,25 @@ class EnrolResponse:
 
 @dataclass(frozen=True, slots=True)
 class DossierResponse:
-    """A dossier as the server holds it: identity and every event, in server order."""
+    """A dossier as the server holds it: identity and every event, in server order.
+
+    ``agency_id`` is the deciding agency (the one in the code); ``owner_agency`` the office
+    of the station that received it, the only office whose stations may read or write it.
+    """
 
     uuid: str
     code: str | None
     agency_id: str
     station_id: str
     events: tuple[EventWire, ...]
+    owner_agency: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "uuid": self.uuid,
             "code": self.code,
             "agency_id": self.agency_id,
+            "owner_agency": self.owner_agency,
             "station_id": self.station_id,
             "events": [e.to_json() for e in self.events],
         }
@@ -445,6 +451,9 @@ class DossierResponse:
             agency_id=_str(data, "agency_id", max_len=35),
             station_id=_uuid(data, "station_id"),
             events=tuple(EventWire.from_json(e) for e in events),
+            owner_agency=_str(data, "owner_agency", max_len=35, empty=True)
+            if data.get("owner_agency") is not None
+            else "",
         )
 
 

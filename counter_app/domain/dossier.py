@@ -271,9 +271,7 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
     _, to_status = TRANSITIONS[kind]
     p = event.payload
     latest = event.at if dossier.updated_at is None else max(dossier.updated_at, event.at)
-    new = replace(
-        dossier, updated_at=latest, last_event_seq=max(dossier.last_event_seq, event.seq)
-    )
+    new = replace(dossier, updated_at=latest, last_event_seq=max(dossier.last_event_seq, event.seq))
     if to_status is not None:
         new = replace(new, status=to_status)
     if kind is EventKind.CORRECTED:

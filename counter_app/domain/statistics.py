@@ -20,7 +20,8 @@ taken as already in Vietnam time. For a period ``[start, end]`` (both days inclu
   extension:
 
   - *early* ("trước hạn"): finish date < due date;
-  - *on_time* ("đúng hạn"): finish date = due date, or no due date;
+  - *on_time* ("đúng hạn"): finish date = due date, or no due date, or the dossier was
+    withdrawn or stopped (one-stop-rules §5.2: "trả lại / xin rút" count as on time);
   - *late* ("quá hạn"): finish date > due date.
 
 * **In progress** ("Số hồ sơ đang giải quyết"): not finished by ``end`` (no finish, or a finish
@@ -56,6 +57,7 @@ class DossierFacts:
     received_at: datetime
     due_at: datetime | None
     finished_at: datetime | None
+    withdrawn: bool = False  # finished by withdrawal or a stop, not by a result
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,7 @@ def classify(facts: DossierFacts, *, start: date, end: date) -> tuple[str, str] 
         received_bucket = "received_direct_postal"
 
     if finished is not None and finished <= end:
-        if due is None or finished == due:
+        if due is None or finished == due or facts.withdrawn:
             outcome = "on_time"
         else:
             outcome = "early" if finished < due else "late"

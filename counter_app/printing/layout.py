@@ -124,6 +124,10 @@ def styles_for(geometry: Geometry) -> Styles:
             leading=geometry.code_pt * 1.25, alignment=TA_CENTER,
         ),
         "sign": ParagraphStyle("sign", base, alignment=TA_CENTER, leading=size * 1.15),
+        "head-small": ParagraphStyle(
+            "head-small", base, fontSize=geometry.header_pt * 0.85,
+            leading=geometry.header_pt * 1.05, alignment=TA_CENTER,
+        ),
         "note": ParagraphStyle("note", base, fontSize=size * 0.85, leading=size * 1.0),
     }  # fmt: skip
 
@@ -151,26 +155,54 @@ def _fit(text: str, font: str, size: float, width: float) -> float:
 
 def header(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
     """Legal-basis caption, then issuing body (left) and national motto (right)."""
+    return header_block(
+        legal_basis=data.template.legal_basis,
+        parent_body=data.parent_body,
+        unit_name=data.unit_name,
+        number=data.number,
+        place_date=data.place_date,
+        geometry=geometry,
+        styles=styles,
+    )
+
+
+def header_block(
+    *,
+    legal_basis: str,
+    parent_body: str,
+    unit_name: str,
+    number: str,
+    place_date: str,
+    geometry: Geometry,
+    styles: Styles,
+    width: float | None = None,
+    left_extra: Sequence[str] = (),
+) -> list[Flowable]:
+    """The administrative header of any form: caption, issuing body and "Số" line on the left
+    (plus ``left_extra`` lines, e.g. a letter's "V/v" subject), national motto on the right.
+    ``width`` defaults to the geometry's frame width (pass it for landscape pages)."""
     head = styles["head"]
-    caption = _p(f"<i>{escape(data.template.legal_basis)}</i>", styles["small"])
-    width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
-    number = escape(data.number or t.NUMBER_BLANK)
+    caption = _p(f"<i>{escape(legal_basis)}</i>", styles["small"])
+    if width is None:
+        width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
     left = [
-        _p(escape(data.parent_body), head),
-        _p(f"<b><u>{escape(data.unit_name)}</u></b>", head),
-        _p(number, head),
+        _p(escape(parent_body), head),
+        _p(f"<b><u>{escape(unit_name)}</u></b>", head),
+        _p(escape(number or t.NUMBER_BLANK), head),
+        *(_p(f"<i>{escape(line)}</i>", styles["head-small"]) for line in left_extra),
     ]
-    motto_width = width if geometry.thermal else width * 0.58 - 4
+    right_share = 0.58 if width < 200 * mm else 0.5
+    motto_width = width if geometry.thermal else width * right_share - 4
     motto_pt = _fit(t.MOTTO_COUNTRY, geometry.bold_font, geometry.header_pt, motto_width)
     motto = ParagraphStyle("motto", head, fontSize=motto_pt, leading=motto_pt * 1.25)
     right = [
         _p(f"<b>{escape(t.MOTTO_COUNTRY)}</b>", motto),
         _p(f"<b><u>{escape(t.MOTTO_SLOGAN)}</u></b>", head),
-        _p(f"<i>{escape(data.place_date)}</i>", head),
+        _p(f"<i>{escape(place_date)}</i>", head),
     ]
     if geometry.thermal:
         return [caption, _gap(geometry, 0.3), *left, _gap(geometry, 0.4), *right]
-    table = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+    table = Table([[left, right]], colWidths=[width * (1 - right_share), width * right_share])
     table.setStyle(_PLAIN)
     return [caption, _gap(geometry, 0.3), table]
 

@@ -128,4 +128,32 @@ REFUSAL = SlipTemplate(
     qr=False,
 )
 
-TEMPLATES: dict[str, SlipTemplate] = {x.template_id: x for x in (RECEIPT, SUPPLEMENT, REFUSAL)}
+# Mẫu 04 and Mẫu 06 are drawn by ``letters.py`` (a letter and a ruled control table), not by
+# the slip sections: their records name the form, its version and signers for the archive.
+APOLOGY = SlipTemplate(
+    family=TT03,
+    form_number="04",
+    version=1,
+    title=t.TITLE_APOLOGY,
+    copies=("",),
+    sections=(),
+    signatures=(t.SIGN_HEAD,),
+    barcode=False,
+    qr=False,
+)
+
+CONTROL_SHEET = SlipTemplate(
+    family=TT03,
+    form_number="06",
+    version=1,
+    title=t.TITLE_CONTROL_SHEET,
+    copies=("",),
+    sections=(),
+    signatures=(t.SIGN_GIVER, t.SIGN_TAKER),
+    barcode=True,
+    qr=False,
+)
+
+TEMPLATES: dict[str, SlipTemplate] = {
+    x.template_id: x for x in (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL_SHEET)
+}

@@ -8,7 +8,11 @@ Guarantees:
 - :func:`issue_slip` archives the PDF durably (temp file, fsync, rename) under
   ``<data_dir>/slips/<yyyy>/<mm>/`` before the database records it, then records the print,
   the ``slip_printed`` event (queued for sync) and the audit entry in ONE transaction. Every
-  print is kept; a later print of the same form is a reprint and is marked so on paper.
+  print is kept; a later print of the same form is a reprint and is marked so on paper; a
+  reprint after a ``corrected`` event is marked as a re-issue after correction instead.
+- Mẫu 04 (apology) exists once the dossier has its ``apology_issued`` event and is printed
+  from that event; Mẫu 06 (control sheet) exists once the dossier is received and lists its
+  hand-overs, hand-backs and result. Both are printed on A5 or A4 (not on the 80 mm roll).
 - Sending the archived file to a printer is the caller's job, afterwards: a printer failure
   never loses the dossier or the archived slip.
 """
@@ -21,10 +25,24 @@ from enum import StrEnum
 from pathlib import Path
 
 from counter_app.domain.changes import Changes
-from counter_app.domain.dossier import Dossier, EventKind, Status, apply_event
+from counter_app.domain.dossier import (
+    Dossier,
+    EventKind,
+    Status,
+    apply_event,
+    dossier_from_snapshot,
+)
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.domain.models import VN_TZ, Applicant, Office
+from counter_app.domain.models import VN_TZ, Applicant, Event, Office
 from counter_app.printing import templates
+from counter_app.printing.letters import (
+    LETTER_SIZES,
+    ApologyData,
+    ControlRow,
+    ControlSheetData,
+    render_apology,
+    render_control_sheet,
+)
 from counter_app.printing.printer import PaperSize, write_durably
 from counter_app.printing.qr import lookup_url
 from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
@@ -40,6 +58,8 @@ class SlipForm(StrEnum):
     RECEIPT = "receipt"  # Mẫu 01
     SUPPLEMENT = "supplement"  # Mẫu 02
     REFUSAL = "refusal"  # Mẫu 03
+    APOLOGY = "apology"  # Mẫu 04: apology letter and new return date
+    CONTROL_SHEET = "control_sheet"  # Mẫu 06: control sheet of the processing
 
     @classmethod
     def parse(cls, value: str) -> SlipForm:
@@ -54,7 +74,10 @@ TEMPLATE_OF = {
     SlipForm.RECEIPT: templates.RECEIPT,
     SlipForm.SUPPLEMENT: templates.SUPPLEMENT,
     SlipForm.REFUSAL: templates.REFUSAL,
+    SlipForm.APOLOGY: templates.APOLOGY,
+    SlipForm.CONTROL_SHEET: templates.CONTROL_SHEET,
 }
+LETTERS = frozenset({SlipForm.APOLOGY, SlipForm.CONTROL_SHEET})
 # A receipt is printed while the dossier is being processed and until its result is
 # collected (the citizen brings the slip to collect it); not after it is closed.
 _RECEIPT_STATUSES = frozenset(
@@ -68,19 +91,29 @@ _RECEIPT_STATUSES = frozenset(
 )
 
 
+_RECEIVED_STATUSES = _RECEIPT_STATUSES | {Status.RETURNED, Status.WITHDRAWN, Status.STOPPED}
+
+
 def allowed_forms(dossier: Dossier) -> tuple[SlipForm, ...]:
-    """The slips this dossier can have now: receipt, supplement request or refusal."""
+    """The slips this dossier can have now: supplement request or refusal (not received);
+    once received: the receipt (while the result is not collected), the apology letter (when
+    one was issued) and the control sheet."""
     if dossier.status is Status.GUIDED:
         return (SlipForm.SUPPLEMENT,)
     if dossier.status is Status.REFUSED:
         return (SlipForm.REFUSAL,)
-    if dossier.status in _RECEIPT_STATUSES and dossier.code:
-        return (SlipForm.RECEIPT,)
-    return ()
+    if dossier.status not in _RECEIVED_STATUSES or not dossier.code:
+        return ()
+    forms = [SlipForm.RECEIPT] if dossier.status in _RECEIPT_STATUSES else []
+    if dossier.apology_issued:
+        forms.append(SlipForm.APOLOGY)
+    forms.append(SlipForm.CONTROL_SHEET)
+    return tuple(forms)
 
 
-def _check_allowed(dossier: Dossier, form: SlipForm) -> None:
-    if form not in allowed_forms(dossier):
+def _check_allowed(dossier: Dossier, form: SlipForm, size: PaperSize | None = None) -> None:
+    letter_on_roll = form in LETTERS and size is not None and PaperSize(size) not in LETTER_SIZES
+    if form not in allowed_forms(dossier) or letter_on_roll:
         raise DomainError(ErrorCode.SLIP_NOT_AVAILABLE, code=dossier.code or dossier.uuid)
 
 
@@ -119,9 +152,14 @@ def slip_data(
     form: SlipForm,
     reprint: bool,
     printed_at: datetime,
+    reissue: bool = False,
 ) -> SlipData:
-    """The printable values of ``form`` for ``dossier`` (SLIP_NOT_AVAILABLE if it has none)."""
+    """The printable values of ``form`` for ``dossier`` (SLIP_NOT_AVAILABLE if it has none).
+
+    ``reissue``: the reprint follows a correction, and is marked as a corrected re-issue."""
     _check_allowed(dossier, form)
+    if form in LETTERS:
+        raise DomainError(ErrorCode.SLIP_NOT_AVAILABLE, code=dossier.code or dossier.uuid)
     office = ctx.office()
     received = dossier.received_at.astimezone(VN_TZ)
     due = dossier.due_at.astimezone(VN_TZ) if dossier.due_at else None
@@ -149,9 +187,178 @@ def slip_data(
         missing=dossier.missing,
         reason=dossier.reason,
         officer_name=_officer_name(ctx, dossier.officer),
-        reprint=t.reprint_mark(printed_at.astimezone(VN_TZ)) if reprint else "",
+        reprint=_mark(printed_at, reprint=reprint, reissue=reissue),
         demo=office.is_demo,
     )
+
+
+def _mark(printed_at: datetime, *, reprint: bool, reissue: bool) -> str:
+    when = printed_at.astimezone(VN_TZ)
+    if reissue:
+        return t.corrected_reissue_mark(when)
+    return t.reprint_mark(when) if reprint else ""
+
+
+# --- Mẫu 04 and Mẫu 06 --------------------------------------------------------------------------
+
+
+def apology_data(
+    ctx: StationContext,
+    dossier: Dossier,
+    *,
+    events: list[Event],
+    reprint: bool,
+    printed_at: datetime,
+) -> ApologyData:
+    """Mẫu 04 from the dossier's (single) ``apology_issued`` event."""
+    _check_allowed(dossier, SlipForm.APOLOGY)
+    apology = [e for e in events if e.kind == EventKind.APOLOGY_ISSUED.value][-1]
+    office = ctx.office()
+    issued = apology.at.astimezone(VN_TZ)
+    received = dossier.received_at.astimezone(VN_TZ)
+    before = dossier.original_due_at
+    new_due = datetime.fromisoformat(apology.payload["new_due_at"]).astimezone(VN_TZ)
+    return ApologyData(
+        template=templates.APOLOGY,
+        parent_body=office.parent_body,
+        unit_name=office.unit_name,
+        place_date=t.place_date(office.place_name, issued),
+        number="",
+        applicant=_person(dossier.applicant),
+        received_sentence=t.apology_received(
+            office.unit_name, received, dossier.procedure_name, dossier.code or ""
+        ),
+        original_due=t.apology_original_due(
+            t.moment(before.astimezone(VN_TZ)) if before else t.NO_DUE_DATE
+        ),
+        reason=str(apology.payload.get("reason", "")),
+        new_due=t.moment(new_due),
+        return_place=t.return_method(dossier.return_method, address=dossier.return_address),
+        reprint=_mark(printed_at, reprint=reprint, reissue=False),
+        demo=office.is_demo,
+    )
+
+
+_HAND_KINDS = frozenset(
+    {EventKind.HANDED_OVER.value, EventKind.HANDED_BACK.value, EventKind.RESULT_RECEIVED.value}
+)
+
+
+def _outcome(at: datetime, due: datetime | None) -> str:
+    """Trước hạn / Đúng hạn / Quá hạn by Vietnam calendar date, as the statistics judge."""
+    if due is None:
+        return t.OUTCOME_ON_TIME
+    done, limit = at.astimezone(VN_TZ).date(), due.astimezone(VN_TZ).date()
+    if done == limit:
+        return t.OUTCOME_ON_TIME
+    return t.OUTCOME_EARLY if done < limit else t.OUTCOME_LATE
+
+
+def control_rows(ctx: StationContext, events: list[Event]) -> tuple[tuple[ControlRow, ...], str]:
+    """One row per hand-over, hand-back and result, replayed in event order; each judged
+    against the due date in force just before it (before any apology extension). Also
+    returns the first body the dossier was handed to (the deciding body)."""
+    creating = [e for e in events if e.kind == EventKind.RECEIVED.value]
+    if not creating:
+        return (), ""
+    state = dossier_from_snapshot(creating[0])
+    holder, first_body = t.ONE_STOP_UNIT, ""
+    rows: list[ControlRow] = []
+    for event in events:
+        if event is creating[0]:
+            continue
+        if event.kind in _HAND_KINDS:
+            rows.append(_control_row(ctx, event, state, holder))
+            if event.kind == EventKind.HANDED_OVER.value:
+                holder = str(event.payload.get("to", "")) or t.DECIDING_BODY
+                first_body = first_body or holder
+            else:
+                holder = t.ONE_STOP_UNIT
+        try:
+            state = apply_event(state, event)
+        except DomainError:  # a stream the machine refuses is left as it was projected
+            continue
+    return tuple(rows), first_body
+
+
+def _control_row(ctx: StationContext, event: Event, state: Dossier, holder: str) -> ControlRow:
+    p = event.payload
+    officer = _officer_name(ctx, event.officer)
+    when = t.hand_time(event.at.astimezone(VN_TZ))
+    outcome = _outcome(event.at, state.stats_due_at)
+    note = str(p.get("note", ""))
+    if event.kind == EventKind.HANDED_OVER.value:
+        taker = str(p.get("to", "")) or t.DECIDING_BODY
+        return ControlRow(t.ONE_STOP_UNIT, taker, when, officer, "", outcome, note)
+    giver = str(p.get("from", "")) or (holder if holder != t.ONE_STOP_UNIT else t.DECIDING_BODY)
+    if event.kind == EventKind.RESULT_RECEIVED.value:
+        result = t.RESULT_REFUSED if p.get("outcome") == "refused" else t.RESULT_APPROVED
+        number = str(p.get("result_number", ""))
+        parts = [result, f"{t.LABEL_RESULT_NUMBER} {number}" if number else "", note]
+        note = "; ".join(x for x in parts if x)
+    return ControlRow(giver, t.ONE_STOP_UNIT, when, "", officer, outcome, note)
+
+
+def control_sheet_data(
+    ctx: StationContext,
+    dossier: Dossier,
+    *,
+    events: list[Event],
+    reprint: bool,
+    printed_at: datetime,
+) -> ControlSheetData:
+    """Mẫu 06 of a received dossier, with its steps so far and blank rows for the next."""
+    _check_allowed(dossier, SlipForm.CONTROL_SHEET)
+    office = ctx.office()
+    rows, body = control_rows(ctx, events)
+    received = dossier.received_at.astimezone(VN_TZ)
+    due = dossier.due_at.astimezone(VN_TZ) if dossier.due_at else None
+    return ControlSheetData(
+        template=templates.CONTROL_SHEET,
+        parent_body=office.parent_body,
+        unit_name=office.unit_name,
+        place_date=t.place_date(office.place_name, received),
+        number="",
+        code=dossier.code or "",
+        applicant=_person(dossier.applicant),
+        procedure=dossier.procedure_name,
+        received_at=t.moment(received),
+        due_at=t.moment(due) if due else t.NO_DUE_DATE,
+        deciding_body=body,
+        rows=rows,
+        blank_rows=0 if dossier.finished_at else 2,
+        reprint=_mark(printed_at, reprint=reprint, reissue=False),
+        demo=office.is_demo,
+    )
+
+
+def _render_form(
+    ctx: StationContext,
+    dossier: Dossier,
+    *,
+    form: SlipForm,
+    size: PaperSize,
+    reprint: bool,
+    printed_at: datetime,
+    reissue: bool = False,
+) -> tuple[bytes, str]:
+    """(PDF bytes, template id) of one form of ``dossier``."""
+    _check_allowed(dossier, form, size)
+    if form is SlipForm.APOLOGY or form is SlipForm.CONTROL_SHEET:
+        events = ctx.store.dossiers.events_of(dossier.uuid)
+        if form is SlipForm.APOLOGY:
+            letter = apology_data(
+                ctx, dossier, events=events, reprint=reprint, printed_at=printed_at
+            )
+            return render_apology(letter, size=size), letter.template.template_id
+        sheet = control_sheet_data(
+            ctx, dossier, events=events, reprint=reprint, printed_at=printed_at
+        )
+        return render_control_sheet(sheet, size=size), sheet.template.template_id
+    data = slip_data(
+        ctx, dossier, form=form, reprint=reprint, printed_at=printed_at, reissue=reissue
+    )
+    return render_slip(data, size=size), data.template.template_id
 
 
 def render(
@@ -163,8 +370,10 @@ def render(
     reprint: bool = False,
 ) -> bytes:
     """The slip as PDF bytes, dated now by the station clock. Writes nothing."""
-    data = slip_data(ctx, dossier, form=form, reprint=reprint, printed_at=ctx.clock.now())
-    return render_slip(data, size=size)
+    pdf, _ = _render_form(
+        ctx, dossier, form=form, size=size, reprint=reprint, printed_at=ctx.clock.now()
+    )
+    return pdf
 
 
 def _archive_path(dossier: Dossier, *, form: SlipForm, at: datetime, number: int) -> Path:
@@ -188,12 +397,14 @@ def issue_slip(
     """
     store = ctx.store
     current = store.dossiers.by_uuid(dossier.uuid) or dossier
-    _check_allowed(current, form)
+    _check_allowed(current, form, size)
     earlier = [p for p in store.prints.of_dossier(current.uuid) if p.form == form.value]
     reprint = bool(earlier)
+    reissue = reprint and form is SlipForm.RECEIPT and _corrected_since_print(ctx, current, form)
     now = ctx.clock.now().astimezone(VN_TZ)
-    data = slip_data(ctx, current, form=form, reprint=reprint, printed_at=now)
-    pdf = render_slip(data, size=size)
+    pdf, template_id = _render_form(
+        ctx, current, form=form, size=size, reprint=reprint, printed_at=now, reissue=reissue
+    )
     digest = hashlib.sha256(pdf).hexdigest()
     relative = _archive_path(current, form=form, at=now, number=len(earlier) + 1)
     absolute = store.data_dir / relative
@@ -209,12 +420,28 @@ def issue_slip(
         officer=officer,
     )
     with store.db.atomic():
-        _record_print(ctx, current, record, template_id=data.template.template_id)
+        _record_print(ctx, current, record, template_id=template_id, reissue=reissue)
     return record, absolute, Changes(dossiers=True)
 
 
+def _corrected_since_print(ctx: StationContext, dossier: Dossier, form: SlipForm) -> bool:
+    """True when a ``corrected`` event follows the last print of ``form`` (event order)."""
+    corrected_after = False
+    for event in ctx.store.dossiers.events_of(dossier.uuid):
+        if event.kind == EventKind.SLIP_PRINTED.value and event.payload.get("form") == form.value:
+            corrected_after = False
+        elif event.kind == EventKind.CORRECTED.value:
+            corrected_after = True
+    return corrected_after
+
+
 def _record_print(
-    ctx: StationContext, dossier: Dossier, record: PrintRecord, *, template_id: str
+    ctx: StationContext,
+    dossier: Dossier,
+    record: PrintRecord,
+    *,
+    template_id: str,
+    reissue: bool = False,
 ) -> None:
     """The print row, the ``slip_printed`` event and the audit entry (inside a transaction)."""
     store = ctx.store
@@ -226,6 +453,8 @@ def _record_print(
         "reprint": record.reprint,
         "template": template_id,
     }
+    if reissue:
+        payload["reissue_after_correction"] = True
     event = ctx.new_event(
         dossier_uuid=dossier.uuid,
         kind=EventKind.SLIP_PRINTED.value,

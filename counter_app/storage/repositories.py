@@ -14,10 +14,19 @@ from typing import Any
 
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.dossier import Dossier, Status
-from counter_app.domain.models import VN_TZ, DocumentItem, Event, Officer, Procedure, Role
+from counter_app.domain.models import (
+    VN_TZ,
+    Channel,
+    DocumentItem,
+    Event,
+    Officer,
+    Procedure,
+    Role,
+)
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
+from counter_app.storage import dossier_list
 from counter_app.storage.db import Database
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.mapping import (
@@ -316,6 +325,31 @@ def _search_text(dossier: Dossier) -> str:
     return " ".join(search_tokens(" ".join(parts)))
 
 
+_ROW_COLUMNS = (
+    "code",
+    "agency_id",
+    "station_id",
+    "procedure_code",
+    "status",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "applicant_name",
+    "officer",
+    "updated_at",
+    "data",
+    "channel",
+    "procedure_field",
+    "procedure_name",
+    "stats_due_at",
+)
+_INSERT_ROW = (
+    f"INSERT INTO dossiers ({', '.join(_ROW_COLUMNS)}, uuid) "
+    f"VALUES ({', '.join('?' for _ in _ROW_COLUMNS)}, ?)"
+)
+_UPDATE_ROW = f"UPDATE dossiers SET {', '.join(c + '=?' for c in _ROW_COLUMNS)} WHERE uuid=?"
+
+
 class DossierRepository:
     """Dossier rows (projections), their events, the outbox and the search index."""
 
@@ -323,6 +357,7 @@ class DossierRepository:
         self.db = db
 
     def _row_values(self, dossier: Dossier) -> tuple[Any, ...]:
+        """The row's values in ``_ROW_COLUMNS`` order (the JSON ``data`` holds the rest)."""
         return (
             dossier.code,
             dossier.agency_id,
@@ -336,19 +371,27 @@ class DossierRepository:
             dossier.officer,
             iso(dossier.updated_at),
             dumps(dossier_to_json(dossier)),
+            int(dossier.channel),
+            dossier.procedure_field,
+            dossier.procedure_name,
+            iso(dossier.stats_due_at),
         )
+
+    def insert_row(self, dossier: Dossier) -> int:
+        """Insert the dossier's row; its rowid (raises IntegrityError on a clashing code)."""
+        cur = self.db.conn.execute(_INSERT_ROW, (*self._row_values(dossier), dossier.uuid))
+        return int(cur.lastrowid or 0)
+
+    def update_row(self, dossier: Dossier) -> None:
+        """Replace the dossier's row with its new projection."""
+        self.db.conn.execute(_UPDATE_ROW, (*self._row_values(dossier), dossier.uuid))
 
     def insert_new(self, dossier: Dossier, event: Event, *, queued_at: datetime) -> None:
         """Store a new dossier row, its creating event, its outbox entry and search entry."""
-        cur = self.db.conn.execute(
-            "INSERT INTO dossiers (code, agency_id, station_id, procedure_code, status, "
-            "received_at, due_at, finished_at, applicant_name, officer, updated_at, data, uuid)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (*self._row_values(dossier), dossier.uuid),
-        )
+        rowid = self.insert_row(dossier)
         self.db.conn.execute(
             "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
-            (cur.lastrowid, _search_text(dossier)),
+            (rowid, _search_text(dossier)),
         )
         self._add_event(event, queued_at)
 
@@ -356,12 +399,7 @@ class DossierRepository:
         self, dossier: Dossier, event: Event, *, queued_at: datetime, reindex: bool = False
     ) -> None:
         """Store ``event`` (with its outbox entry) and the dossier's new projection."""
-        self.db.conn.execute(
-            "UPDATE dossiers SET code=?, agency_id=?, station_id=?, procedure_code=?, status=?,"
-            " received_at=?, due_at=?, finished_at=?, applicant_name=?, officer=?, updated_at=?,"
-            " data=? WHERE uuid=?",
-            (*self._row_values(dossier), dossier.uuid),
-        )
+        self.update_row(dossier)
         if reindex:
             rowid = self.db.conn.execute(
                 "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
@@ -474,6 +512,36 @@ class DossierRepository:
             problems.append(f"event {uuid} has no dossier")
         return problems
 
+    def list_page(
+        self,
+        query: dossier_list.DossierListQuery,
+        *,
+        after: dossier_list.ListCursor | None = None,
+        limit: int = 200,
+    ) -> tuple[list[dossier_list.DossierListRow], dossier_list.ListCursor | None]:
+        """One keyset page of the dossier list (light rows, no JSON decoded); see
+        :mod:`counter_app.storage.dossier_list`. The cursor is None after the last page."""
+        return dossier_list.list_page(self.db, query, after=after, limit=max(1, limit))
+
+    def procedures_in_use(self) -> list[tuple[str, str]]:
+        """(code, name) of the procedures of the stored dossiers, by code."""
+        return dossier_list.procedures_in_use(self.db)
+
+    def report_facts(self, *, start: date, end: date) -> Iterator[tuple[str, str, DossierFacts]]:
+        """See :func:`report_facts`."""
+        return report_facts(self.db, start=start, end=end)
+
+    def register_of_year(self, *, year: int, station_id: str) -> list[Dossier]:
+        """The dossiers entered in ``station_id``'s register of ``year`` (received that year,
+        with a register number), in register order."""
+        rows = self.db.conn.execute(
+            "SELECT data FROM dossiers WHERE received_at >= ? AND received_at < ? "
+            "AND station_id = ? AND json_extract(data, '$.register_no') IS NOT NULL "
+            "ORDER BY json_extract(data, '$.register_no'), received_at",
+            (f"{year:04d}-01-01", f"{year + 1:04d}-01-01", station_id),
+        ).fetchall()
+        return [dossier_from_json(json.loads(r[0])) for r in rows]
+
 
 @dataclass(frozen=True, slots=True)
 class PrintRecord:
@@ -523,21 +591,41 @@ class PrintArchiveRepository:
         ]
 
 
-def statistics_facts(db: Database, *, start: date, end: date) -> Iterator[DossierFacts]:
-    """Facts of the dossiers a period report counts: received by ``end`` (a day after, to be
-    safe across time zones) and not finished before ``start``; never-received ones excluded."""
+_FACTS_SQL = (
+    "SELECT uuid, procedure_code, procedure_name, procedure_field, channel, status,"
+    " received_at, stats_due_at, finished_at FROM dossiers"
+    " WHERE status NOT IN ('guided', 'refused', 'online_submitted')"
+    " AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)"
+)
+_WITHDRAWN = frozenset({Status.WITHDRAWN.value, Status.STOPPED.value})
+
+
+def report_facts(
+    db: Database, *, start: date, end: date
+) -> Iterator[tuple[str, str, DossierFacts]]:
+    """(procedure code, procedure name, facts) of the dossiers a period report counts:
+    received by ``end`` and not finished before ``start`` (two days' margin each way; the
+    domain decides by Vietnam date), never-received ones excluded. Columns only: a year of a
+    busy office is read without decoding a single dossier's JSON."""
+    parse = datetime.fromisoformat
+    channels = {int(c): c for c in Channel}
     rows = db.conn.execute(
-        "SELECT data FROM dossiers WHERE status NOT IN ('guided', 'refused', 'online_submitted')"
-        " AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)",
+        _FACTS_SQL,
         ((end + timedelta(days=2)).isoformat(), (start - timedelta(days=2)).isoformat()),
     )
-    for (data,) in rows:
-        dossier = dossier_from_json(json.loads(data))
-        yield DossierFacts(
-            uuid=dossier.uuid,
-            field=dossier.procedure_field,
-            channel=dossier.channel,
-            received_at=dossier.received_at,
-            due_at=dossier.stats_due_at,
-            finished_at=dossier.finished_at,
+    for uuid, code, name, field, channel, status, received, due, finished in rows:
+        facts = DossierFacts(
+            uuid=uuid,
+            field=field or "",
+            channel=channels[int(channel)],
+            received_at=parse(received),
+            due_at=parse(due) if due else None,
+            finished_at=parse(finished) if finished else None,
+            withdrawn=status in _WITHDRAWN,
         )
+        yield code, name or "", facts
+
+
+def statistics_facts(db: Database, *, start: date, end: date) -> Iterator[DossierFacts]:
+    """The facts of :func:`report_facts`, without the procedure."""
+    return (facts for _, _, facts in report_facts(db, start=start, end=end))

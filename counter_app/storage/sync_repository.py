@@ -1,4 +1,5 @@
-"""Storage of sync: the outbox queue, refused events, the pull cursor, the sync log.
+"""Storage of sync: the outbox queue, refused events, the pull cursor, the sync log, the
+reference version and the officer accounts the province sends down.
 
 Like the other repositories it never opens a transaction: the sync engine wraps each step
 (acknowledging a batch, applying a pulled page together with its cursor) in
@@ -14,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from counter_app.domain.dossier import Dossier
-from counter_app.domain.models import Event
+from counter_app.domain.models import Event, Officer
 from counter_app.storage.db import Database
 from counter_app.storage.mapping import event_from_row, event_to_row
 from counter_app.storage.repositories import ConfigRepository, DossierRepository, _search_text
 
 CURSOR_KEY = "sync_cursor"
+REFERENCE_VERSION_KEY = "sync_reference_version"
 # Upper bound of the JSON of one event besides its payload and free texts: key names,
 # three UUIDs, punctuation (measured: 171 bytes).
 EVENT_OVERHEAD_BYTES = 200
@@ -149,6 +151,31 @@ class SyncRepository:
     def set_cursor(self, value: int) -> None:
         self._config.set(CURSOR_KEY, int(value))
 
+    # --- reference data ----------------------------------------------------------------------
+
+    def reference_version(self) -> int:
+        """The province's reference version applied here (0: none yet)."""
+        return int(self._config.get(REFERENCE_VERSION_KEY, 0))
+
+    def set_reference_version(self, value: int) -> None:
+        self._config.set(REFERENCE_VERSION_KEY, int(value))
+
+    def upsert_officers(self, officers: Iterable[tuple[Officer, str]], *, at: datetime) -> int:
+        """Insert or update officer accounts sent by the province (with their argon2 hash);
+        accounts created at this counter and not sent are left alone. Returns how many."""
+        rows = [
+            (o.username, o.full_name, o.role.value, password_hash, int(o.active), at.isoformat())
+            for o, password_hash in officers
+        ]
+        self.db.conn.executemany(
+            "INSERT INTO officers (username, full_name, role, password_hash, active, created_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(username) DO UPDATE SET"
+            " full_name = excluded.full_name, role = excluded.role,"
+            " password_hash = excluded.password_hash, active = excluded.active",
+            rows,
+        )
+        return len(rows)
+
     def insert_remote_events(self, events: Iterable[Event]) -> dict[str, int]:
         """Store other parties' events (no outbox entry).
 
@@ -171,24 +198,12 @@ class SyncRepository:
         row = self.db.conn.execute(
             "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
         ).fetchone()
-        values = self._dossiers._row_values(dossier)
         try:
             if row is None:
-                cur = self.db.conn.execute(
-                    "INSERT INTO dossiers (code, agency_id, station_id, procedure_code, status,"
-                    " received_at, due_at, finished_at, applicant_name, officer, updated_at,"
-                    " data, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*values, dossier.uuid),
-                )
-                rowid = cur.lastrowid
+                rowid = self._dossiers.insert_row(dossier)
             else:
                 rowid = row[0]
-                self.db.conn.execute(
-                    "UPDATE dossiers SET code=?, agency_id=?, station_id=?, procedure_code=?,"
-                    " status=?, received_at=?, due_at=?, finished_at=?, applicant_name=?,"
-                    " officer=?, updated_at=?, data=? WHERE uuid=?",
-                    (*values, dossier.uuid),
-                )
+                self._dossiers.update_row(dossier)
                 self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
         except sqlite3.IntegrityError:
             return False

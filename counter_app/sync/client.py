@@ -30,6 +30,7 @@ from sync_protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ReferenceResponse,
     dumps,
     encode_push,
     loads,
@@ -97,6 +98,11 @@ class HttpSyncClient:
     def pull(self, cursor: int, *, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
         response = self._send("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
         return self._parse(response, PullResponse.from_json)
+
+    def reference(self, since: int) -> ReferenceResponse:
+        """Reference data published after version ``since`` (gzip on the wire when large)."""
+        response = self._send("GET", "/reference", params={"since": since})
+        return self._parse(response, ReferenceResponse.from_json)
 
     # --- plumbing ----------------------------------------------------------------------------
 

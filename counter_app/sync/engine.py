@@ -9,8 +9,11 @@ Guarantees:
 - a pulled page is applied in one local transaction together with the new cursor: remote
   events are stored without outbox entries and every dossier they touch is re-projected
   from all its events (``domain.dossier.project``), so every station converges;
-- a failed push does not prevent the pull, nor the reverse; every attempt writes one
-  ``sync_log`` row, whatever happened.
+- reference data (procedures, calendar years, office names, officer accounts) is applied
+  in one local transaction together with its version; a year's calendar change drops the
+  station's calendar cache, so the next due date uses it;
+- a failed push does not prevent the pull, nor the reverse; a failed reference pull blocks
+  neither; every attempt writes one ``sync_log`` row, whatever happened.
 """
 
 from __future__ import annotations
@@ -19,21 +22,24 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.codes import validate_agency_id, validate_station_prefix
 from counter_app.domain.dossier import project
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.domain.models import Event, Office
+from counter_app.domain.models import Event, Office, Officer, Procedure, Role
+from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.sync_repository import SyncAttempt
-from counter_app.sync.transport import DEFAULT_PULL_LIMIT, SyncTransport
+from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from sync_protocol import (
     MAX_BATCH_BYTES,
     EventWire,
     PushRequest,
     PushResponse,
     PushStatus,
+    ReferenceResponse,
     RejectReason,
     dumps,
 )
@@ -43,8 +49,11 @@ if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run tim
 
 log = logging.getLogger(__name__)
 SYNC_KEY = "sync"
+PROVINCE_SOURCE = "province"
 ENVELOPE_BYTES = 200  # {"batch_id": ..., "station_id": ..., "events": [...]}
 _FATAL = {ErrorCode.SYNC_UNAUTHORIZED, ErrorCode.SYNC_PROTOCOL_MISMATCH}
+# After these the reference pull is not tried (the server is known to be out of reach).
+_SKIP_REFERENCE = _FATAL | {ErrorCode.SYNC_UNREACHABLE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ class SyncReport:
     finished_at: datetime
     conflicts: int = 0
     errors: tuple[DomainError, ...] = ()
+    reference_changes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -81,6 +91,7 @@ class _Tally:
     rejected: int = 0
     pulled: int = 0
     conflicts: int = 0
+    reference: int = 0
     server_time: datetime | None = None
 
 
@@ -273,6 +284,83 @@ def pull_remote(
         cursor = new_cursor
 
 
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """A reference answer converted to domain objects (nothing written yet)."""
+
+    procedures: list[Procedure]
+    years: list[YearCalendar]
+    officers: list[tuple[Officer, str]]
+
+
+def _converted(answer: ReferenceResponse) -> _Reference:
+    """Every part of the answer as domain objects, or SYNC_SERVER_ERROR (nothing applied)."""
+    try:
+        procedures = [procedure_from_record(r) for r in answer.procedures]
+        years = [
+            YearCalendar(
+                year=y.year,
+                days_off=frozenset(date.fromisoformat(d) for d in y.days_off),
+                extra_working_days=frozenset(date.fromisoformat(d) for d in y.extra_working_days),
+                confirmed=y.confirmed,
+                source=PROVINCE_SOURCE,
+            )
+            for y in answer.calendar_years
+        ]
+        officers = [
+            (Officer(o.username, o.full_name, Role(o.role), o.active), o.password_hash)
+            for o in answer.officers
+        ]
+    except (DomainError, KeyError, TypeError, ValueError) as error:
+        log.warning("reference data refused: %s", error)
+        raise DomainError(ErrorCode.SYNC_SERVER_ERROR, detail="reference_invalid") from None
+    return _Reference(procedures, years, officers)
+
+
+def pull_reference(
+    ctx: StationContext, transport: SyncTransport, *, tally: _Tally | None = None
+) -> _Tally:
+    """Fetch the reference data changed since the stored version and apply it all in one
+    transaction with the new version (a transport without reference data: nothing to do)."""
+    tally = tally if tally is not None else _Tally()
+    if not isinstance(transport, ReferenceSource):
+        return tally
+    store = ctx.store
+    since = store.sync.reference_version()
+    answer = transport.reference(since)
+    tally.server_time = _server_time(answer.server_time)
+    if answer.version <= since and answer.empty:
+        return tally
+    data = _converted(answer)
+    now = ctx.clock.now()
+    with store.db.atomic():
+        if data.procedures:
+            store.reference.replace_procedures(data.procedures)
+        for year in data.years:
+            store.reference.save_calendar_year(year, at=now)
+        office = answer.office
+        if office is not None and office.agency_id == ctx.office().agency_id:
+            current = ctx.office()
+            store.config.set(
+                "office",
+                asdict(
+                    replace(
+                        current,
+                        parent_body=office.parent_body or current.parent_body,
+                        unit_name=office.unit_name or current.unit_name,
+                        place_name=office.place_name or current.place_name,
+                    )
+                ),
+            )
+        store.sync.upsert_officers(data.officers, at=now)
+        store.sync.set_reference_version(max(since, answer.version))
+    if data.years:
+        ctx.forget_calendar()
+    tally.reference += len(data.procedures) + len(data.years) + len(data.officers)
+    tally.reference += office is not None
+    return tally
+
+
 def _reproject(ctx: StationContext, dossier_uuid: str) -> bool:
     """Rebuild one dossier row from all its events; False when they do not project."""
     events = ctx.store.dossiers.events_of(dossier_uuid)
@@ -294,8 +382,10 @@ def run_sync(
     batch_bytes: int = MAX_BATCH_BYTES,
     pull_limit: int = DEFAULT_PULL_LIMIT,
 ) -> SyncReport:
-    """One sync attempt: push the outbox, then pull; always logged. Never raises a sync
-    error: failures are in ``SyncReport.errors`` (push failure first)."""
+    """One sync attempt: push the outbox, pull events, then pull reference data; always
+    logged. Never raises a sync error: failures are in ``SyncReport.errors`` (push failure
+    first). The reference pull is skipped when the server proved unreachable or refused the
+    station; its own failure affects nothing else."""
     started = ctx.clock.now()
     tally = _Tally()
     errors: list[DomainError] = []
@@ -310,6 +400,11 @@ def run_sync(
                 pull_remote(ctx, transport, limit=pull_limit, tally=tally)
             except DomainError as error:
                 errors.append(error)
+            if not (errors and errors[-1].code in _SKIP_REFERENCE):
+                try:
+                    pull_reference(ctx, transport, tally=tally)
+                except DomainError as error:
+                    errors.append(error)
     except Exception as exc:  # logged below, then raised again
         unexpected = exc
     report = _finish(ctx, started, tally, errors, unexpected)
@@ -360,4 +455,5 @@ def _finish(
         finished_at=finished,
         conflicts=tally.conflicts,
         errors=tuple(errors),
+        reference_changes=tally.reference,
     )

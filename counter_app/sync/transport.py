@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from sync_protocol import EnrolResponse, PullResponse, PushRequest, PushResponse
+from sync_protocol import (
+    EnrolResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ReferenceResponse,
+)
 
 DEFAULT_PULL_LIMIT = 500
 
@@ -27,4 +33,14 @@ class SyncTransport(Protocol):
 
     def pull(self, cursor: int, *, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
         """Events of the station's agency after ``cursor`` (a server sequence)."""
+        ...
+
+
+@runtime_checkable
+class ReferenceSource(Protocol):
+    """A connection that can also fetch the province's reference data (the HTTP client does;
+    a transport without it simply gets no reference data)."""
+
+    def reference(self, since: int) -> ReferenceResponse:
+        """Reference data published after version ``since`` (0: everything)."""
         ...

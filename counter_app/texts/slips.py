@@ -147,11 +147,17 @@ def legal_basis(number: str) -> str:
 
 # --- Command line -------------------------------------------------------------------------------
 
-CLI_SLIP = "in (xuất PDF) phiếu của một hồ sơ: giấy tiếp nhận, phiếu bổ sung hoặc phiếu từ chối"
+CLI_SLIP = (
+    "in (xuất PDF) phiếu của một hồ sơ: giấy tiếp nhận, phiếu bổ sung, phiếu từ chối, văn bản "
+    "xin lỗi, phiếu kiểm soát"
+)
 CLI_SLIP_CODE = (
     "mã số hồ sơ; hồ sơ hướng dẫn bổ sung hoặc từ chối (không có mã) dùng mã UUID của hồ sơ"
 )
-CLI_SLIP_FORM = "loại phiếu: receipt (Mẫu 01), supplement (Mẫu 02), refusal (Mẫu 03)"
+CLI_SLIP_FORM = (
+    "loại phiếu: receipt (Mẫu 01), supplement (Mẫu 02), refusal (Mẫu 03), apology (Mẫu 04: "
+    "văn bản xin lỗi), control_sheet (Mẫu 06: phiếu kiểm soát)"
+)
 CLI_SLIP_SIZE = "khổ giấy: a5 (mặc định), a4, 80mm (giấy in nhiệt)"
 CLI_SLIP_OUT = "tệp PDF cần ghi"
 METAVAR_FORM = "LOẠI-PHIẾU"
@@ -161,3 +167,80 @@ METAVAR_PDF = "TỆP.pdf"
 
 def cli_slip_out_failed(path: str, archived: str) -> str:
     return f"Không ghi được tệp «{path}»; phiếu đã được lưu trong kho phiếu: {archived}"
+
+
+# --- Mẫu 04: apology letter and request to extend the processing time -------------------------
+
+TITLE_APOLOGY = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+APOLOGY_SUBJECT = "V/v xin lỗi đối với hồ sơ giải quyết quá hạn và hẹn lại thời gian trả kết quả"
+LABEL_DEAR = "Kính gửi: Ông/Bà"
+APOLOGY_LATE = "Tuy nhiên, đến nay hồ sơ của Ông/Bà chưa giải quyết xong."
+LABEL_DELAY_REASON = "Lý do:"
+LABEL_NEW_DUE = "Thời gian hẹn trả kết quả lại:"
+LABEL_RETURN_PLACE = "Địa điểm trả kết quả:"
+APOLOGY_UNDERSTANDING = "Rất mong nhận được sự thông cảm của Ông/Bà."
+REGARDS = "Trân trọng./."
+LABEL_RECIPIENTS = "Nơi nhận:"
+RECIPIENTS = ("- Như trên;", "- Bộ phận Một cửa;", "- Lưu: VT.")
+SIGN_HEAD = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+SIGN_HEAD_NOTE = "(Ký, ghi rõ họ tên và đóng dấu)"
+
+
+def apology_received(unit_name: str, when: datetime, procedure: str, code: str) -> str:
+    """The letter's first sentence: when and what was received, under which code."""
+    return (
+        f"Ngày {when:%d} tháng {when:%m} năm {when:%Y}, {unit_name} tiếp nhận hồ sơ của Ông/Bà "
+        f"đề nghị giải quyết thủ tục «{procedure}», mã hồ sơ {code}."
+    )
+
+
+def apology_original_due(due: str) -> str:
+    return f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {due}."
+
+
+def apology_sorry(unit_name: str) -> str:
+    return (
+        f"{unit_name} thành thật xin lỗi Ông/Bà vì sự chậm trễ này và đề nghị gia hạn thời gian "
+        "giải quyết hồ sơ."
+    )
+
+
+def contact_line(address: str, phone: str) -> str:
+    parts = [f"Địa chỉ: {address}" if address else "", f"Số điện thoại: {phone}" if phone else ""]
+    return "; ".join(p for p in parts if p)
+
+
+# --- Mẫu 06: control sheet of the processing ---------------------------------------------------
+
+TITLE_CONTROL_SHEET = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
+LABEL_ATTACHED_TO = "Kèm theo hồ sơ của:"
+LABEL_DECIDING_BODY = "Cơ quan (bộ phận) giải quyết hồ sơ:"
+LABEL_COOPERATING = "Cơ quan phối hợp giải quyết hồ sơ:"
+BLANK_LINE = "…………………………………………"
+COLUMN_BODY = "TÊN CƠ QUAN"
+COLUMN_HANDOVER_TIME = "THỜI GIAN GIAO, NHẬN HỒ SƠ"
+COLUMN_OUTCOME = "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)"
+COLUMN_NOTE = "GHI CHÚ"
+HANDOVER_GIVE = "1. Giao:"
+HANDOVER_TAKE = "2. Nhận:"
+SIGN_GIVER = "Người giao"
+SIGN_TAKER = "Người nhận"
+OUTCOME_EARLY = "Trước hạn"
+OUTCOME_ON_TIME = "Đúng hạn"
+OUTCOME_LATE = "Quá hạn"
+ONE_STOP_UNIT = "Bộ phận Một cửa"
+DECIDING_BODY = "Cơ quan giải quyết"
+RESULT_APPROVED = "Có kết quả giải quyết"
+RESULT_REFUSED = "Từ chối giải quyết"
+LABEL_RESULT_NUMBER = "Số văn bản:"
+SIGN_CONTROL_HEAD = "NGƯỜI TIẾP NHẬN HỒ SƠ"
+
+
+def hand_time(when: datetime) -> str:
+    """``10 giờ 00 phút, ngày 13/02/2026`` (the control sheet's narrow time column)."""
+    return f"{when:%H} giờ {when:%M} phút, ngày {when:%d}/{when:%m}/{when:%Y}"
+
+
+def corrected_reissue_mark(when: datetime) -> str:
+    """The marker of a receipt issued again after its data were corrected."""
+    return f"CẤP LẠI SAU KHI ĐIỀU CHỈNH — in ngày {when:%d/%m/%Y} lúc {when:%H:%M}"

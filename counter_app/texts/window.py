@@ -69,12 +69,13 @@ ACTION_ABOUT = "Giới thiệu"
 TAB_INTAKE = "Tiếp nhận (F2)"
 TAB_TODAY = "Hồ sơ hôm nay (F3)"
 TAB_SEARCH = "Tra cứu (F4)"
-SYNC_NOT_CONNECTED = "Chưa kết nối máy chủ tỉnh"
+SYNC_NOT_CONNECTED = "Chưa đăng ký với máy chủ tỉnh"  # the sync indicator of a new station
 SHORTCUTS_TEXT = (
     "F2: tiếp nhận  ·  F3: hồ sơ hôm nay  ·  F4: tra cứu\n"
     "Ctrl+K: chọn thủ tục  ·  Ctrl+Q: ô quét mã QR thẻ căn cước\n"
     "F5: tiếp nhận hồ sơ  ·  F6: yêu cầu bổ sung  ·  F7: từ chối\n"
-    "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình"
+    "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình\n"
+    "F12: đồng bộ ngay với máy chủ tỉnh"
 )
 SETTINGS_ADMIN_ONLY = "Chỉ cán bộ quản trị được thay đổi cài đặt của cơ quan."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
@@ -11,18 +12,27 @@ from counter_app import __version__, texts
 from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
+from counter_app.sync.scheduler import SyncHealth
+from counter_app.texts import sync_status as ts
 from counter_app.texts import window as t
 from counter_app.ui.dialogs.dossier_dialog import DossierDialog
 from counter_app.ui.dialogs.login_dialog import LockDialog
 from counter_app.ui.dialogs.settings_dialog import SettingsDialog
+from counter_app.ui.dialogs.sync_dialog import SyncDialog
 from counter_app.ui.errors import show_error, show_info
+from counter_app.ui.followup import FollowupViews
 from counter_app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from counter_app.ui.session import Session
 from counter_app.ui.slip_desk import SlipDesk
+from counter_app.ui.sync_controller import SyncController
 from counter_app.ui.views.intake_view import IntakeView
 from counter_app.ui.views.search_view import SearchView
 from counter_app.ui.views.today_view import TodayView
+from counter_app.ui.widgets.sync_indicator import SyncIndicator
 from counter_app.ui.workers import wait_for_background
+
+SYNC_TICK_MS = 20_000
+SYNC_NOW_KEY = "F12"  # F9 opens the report tab (ui/followup.py)
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +63,7 @@ class MainWindow(QMainWindow):
         self.lock_cover.setStyleSheet("background: #263238; color: white; font-size: 20px;")
         self.lock_cover.setAlignment(self.lock_cover.alignment().AlignCenter)
         self.lock_cover.hide()
+        self.sync = SyncController(session.ctx, self)
         self._build_menus()
         self._build_status_bar()
         self.idle = IdleWatcher(round(idle_minutes * 60_000), self)
@@ -61,6 +72,13 @@ class MainWindow(QMainWindow):
         session.events.changes_applied.connect(self._on_changes_applied)
         for view in (self.today_view, self.search_view):
             view.dossier_activated.connect(self.open_dossier)
+        self.sync.health_changed.connect(self._on_sync_health_changed)
+        self.sync_ticker = QTimer(self)  # keeps "retry in 2 minutes" and ages current
+        self.sync_ticker.timeout.connect(self.sync.refresh)
+        self.sync_ticker.start(SYNC_TICK_MS)
+        self.sync.refresh()
+        self.sync.start()
+        self.followup = FollowupViews(self)  # dossier list, report, reminders, slip scan
 
     def _action(self, text: str, slot: Callable[[], object], keys: str | None = None) -> QAction:
         action = QAction(text, self)
@@ -85,6 +103,10 @@ class MainWindow(QMainWindow):
             self.settings_action.setToolTip(t.SETTINGS_ADMIN_ONLY)
         settings.addAction(self.settings_action)
         settings.setToolTipsVisible(True)
+        sync = bar.addMenu(ts.MENU_SYNC)
+        self.sync_now_action = self._action(ts.ACTION_SYNC_NOW, self.sync_now, SYNC_NOW_KEY)
+        sync.addAction(self.sync_now_action)
+        sync.addAction(self._action(ts.ACTION_SYNC_DETAILS, self.open_sync_details))
         help_menu = bar.addMenu(t.MENU_HELP)
         help_menu.addAction(
             self._action(t.ACTION_SHORTCUTS, lambda: show_info(self, t.SHORTCUTS_TEXT), "F1")
@@ -99,14 +121,15 @@ class MainWindow(QMainWindow):
         officer = self.session.officer
         self.officer_label = QLabel(t.status_officer(officer.full_name, officer.role.value))
         self.office_label = QLabel()
-        self.sync_label = QLabel(t.SYNC_NOT_CONNECTED)
-        self.sync_label.setObjectName("sync_label")
-        for label in (self.officer_label, self.office_label, self.sync_label):
+        self.sync_indicator = SyncIndicator()
+        self.sync_indicator.details_requested.connect(self.open_sync_details)
+        self.sync_label = self.sync_indicator.status_button
+        for label in (self.officer_label, self.office_label):
             label.setContentsMargins(8, 0, 8, 0)
         status = self.statusBar()
         status.addWidget(self.officer_label)
         status.addWidget(self.office_label, 1)
-        status.addPermanentWidget(self.sync_label)
+        status.addPermanentWidget(self.sync_indicator)
         self._refresh_office()
 
     def _refresh_office(self) -> None:
@@ -148,6 +171,26 @@ class MainWindow(QMainWindow):
         self.dialogs.append(dialog)
         return dialog
 
+    # --- sync -------------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if not self.sync.sync_now():
+            show_info(self, ts.NOT_ENROLLED_TIP)
+
+    def open_sync_details(self) -> SyncDialog:
+        dialog = SyncDialog(self.sync, self)
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    def _on_sync_health_changed(self, health: SyncHealth) -> None:
+        self.sync_indicator.show_health(
+            health,
+            now=self.session.ctx.clock.now(),
+            running=self.sync.running,
+            retry_in=self.sync.retry_in(),
+        )
+
     # --- idle lock ----------------------------------------------------------------------------
 
     def lock(self) -> None:
@@ -180,11 +223,16 @@ class MainWindow(QMainWindow):
 
     def _on_changes_applied(self, changes: Changes) -> None:
         self.today_view.on_changes(changes)
+        self.followup.on_changes(changes)
+        self.sync.refresh()  # one more change waiting to be sent
         if changes.config:
             self._refresh_office()
             self.intake_view.due_panel.recompute()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
+        self.followup.stop()
+        self.sync.stop()
+        self.sync_ticker.stop()
         wait_for_background()
         super().closeEvent(event)

@@ -1,9 +1,10 @@
-"""Slow work off the GUI thread (style.md §6.5): printing, rendering previews.
+"""Slow work off the GUI thread (style.md §6.5): printing, rendering previews, sync.
 
 ``run_in_background(fn, on_success=..., on_error=...)`` runs ``fn()`` on a worker thread and
-calls back on the GUI thread. ``fn`` receives plain data and never touches a widget. The pool
-runs one task at a time: pdfium (previews, printing) is not thread-safe, and a counter has one
-printer, so print jobs leave in the order they were asked for.
+calls back on the GUI thread. ``fn`` receives plain data and never touches a widget. Each lane
+runs one task at a time: on the default lane, pdfium (previews, printing) is not thread-safe,
+and a counter has one printer, so print jobs leave in the order they were asked for. Sync runs
+on its own lane (``lane=SYNC_LANE``), so a slow or stalled server never delays a slip.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 500
+DEFAULT_LANE = "default"
+SYNC_LANE = "sync"
 
-_pool: QThreadPool | None = None
+_pools: dict[str, QThreadPool] = {}
 _running: set[WorkerSignals] = set()
 
 
-def pool() -> QThreadPool:
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+def pool(lane: str = DEFAULT_LANE) -> QThreadPool:
+    """The one-thread pool of ``lane`` (created on first use)."""
+    found = _pools.get(lane)
+    if found is None:
+        found = _pools[lane] = QThreadPool()
+        found.setMaxThreadCount(1)
+    return found
 
 
 class WorkerSignals(QObject):
@@ -57,6 +61,7 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     parent: QWidget | None = None,
     progress_label: str | None = None,
+    lane: str = DEFAULT_LANE,
 ) -> WorkerSignals:
     """Run ``fn`` on the worker pool; exactly one of the callbacks runs, on the GUI thread.
 
@@ -98,10 +103,11 @@ def run_in_background(
     if progress_label is not None:
         timer.timeout.connect(show_progress)
         timer.start(PROGRESS_DELAY_MS)
-    pool().start(_Worker(fn, signals))
+    pool(lane).start(_Worker(fn, signals))
     return signals
 
 
 def wait_for_background(timeout_ms: int = 30_000) -> bool:
-    """Block until the pool is idle (application exit, tests); True when it is."""
-    return pool().waitForDone(timeout_ms)
+    """Block until every lane is idle (application exit, tests); True when they are."""
+    results = [p.waitForDone(timeout_ms) for p in list(_pools.values())]
+    return all(results)

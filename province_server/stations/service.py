@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from province_server.errors import AdminError
+from province_server.reference.service import next_version
 from sync_protocol import EnrolResponse
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -79,13 +80,15 @@ def issue_code(
     prefix = f"{station_number:02d}"
     code = _new_code()
     with conn.transaction():
+        version = next_version(conn)  # office names may change: stations get them again
         conn.execute(
-            "INSERT INTO agencies (id, parent_body, unit_name, place_name) VALUES (%s,%s,%s,%s) "
-            "ON CONFLICT (id) DO UPDATE SET "
+            "INSERT INTO agencies (id, parent_body, unit_name, place_name, version) "
+            "VALUES (%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET "
             "parent_body = COALESCE(NULLIF(excluded.parent_body, ''), agencies.parent_body), "
             "unit_name = COALESCE(NULLIF(excluded.unit_name, ''), agencies.unit_name), "
-            "place_name = COALESCE(NULLIF(excluded.place_name, ''), agencies.place_name)",
-            (agency, parent_body, unit_name, place_name),
+            "place_name = COALESCE(NULLIF(excluded.place_name, ''), agencies.place_name), "
+            "version = excluded.version",
+            (agency, parent_body, unit_name, place_name, version),
         )
         row = conn.execute(
             "SELECT id::text, agency_id FROM stations WHERE prefix = %s FOR UPDATE", (prefix,)
@@ -174,3 +177,13 @@ def authenticate(conn: psycopg.Connection, token: str) -> Station | None:
         (digest(token),),
     ).fetchone()
     return Station(row[0], row[1], row[2]) if row else None
+
+
+def touch(conn: psycopg.Connection, station: Station) -> None:
+    """Record that the station synced now (the dashboard's "last sync"); at most one write
+    per station every few seconds, so a burst of requests does not rewrite the row."""
+    conn.execute(
+        "UPDATE stations SET last_sync_at = now() WHERE id = %s AND "
+        "(last_sync_at IS NULL OR last_sync_at < now() - interval '5 seconds')",
+        (station.id,),
+    )

@@ -1,12 +1,18 @@
-"""Push and pull of dossier events, scoped to the calling station's agency.
+"""Push and pull of dossier events, scoped to the calling station's office.
+
+A dossier belongs to the office that received it (``dossiers.owner_agency``: the agency the
+receiving station enrolled for), whatever deciding agency its code carries (Decree 118/2025:
+a commune centre receives for any agency of the province). A station writes and reads only
+dossiers owned by its office.
 
 Push guarantees: the whole batch is one PostgreSQL transaction, committed before the answer
 is built, so "accepted" and "duplicate" both mean "durably stored"; an event is stored at
 most once (``ON CONFLICT (uuid) DO NOTHING``); a dossier code is held by one dossier only
-(unique index); a station never writes into another agency's dossier nor in another
-station's name. Pushes of one agency are serialised by a transaction-scoped advisory lock,
-so within an agency the server sequence grows in commit order and a pull cursor (the last
-sequence seen) can never step over an event that commits later.
+(unique index); a station never writes into a dossier owned by another office nor in
+another station's name. Pushes of one office are serialised by a transaction-scoped
+advisory lock, so within an office the server sequence grows in commit order and a pull
+cursor (the last sequence seen) can never step over an event that commits later.
+``events.agency_id`` is the owner office of the event's dossier.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 import psycopg
 
 from province_server.errors import ApiError
-from province_server.stations.service import Station
+from province_server.stations.service import Station, touch
 from sync_protocol import (
     CREATING_KINDS,
     DossierResponse,
@@ -42,7 +48,7 @@ _EVENT_COLUMNS = (
 
 @dataclass(slots=True)
 class _Known:
-    agency_id: str
+    owner_agency: str  # the office that received the dossier
     new: bool  # created by this batch (not yet inserted)
 
 
@@ -51,7 +57,7 @@ def now_text() -> str:
 
 
 def _creating_fields(event: EventWire) -> tuple[str, str | None] | None:
-    """(agency_id, code) of a creating event, or None when its payload lacks them."""
+    """(deciding agency, code) of a creating event, or None when its payload lacks them."""
     agency = event.payload.get("agency_id")
     code = event.payload.get("code")
     if not isinstance(agency, str) or len(agency) > 35 or not _AGENCY_RE.match(agency):
@@ -76,17 +82,14 @@ def _verdicts(
             fields = _creating_fields(event)
             if fields is None:
                 reason = RejectReason.INVALID_EVENT
-            elif dossier is None:
-                if fields[0] != station.agency_id:
-                    reason = RejectReason.FORBIDDEN_AGENCY
-                else:
-                    known[event.dossier_uuid] = _Known(fields[0], new=True)
-                    creating[event.dossier_uuid] = fields
-            elif dossier.agency_id != station.agency_id:
+            elif dossier is None:  # a new dossier: owned by the receiving station's office
+                known[event.dossier_uuid] = _Known(station.agency_id, new=True)
+                creating[event.dossier_uuid] = fields
+            elif dossier.owner_agency != station.agency_id:
                 reason = RejectReason.FORBIDDEN_AGENCY
         elif dossier is None:
             reason = RejectReason.UNKNOWN_DOSSIER
-        elif dossier.agency_id != station.agency_id:
+        elif dossier.owner_agency != station.agency_id:
             reason = RejectReason.FORBIDDEN_AGENCY
         reasons.append(reason)
     return reasons, creating
@@ -94,10 +97,10 @@ def _verdicts(
 
 def _load_known(conn: psycopg.Connection, dossier_uuids: list[str]) -> dict[str, _Known]:
     rows = conn.execute(
-        "SELECT uuid::text, agency_id FROM dossiers WHERE uuid = ANY(%s::uuid[])",
+        "SELECT uuid::text, owner_agency FROM dossiers WHERE uuid = ANY(%s::uuid[])",
         (dossier_uuids,),
     ).fetchall()
-    return {uuid: _Known(agency, new=False) for uuid, agency in rows}
+    return {uuid: _Known(owner, new=False) for uuid, owner in rows}
 
 
 def _insert_dossiers(
@@ -110,12 +113,13 @@ def _insert_dossiers(
     inserted = {
         row[0]
         for row in conn.execute(
-            "INSERT INTO dossiers (uuid, agency_id, code, station_id) "
-            "SELECT u, a, c, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) "
+            "INSERT INTO dossiers (uuid, agency_id, code, station_id, owner_agency) "
+            "SELECT u, a, c, %s, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) "
             "WITH ORDINALITY AS t(u, a, c, n) ORDER BY n "
             "ON CONFLICT DO NOTHING RETURNING uuid::text",
             (
                 station.id,
+                station.agency_id,
                 uuids,
                 [creating[u][0] for u in uuids],
                 [creating[u][1] for u in uuids],
@@ -129,7 +133,7 @@ def _insert_dossiers(
     present = {
         row[0]
         for row in conn.execute(
-            "SELECT uuid::text FROM dossiers WHERE uuid = ANY(%s::uuid[]) AND agency_id = %s",
+            "SELECT uuid::text FROM dossiers WHERE uuid = ANY(%s::uuid[]) AND owner_agency = %s",
             (missing, station.agency_id),
         ).fetchall()
     }
@@ -179,6 +183,7 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
                 )
         to_store = [e for e, r in zip(batch.events, reasons, strict=True) if r is None]
         stored = _insert_events(conn, station, batch.batch_id, to_store)
+        touch(conn, station)
     results = []
     for event, reason in zip(batch.events, reasons, strict=True):
         if reason is not None:
@@ -196,7 +201,9 @@ def _event(row: tuple[Any, ...]) -> EventWire:
 
 
 def pull(conn: psycopg.Connection, station: Station, *, cursor: int, limit: int) -> PullResponse:
-    """Events of the station's agency with server sequence > ``cursor``, oldest first."""
+    """Events of dossiers owned by the station's office with server sequence > ``cursor``,
+    oldest first."""
+    touch(conn, station)
     rows = conn.execute(
         f"SELECT seq, {_EVENT_COLUMNS} FROM events WHERE agency_id = %s AND seq > %s "
         "ORDER BY seq LIMIT %s",
@@ -212,15 +219,17 @@ def pull(conn: psycopg.Connection, station: Station, *, cursor: int, limit: int)
 
 
 def dossier(conn: psycopg.Connection, station: Station, code: str) -> DossierResponse:
-    """A dossier of the station's agency by code: 404 when unknown, 403 when another's."""
+    """A dossier owned by the station's office, by code: 404 when unknown, 403 when
+    another office's."""
     row = conn.execute(
-        "SELECT uuid::text, code, agency_id, station_id::text FROM dossiers WHERE code = %s",
+        "SELECT uuid::text, code, agency_id, station_id::text, owner_agency FROM dossiers "
+        "WHERE code = %s",
         (code.strip().upper(),),
     ).fetchone()
     if row is None:
         raise ApiError(404, ErrorCodes.NOT_FOUND, "no dossier with this code")
-    if row[2] != station.agency_id:
-        raise ApiError(403, ErrorCodes.FORBIDDEN_AGENCY, "the dossier belongs to another agency")
+    if row[4] != station.agency_id:
+        raise ApiError(403, ErrorCodes.FORBIDDEN_AGENCY, "the dossier belongs to another office")
     events = conn.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE dossier_uuid = %s ORDER BY seq", (row[0],)
     ).fetchall()
@@ -230,4 +239,5 @@ def dossier(conn: psycopg.Connection, station: Station, code: str) -> DossierRes
         agency_id=row[2],
         station_id=row[3],
         events=tuple(_event(r) for r in events),
+        owner_agency=row[4],
     )

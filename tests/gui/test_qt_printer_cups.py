@@ -78,10 +78,12 @@ def cups_queue() -> Iterator[str]:
     yield QUEUE
 
 
-def _wait_for_new_pdf(before: dict[Path, int]) -> Path:
+def _wait_for_new_pdf(before: dict[Path, int], *, token: str = "") -> Path:
+    """The PDF cups-pdf wrote for our job: new since ``before``, complete, and named after the
+    job title (it holds ``token``), so a late job of another test is never taken for ours."""
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
-        new = _changed(before)
+        new = {p for p in _changed(before) if token in p.name}
         done = [
             p for p in new if p.stat().st_size > 0 and p.read_bytes().rstrip().endswith(b"%%EOF")
         ]
@@ -103,10 +105,11 @@ def test_receipt_printed_on_cups_reads_back_as_the_dossier_code(
         station, dossier, form=SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
     before = _pdfs()
+    token = str(time.time_ns())
     QtPrinter(cups_queue).print_pdf(
-        pdf, size=PaperSize.A5, copies=1, title=f"{dossier.code}-{time.time_ns()}"
+        pdf, size=PaperSize.A5, copies=1, title=f"{dossier.code}-{token}"
     )
-    printed = _wait_for_new_pdf(before)
+    printed = _wait_for_new_pdf(before, token=token)
 
     prefix = tmp_path / "page"
     rendered = _run(

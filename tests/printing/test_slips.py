@@ -148,7 +148,7 @@ def _check_size(size: PaperSize, pages: list[tuple[float, float]]) -> None:
 
 
 @pytest.mark.parametrize("size", list(PaperSize))
-@pytest.mark.parametrize("form", list(slips.SlipForm))
+@pytest.mark.parametrize("form", list(MAKERS))
 def test_every_form_on_every_paper_reads_back(
     station: StationContext, tmp_path: Path, form: slips.SlipForm, size: PaperSize
 ) -> None:
@@ -286,7 +286,10 @@ def test_a_form_the_dossier_does_not_have_is_refused_and_writes_nothing(
     assert station.store.prints.of_dossier(dossier.uuid) == []
     assert not (station.store.data_dir / "slips").exists()
     assert slips.allowed_forms(refused(station)) == (slips.SlipForm.REFUSAL,)
-    assert slips.allowed_forms(received(station)) == (slips.SlipForm.RECEIPT,)
+    assert slips.allowed_forms(received(station)) == (
+        slips.SlipForm.RECEIPT,
+        slips.SlipForm.CONTROL_SHEET,
+    )
 
 
 # --- Glyphs -------------------------------------------------------------------------------------

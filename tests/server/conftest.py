@@ -23,6 +23,7 @@ from counter_app.sync.engine import enrol
 from province_server.stations import service
 from province_server.testing import PostgresUnavailableError, ServerProcess, ThrowawayDatabase
 
+ADMIN_TOKEN = "test-admin-token-0123456789"
 _NUMBERS = itertools.count(1)
 _AGENCIES = itertools.count(20)
 
@@ -52,7 +53,7 @@ def province_db() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server(province_db: str) -> Iterator[ServerProcess]:
-    process = ServerProcess(province_db)
+    process = ServerProcess(province_db, env={"PROVINCE_ADMIN_TOKEN": ADMIN_TOKEN})
     process.start()
     yield process
     process.stop()

@@ -23,7 +23,7 @@ from province_server.stations import service
 from province_server.testing import ServerProcess
 from sync_protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.server.conftest import EnrolledStation, IssueCode, client_for, new_agency
-from tests.server.helpers import counts, receive
+from tests.server.helpers import counts, receive, record_event
 
 pytestmark = pytest.mark.server
 
@@ -74,32 +74,77 @@ def test_station_numbers_are_unique_in_the_province(issue_code: IssueCode) -> No
     assert again.station_id == first.station_id and again.code != first.code
 
 
-def test_a_station_cannot_write_into_or_read_another_agency(
+def _auth(ctx: Any) -> dict[str, str]:
+    return {**HEADERS, "Authorization": f"Bearer {ctx.store.config.get('sync')['token']}"}
+
+
+def test_a_dossier_for_another_deciding_agency_belongs_to_the_receiving_office(
+    enrolled_station: EnrolledStation, server: ServerProcess, pg: psycopg.Connection
+) -> None:
+    """Decree 118/2025: a commune centre receives for any deciding agency of the province;
+    the code carries the deciding agency, the dossier belongs to the receiving office."""
+    deciding = new_agency()
+    mine = enrolled_station("commune")
+    colleague = enrolled_station("commune-2")  # another counter of the same office
+    (dossier,) = receive(mine, agency_id=deciding)
+    assert dossier.code is not None and dossier.code.startswith(deciding + "-")
+    with httpx.Client() as http:
+        report = run_sync(mine, client_for(mine, http))
+        assert report.ok and (report.pushed, report.rejected) == (1, 0)
+        row = pg.execute(
+            "SELECT agency_id, owner_agency FROM dossiers WHERE uuid = %s", (dossier.uuid,)
+        ).fetchone()
+        assert row == (deciding, mine.office().agency_id)
+        look = http.get(f"{server.url}/api/v1/dossiers/{dossier.code}", headers=_auth(mine))
+        assert look.status_code == 200
+        assert look.json()["agency_id"] == deciding
+        assert look.json()["owner_agency"] == mine.office().agency_id
+        assert run_sync(colleague, client_for(colleague, http)).pulled >= 1
+        assert colleague.store.dossiers.by_uuid(dossier.uuid) is not None
+        record_event(colleague, dossier.uuid, "handed_over", {"to": "phong tu phap"})
+        assert run_sync(colleague, client_for(colleague, http)).pushed == 1
+
+
+def test_another_office_cannot_touch_or_read_a_dossier(
     enrolled_station: EnrolledStation, server: ServerProcess, pg: psycopg.Connection
 ) -> None:
     mine = enrolled_station("mine")
+    # The other office is even the deciding agency of the dossier: still not its dossier.
     theirs = enrolled_station("theirs", agency=new_agency())
-    (their_dossier,) = receive(theirs)
-    (for_them,) = receive(mine, agency_id=theirs.office().agency_id)  # receiving for them
+    (dossier,) = receive(mine, agency_id=theirs.office().agency_id)
+    (their_own,) = receive(theirs)
     with httpx.Client() as http:
-        assert run_sync(theirs, client_for(theirs, http)).pushed == 1
-        report = run_sync(mine, client_for(mine, http))
-        assert (report.pushed, report.rejected) == (0, 1)
-        (refused,) = mine.store.sync.rejected()
-        assert refused.reason == "forbidden_agency" and refused.event.dossier_uuid == for_them.uuid
-        assert mine.store.dossiers.by_uuid(their_dossier.uuid) is None  # not pulled either
-        token = mine.store.config.get("sync")["token"]
-        auth = {**HEADERS, "Authorization": f"Bearer {token}"}
-        look = http.get(f"{server.url}/api/v1/dossiers/{their_dossier.code}", headers=auth)
+        assert run_sync(mine, client_for(mine, http)).pushed == 1
+        report = run_sync(theirs, client_for(theirs, http))
+        assert (report.pushed, report.rejected) == (1, 0)
+        assert theirs.store.dossiers.by_uuid(dossier.uuid) is None  # not pulled
+        assert mine.store.dossiers.by_uuid(their_own.uuid) is None
+        look = http.get(f"{server.url}/api/v1/dossiers/{dossier.code}", headers=_auth(theirs))
         assert look.status_code == 403 and look.json()["code"] == "forbidden_agency"
-        theirs_token = theirs.store.config.get("sync")["token"]
-        own = http.get(
-            f"{server.url}/api/v1/dossiers/{their_dossier.code}",
-            headers={**HEADERS, "Authorization": f"Bearer {theirs_token}"},
-        )
-        assert own.status_code == 200 and own.json()["uuid"] == their_dossier.uuid
-        missing = http.get(f"{server.url}/api/v1/dossiers/X-1", headers=auth)
+        other_way = http.get(f"{server.url}/api/v1/dossiers/{their_own.code}", headers=_auth(mine))
+        assert other_way.status_code == 403
+        missing = http.get(f"{server.url}/api/v1/dossiers/X-1", headers=_auth(theirs))
         assert missing.status_code == 404
+        # A follow-up event and a forged creating event on that dossier: both refused.
+        station_id = theirs.office().station_id
+        follow = _valid_event(station_id)
+        follow.update(dossier_uuid=dossier.uuid, kind="handed_over", payload={})
+        forged = _valid_event(station_id)
+        forged.update(
+            dossier_uuid=dossier.uuid,
+            seq=2,
+            payload={"agency_id": theirs.office().agency_id, "code": None},
+        )
+        events = [follow, forged]
+        batch = {"batch_id": str(uuid.uuid4()), "station_id": station_id, "events": events}
+        before = counts(pg)
+        answer = _push(
+            server,
+            {**_auth(theirs), "Content-Encoding": "gzip"},
+            gzip.compress(json.dumps(batch).encode()),
+        ).json()
+        assert [r["reason"] for r in answer["results"]] == ["forbidden_agency"] * 2
+        assert counts(pg) == before
 
 
 def test_a_revoked_station_gets_401_and_a_vietnamese_message(
@@ -135,10 +180,15 @@ def test_protocol_mismatch_gets_426_and_an_update_message(
 
 def test_openapi_documents_the_sync_api(server: ServerProcess) -> None:
     schema = httpx.get(f"{server.url}/openapi.json").json()
-    assert {"/api/v1/enrol", "/api/v1/sync/push", "/api/v1/sync/pull"} <= set(schema["paths"])
+    paths = schema["paths"]
+    assert {"/api/v1/enrol", "/api/v1/sync/push", "/api/v1/sync/pull"} <= set(paths)
     assert {"PushRequest", "PushResponse", "PullResponse", "EnrolResponse"} <= set(
         schema["components"]["schemas"]
     )
+    assert "ReferenceResponse" in schema["components"]["schemas"]
+    for url in ("/api/v1/reference", "/tra-cuu", "/dashboard"):
+        operation = paths[url]["get"]
+        assert operation["summary"] and len(operation["description"]) > 80, url
 
 
 # --- malformed input ------------------------------------------------------------------------

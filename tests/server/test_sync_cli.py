@@ -14,7 +14,7 @@ import pytest
 
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
-from province_server.testing import REPO_ROOT, ServerProcess
+from province_server.testing import REPO_ROOT, ServerProcess, ThrowawayDatabase
 from tests.server.conftest import new_agency, new_station_number
 
 pytestmark = pytest.mark.server
@@ -119,3 +119,51 @@ def test_enrol_with_a_server_that_is_not_there(tmp_path: Path, province_db: str)
     assert message == _message(ErrorCode.SYNC_UNREACHABLE)
     bad_url = _refused(tmp_path, province_db, "counter_app", "enrol", "ftp://example", "X")
     assert bad_url == _message(ErrorCode.SYNC_UNREACHABLE)
+
+
+def test_receiving_for_another_deciding_agency_syncs_from_the_command_line(
+    tmp_path: Path, server: ServerProcess, province_db: str
+) -> None:
+    db = province_db
+    office = new_agency()
+    deciding = new_agency()
+    issued = _ok(
+        tmp_path,
+        db,
+        "province_server",
+        "issue-code",
+        "--agency",
+        office,
+        "--station",
+        str(new_station_number()),
+    )
+    _ok(tmp_path, db, "counter_app", "enrol", server.url, str(issued["code"]))
+    applicant = tmp_path / "applicant.json"
+    applicant.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
+    received = _ok(
+        tmp_path,
+        db,
+        "counter_app",
+        "receive",
+        "--procedure",
+        "1.001193",
+        "--applicant-json",
+        str(applicant),
+        "--agency",
+        deciding,
+    )
+    assert str(received["code"]).startswith(deciding + "-")
+    synced = _ok(tmp_path, db, "counter_app", "sync")
+    assert (synced["pushed"], synced["rejected"], synced["waiting"]) == (1, 0, 0)
+
+
+def test_migrate_seeds_the_catalogue_once(tmp_path: Path) -> None:
+    database = ThrowawayDatabase(prefix="province_seed")
+    url = database.create()
+    try:
+        first = _ok(tmp_path, url, "province_server", "migrate")
+        assert first == {"migrated": True, "procedures_loaded": 946}
+        again = _ok(tmp_path, url, "province_server", "migrate")
+        assert again == {"migrated": True, "procedures_loaded": 0}
+    finally:
+        database.drop()

@@ -21,9 +21,11 @@ from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
 from counter_app.texts import window as t
+from counter_app.texts.followup import event_detail, with_detail
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
 from counter_app.ui.errors import show_error
 from counter_app.ui.slip_desk import SlipDesk
+from counter_app.ui.widgets.action_panel import ActionPanel
 
 
 def _event_label(kind: str) -> str:
@@ -46,7 +48,7 @@ class DossierDialog(QDialog):
         self.dossier = dossier
         self.preview_dialog: PreviewDialog | None = None
         self.setWindowTitle(f"{t.DOSSIER_TITLE} {dossier.code or ''}".strip())
-        self.resize(760, 560)
+        self.resize(860, 660)
         self._build_ui()
         self.refresh()
 
@@ -74,6 +76,9 @@ class DossierDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.fields)
         layout.addWidget(tabs, 1)
+        self.action_panel = ActionPanel(self.desk, self.dossier, self)
+        self.action_panel.dossier_changed.connect(lambda _d: self.refresh())
+        layout.addWidget(self.action_panel)
         layout.addLayout(actions)
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
@@ -95,9 +100,11 @@ class DossierDialog(QDialog):
             label.setText(value)
         self.history_list.clear()
         for event in self.ctx.store.dossiers.events_of(d.uuid):
-            self.history_list.addItem(
-                t.history_line(event.at, _event_label(event.kind), event.officer)
-            )
+            line = t.history_line(event.at, _event_label(event.kind), event.officer)
+            detail = event_detail(event.kind, event.payload)
+            self.history_list.addItem(with_detail(line, detail))
+        if hasattr(self, "action_panel"):
+            self.action_panel.set_dossier(d)
         self.prints_list.clear()
         for record in self.ctx.store.prints.of_dossier(d.uuid):
             self.prints_list.addItem(

@@ -1,0 +1,138 @@
+"""The register of received dossiers (Sổ theo dõi hồ sơ, Mẫu 07 of TT 03/2025) of one year.
+
+Guarantees: one row per dossier received in the year at this station, in register order
+(``Dossier.register_no``: 1 on the first reception of the year, restarting on 1 January); the
+book (quyển) of each row comes from ``domain.codes.register_position`` — a new book continues
+the numbers. Reads only; :func:`render_register_pdf` is pure like every renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from counter_app.domain.codes import register_position
+from counter_app.domain.dossier import Dossier, Status
+from counter_app.domain.models import VN_TZ, Channel
+from counter_app.printing.tables import RegisterBook, RegisterSheet, render_register
+from counter_app.services.station import StationContext
+from counter_app.texts import reports as t
+from counter_app.texts import slips as slip_texts
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    """One line of the register (one-stop-rules §2.7 columns); times in Vietnam time."""
+
+    book: int
+    number: int
+    code: str
+    procedure: str
+    sets: int
+    applicant_name: str
+    address: str
+    phone: str
+    received_at: datetime
+    due_at: datetime | None
+    result_at: datetime | None
+    returned_at: datetime | None
+    note: str
+
+
+def _local(value: datetime | None) -> datetime | None:
+    return value.astimezone(VN_TZ) if value is not None else None
+
+
+def _note(dossier: Dossier) -> str:
+    notes: list[str] = []
+    if dossier.channel is Channel.ONLINE:
+        notes.append(t.NOTE_ONLINE)
+    elif dossier.channel is Channel.POSTAL:
+        notes.append(t.NOTE_POSTAL)
+    if dossier.supplement_count:
+        notes.append(t.note_supplements(dossier.supplement_count))
+    if dossier.status is Status.SUPPLEMENT_REQUESTED:
+        notes.append(t.NOTE_IN_SUPPLEMENT)
+    if dossier.apology_issued and dossier.original_due_at is not None:
+        notes.append(t.note_apology(t.short_moment(dossier.original_due_at.astimezone(VN_TZ))))
+    if dossier.status is Status.WITHDRAWN:
+        notes.append(t.NOTE_WITHDRAWN)
+    elif dossier.status is Status.STOPPED:
+        notes.append(t.NOTE_STOPPED)
+    elif dossier.outcome == "refused":
+        notes.append(t.NOTE_REFUSED_RESULT)
+    return "; ".join(notes)
+
+
+def register_row(dossier: Dossier, *, book_size: int) -> RegisterRow:
+    number = dossier.register_no or 0
+    book, _ = register_position(max(number, 1), book_size=book_size)
+    has_result = dossier.status in (Status.RESOLVED, Status.RETURNED)
+    return RegisterRow(
+        book=book,
+        number=number,
+        code=dossier.code or "",
+        procedure=dossier.procedure_name,
+        sets=dossier.sets,
+        applicant_name=dossier.applicant.name,
+        address=dossier.applicant.address,
+        phone=dossier.applicant.phone or "",
+        received_at=dossier.received_at.astimezone(VN_TZ),
+        due_at=_local(dossier.due_at),
+        result_at=_local(dossier.finished_at) if has_result else None,
+        returned_at=_local(dossier.returned_at),
+        note=_note(dossier),
+    )
+
+
+def register_rows(ctx: StationContext, *, year: int, book_size: int) -> list[RegisterRow]:
+    """The year's register at this station, sorted by register number (STT)."""
+    station_id = ctx.office().station_id
+    dossiers = ctx.store.dossiers.register_of_year(year=year, station_id=station_id)
+    rows = [register_row(d, book_size=book_size) for d in dossiers]
+    return sorted(rows, key=lambda r: (r.number, r.received_at))
+
+
+def _when(value: datetime | None) -> str:
+    return t.short_moment(value) if value is not None else ""
+
+
+def _cells(row: RegisterRow) -> tuple[str, ...]:
+    return (
+        str(row.number),
+        row.code,
+        row.procedure,
+        f"{row.sets:02d}",
+        row.applicant_name,
+        row.address,
+        row.phone,
+        _when(row.received_at),
+        _when(row.due_at),
+        _when(row.result_at),
+        _when(row.returned_at),
+        row.note,
+    )
+
+
+def register_sheet(ctx: StationContext, *, year: int, book_size: int) -> RegisterSheet:
+    office = ctx.office()
+    rows = register_rows(ctx, year=year, book_size=book_size)
+    books = tuple(
+        RegisterBook(book, tuple(_cells(r) for r in items))
+        for book, items in groupby(rows, key=lambda r: r.book)
+    )
+    now = ctx.clock.now().astimezone(VN_TZ)
+    return RegisterSheet(
+        parent_body=office.parent_body,
+        unit_name=office.unit_name,
+        place_date=slip_texts.place_date(office.place_name, now),
+        year=year,
+        books=books,
+        demo=office.is_demo,
+    )
+
+
+def render_register_pdf(ctx: StationContext, *, year: int, book_size: int) -> bytes:
+    """The register of ``year`` as a PDF on A4 landscape (each book starts a new page)."""
+    return render_register(register_sheet(ctx, year=year, book_size=book_size))

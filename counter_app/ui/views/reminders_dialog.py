@@ -1,0 +1,216 @@
+"""Reminders: what is overdue, due today and due on the next working day.
+
+Shown when the window opens (if there is anything to do) and refreshed every hour. The
+dossiers due on the next working day come with a prompt: today is the last day an
+apology-and-new-date letter may be issued for them (it must be issued at the latest the day
+before the due date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.station import StationContext
+from counter_app.storage.dossier_list import DossierListQuery, DossierListRow
+from counter_app.texts import followup as f
+from counter_app.texts import window as t
+from counter_app.ui.models.dossier_list_model import Today
+from counter_app.ui.views.dossier_list_view import (
+    QUICK_NEXT,
+    QUICK_OVERDUE,
+    QUICK_TODAY,
+    quick_query,
+    today_of,
+)
+
+HOUR_MS = 3_600_000
+LIMIT = 500
+UuidRole = Qt.ItemDataRole.UserRole + 10
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    today: Today
+    overdue: list[DossierListRow]
+    due_today: list[DossierListRow]
+    due_next: list[DossierListRow]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.due_today or self.due_next)
+
+
+def load_reminders(ctx: StationContext) -> Reminders:
+    """Running dossiers overdue now, due today, due by the next working day (≤ 500 each)."""
+    today = today_of(ctx)
+
+    def rows(quick: int) -> list[DossierListRow]:
+        query = quick_query(DossierListQuery(), quick, today)
+        return ctx.store.dossiers.list_page(query, limit=LIMIT)[0]
+
+    return Reminders(today, rows(QUICK_OVERDUE), rows(QUICK_TODAY), rows(QUICK_NEXT))
+
+
+class RemindersDialog(QDialog):
+    """``open_requested(uuid)`` / ``apology_requested(uuid)`` for the selected dossier."""
+
+    open_requested = Signal(str)
+    apology_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f.REMINDERS_TITLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.resize(900, 620)
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("reminders_summary")
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        self.overdue_label, self.overdue_list = QLabel(), QListWidget()
+        self.today_label, self.today_list = QLabel(), QListWidget()
+        self.next_label, self.next_list = QLabel(), QListWidget()
+        self.overdue_label.setStyleSheet("color: #8b0000; font-weight: bold;")
+        self.today_label.setStyleSheet("color: #5c3c00; font-weight: bold;")
+        self.next_label.setStyleSheet("font-weight: bold;")
+        hint = QLabel(f.REMINDERS_APOLOGY_HINT)
+        hint.setWordWrap(True)
+        self.apology_button = QPushButton(f.REMINDERS_APOLOGY_BUTTON)
+        self.open_button = QPushButton(f.REMINDERS_OPEN)
+        box = QDialogButtonBox()
+        box.addButton(t.BUTTON_CLOSE, QDialogButtonBox.ButtonRole.RejectRole)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        for label, widget in (
+            (self.overdue_label, self.overdue_list),
+            (self.today_label, self.today_list),
+            (self.next_label, self.next_list),
+        ):
+            layout.addWidget(label)
+            layout.addWidget(widget, 1)
+        layout.addWidget(hint)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apology_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(box)
+        layout.addLayout(buttons)
+        for widget in self.lists():
+            widget.itemActivated.connect(self._on_item_activated)
+        self.next_list.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.apology_button.clicked.connect(self._on_apology_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+
+    def lists(self) -> tuple[QListWidget, QListWidget, QListWidget]:
+        return self.overdue_list, self.today_list, self.next_list
+
+    def show_reminders(self, reminders: Reminders) -> None:
+        sections = (
+            (self.overdue_label, self.overdue_list, f.REMINDERS_OVERDUE, reminders.overdue),
+            (self.today_label, self.today_list, f.REMINDERS_TODAY, reminders.due_today),
+            (
+                self.next_label,
+                self.next_list,
+                f.reminders_next(reminders.today.next_working_day),
+                reminders.due_next,
+            ),
+        )
+        for label, widget, title, rows in sections:
+            label.setText(f.section_title(title, len(rows)))
+            widget.clear()
+            for row in rows:
+                item = QListWidgetItem(
+                    f.reminder_line(
+                        row.code or "", row.applicant_name, row.procedure_name, row.due_at
+                    )
+                )
+                item.setData(UuidRole, row.uuid)
+                widget.addItem(item)
+        self.summary_label.setText(
+            f.REMINDERS_NONE
+            if reminders.empty
+            else f.reminders_summary(
+                len(reminders.overdue), len(reminders.due_today), len(reminders.due_next)
+            )
+        )
+        if self.next_list.count():
+            self.next_list.setCurrentRow(0)
+        self._update_buttons()
+
+    def selected_uuid(self) -> str | None:
+        for widget in self.lists():
+            item = widget.currentItem()
+            if item is not None and widget.hasFocus():
+                return str(item.data(UuidRole))
+        found = self.next_list.currentItem() or next(
+            (w.currentItem() for w in self.lists() if w.currentItem()), None
+        )
+        return str(found.data(UuidRole)) if found is not None else None
+
+    def _update_buttons(self) -> None:
+        self.apology_button.setEnabled(self.next_list.currentItem() is not None)
+        self.open_button.setEnabled(any(w.count() for w in self.lists()))
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        self.open_requested.emit(str(item.data(UuidRole)))
+
+    def _on_open_button_clicked(self) -> None:
+        uuid = self.selected_uuid()
+        if uuid:
+            self.open_requested.emit(uuid)
+
+    def _on_apology_button_clicked(self) -> None:
+        item = self.next_list.currentItem()
+        if item is not None:
+            self.apology_requested.emit(str(item.data(UuidRole)))
+
+
+class ReminderClock(QObject):
+    """Loads the reminders at start and every hour; shows the dialog when there is work."""
+
+    def __init__(
+        self,
+        ctx: StationContext,
+        dialog: RemindersDialog,
+        *,
+        interval_ms: int = HOUR_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog = dialog
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.remind)
+        self.last: Reminders | None = None
+        self.can_show: Callable[[], bool] = lambda: True  # not while the screen is locked
+
+    def start(self) -> None:
+        self.timer.start()
+        QTimer.singleShot(0, self.remind)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def remind(self, *, force: bool = False) -> Reminders:
+        """Reload; show the dialog when something is due or overdue (or when ``force``)."""
+        self.last = load_reminders(self.ctx)
+        self.dialog.show_reminders(self.last)
+        if (force or not self.last.empty) and self.can_show():
+            self.dialog.show()
+        return self.last

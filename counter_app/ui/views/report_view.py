@@ -1,0 +1,299 @@
+"""The period report on screen (Biểu 06 figures, totals and by field) with a bar chart.
+
+Figures are computed off the GUI thread on a second connection; exporting (.xlsx / .pdf)
+and printing the register appear only when this build has ``services.exports`` and
+``services.register`` (checked at import time).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.changes import Changes
+from counter_app.domain.models import VN_TZ
+from counter_app.domain.statistics import Counts, PeriodStatistics
+from counter_app.printing.printer import PaperSize, write_durably
+from counter_app.services.reports import period_report
+from counter_app.texts import followup as f
+from counter_app.ui.errors import show_error, show_info
+from counter_app.ui.models.columns import Column, ColumnTableModel, Index
+from counter_app.ui.session import Session
+from counter_app.ui.widgets.bar_chart import BarChart
+from counter_app.ui.worker_context import in_worker
+from counter_app.ui.workers import run_in_background
+
+
+def _optional(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+exports = _optional("counter_app.services.exports")
+register = _optional("counter_app.services.register")
+reports_module = importlib.import_module("counter_app.services.reports")
+CAN_EXPORT = exports is not None and hasattr(reports_module, "report")
+CAN_PRINT_REGISTER = register is not None and hasattr(register, "render_register_pdf")
+COUNT_NAMES = tuple(field.name for field in fields(Counts))
+CHART = (
+    ("early", "#2e7d32"),
+    ("on_time", "#66bb6a"),
+    ("late", "#c62828"),
+    ("in_time", "#1e88e5"),
+    ("overdue", "#ef6c00"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    label: str
+    counts: Counts
+    total: bool = False
+
+
+def _count_column(index: int) -> Column[ReportLine]:
+    name = COUNT_NAMES[index]
+    return Column(
+        name,
+        f.REPORT_COLUMNS[index],
+        lambda line: f"{getattr(line.counts, name):,}".replace(",", "."),
+        lambda line: getattr(line.counts, name),
+    )
+
+
+class ReportTableModel(ColumnTableModel[ReportLine]):
+    columns = (
+        Column("field", f.REPORT_FIELD, lambda line: line.label),
+        *(_count_column(i) for i in range(len(COUNT_NAMES))),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column():
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.row_at(index.row()).total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+    def show(self, stats: PeriodStatistics) -> None:
+        lines = [ReportLine(name, counts) for name, counts in stats.by_field.items()]
+        self.set_rows([*lines, ReportLine(f.REPORT_TOTAL, stats.totals, total=True)])
+
+
+def month_of(day: date, *, back: int = 0) -> tuple[date, date]:
+    """The first and last day of ``day``'s month, or of ``back`` months before it."""
+    first = day.replace(day=1)
+    for _ in range(back):
+        first = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+class ReportView(QWidget):
+    report_ready = Signal(object)  # PeriodStatistics, once shown
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ctx = session.ctx
+        self.stats: PeriodStatistics | None = None
+        self.dirty = True
+        heading = QLabel(f.REPORT_HEADING)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.this_month_button = QPushButton(f.REPORT_THIS_MONTH)
+        self.last_month_button = QPushButton(f.REPORT_LAST_MONTH)
+        self.run_button = QPushButton(f.REPORT_RUN)
+        self.run_button.setDefault(True)
+        self.xlsx_button = QPushButton(f.REPORT_EXPORT_XLSX)
+        self.pdf_button = QPushButton(f.REPORT_EXPORT_PDF)
+        self.register_button = QPushButton(f.REPORT_PRINT_REGISTER)
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setVisible(CAN_EXPORT)
+        self.register_button.setVisible(CAN_PRINT_REGISTER)
+        self.period_label = QLabel()
+        self.period_label.setObjectName("report_period_label")
+        self.model = ReportTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setMinimumSectionSize(70)
+        self.table.setWordWrap(True)
+        self.chart = BarChart()
+        top = QHBoxLayout()
+        for widget in (
+            QLabel(f.REPORT_FROM),
+            self.from_edit,
+            QLabel(f.REPORT_TO),
+            self.to_edit,
+            self.this_month_button,
+            self.last_month_button,
+            self.run_button,
+        ):
+            top.addWidget(widget)
+        top.addStretch(1)
+        for widget in (self.xlsx_button, self.pdf_button, self.register_button):
+            top.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(top)
+        layout.addWidget(self.period_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.chart)
+        self.this_month_button.clicked.connect(lambda: self.set_month(0))
+        self.last_month_button.clicked.connect(lambda: self.set_month(1))
+        self.run_button.clicked.connect(self.compute)
+        self.xlsx_button.clicked.connect(lambda: self._on_export_clicked("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self._on_export_clicked("pdf"))
+        self.register_button.clicked.connect(self.print_register)
+        self.set_month(0, compute=False)
+
+    def today(self) -> date:
+        return self.ctx.clock.now().astimezone(VN_TZ).date()
+
+    def period(self) -> tuple[date, date]:
+        start: date = self.from_edit.date().toPython()  # type: ignore[assignment]
+        end: date = self.to_edit.date().toPython()  # type: ignore[assignment]
+        return start, end
+
+    def set_month(self, back: int, *, compute: bool = True) -> None:
+        """This month up to today (a later end would count every open dossier as overdue),
+        or the whole of an earlier month."""
+        start, end = month_of(self.today(), back=back)
+        end = min(end, self.today())
+        self.from_edit.setDate(QDate(start.year, start.month, start.day))
+        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+        if compute:
+            self.compute()
+
+    # --- computing ----------------------------------------------------------------------------
+
+    def compute(self) -> None:
+        """Compute the period's figures in background, then show them."""
+        start, end = self.period()
+        self.run_button.setEnabled(False)
+        run_in_background(
+            in_worker(self.ctx, lambda c: period_report(c, start=start, end=end)),
+            on_success=self.show_statistics,
+            on_error=self._on_failed,
+            parent=self,
+            progress_label=f.REPORT_COMPUTING,
+        )
+
+    def show_statistics(self, stats: PeriodStatistics) -> None:
+        self.run_button.setEnabled(True)
+        self.stats = stats
+        self.dirty = False
+        self.model.show(stats)
+        self.period_label.setText(f.report_period(stats.start, stats.end, empty=not stats.by_field))
+        totals = stats.totals
+        self.chart.set_bars(
+            f.CHART_TITLE,
+            [
+                (label, getattr(totals, name), colour)
+                for label, (name, colour) in zip(f.CHART_BARS, CHART, strict=True)
+            ],
+        )
+        self.report_ready.emit(stats)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.run_button.setEnabled(True)
+        show_error(self, exc)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.dossiers:
+            self.dirty = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.dirty:
+            self.compute()
+
+    # --- files --------------------------------------------------------------------------------
+
+    def _on_export_clicked(self, kind: str) -> None:
+        start, end = self.period()
+        name = f.report_file_name(start, end, kind)
+        filters = f.XLSX_FILTER if kind == "xlsx" else f.PDF_FILTER
+        chosen, _ = QFileDialog.getSaveFileName(self, filters, str(Path.home() / name), filters)
+        if chosen:
+            self.export_to(Path(chosen), kind)
+
+    def export_to(self, path: Path, kind: str) -> None:
+        """Write the period's report to ``path`` (.xlsx or .pdf) in background."""
+        assert exports is not None
+        start, end = self.period()
+
+        def job(c: Any) -> dict[str, str]:
+            report = reports_module.report(c, start=start, end=end)
+            written: dict[str, str] = exports.write_report(c, report, **{kind: path})
+            return written
+
+        run_in_background(
+            in_worker(self.ctx, job),
+            on_success=lambda _w: self._saved(path),
+            on_error=self._on_file_failed,
+            parent=self,
+            progress_label=f.REPORT_EXPORTING,
+        )
+
+    def print_register(self) -> None:
+        """Render the register of the period's year in background and send it to the printer."""
+        assert register is not None
+        year = self.period()[0].year
+        printer = self.session.printer()
+        folder = self.ctx.store.data_dir / "reports"
+
+        def job(c: Any) -> Path:
+            pdf = register.render_register_pdf(c, year=year, book_size=0)
+            target = folder / f"so-theo-doi-{year}.pdf"
+            write_durably(target, pdf)
+            printer.print_pdf(target, size=PaperSize.A4, copies=1, title=target.stem)
+            return target
+
+        run_in_background(
+            in_worker(self.ctx, job),
+            on_success=self._saved,
+            on_error=self._on_file_failed,
+            parent=self,
+            progress_label=f.REPORT_EXPORTING,
+        )
+
+    def _saved(self, path: Path) -> None:
+        show_info(self, f.report_saved(str(path)))
+
+    def _on_file_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)

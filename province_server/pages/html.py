@@ -1,0 +1,65 @@
+"""A minimal server-rendered HTML shell: UTF-8, viewport meta, inline CSS, no script.
+
+Every value put in a page goes through :func:`esc` (``html.escape``), so text written by a
+station can never become markup.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fastapi.responses import HTMLResponse
+
+from province_server import texts
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_CSS = """
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+color:#1b1b1b;background:#f4f6f8;line-height:1.45}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.3rem;margin:.5rem 0 1rem;color:#8b1a1a}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.card{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+dl{margin:0}dt{font-size:.85rem;color:#555;margin-top:.75rem}dd{margin:0;font-size:1.05rem}
+.status{font-weight:700;font-size:1.2rem;color:#0b5394}
+.note{margin-top:1rem;padding:.75rem;background:#eef6ee;border-radius:.4rem}
+.muted{color:#666;font-size:.85rem}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
+th,td{border:1px solid #ccd;padding:.35rem .5rem;text-align:left}
+th{background:#e8ecf2}td.n{text-align:right}.late{color:#b00020;font-weight:700}
+"""
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def page(title: str, body: str, *, status: int = 200, robots: bool = False) -> HTMLResponse:
+    """A complete page; ``body`` is already-escaped HTML. Never cached, never indexed."""
+    document = (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="{"index" if robots else "noindex, nofollow"}">'
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head>"
+        f"<body><main>{body}</main></body></html>"
+    )
+    return HTMLResponse(
+        document,
+        status_code=status,
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
+
+
+def vn_time(value: datetime | None) -> str:
+    """``08 giờ 30 phút, ngày 15/03/2026`` in Vietnam's time, or "" for None."""
+    if value is None:
+        return ""
+    local = value.astimezone(VN_TZ)
+    return texts.time_text(local.hour, local.minute, local.day, local.month, local.year)

@@ -1,0 +1,182 @@
+"""Citizen status lookup: the page the QR code of the reception slip opens.
+
+``GET <lookup path>?code=<dossier code>&key=<lookup key>`` (default path ``/tra-cuu``).
+
+Guarantees:
+
+- the dossier is shown only when the code exists, it was received (a ``received`` event
+  with a non-empty ``lookup_key``) and the key matches (``hmac.compare_digest``); every
+  other case answers the same neutral page with HTTP 404, so the page never tells whether
+  a code exists;
+- no personal data: no ID number, address, phone or birth date; the applicant's name is
+  masked ("Nguyễn V. Đ.");
+- the status is the national status (one-stop-rules §9.2) of the dossier's events replayed
+  in the counter's order (creating event first, then time, station, station sequence).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from province_server import texts
+from province_server.pages.html import esc, page, vn_time
+
+CREATING = ("received", "guided", "refused")
+# Event kind -> national status code after it (kinds absent here keep the status).
+STATUS_AFTER: dict[str, int] = {
+    "received": 2,
+    "guided": 3,
+    "refused": 3,
+    "handed_over": 4,
+    "handed_back": 2,
+    "supplement_requested": 5,
+    "supplement_received": 2,
+    "payment_requested": 6,
+    "payment_received": 4,
+    "result_received": 9,
+    "withdrawn": 7,
+    "stopped": 8,
+    "returned": 10,
+}
+# Kinds that set a new due date, and the payload key holding it.
+DUE_KEYS = {
+    "received": "due_at",
+    "due_overridden": "due_at",
+    "supplement_received": "due_at",
+    "apology_issued": "new_due_at",
+}
+FINISHED = frozenset({7, 8, 9, 10})
+_DUMMY_KEY = "-" * 6
+MAX_INPUT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class LookupView:
+    """What the citizen sees (nothing personal beyond a masked name)."""
+
+    code: str
+    procedure_name: str
+    applicant: str
+    status: int
+    received_at: datetime
+    due_at: datetime | None
+    returned_at: datetime | None
+
+
+def mask_name(name: str) -> str:
+    """``Nguyễn Văn Đức`` → ``Nguyễn V. Đ.``: the family name, then initials only."""
+    words = name.split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][0] + "."
+    return " ".join([words[0], *(w[0] + "." for w in words[1:])])
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _view(code: str, events: list[tuple[str, datetime, dict[str, Any]]]) -> LookupView | None:
+    first_kind, received_at, first = events[0]
+    if first_kind != "received":
+        return None
+    status = 2
+    due = _instant(first.get("due_at"))
+    applicant = first.get("applicant") if isinstance(first.get("applicant"), dict) else {}
+    name = str((applicant or {}).get("name") or "")
+    returned_at: datetime | None = None
+    for kind, at, payload in events[1:]:
+        status = STATUS_AFTER.get(kind, status)
+        if kind in DUE_KEYS:
+            due = _instant(payload.get(DUE_KEYS[kind]))
+        if kind == "returned":
+            returned_at = at
+        changes = payload.get("changes") if kind == "corrected" else None
+        if isinstance(changes, dict) and isinstance(changes.get("applicant"), dict):
+            name = str(changes["applicant"].get("name") or name)
+    return LookupView(
+        code=code,
+        procedure_name=str(first.get("procedure_name") or first.get("procedure_code") or ""),
+        applicant=mask_name(name),
+        status=status,
+        received_at=received_at,
+        due_at=due,
+        returned_at=returned_at,
+    )
+
+
+def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
+    """The dossier's public view when ``code`` and ``key`` match, else None (same cost)."""
+    normalised = code.strip().upper()[:MAX_INPUT]
+    given = key.strip().upper()[:MAX_INPUT]
+    rows: list[tuple[str, datetime, Any]] = []
+    if normalised:
+        rows = conn.execute(
+            "SELECT e.kind, e.at, e.payload FROM dossiers d JOIN events e "
+            "ON e.dossier_uuid = d.uuid WHERE d.code = %s "
+            "ORDER BY (e.kind <> ALL(%s)), e.at, e.station_id::text, e.station_seq, "
+            "e.uuid::text",
+            (normalised, list(CREATING)),
+        ).fetchall()
+    events = [(k, at, p if isinstance(p, dict) else {}) for k, at, p in rows]
+    stored = ""
+    if events and events[0][0] == "received":
+        value = events[0][2].get("lookup_key")
+        stored = value.strip().upper() if isinstance(value, str) else ""
+    matches = hmac.compare_digest(
+        (stored or _DUMMY_KEY).encode("utf-8"), (given or "?").encode("utf-8")
+    )
+    if not (stored and given and matches):
+        return None
+    return _view(normalised, events)
+
+
+def not_found_page() -> Any:
+    body = (
+        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card">'
+        f"<p><strong>{esc(texts.LOOKUP_NOT_FOUND)}</strong></p>"
+        f'<p class="muted">{esc(texts.LOOKUP_NOT_FOUND_HINT)}</p></div>'
+    )
+    return page(texts.LOOKUP_TITLE, body, status=404)
+
+
+def view_page(view: LookupView) -> Any:
+    due = vn_time(view.due_at) if view.due_at else texts.LOOKUP_NO_DUE
+    rows = [
+        (texts.LOOKUP_CODE, view.code),
+        (texts.LOOKUP_PROCEDURE, view.procedure_name),
+        (texts.LOOKUP_APPLICANT, view.applicant),
+        (texts.LOOKUP_RECEIVED_AT, vn_time(view.received_at)),
+        (texts.LOOKUP_DUE_AT, due),
+    ]
+    if view.returned_at is not None:
+        rows.append((texts.LOOKUP_RETURNED_AT, vn_time(view.returned_at)))
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
+    status = texts.NATIONAL_STATUS.get(view.status, "")
+    note = ""
+    if view.status == 9:
+        note = texts.LOOKUP_RESULT_READY
+    elif view.status == 5:
+        note = texts.LOOKUP_PAUSED
+    elif view.status in (7, 8):
+        note = texts.LOOKUP_FINISHED
+    body = (
+        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card">'
+        f'<dl><dt>{esc(texts.LOOKUP_STATUS)}</dt><dd class="status">{esc(status)}</dd>'
+        f"{items}</dl>"
+        + (f'<p class="note">{esc(note)}</p>' if note else "")
+        + f'</div><p class="muted">{esc(texts.LOOKUP_FOOTER)}</p>'
+    )
+    return page(texts.LOOKUP_TITLE, body)

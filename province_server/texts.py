@@ -1,0 +1,75 @@
+"""Vietnamese texts of the server's pages: citizen status lookup and province dashboard.
+
+The API speaks English to programs (error codes and details); people read these pages.
+"""
+
+from __future__ import annotations
+
+# National status codes exchanged with DVCQG (one-stop-rules §9.2).
+NATIONAL_STATUS: dict[int, str] = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}
+
+# --- citizen lookup --------------------------------------------------------------------------
+
+LOOKUP_TITLE = "Tra cứu tình trạng hồ sơ"
+LOOKUP_NOT_FOUND = "Không tìm thấy hồ sơ hoặc mã tra cứu không đúng"
+LOOKUP_NOT_FOUND_HINT = (
+    "Vui lòng kiểm tra lại mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả "
+    "kết quả, hoặc quét lại mã QR trên giấy."
+)
+LOOKUP_CODE = "Mã hồ sơ"
+LOOKUP_PROCEDURE = "Thủ tục"
+LOOKUP_APPLICANT = "Người nộp"
+LOOKUP_STATUS = "Tình trạng"
+LOOKUP_RECEIVED_AT = "Tiếp nhận lúc"
+LOOKUP_DUE_AT = "Hẹn trả kết quả"
+LOOKUP_NO_DUE = "Không có ngày hẹn trả cụ thể"
+LOOKUP_RESULT_READY = (
+    "Hồ sơ đã có kết quả. Mời ông/bà mang Giấy tiếp nhận hồ sơ và hẹn trả kết quả đến Bộ phận "
+    "Một cửa để nhận kết quả."
+)
+LOOKUP_RETURNED_AT = "Đã trả kết quả lúc"
+LOOKUP_FINISHED = "Hồ sơ đã kết thúc."
+LOOKUP_PAUSED = "Thời hạn giải quyết tạm dừng trong khi chờ bổ sung hồ sơ."
+LOOKUP_FOOTER = "Thông tin được cập nhật khi quầy tiếp nhận đồng bộ với máy chủ tỉnh."
+
+
+def time_text(hour: int, minute: int, day: int, month: int, year: int) -> str:
+    """``08 giờ 30 phút, ngày 15/03/2026`` (the wording of the slips)."""
+    return f"{hour:02d} giờ {minute:02d} phút, ngày {day:02d}/{month:02d}/{year}"
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+DASHBOARD_TITLE = "Bảng điều khiển máy chủ tỉnh"
+DASHBOARD_DISABLED = (
+    "Bảng điều khiển chưa được bật: quản trị viên cần đặt biến môi trường PROVINCE_ADMIN_TOKEN."
+)
+DASHBOARD_UNAUTHORIZED = "Cần mã quản trị hợp lệ để xem bảng điều khiển."
+DASHBOARD_GENERATED = "Số liệu lúc"
+DASHBOARD_STATIONS = "Các quầy"
+DASHBOARD_OFFICES = "Hồ sơ theo đơn vị tiếp nhận"
+DASHBOARD_AGENCY = "Mã đơn vị"
+DASHBOARD_UNIT = "Tên đơn vị"
+DASHBOARD_STATION = "Quầy số"
+DASHBOARD_LAST_SYNC = "Đồng bộ gần nhất"
+DASHBOARD_EVENTS_TODAY = "Sự kiện nhận hôm nay"
+DASHBOARD_STATE = "Trạng thái"
+DASHBOARD_OPEN = "Đang giải quyết"
+DASHBOARD_OVERDUE = "Quá hạn"
+DASHBOARD_NEVER = "Chưa đồng bộ"
+DASHBOARD_ACTIVE = "Đang hoạt động"
+DASHBOARD_NOT_ENROLLED = "Chưa đăng ký"
+DASHBOARD_REVOKED = "Đã thu hồi"
+DASHBOARD_NO_STATIONS = "Chưa có quầy nào."
+DASHBOARD_NO_DOSSIERS = "Chưa có hồ sơ nào."

@@ -75,6 +75,7 @@ SHORTCUTS_TEXT = (
     "Ctrl+K: chọn thủ tục  ·  Ctrl+Q: ô quét mã QR thẻ căn cước\n"
     "F5: tiếp nhận hồ sơ  ·  F6: yêu cầu bổ sung  ·  F7: từ chối\n"
     "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình\n"
+    "F8: danh sách hồ sơ  ·  F9: báo cáo  ·  F11: nhắc việc (đến hạn, quá hạn)\n"
     "F12: đồng bộ ngay với máy chủ tỉnh"
 )
 SETTINGS_ADMIN_ONLY = "Chỉ cán bộ quản trị được thay đổi cài đặt của cơ quan."

@@ -61,7 +61,7 @@ class FollowupViews(QObject):
         for text, slot, keys in (
             (f.ACTION_LIST, self.show_list, "F8"),
             (f.ACTION_REPORT, self.show_report, "F9"),
-            (f.ACTION_REMINDERS, lambda: self.reminders.remind(force=True), "F7"),
+            (f.ACTION_REMINDERS, lambda: self.reminders.remind(force=True), "F11"),
         ):
             action = QAction(text, self.window)
             action.setShortcut(QKeySequence(keys))

@@ -9,7 +9,7 @@ from counter_app.texts.qt import QT_TRANSLATIONS
 
 class VietnameseQtTranslator(QTranslator):
     """Vietnamese for Qt's context menus and standard buttons; unknown strings stay as Qt has
-    them (an empty answer means "not translated" to Qt)."""
+    them."""
 
     def translate(
         self,
@@ -18,9 +18,12 @@ class VietnameseQtTranslator(QTranslator):
         disambiguation: str | None = None,
         n: int = -1,
     ) -> str:
-        return QT_TRANSLATIONS.get((context, source_text)) or QT_TRANSLATIONS.get(
-            ("*", source_text), ""
+        # Qt takes any non-null answer as the translation, and PySide turns "" into an empty,
+        # non-null string: an unknown text must come back as itself, never as "".
+        found = QT_TRANSLATIONS.get((context, source_text)) or QT_TRANSLATIONS.get(
+            ("*", source_text)
         )
+        return found or source_text
 
     def isEmpty(self) -> bool:
         return False

@@ -27,3 +27,11 @@ def test_context_menus_and_buttons_are_vietnamese(qtbot) -> None:  # type: ignor
     qtbot.addWidget(box)
     labels = {b.text() for b in box.buttons()}
     assert labels == {"Đồng ý", "Hủy"}
+
+
+def test_untranslated_texts_stay_as_qt_has_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+
+    application([])
+    assert QCoreApplication.translate("QPageSize", "A5") == "A5"
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Sao chép"

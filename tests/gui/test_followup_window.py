@@ -176,3 +176,37 @@ def test_report_view_shows_the_figures(
     with qtbot.waitSignal(view.report_ready, timeout=10_000):
         view.compute()
     assert model.index(total, model.column_index("early")).data() == "1"
+
+
+def test_report_exports_and_register_print_from_the_window(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer,
+    tmp_path,
+    monkeypatch,
+) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    receive(station)
+    window = make_window(folder_printer)
+    window.followup.reminders_dialog.hide()
+    view = window.followup.report_view
+    with qtbot.waitSignal(view.report_ready, timeout=10_000):
+        window.followup.show_report()
+    for kind, button in (("xlsx", view.xlsx_button), ("pdf", view.pdf_button)):
+        target = tmp_path / f"bieu06.{kind}"
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *a, _t=target, **k: (str(_t), ""))
+        )
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        wait_for_background()
+        qtbot.waitUntil(target.exists, timeout=10_000)
+    sheet = openpyxl.load_workbook(tmp_path / "bieu06.xlsx").active
+    assert sheet["C8"].value == "Tổng số"
+    assert (tmp_path / "bieu06.pdf").read_bytes().startswith(b"%PDF")
+    jobs_before = len(folder_printer.jobs())
+    qtbot.mouseClick(view.register_button, Qt.MouseButton.LeftButton)
+    wait_for_background()
+    qtbot.waitUntil(lambda: len(folder_printer.jobs()) > jobs_before, timeout=10_000)

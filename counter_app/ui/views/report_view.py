@@ -7,11 +7,9 @@ and printing the register appear only when this build has ``services.exports`` a
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -33,6 +31,8 @@ from counter_app.domain.changes import Changes
 from counter_app.domain.models import VN_TZ
 from counter_app.domain.statistics import Counts, PeriodStatistics
 from counter_app.printing.printer import PaperSize, write_durably
+from counter_app.services import exports, register
+from counter_app.services import reports as report_module
 from counter_app.services.reports import period_report
 from counter_app.texts import followup as f
 from counter_app.ui.errors import show_error, show_info
@@ -42,19 +42,6 @@ from counter_app.ui.widgets.bar_chart import BarChart
 from counter_app.ui.worker_context import in_worker
 from counter_app.ui.workers import run_in_background
 
-
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-exports = _optional("counter_app.services.exports")
-register = _optional("counter_app.services.register")
-reports_module = importlib.import_module("counter_app.services.reports")
-CAN_EXPORT = exports is not None and hasattr(reports_module, "report")
-CAN_PRINT_REGISTER = register is not None and hasattr(register, "render_register_pdf")
 COUNT_NAMES = tuple(field.name for field in fields(Counts))
 CHART = (
     ("early", "#2e7d32"),
@@ -136,9 +123,6 @@ class ReportView(QWidget):
         self.xlsx_button = QPushButton(f.REPORT_EXPORT_XLSX)
         self.pdf_button = QPushButton(f.REPORT_EXPORT_PDF)
         self.register_button = QPushButton(f.REPORT_PRINT_REGISTER)
-        for button in (self.xlsx_button, self.pdf_button):
-            button.setVisible(CAN_EXPORT)
-        self.register_button.setVisible(CAN_PRINT_REGISTER)
         self.period_label = QLabel()
         self.period_label.setObjectName("report_period_label")
         self.model = ReportTableModel(self)
@@ -254,11 +238,10 @@ class ReportView(QWidget):
 
     def export_to(self, path: Path, kind: str) -> None:
         """Write the period's report to ``path`` (.xlsx or .pdf) in background."""
-        assert exports is not None
         start, end = self.period()
 
         def job(c: Any) -> dict[str, str]:
-            report = reports_module.report(c, start=start, end=end)
+            report = report_module.report(c, start=start, end=end)
             written: dict[str, str] = exports.write_report(c, report, **{kind: path})
             return written
 
@@ -272,7 +255,6 @@ class ReportView(QWidget):
 
     def print_register(self) -> None:
         """Render the register of the period's year in background and send it to the printer."""
-        assert register is not None
         year = self.period()[0].year
         printer = self.session.printer()
         folder = self.ctx.store.data_dir / "reports"

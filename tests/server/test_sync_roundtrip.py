@@ -11,13 +11,14 @@ import pytest
 
 from counter_app.domain.dossier import project
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.services.actions import Action, record_action
 from counter_app.storage.mapping import dossier_to_json
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import run_sync
 from province_server.testing import ServerProcess
 from sync_protocol import EnrolResponse, PullResponse, PushRequest, PushResponse
 from tests.server.conftest import EnrolledStation, client_for
-from tests.server.helpers import counts, local_events, receive, record_event, server_events
+from tests.server.helpers import counts, local_events, receive, server_events
 
 pytestmark = pytest.mark.server
 
@@ -166,18 +167,26 @@ def test_two_stations_of_one_office_converge(
         seen = b.store.dossiers.by_code(dossier.code or "")
         assert seen is not None and seen.uuid == dossier.uuid
         assert b.store.dossiers.search(dossier.applicant.name)  # indexed for the officer
-        record_event(b, dossier.uuid, "handed_over", {"to": "phong tu phap"})
-        record_event(b, dossier.uuid, "rating_recorded", {"rating": "hai_long"})
-        assert run_sync(b, client_for(b, http)).pushed == 2
-        assert run_sync(a, client_for(a, http)).pulled == 2
+        # the citizen collects at the other counter: the real services, as the window uses them
+        for action, payload in (
+            (Action.HANDOVER, {"to": "Công chức Tư pháp - Hộ tịch"}),
+            (Action.RESULT, {"outcome": "approved"}),
+            (Action.RETURN, {"receiver_name": dossier.applicant.name}),
+            (Action.RATING, {"rating": "hai_long"}),
+        ):
+            current = b.store.dossiers.by_uuid(dossier.uuid)
+            assert current is not None
+            record_action(b, current, action, officer="canbo", payload=payload)
+        assert run_sync(b, client_for(b, http)).pushed == 4
+        assert run_sync(a, client_for(a, http)).pulled == 4
     on_a, on_b = a.store.dossiers.by_uuid(dossier.uuid), b.store.dossiers.by_uuid(dossier.uuid)
     assert on_a is not None and on_b is not None
-    assert on_a.status.value == "in_progress" and on_a.rating == "hai_long"
+    assert on_a.status.value == "returned" and on_a.rating == "hai_long"
     assert dossier_to_json(on_a) == dossier_to_json(on_b)
     assert a.store.dossiers.events_of(dossier.uuid) == b.store.dossiers.events_of(dossier.uuid)
     assert project(a.store.dossiers.events_of(dossier.uuid)) == on_a
     assert a.store.sync.waiting() == 0 and b.store.sync.waiting() == 0
-    assert len(server_events(pg)) >= 3
+    assert len(server_events(pg)) >= 5
 
 
 def test_a_reused_code_is_rejected_loudly_and_kept(

@@ -247,12 +247,14 @@ class PushRequest:
     batch_id: str
     station_id: str
     events: tuple[EventWire, ...]
+    waiting: int = 0  # events still queued at the station after this batch (for the dashboard)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id,
             "station_id": self.station_id,
             "events": [e.to_json() for e in self.events],
+            "waiting": self.waiting,
         }
 
     @classmethod
@@ -263,6 +265,7 @@ class PushRequest:
             batch_id=_uuid(data, "batch_id"),
             station_id=_uuid(data, "station_id"),
             events=tuple(EventWire.from_json(e) for e in events),
+            waiting=_int(data, "waiting") if "waiting" in data else 0,
         )
 
 

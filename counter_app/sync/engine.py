@@ -190,8 +190,10 @@ def _fitting_batch(ctx: StationContext, events: list[Event], limit: int) -> Push
     station_id = ctx.office().station_id
     batch_id = ctx.new_id()
     count = len(events)
+    queued = ctx.store.sync.waiting()
     while count:
-        request = PushRequest(batch_id, station_id, tuple(_to_wire(e) for e in events[:count]))
+        wire = tuple(_to_wire(e) for e in events[:count])
+        request = PushRequest(batch_id, station_id, wire, waiting=max(queued - count, 0))
         if len(dumps(request.to_json()).encode("utf-8")) <= limit:
             return request
         count //= 2

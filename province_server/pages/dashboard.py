@@ -26,6 +26,7 @@ from province_server.pages.html import esc, page, vn_time
 
 _STATIONS_SQL = """
 SELECT s.agency_id, a.unit_name, s.prefix, s.last_sync_at, s.enrolled_at, s.revoked_at,
+       s.waiting,
        (SELECT count(*) FROM events e WHERE e.station_id = s.id
           AND e.stored_at >= (date_trunc('day', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')
                               AT TIME ZONE 'Asia/Ho_Chi_Minh')) AS today
@@ -71,6 +72,7 @@ class StationRow:
     enrolled: bool
     revoked: bool
     events_today: int
+    waiting: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,10 @@ def figures(conn: psycopg.Connection) -> tuple[list[StationRow], list[OfficeRow]
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         stations = [
-            StationRow(a, u or "", p, last, enrolled is not None, revoked is not None, int(n))
-            for a, u, p, last, enrolled, revoked, n in conn.execute(_STATIONS_SQL)
+            StationRow(
+                a, u or "", p, last, enrolled is not None, revoked is not None, int(n), int(w)
+            )
+            for a, u, p, last, enrolled, revoked, w, n in conn.execute(_STATIONS_SQL)
         ]
         offices = [
             OfficeRow(a, u or "", int(o), int(late)) for a, u, o, late in conn.execute(_OFFICES_SQL)
@@ -123,6 +127,7 @@ def dashboard_page(stations: list[StationRow], offices: list[OfficeRow]) -> Any:
             (s.prefix, "n"),
             (vn_time(s.last_sync_at) if s.last_sync_at else texts.DASHBOARD_NEVER, ""),
             (str(s.events_today), "n"),
+            (str(s.waiting), "n"),
             (_state(s), ""),
         ]
         for s in stations
@@ -144,6 +149,7 @@ def dashboard_page(stations: list[StationRow], offices: list[OfficeRow]) -> Any:
                 texts.DASHBOARD_STATION,
                 texts.DASHBOARD_LAST_SYNC,
                 texts.DASHBOARD_EVENTS_TODAY,
+                texts.DASHBOARD_WAITING,
                 texts.DASHBOARD_STATE,
             ],
             station_rows,

@@ -184,6 +184,10 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
         to_store = [e for e, r in zip(batch.events, reasons, strict=True) if r is None]
         stored = _insert_events(conn, station, batch.batch_id, to_store)
         touch(conn, station)
+        conn.execute(
+            "UPDATE stations SET waiting = %s, waiting_at = now() WHERE id = %s",
+            (batch.waiting, station.id),
+        )
     results = []
     for event, reason in zip(batch.events, reasons, strict=True):
         if reason is not None:

@@ -161,3 +161,40 @@ def test_the_dashboard_is_off_without_an_admin_token(province_db: str) -> None:
         assert refused.status_code == 403 and "PROVINCE_ADMIN_TOKEN" in refused.text
     finally:
         own.stop()
+
+
+def test_the_dashboard_shows_what_each_station_still_has_to_send(
+    enrolled_station: EnrolledStation, server: ServerProcess
+) -> None:
+    from counter_app.sync.engine import push_outbox
+
+    ctx = enrolled_station("waiting")
+    receive(ctx, 6)
+    url = f"{server.url}/dashboard"
+    prefix = ctx.office().station_prefix
+
+    def waiting_shown() -> str:
+        html = httpx.get(url, params={"token": ADMIN_TOKEN}).text
+        (row,) = [r for r in re.findall(r"<tr>.*?</tr>", html) if f">{prefix}<" in r]
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        return cells[5]  # agency, unit, station, last sync, events today, waiting, state
+
+    # a push cut short after its first small batch: the server knows how many are left
+    with httpx.Client() as http:
+        transport = client_for(ctx, http)
+        original = transport.push
+        calls = []
+
+        def push_once(request):  # type: ignore[no-untyped-def]
+            if calls:
+                raise RuntimeError("link lost")
+            calls.append(request)
+            return original(request)
+
+        transport.push = push_once  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError):
+            push_outbox(ctx, transport, batch_bytes=12_000)
+    sent = len(calls[0].events)
+    assert 0 < sent < 6 and waiting_shown() == str(6 - sent)
+    _sync(ctx)
+    assert waiting_shown() == "0"

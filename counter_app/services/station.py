@@ -38,6 +38,7 @@ class StationContext:
     clock: Clock
     new_id: Callable[[], str] = new_uuid
     _calendar: WorkCalendar | None = field(default=None, init=False, repr=False)
+    _calendar_overrides: object = field(default=None, init=False, repr=False)
 
     def office(self) -> Office:
         data = self.store.config.get("office")
@@ -46,9 +47,15 @@ class StationContext:
         return Office(**data)
 
     def calendar(self) -> WorkCalendar:
-        """The working-day calendar: official years, province overrides, estimates."""
-        if self._calendar is None:
-            self._calendar = default_calendar(self.store.reference.calendar_overrides())
+        """The working-day calendar: official years, province overrides, estimates.
+
+        Rebuilt whenever the stored overrides change, also when another connection (the
+        background sync, a command line next to the window) changed them.
+        """
+        overrides = self.store.reference.calendar_overrides()
+        if self._calendar is None or overrides != self._calendar_overrides:
+            self._calendar = default_calendar(overrides)
+            self._calendar_overrides = overrides
         return self._calendar
 
     def forget_calendar(self) -> None:

@@ -156,3 +156,20 @@ def test_register_numbers_run_through_the_year_and_restart_in_january(
     assert register_position(501, book_size=500) == (2, 501)
     assert register_position(500, book_size=500) == (1, 500)
     assert register_position(7, book_size=0) == (1, 7)
+
+
+def test_a_calendar_year_confirmed_by_another_connection_is_used_at_once(
+    station: StationContext, clock
+) -> None:
+    from counter_app.domain.calendar import YearCalendar
+    from counter_app.storage.store import Store
+
+    clock.at = datetime(2027, 3, 1, 9, 0, tzinfo=VN_TZ)
+    assert _receive(station).due_estimated  # 2027 is not confirmed yet
+    other = Store(station.store.data_dir, mirror_dir=station.store.mirror_dir)
+    with other.db.atomic():  # e.g. the background sync pulling the province's calendar
+        other.reference.save_calendar_year(
+            YearCalendar(2027, frozenset(), frozenset(), True, "province"), at=clock.now()
+        )
+    other.close()
+    assert not _receive(station).due_estimated

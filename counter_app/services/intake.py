@@ -133,7 +133,6 @@ def due_for(ctx: StationContext, *, received_at: datetime, time: ProcessingTime)
 
 
 def _snapshot(
-    ctx: StationContext,
     request: ReceptionRequest,
     procedure: Procedure,
     *,
@@ -234,26 +233,43 @@ def receive_dossier(
         code = str(
             make_code(agency_id=agency_id, day=day, prefix=office.station_prefix, counter=counter)
         )
-        payload = _snapshot(
-            ctx, request, procedure, code=code, agency_id=agency_id, time=time, due=due
-        )
+        payload = _snapshot(request, procedure, code=code, agency_id=agency_id, time=time, due=due)
         payload.update(override)
         payload["register_no"] = store.counters.next(f"register|{office.station_id}|{day:%Y}")
-        dossier = _store_new(ctx, EventKind.RECEIVED, payload, officer=officer, at=received_at)
+        dossier = _store_new(
+            ctx,
+            EventKind.RECEIVED,
+            payload,
+            officer=officer,
+            at=received_at,
+            station_id=office.station_id,
+        )
         store.reference.count_use(procedure.code)
     return dossier, Changes(dossiers=True)
 
 
 def _store_new(
-    ctx: StationContext, kind: EventKind, payload: dict[str, Any], *, officer: str, at: datetime
+    ctx: StationContext,
+    kind: EventKind,
+    payload: dict[str, Any],
+    *,
+    officer: str,
+    at: datetime,
+    station_id: str | None = None,
 ) -> Dossier:
     event = ctx.new_event(
-        dossier_uuid=ctx.new_id(), kind=kind.value, officer=officer, at=at, payload=payload
+        dossier_uuid=ctx.new_id(),
+        kind=kind.value,
+        officer=officer,
+        at=at,
+        payload=payload,
+        station_id=station_id,
     )
     dossier = dossier_from_snapshot(event)
-    ctx.store.dossiers.insert_new(dossier, event, queued_at=ctx.clock.now())
+    now = ctx.clock.now()
+    ctx.store.dossiers.insert_new(dossier, event, queued_at=now)
     ctx.store.audit.record(
-        at=ctx.clock.now(),
+        at=now,
         officer=officer,
         action=kind.value,
         dossier_uuid=dossier.uuid,
@@ -278,9 +294,7 @@ def _not_received(
     received_at = _received_at(ctx, request)
     agency_id = validate_agency_id(request.agency_id or ctx.office().agency_id)
     time = request.time or procedure.processing_time
-    payload = _snapshot(
-        ctx, request, procedure, code=None, agency_id=agency_id, time=time, due=None
-    )
+    payload = _snapshot(request, procedure, code=None, agency_id=agency_id, time=time, due=None)
     payload.update({"reason": nfc(reason), "missing": [nfc(m) for m in missing]})
     with ctx.store.db.atomic():
         return _store_new(ctx, kind, payload, officer=officer, at=received_at)

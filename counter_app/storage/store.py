@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.blobs import BlobRepository
 from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, migrate
@@ -84,6 +85,7 @@ class Store:
         self.dossiers = DossierRepository(self.db)
         self.prints = PrintArchiveRepository(self.db)
         self.sync = SyncRepository(self.db)
+        self.blobs = BlobRepository(self.db)
         self._recover_if_restored()
 
     def _recover_if_restored(self) -> None:

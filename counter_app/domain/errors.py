@@ -71,6 +71,11 @@ class ErrorCode(StrEnum):
     SYNC_ENROL_REFUSED = "sync_enrol_refused"
     SYNC_NOT_ENROLLED = "sync_not_enrolled"
     SYNC_SERVER_ERROR = "sync_server_error"
+    # Digitisation: scans and files (issue 6)
+    # Signing (issue 6)
+    # Attachment sync (issue 6)
+    # First-start wizard (issue 7)
+    # Backups, upgrades and support (issue 7)
 
 
 class DomainError(Exception):

@@ -11,7 +11,12 @@ from typing import Any
 from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.texts.attachments import ATTACHMENTS_ERRORS
+from counter_app.texts.digitisation import DIGITISATION_ERRORS
+from counter_app.texts.signing import SIGNING_ERRORS
+from counter_app.texts.support import SUPPORT_ERRORS
 from counter_app.texts.sync import SYNC_ERRORS
+from counter_app.texts.wizard import WIZARD_ERRORS
 
 APP_NAME = "Quầy Một Cửa"
 
@@ -97,6 +102,11 @@ _ERRORS: dict[ErrorCode, str] = {
 }
 
 _ERRORS.update(SYNC_ERRORS)
+_ERRORS.update(DIGITISATION_ERRORS)
+_ERRORS.update(SIGNING_ERRORS)
+_ERRORS.update(ATTACHMENTS_ERRORS)
+_ERRORS.update(WIZARD_ERRORS)
+_ERRORS.update(SUPPORT_ERRORS)
 
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from province_server import __version__
+from province_server.attachments.router import router as attachments_router
 from province_server.config import Settings
 from province_server.db import make_pool
 from province_server.errors import ApiError
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stations_router, prefix=API_PREFIX)
     app.include_router(sync_router, prefix=API_PREFIX)
     app.include_router(reference_router, prefix=API_PREFIX)
+    app.include_router(attachments_router, prefix=API_PREFIX)
     app.include_router(make_pages_router(settings))
     _document_raw_bodies(app)
     return app

@@ -11,11 +11,12 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from counter_app import paths, texts
+from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
 from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
 from counter_app.cli.parser import VietnameseParser
@@ -24,8 +25,10 @@ from counter_app.domain.idcard import parse_id_qr
 from counter_app.domain.models import Channel
 from counter_app.domain.processing_time import parse_processing_time
 from counter_app.services import intake, lookup, maintenance
+from counter_app.texts import wizard as wizard_texts
 
 log = logging.getLogger(__name__)
+_STARTED = time.perf_counter()
 
 
 def _emit(value: Any) -> None:
@@ -169,6 +172,10 @@ def build_parser() -> VietnameseParser:
     parser.add_argument(
         "--data-dir", default=None, metavar=texts.METAVAR_DIR, help=texts.CLI_DATA_DIR
     )
+    parser.add_argument("--demo", action="store_true", help=wizard_texts.CLI_DEMO)
+    parser.add_argument("--version", action="version", version=__version__, help=texts.CLI_VERSION)
+    # Installers and benchmarks: show the first window, run the event loop once, print JSON.
+    parser.add_argument("--start-check", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(
         dest="command",
         title=texts.CLI_COMMANDS_TITLE,
@@ -256,8 +263,38 @@ def _has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _start_check(ctx: Any) -> int:
+    """Show the login window, let Qt's event loop run once, report it as JSON, exit.
+
+    Proves that an installed bundle starts its window (Qt, its platform and print plugins,
+    the station) without anyone at the keyboard; the dialog is never accepted.
+    """
+    from counter_app.ui.app import application
+    from counter_app.ui.dialogs.login_dialog import LoginDialog
+
+    app = application(sys.argv[:1])
+    dialog = LoginDialog(ctx)
+    dialog.show()
+    app.processEvents()
+    handle = dialog.windowHandle()
+    shown = dialog.isVisible() and handle is not None and handle.isExposed()
+    _emit(
+        {
+            "shown": shown,
+            "window": type(dialog).__name__,
+            "platform": app.platformName(),
+            "version": __version__,
+            "seconds_since_cli_import": round(time.perf_counter() - _STARTED, 3),
+        }
+    )
+    dialog.close()
+    return 0 if shown else 1
+
+
 def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
     """No subcommand: open (and on first start seed) the station, then the window.
+
+    The window shows the first-start wizard on a station not yet set up, unless ``--demo``.
 
     Without a screen (a server, an SSH session) it says so and shows the station and the
     command list instead of crashing in Qt.
@@ -267,10 +304,12 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
     except DomainError as error:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
+    if args.start_check:
+        return _start_check(ctx)
     if _has_screen():
         from counter_app.ui.app import run_window
 
-        return run_window(ctx, sys.argv[:1])
+        return run_window(ctx, sys.argv[:1], offer_setup=not getattr(args, "demo", False))
     office = ctx.office()
     sys.stderr.write(texts.CLI_NO_SCREEN + "\n")
     sys.stdout.write(

@@ -15,6 +15,12 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from counter_app.domain.digitisation import (
+    ComponentScan,
+    is_digitised,
+    with_scan,
+    with_signature,
+)
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Applicant, Channel, DocumentItem, Event, ReturnMethod
 from counter_app.domain.processing_time import ProcessingTime
@@ -97,6 +103,8 @@ class EventKind(StrEnum):
     RETURNED = "returned"
     RATING_RECORDED = "rating_recorded"
     SLIP_PRINTED = "slip_printed"
+    COMPONENT_DIGITISED = "component_digitised"
+    COMPONENT_SIGNED = "component_signed"
 
 
 _WORKING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
@@ -120,6 +128,8 @@ TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status | None]] = {
     EventKind.RETURNED: (frozenset({Status.RESOLVED}), Status.RETURNED),
     EventKind.RATING_RECORDED: (_ANY, None),
     EventKind.SLIP_PRINTED: (_ANY, None),
+    EventKind.COMPONENT_DIGITISED: (_ANY_RECEIVED, None),
+    EventKind.COMPONENT_SIGNED: (_ANY_RECEIVED, None),
 }
 CREATING_KINDS = {
     EventKind.RECEIVED: Status.RECEIVED,
@@ -170,6 +180,7 @@ class Dossier:
     updated_at: datetime | None = None
     last_event_seq: int = 0
     register_no: int | None = None
+    scans: tuple[ComponentScan, ...] = ()
 
     @property
     def national_status(self) -> NationalStatus:
@@ -179,6 +190,11 @@ class Dossier:
     def stats_due_at(self) -> datetime | None:
         """The due date statistics judge against: the one before any apology extension."""
         return self.original_due_at if self.apology_issued else self.due_at
+
+    @property
+    def digitised(self) -> bool:
+        """Every required component digitised (``domain.digitisation`` rules)."""
+        return is_digitised(self.documents, self.scans)
 
 
 def _dt(value: Any) -> datetime | None:
@@ -264,6 +280,20 @@ def _corrected(dossier: Dossier, changes: dict[str, Any]) -> Dossier:
     return replace(dossier, **values)
 
 
+def _scan_from(event: Event) -> ComponentScan:
+    p = event.payload
+    return ComponentScan(
+        component=int(p["component"]),
+        name=str(p.get("name", "")),
+        sha256=str(p["sha256"]),
+        pages=int(p.get("pages", 0)),
+        size=int(p.get("size", 0)),
+        filename=str(p.get("filename", "")),
+        at=event.at,
+        officer=event.officer,
+    )
+
+
 def apply_event(dossier: Dossier, event: Event) -> Dossier:
     """Return the dossier after ``event``; refuse a transition the status machine forbids."""
     kind = EventKind(event.kind)
@@ -300,6 +330,18 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
         new = replace(new, returned_at=event.at)
     elif kind is EventKind.RATING_RECORDED:
         new = replace(new, rating=str(p.get("rating")))
+    elif kind is EventKind.COMPONENT_DIGITISED:
+        new = replace(new, scans=with_scan(new.scans, _scan_from(event)))
+    elif kind is EventKind.COMPONENT_SIGNED:
+        signed = with_signature(
+            new.scans,
+            component=int(p["component"]),
+            scan_sha256=str(p["scan_sha256"]),
+            signed_sha256=str(p["sha256"]),
+            signer=str(p.get("signer", "")),
+            signed_at=_dt(p.get("signed_at")) or event.at,
+        )
+        new = replace(new, scans=signed)
     if kind in _FINISHING:
         new = replace(
             new, finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value)

@@ -33,15 +33,21 @@ taken as already in Vietnam time. For a period ``[start, end]`` (both days inclu
 Every counted dossier is either resolved or in progress, so
 ``received.total == resolved.total + in_progress.total``; each group's buckets add up to its
 total, and the per-field counts add up to the totals.
+
+* **Digitisation** (issue 6, ``PeriodStatistics.digitisation``): of the dossiers received in
+  ``[start, end]`` on paper (at the counter or by post; an online dossier is electronic
+  already), how many had every required component digitised
+  (:mod:`counter_app.domain.digitisation`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
+from counter_app.domain.digitisation import DigitisationSummary
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
@@ -58,6 +64,7 @@ class DossierFacts:
     due_at: datetime | None
     finished_at: datetime | None
     withdrawn: bool = False  # finished by withdrawal or a stop, not by a result
+    digitised: bool = False  # every required component digitised (issue 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,7 @@ class PeriodStatistics:
     end: date
     totals: Counts
     by_field: dict[str, Counts]
+    digitisation: DigitisationSummary = field(default_factory=DigitisationSummary)
 
     def to_dict(self) -> dict[str, object]:
         result: dict[str, object] = {
@@ -180,12 +188,22 @@ def period_statistics(facts: Iterable[DossierFacts], *, start: date, end: date) 
             ErrorCode.DATE_INVALID, field="period", start=start.isoformat(), end=end.isoformat()
         )
     tallies: dict[str, Counter[tuple[str, str]]] = {}
+    counted = digitised = 0
     for item in facts:
         buckets = classify(item, start=start, end=end)
         if buckets is not None:
             tallies.setdefault(item.field, Counter())[buckets] += 1
+            if buckets[0] == "received_direct_postal":
+                counted += 1
+                digitised += item.digitised
     by_field = {
         name: _counts(tallies[name]) for name in sorted(tallies, key=lambda n: (fold(n), n))
     }
     totals = sum(by_field.values(), Counts())
-    return PeriodStatistics(start=start, end=end, totals=totals, by_field=by_field)
+    return PeriodStatistics(
+        start=start,
+        end=end,
+        totals=totals,
+        by_field=by_field,
+        digitisation=DigitisationSummary(counted, digitised),
+    )

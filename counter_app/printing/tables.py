@@ -69,6 +69,7 @@ class RegisterSheet:
     year: int
     books: tuple[RegisterBook, ...]
     demo: bool
+    summary: str = ""  # a closing line under the last book (the digitisation rate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class ReportSheet:
     lines: tuple[ReportLine, ...]
     total: ReportLine
     demo: bool
+    note: str = ""  # a line under the table (the digitisation rate)
 
 
 def _frame_width() -> float:
@@ -223,6 +225,8 @@ def render_register(sheet: RegisterSheet) -> bytes:
         table = Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1)
         table.setStyle(_ruled(1, [("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93))]))
         story.append(table)
+    if sheet.summary:
+        story += [Spacer(1, 6), Paragraph(f"<i>{escape(sheet.summary)}</i>", styles["body"])]
     return _build(
         story,
         title=f"{t.REGISTER_TITLE} {sheet.year}",
@@ -317,7 +321,10 @@ def render_report(sheet: ReportSheet) -> bytes:
     rest = (width - first - label) / 11
     table = Table(rows, colWidths=[first, label, *([rest] * 11)], repeatRows=REPORT_HEADER_ROWS)
     table.setStyle(_ruled(REPORT_HEADER_ROWS, extra))
-    story += [table, Spacer(1, 10), _report_signatures(styles, width)]
+    story.append(table)
+    if sheet.note:
+        story += [Spacer(1, 4), Paragraph(f"<i>{escape(sheet.note)}</i>", styles["body"])]
+    story += [Spacer(1, 10), _report_signatures(styles, width)]
     return _build(
         story,
         title=t.REPORT_TITLE,

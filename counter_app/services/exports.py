@@ -33,6 +33,7 @@ from counter_app.printing.tables import (
 )
 from counter_app.services.reports import PeriodReport
 from counter_app.services.station import StationContext
+from counter_app.texts import digitisation as dt
 from counter_app.texts import reports as t
 from counter_app.texts import slips as slip_texts
 
@@ -76,6 +77,7 @@ def report_lines(report: PeriodReport) -> tuple[tuple[ReportLine, ...], ReportLi
 def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
     office = ctx.office()
     lines, total = report_lines(report)
+    rate = report.statistics.digitisation
     now = ctx.clock.now().astimezone(VN_TZ)
     return ReportSheet(
         parent_body=office.parent_body,
@@ -85,6 +87,7 @@ def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
         lines=lines,
         total=total,
         demo=office.is_demo,
+        note=dt.report_rate(rate.digitised, rate.counted),
     )
 
 
@@ -162,6 +165,10 @@ def report_xlsx(ctx: StationContext, report: PeriodReport) -> bytes:
     ws.cell(row=total_row, column=1).alignment = Alignment(horizontal="center")
     for column in range(1, COLUMNS + 1):
         ws.cell(row=total_row, column=column).fill = grey
+    if sheet_data.note:  # the digitisation rate, under the table
+        ws.merge_cells(start_row=total_row + 2, start_column=1, end_row=total_row + 2,
+                       end_column=COLUMNS)  # fmt: skip
+        put(f"A{total_row + 2}", sheet_data.note, italic, Alignment(horizontal="left"))
 
     for index, width in enumerate(COLUMN_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(index)].width = width

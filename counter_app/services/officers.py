@@ -21,10 +21,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_officer(
-    ctx: StationContext, *, username: str, full_name: str, role: Role, password: str, by: str
-) -> tuple[Officer, Changes]:
-    """Add an account (argon2 hash only is kept); refuses bad names and short passwords."""
+def check_new_officer(ctx: StationContext, *, username: str, full_name: str, password: str) -> str:
+    """The full name (NFC) of a valid new account, or OFFICER_INPUT_INVALID; writes nothing."""
     if not _USERNAME_RE.match(username):
         raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="username")
     if len(password) < 4:
@@ -34,6 +32,14 @@ def create_officer(
         raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="full_name")
     if ctx.store.officers.get(username) is not None:
         raise DomainError(ErrorCode.OFFICER_INPUT_INVALID, detail="username_taken")
+    return name
+
+
+def create_officer(
+    ctx: StationContext, *, username: str, full_name: str, role: Role, password: str, by: str
+) -> tuple[Officer, Changes]:
+    """Add an account (argon2 hash only is kept); refuses bad names and short passwords."""
+    name = check_new_officer(ctx, username=username, full_name=full_name, password=password)
     officer = Officer(username=username, full_name=name, role=role)
     hashed = hash_password(password)
     now = ctx.clock.now()

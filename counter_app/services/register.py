@@ -13,10 +13,12 @@ from datetime import datetime
 from itertools import groupby
 
 from counter_app.domain.codes import register_position
+from counter_app.domain.digitisation import DigitisationSummary, summarise
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.printing.tables import RegisterBook, RegisterSheet, render_register
 from counter_app.services.station import StationContext
+from counter_app.texts import digitisation as dt
 from counter_app.texts import reports as t
 from counter_app.texts import slips as slip_texts
 
@@ -38,6 +40,8 @@ class RegisterRow:
     result_at: datetime | None
     returned_at: datetime | None
     note: str
+    digitised: bool = False  # every required component digitised (issue 6)
+    paper: bool = True  # received at the counter or by post (counts in the rate)
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -62,6 +66,8 @@ def _note(dossier: Dossier) -> str:
         notes.append(t.NOTE_STOPPED)
     elif dossier.outcome == "refused":
         notes.append(t.NOTE_REFUSED_RESULT)
+    if dossier.digitised:
+        notes.append(dt.NOTE_DIGITISED)
     return "; ".join(notes)
 
 
@@ -83,6 +89,8 @@ def register_row(dossier: Dossier, *, book_size: int) -> RegisterRow:
         result_at=_local(dossier.finished_at) if has_result else None,
         returned_at=_local(dossier.returned_at),
         note=_note(dossier),
+        digitised=dossier.digitised,
+        paper=dossier.channel is not Channel.ONLINE,
     )
 
 
@@ -123,6 +131,7 @@ def register_sheet(ctx: StationContext, *, year: int, book_size: int) -> Registe
         for book, items in groupby(rows, key=lambda r: r.book)
     )
     now = ctx.clock.now().astimezone(VN_TZ)
+    rate = summarise(r.digitised for r in rows if r.paper)
     return RegisterSheet(
         parent_body=office.parent_body,
         unit_name=office.unit_name,
@@ -130,7 +139,15 @@ def register_sheet(ctx: StationContext, *, year: int, book_size: int) -> Registe
         year=year,
         books=books,
         demo=office.is_demo,
+        summary=dt.register_rate(rate.digitised, rate.counted) if rows else "",
     )
+
+
+def register_digitisation(ctx: StationContext, *, year: int) -> DigitisationSummary:
+    """The year's digitisation rate at this station: of the paper dossiers in the register
+    (not online ones), those with every required component digitised."""
+    rows = register_rows(ctx, year=year, book_size=0)
+    return summarise(r.digitised for r in rows if r.paper)
 
 
 def render_register_pdf(ctx: StationContext, *, year: int, book_size: int) -> bytes:

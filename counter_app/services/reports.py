@@ -60,6 +60,7 @@ class PeriodReport:
         ``by_procedure``: one entry per procedure with its field, code, name and figures."""
         out = self.statistics.to_dict()
         out["by"] = self.by.value
+        out["digitisation"] = self.statistics.digitisation.to_dict()
         if self.by is GroupBy.PROCEDURE:
             field = ""
             entries: list[dict[str, object]] = []

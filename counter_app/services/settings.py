@@ -6,7 +6,8 @@ Stored in the station's config table (so a backup of the database is complete):
 - ``office_hours``: ``{"sessions": [["07:00", "11:30"], ["13:30", "17:00"]], "cutoff": "15:00"}``
   (read back by :meth:`StationContext.hours`);
 - ``paper_size``: ``"a5"``, ``"a4"`` or ``"80mm"``;
-- ``printer``: the OS print queue name, or ``""`` for the system default printer.
+- ``printer``: the OS print queue name, or ``""`` for the system default printer;
+- ``backup_dir``: the second backup folder (a USB stick), an absolute path, or ``""``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import time
+from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 
 from counter_app.domain.calendar import OfficeHours
@@ -47,6 +49,7 @@ class OfficeSettings:
     printer: str
     sessions: tuple[tuple[str, str], ...]
     cutoff: str
+    backup_dir: str = ""
 
 
 def read_settings(ctx: StationContext) -> OfficeSettings:
@@ -63,6 +66,7 @@ def read_settings(ctx: StationContext) -> OfficeSettings:
         printer=str(ctx.setting("printer", "") or ""),
         sessions=tuple((f"{a:%H:%M}", f"{b:%H:%M}") for a, b in hours.sessions),
         cutoff=f"{hours.cutoff:%H:%M}",
+        backup_dir=str(ctx.setting("backup_dir", "") or ""),
     )
 
 
@@ -81,6 +85,17 @@ def _url(value: str) -> str:
     return cleaned
 
 
+def _backup_dir(value: str) -> str:
+    """An absolute folder path (POSIX or Windows), or "" for none; need not exist yet."""
+    cleaned = value.strip()
+    if not cleaned:
+        return ""
+    absolute = PurePosixPath(cleaned).is_absolute() or PureWindowsPath(cleaned).is_absolute()
+    if not absolute or len(cleaned) > 1000 or _CONTROL.search(cleaned):
+        raise DomainError(ErrorCode.BACKUP_DIR_INVALID, value=cleaned)
+    return cleaned
+
+
 def _clock(value: str) -> time:
     if not _HHMM.match(value.strip()):
         raise DomainError(ErrorCode.OFFICE_HOURS_INVALID, value=value)
@@ -96,7 +111,8 @@ def _hours(sessions: tuple[tuple[str, str], ...], cutoff: str) -> OfficeHours:
 def validate_settings(settings: OfficeSettings) -> OfficeSettings:
     """Return the settings normalised (NFC, trimmed, upper-case agency id) or raise.
 
-    Refusals: ``AGENCY_ID_INVALID``, ``OFFICE_HOURS_INVALID``, ``PAPER_SIZE_INVALID``, and
+    Refusals: ``AGENCY_ID_INVALID``, ``OFFICE_HOURS_INVALID``, ``PAPER_SIZE_INVALID``,
+    ``BACKUP_DIR_INVALID`` (a second backup folder that is not an absolute path), and
     ``SETTING_INVALID`` with ``setting=<field>`` for an empty or over-long text or a lookup URL
     that is not http(s).
     """
@@ -113,6 +129,7 @@ def validate_settings(settings: OfficeSettings) -> OfficeSettings:
         printer=_text(settings.printer, "printer", required=False),
         sessions=tuple((f"{a:%H:%M}", f"{b:%H:%M}") for a, b in hours.sessions),
         cutoff=f"{hours.cutoff:%H:%M}",
+        backup_dir=_backup_dir(settings.backup_dir),
     )
 
 
@@ -129,7 +146,7 @@ def update_settings(
     """Store new office settings; administrators only.
 
     Guarantees: the officer's role and every value are checked before anything is written;
-    the four config keys and the audit entry (which fields changed, not their values) are
+    the five config keys and the audit entry (which fields changed, not their values) are
     committed in one transaction; a refused change writes nothing. The station identity
     (station id, prefix, demo flag) is kept as it is.
     """
@@ -155,6 +172,7 @@ def update_settings(
         )
         store.config.set("paper_size", clean.paper_size)
         store.config.set("printer", clean.printer)
+        store.config.set("backup_dir", clean.backup_dir)
         store.audit.record(
             at=now,
             officer=officer,

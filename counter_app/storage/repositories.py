@@ -271,6 +271,11 @@ class OfficerRepository:
             "UPDATE officers SET password_hash = ? WHERE username = ?", (password_hash, username)
         )
 
+    def set_active(self, username: str, active: bool) -> None:
+        self.db.conn.execute(
+            "UPDATE officers SET active = ? WHERE username = ?", (int(active), username)
+        )
+
     def all(self) -> list[Officer]:
         return [
             Officer(u, n, Role(r), bool(a))
@@ -342,6 +347,7 @@ _ROW_COLUMNS = (
     "procedure_field",
     "procedure_name",
     "stats_due_at",
+    "digitised",
 )
 _INSERT_ROW = (
     f"INSERT INTO dossiers ({', '.join(_ROW_COLUMNS)}, uuid) "
@@ -375,6 +381,7 @@ class DossierRepository:
             dossier.procedure_field,
             dossier.procedure_name,
             iso(dossier.stats_due_at),
+            int(dossier.digitised),
         )
 
     def insert_row(self, dossier: Dossier) -> int:
@@ -593,7 +600,7 @@ class PrintArchiveRepository:
 
 _FACTS_SQL = (
     "SELECT uuid, procedure_code, procedure_name, procedure_field, channel, status,"
-    " received_at, stats_due_at, finished_at FROM dossiers"
+    " received_at, stats_due_at, finished_at, digitised FROM dossiers"
     " WHERE status NOT IN ('guided', 'refused', 'online_submitted')"
     " AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)"
 )
@@ -613,7 +620,7 @@ def report_facts(
         _FACTS_SQL,
         ((end + timedelta(days=2)).isoformat(), (start - timedelta(days=2)).isoformat()),
     )
-    for uuid, code, name, field, channel, status, received, due, finished in rows:
+    for uuid, code, name, field, channel, status, received, due, finished, digitised in rows:
         facts = DossierFacts(
             uuid=uuid,
             field=field or "",
@@ -622,6 +629,7 @@ def report_facts(
             due_at=parse(due) if due else None,
             finished_at=parse(finished) if finished else None,
             withdrawn=status in _WITHDRAWN,
+            digitised=bool(digitised),
         )
         yield code, name or "", facts
 

@@ -4,7 +4,8 @@ Layout of a data folder::
 
     counter.db (+ -wal, -shm)     the SQLite database
     reservations.log              the code/sequence reservation ledger (see ledger.py)
-    backups/counter-*.db          automatic and manual backups (rotated)
+    backups/counter-<stamp>-<kind>.db   backups, rotated per kind: daily, exit, manual, upgrade
+    backups/pre-restore-<stamp>.db      the database a restore replaced
     logs/                         the rotating log file
 
 The ledger is mirrored to a second folder (``mirror_dir``) so that losing the data folder's
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.storage.blobs import BlobRepository
 from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.ledger import ReservationLedger
-from counter_app.storage.migrations import MIGRATIONS, migrate
+from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
 from counter_app.storage.repositories import (
     AuditRepository,
     ConfigRepository,
@@ -43,7 +46,17 @@ DB_NAME = "counter.db"
 LEDGER_NAME = "reservations.log"
 BACKUP_DIR = "backups"
 KEEP_BACKUPS = 14
+# How many backups of each kind are kept (the oldest go first). Kinds rotate separately, so
+# a day of restarts (one "exit" backup each) never pushes the daily ones out.
+BACKUP_KINDS = ("daily", "exit", "manual", "upgrade")
+KEEP_PER_KIND = {"daily": KEEP_BACKUPS, "exit": 5, "manual": 20, "upgrade": 5}
 _BACKUP_FLAG = "backup_copy"
+# counter-20260213-030000-000123-daily.db; names without a kind come from older versions.
+_BACKUP_NAME = re.compile(
+    r"^counter-(\d{8}-\d{6}-\d{6})(?:-(" + "|".join(BACKUP_KINDS) + r"))?\.db$"
+)
+_STAMP = "%Y%m%d-%H%M%S-%f"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +68,35 @@ class BackupInfo:
     dossiers: int
     last_code: str | None
     office: str | None
+    kind: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    """A backup file found in a folder: its kind and when it was made (UTC), from its name."""
+
+    path: Path
+    kind: str
+    made_at: datetime
+
+
+def parse_backup_name(path: Path) -> BackupFile | None:
+    """The kind and time of a backup named by :meth:`Store.backup` (None: not such a name)."""
+    found = _BACKUP_NAME.match(path.name)
+    if found is None:
+        return None
+    made = datetime.strptime(found.group(1), _STAMP).replace(tzinfo=UTC)
+    return BackupFile(path=path, kind=found.group(2) or "manual", made_at=made)
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """Every backup named by :meth:`Store.backup` in ``folder``, oldest first (none: [])."""
+    try:
+        names = list(folder.glob("counter-*.db"))
+    except OSError:
+        return []
+    found = [b for b in (parse_backup_name(p) for p in names) if b is not None]
+    return sorted(found, key=lambda b: (b.made_at, b.path.name))
 
 
 def mirror_path(mirror_dir: Path, data_dir: Path) -> Path:
@@ -71,12 +113,22 @@ class Store:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = data_dir / DB_NAME
         self.ledger = ReservationLedger([data_dir / LEDGER_NAME, mirror_path(mirror_dir, data_dir)])
+        if self.db_path.exists():
+            _refuse_if_too_new(self.db_path)
         self.db = Database(self.db_path)
+        self.upgrade_backup: Path | None = None
         try:
-            migrate(self.db)
+            self.upgrade_backup = self._backup_before_upgrade()
+            self.applied_now = migrate(self.db)
         except DomainError:
             self.db.close()
             raise
+        if self.applied_now and self.upgrade_backup is not None:
+            log.info(
+                "database upgraded (%s); the previous one is kept in %s",
+                ", ".join(self.applied_now),
+                self.upgrade_backup.name,
+            )
         self.config = ConfigRepository(self.db)
         self.counters = CounterRepository(self.db, self.ledger)
         self.reference = ReferenceRepository(self.db)
@@ -87,6 +139,24 @@ class Store:
         self.sync = SyncRepository(self.db)
         self.blobs = BlobRepository(self.db)
         self._recover_if_restored()
+
+    def _backup_before_upgrade(self) -> Path | None:
+        """Copy a database made by an older version into backups/ before migrating it.
+
+        A brand-new file (no migration yet) and an up-to-date one need no copy. A database
+        from a newer version is left alone: ``migrate`` refuses it and no file is written.
+        A copy that cannot be written stops the upgrade (UPGRADE_BACKUP_FAILED).
+        """
+        known = [name for name, _ in MIGRATIONS]
+        done = applied_migrations(self.db)
+        if not done or any(name not in known for name in done):
+            return None
+        if all(name in done for name in known):
+            return None
+        try:
+            return self.backup(kind="upgrade")
+        except (OSError, sqlite3.Error, DomainError) as exc:
+            raise DomainError(ErrorCode.UPGRADE_BACKUP_FAILED, detail=str(exc)) from exc
 
     def _recover_if_restored(self) -> None:
         """A backup copied back by hand still carries its flag: skip every reserved number."""
@@ -108,46 +178,130 @@ class Store:
 
     # --- backups ---------------------------------------------------------------------------
 
-    def backup(self, *, extra_dir: Path | None = None, keep: int = KEEP_BACKUPS) -> Path:
-        """Write a consistent copy (SQLite online backup) into backups/, rotate, copy to extra.
+    def backup(
+        self,
+        *,
+        kind: str = "manual",
+        extra_dir: Path | None = None,
+        keep: int | None = None,
+        now: datetime | None = None,
+    ) -> Path:
+        """Write a consistent copy into backups/ as ``counter-<stamp>-<kind>.db``; rotate.
 
-        The copy is marked as a backup and carries the ledger's reservations, so that opening
-        it later as the live database (by ``restore`` or by hand) skips every reserved number.
+        The copy is read through its own connection (SQLite online backup of the committed
+        state), so it may run on a worker thread while the station keeps working. It is
+        marked as a backup and carries the ledger's reservations, read after the copy, so
+        that opening it later as the live database (by ``restore`` or by hand) skips every
+        reserved number. ``now`` (default: the system time) names the file, in UTC.
+
+        With ``extra_dir`` the file is also copied there (the same rotation applies). If that
+        copy fails, the backup in the data folder is kept and BACKUP_COPY_FAILED is raised
+        with its ``path``.
         """
+        if kind not in BACKUP_KINDS:
+            raise ValueError(f"unknown backup kind {kind}")
         folder = self.data_dir / BACKUP_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"counter-{stamp}.db"
+        target = _free_name(folder, (now or datetime.now(UTC)).astimezone(UTC), kind)
         partial = target.with_suffix(".part")
+        source = sqlite3.connect(_ro_uri(self.db_path), uri=True, timeout=30.0)
         dest = sqlite3.connect(str(partial))
         try:
-            self.db.conn.backup(dest)
+            source.backup(dest)
+            reserved = ReservationLedger(self.ledger.paths).all_reserved()
+            made_at = _name_time(target).isoformat()
             dest.execute(
                 "INSERT OR REPLACE INTO config (key, value) VALUES (?, json(?))",
-                (_BACKUP_FLAG, _json({"made_at": _now(), "reserved": self.ledger.all_reserved()})),
+                (_BACKUP_FLAG, _json({"made_at": made_at, "kind": kind, "reserved": reserved})),
             )
             dest.commit()
             dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
+        except BaseException:
             dest.close()
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            source.close()
+        dest.close()
         _fsync_file(partial)
         os.replace(partial, target)
-        _rotate(folder, keep)
+        _rotate(folder, kind, keep)
         if extra_dir is not None:
-            extra_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(target, extra_dir / target.name)
-            _fsync_file(extra_dir / target.name)
+            try:
+                copy_backup(target, extra_dir, keep=keep)
+            except OSError as exc:
+                raise DomainError(
+                    ErrorCode.BACKUP_COPY_FAILED,
+                    path=str(target),
+                    folder=str(extra_dir),
+                    detail=exc.strerror or str(exc),
+                ) from exc
         return target
 
     def backups(self) -> list[Path]:
-        folder = self.data_dir / BACKUP_DIR
-        return sorted(folder.glob("counter-*.db")) if folder.exists() else []
+        """Backups in the data folder, oldest first."""
+        return [b.path for b in list_backups(self.data_dir / BACKUP_DIR)]
+
+
+def copy_backup(backup: Path, folder: Path, *, keep: int | None = None) -> Path:
+    """Copy a backup file into ``folder`` (e.g. a USB stick), durably; rotate its kind there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / backup.name
+    partial = folder / (backup.name + ".part")
+    shutil.copyfile(backup, partial)
+    _fsync_file(partial)
+    os.replace(partial, target)
+    parsed = parse_backup_name(target)
+    if parsed is not None:
+        _rotate(folder, parsed.kind, keep)
+    return target
+
+
+def _refuse_if_too_new(path: Path) -> None:
+    """DATABASE_TOO_NEW, read-only, before the file is opened for writing.
+
+    Opening for writing already changes a file (switching a rollback-journal database to
+    WAL rewrites its header), so a database of a newer version is recognised first.
+    Anything unreadable is left to the normal open, which reports damage.
+    """
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
+    except sqlite3.Error:
+        return
+    try:
+        done = [r[0] for r in conn.execute("SELECT name FROM _migrations")]
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    known = {name for name, _ in MIGRATIONS}
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise DomainError(ErrorCode.DATABASE_TOO_NEW, migrations=", ".join(unknown))
+
+
+def _ro_uri(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def _name_time(path: Path) -> datetime:
+    parsed = parse_backup_name(path)
+    return parsed.made_at if parsed else datetime.now(UTC)
+
+
+def _free_name(folder: Path, when: datetime, kind: str) -> Path:
+    """``counter-<stamp>-<kind>.db`` not yet used (a fixed clock moves on by 1 µs)."""
+    while True:
+        target = folder / f"counter-{when.strftime(_STAMP)}-{kind}.db"
+        if not target.exists() and not target.with_suffix(".part").exists():
+            return target
+        when += timedelta(microseconds=1)
 
 
 def inspect_backup(path: Path) -> BackupInfo:
     """Read what a backup holds without changing it; BACKUP_INVALID if it is not one."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
     except sqlite3.Error:
         raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path)) from None
     try:
@@ -169,12 +323,14 @@ def inspect_backup(path: Path) -> BackupInfo:
         raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path)) from None
     finally:
         conn.close()
+    parsed = parse_backup_name(path)
     return BackupInfo(
         path=path,
         made_at=json.loads(flag[0]).get("made_at") if flag else None,
         dossiers=int(count),
         last_code=last[0] if last else None,
         office=json.loads(office[0]).get("unit_name") if office else None,
+        kind=parsed.kind if parsed else "manual",
     )
 
 
@@ -247,9 +403,11 @@ def _read_counters(path: Path) -> dict[str, int]:
         return {}
 
 
-def _rotate(folder: Path, keep: int) -> None:
-    backups = sorted(folder.glob("counter-*.db"))
-    for old in backups[:-keep] if keep > 0 else []:
+def _rotate(folder: Path, kind: str, keep: int | None) -> None:
+    """Keep the newest ``keep`` (default: :data:`KEEP_PER_KIND`) backups of ``kind``."""
+    count = KEEP_PER_KIND[kind] if keep is None else keep
+    same = [b.path for b in list_backups(folder) if b.kind == kind]
+    for old in same[:-count] if count > 0 else []:
         old.unlink(missing_ok=True)
 
 

@@ -13,7 +13,9 @@ Guarantees:
   in one local transaction together with its version; a year's calendar change drops the
   station's calendar cache, so the next due date uses it;
 - a failed push does not prevent the pull, nor the reverse; a failed reference pull blocks
-  neither; every attempt writes one ``sync_log`` row, whatever happened.
+  neither; every attempt writes one ``sync_log`` row, whatever happened;
+- attachments (``sync.attachments``) are uploaded last, after the events; their failures are
+  in ``SyncReport.attachments``, never in ``errors``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
 from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.sync_repository import SyncAttempt
+from counter_app.sync.attachments import AttachmentReport, sync_attachments
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from sync_protocol import (
     MAX_BATCH_BYTES,
@@ -71,6 +74,7 @@ class SyncReport:
     conflicts: int = 0
     errors: tuple[DomainError, ...] = ()
     reference_changes: int = 0
+    attachments: AttachmentReport | None = None  # issue 6: the attachment upload step
 
     @property
     def ok(self) -> bool:
@@ -93,6 +97,7 @@ class _Tally:
     conflicts: int = 0
     reference: int = 0
     server_time: datetime | None = None
+    attachments: AttachmentReport | None = None
 
 
 def next_delay(
@@ -407,6 +412,10 @@ def run_sync(
                     pull_reference(ctx, transport, tally=tally)
                 except DomainError as error:
                     errors.append(error)
+        # Attachments (issue 6): uploaded last, after the events were pushed and pulled, so
+        # they never delay nor block event sync; their failures stay out of ``errors``.
+        if not any(e.code in _SKIP_REFERENCE for e in errors):
+            tally.attachments = sync_attachments(ctx, transport)
     except Exception as exc:  # logged below, then raised again
         unexpected = exc
     report = _finish(ctx, started, tally, errors, unexpected)
@@ -458,4 +467,5 @@ def _finish(
         conflicts=tally.conflicts,
         errors=tuple(errors),
         reference_changes=tally.reference,
+        attachments=tally.attachments,
     )

@@ -12,7 +12,11 @@ from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
-from counter_app.texts.digitisation import DIGITISATION_ERRORS
+from counter_app.texts.digitisation import (
+    DIGITISATION_ERRORS,
+    EVENT_COMPONENT_DIGITISED,
+    EVENT_COMPONENT_SIGNED,
+)
 from counter_app.texts.signing import SIGNING_ERRORS
 from counter_app.texts.support import SUPPORT_ERRORS
 from counter_app.texts.sync import SYNC_ERRORS
@@ -164,6 +168,8 @@ EVENT_LABELS = {
     EventKind.RETURNED: "trả kết quả",
     EventKind.RATING_RECORDED: "ghi đánh giá",
     EventKind.SLIP_PRINTED: "in phiếu",
+    EventKind.COMPONENT_DIGITISED: EVENT_COMPONENT_DIGITISED,
+    EventKind.COMPONENT_SIGNED: EVENT_COMPONENT_SIGNED,
 }
 
 
@@ -233,6 +239,7 @@ CLI_OPTIONS_TITLE = "tùy chọn"
 CLI_POSITIONALS_TITLE = "tham số"
 CLI_COMMANDS_TITLE = "các lệnh"
 CLI_HELP = "hiện hướng dẫn này rồi thoát"
+CLI_VERSION = "in số phiên bản rồi thoát"
 CLI_DATA_DIR = (
     "thư mục dữ liệu của quầy (mặc định: thư mục dữ liệu người dùng; biến môi trường "
     "COUNTER_APP_DATA_DIR)"

@@ -1,7 +1,20 @@
-"""Vietnamese texts: attachments."""
+"""Vietnamese texts: attachments (scans and signed files sent to and fetched from the province)."""
 
 from __future__ import annotations
 
 from counter_app.domain.errors import ErrorCode
 
-ATTACHMENTS_ERRORS: dict[ErrorCode, str] = {}
+ATTACHMENTS_ERRORS: dict[ErrorCode, str] = {
+    ErrorCode.ATTACHMENT_NOT_FOUND: (
+        "Máy chủ tỉnh chưa có tệp đính kèm này của hồ sơ (quầy tiếp nhận chưa gửi xong) hoặc "
+        "tệp không thuộc đơn vị của quầy. Hãy thử lại sau khi quầy tiếp nhận đã đồng bộ."
+    ),
+    ErrorCode.ATTACHMENT_CORRUPT: (
+        "Tệp đính kèm nhận được bị hỏng (mã băm không khớp) nên không được lưu. Hãy thử lại; "
+        "nếu lỗi lặp lại, hãy báo quản trị viên."
+    ),
+    ErrorCode.ATTACHMENT_REJECTED: (
+        "Máy chủ tỉnh không nhận tệp đính kèm (tệp quá lớn hoặc nội dung không khớp mã băm). "
+        "Tệp vẫn được giữ tại quầy; hãy báo quản trị viên."
+    ),
+}

@@ -12,6 +12,7 @@ from counter_app import texts
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.models import Officer
 from counter_app.printing.printer import Printer
+from counter_app.services.setup import is_set_up
 from counter_app.services.station import StationContext
 from counter_app.ui.dialogs.login_dialog import LoginDialog
 from counter_app.ui.idle import DEFAULT_IDLE_MINUTES
@@ -19,6 +20,7 @@ from counter_app.ui.main_window import MainWindow
 from counter_app.ui.qt_printer import QtPrinter
 from counter_app.ui.session import Session
 from counter_app.ui.translator import VietnameseQtTranslator
+from counter_app.ui.wizard import SetupWizard
 
 WINDOW_SIZE = (1366, 740)
 BASE_POINT_SIZE = 10.5
@@ -69,12 +71,20 @@ def run_window(
     *,
     make_printer: Callable[[str | None], Printer] = QtPrinter,
     idle_minutes: float = DEFAULT_IDLE_MINUTES,
+    offer_setup: bool = True,
 ) -> int:
-    """Log in, then run the main window until it is closed; the process exit code.
+    """Set up (first start), log in, then run the main window; the process exit code.
 
-    Cancelling the login exits with 0 and changes nothing.
+    On a station not yet set up (``services.setup.is_set_up``) the first-start wizard comes
+    first, unless ``offer_setup`` is False (``counter-app --demo``, what ``scripts/run-app``
+    passes: the seeded demo office opens as it is). Cancelling the wizard or the login exits
+    with 0 and changes nothing.
     """
     app = application(argv)
+    if offer_setup and not is_set_up(ctx):
+        wizard = SetupWizard(ctx, make_printer=make_printer)
+        if wizard.exec() != QDialog.DialogCode.Accepted:
+            return 0
     login = LoginDialog(ctx)
     if login.exec() != QDialog.DialogCode.Accepted or login.officer is None:
         return 0

@@ -13,8 +13,10 @@ from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.sync.scheduler import SyncHealth
+from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
 from counter_app.texts import window as t
+from counter_app.ui.backup_controller import BackupController
 from counter_app.ui.dialogs.dossier_dialog import DossierDialog
 from counter_app.ui.dialogs.login_dialog import LockDialog
 from counter_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.lock_cover.setAlignment(self.lock_cover.alignment().AlignCenter)
         self.lock_cover.hide()
         self.sync = SyncController(session.ctx, self)
+        self.backups = BackupController(session, self, before_restore=self._stop_background)
         self._build_menus()
         self._build_status_bar()
         self.idle = IdleWatcher(round(idle_minutes * 60_000), self)
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         self.sync.refresh()
         self.sync.start()
         self.followup = FollowupViews(self)  # dossier list, report, reminders, slip scan
+        self.backups.start()  # today's daily backup if none yet, then hourly checks
 
     def _action(self, text: str, slot: Callable[[], object], keys: str | None = None) -> QAction:
         action = QAction(text, self)
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         self.sync_now_action = self._action(ts.ACTION_SYNC_NOW, self.sync_now, SYNC_NOW_KEY)
         sync.addAction(self.sync_now_action)
         sync.addAction(self._action(ts.ACTION_SYNC_DETAILS, self.open_sync_details))
+        self._build_system_menu()
         help_menu = bar.addMenu(t.MENU_HELP)
         help_menu.addAction(
             self._action(t.ACTION_SHORTCUTS, lambda: show_info(self, t.SHORTCUTS_TEXT), "F1")
@@ -116,6 +121,26 @@ class MainWindow(QMainWindow):
                 t.ACTION_ABOUT, lambda: show_info(self, t.about_text(texts.APP_NAME, __version__))
             )
         )
+
+    def _build_system_menu(self) -> None:
+        system = self.menuBar().addMenu(tsup.MENU_SYSTEM)
+        system.setToolTipsVisible(True)
+        self.backup_now_action = self._action(tsup.ACTION_BACKUP_NOW, self.backups.backup_now)
+        self.restore_action = self._action(tsup.ACTION_RESTORE, self.backups.open_restore)
+        self.restore_action.setEnabled(self.session.is_admin)
+        if not self.session.is_admin:
+            self.restore_action.setToolTip(tsup.RESTORE_ADMIN_ONLY)
+        self.check_action = self._action(tsup.ACTION_CHECK_DATABASE, self.backups.check_database)
+        self.diagnostics_action = self._action(
+            tsup.ACTION_DIAGNOSTICS, self.backups.open_diagnostics
+        )
+        for action in (
+            self.backup_now_action,
+            self.restore_action,
+            self.check_action,
+            self.diagnostics_action,
+        ):
+            system.addAction(action)
 
     def _build_status_bar(self) -> None:
         officer = self.session.officer
@@ -229,10 +254,16 @@ class MainWindow(QMainWindow):
             self._refresh_office()
             self.intake_view.due_panel.recompute()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _stop_background(self) -> None:
+        """Stop every timer and wait for background work (before closing or restoring)."""
         self.idle.stop()
         self.followup.stop()
         self.sync.stop()
         self.sync_ticker.stop()
+        self.backups.stop()
         wait_for_background()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_background()
+        self.backups.backup_on_exit()
         super().closeEvent(event)

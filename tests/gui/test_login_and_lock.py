@@ -66,7 +66,7 @@ def test_run_window_logs_in_then_opens_the_main_window(
     assert ui_app.application([]) is QApplication.instance()
     monkeypatch.setattr(ui_app, "application", lambda _argv: _App())
     QTimer.singleShot(50, log_in)
-    code = ui_app.run_window(station, [], make_printer=lambda _n: folder_printer)
+    code = ui_app.run_window(station, [], make_printer=lambda _n: folder_printer, offer_setup=False)
     assert code == 0
     assert seen and seen[0].officer_label.text().startswith("Cán bộ: Nguyễn Thị Hoà")
     assert seen[0].sync_label.text() == t.SYNC_NOT_CONNECTED

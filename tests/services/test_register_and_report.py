@@ -186,7 +186,7 @@ def test_the_json_figures_number_by_number(
     assert data["by"] == "field" and "by_procedure" not in data
     # period_report (what the window shows) gives the same figures
     assert period_report(station, start=START, end=END).to_dict() == {
-        k: v for k, v in data.items() if k != "by"
+        k: v for k, v in data.items() if k not in ("by", "digitisation")
     }
 
 
@@ -271,7 +271,8 @@ def test_the_xlsx_cell_by_cell(
     assert rows[0] == ["1", "Chứng thực", *CERTIFY_ROW]
     assert rows[1] == ["2", "Hộ tịch", *CIVIL_ROW]
     assert rows[2] == ["Tổng cộng", None, *TOTAL_ROW]
-    assert ws.max_row == 13
+    assert ws.max_row == 15  # the total, then the digitisation rate line (issue 6)
+    assert str(ws["A15"].value).startswith("Tỷ lệ hồ sơ giấy") and "A15:M15" in merged
     assert all(ws.cell(row=r, column=c).number_format == "#,##0"
                for r in range(11, 14) for c in range(3, 14))  # fmt: skip
     assert ws.cell(row=13, column=3).font.b

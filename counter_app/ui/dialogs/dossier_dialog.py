@@ -20,9 +20,11 @@ from counter_app import texts
 from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
+from counter_app.texts import digitisation_ui as td
 from counter_app.texts import window as t
 from counter_app.texts.followup import event_detail, with_detail
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
+from counter_app.ui.digitisation.components_panel import ComponentsPanel
 from counter_app.ui.errors import show_error
 from counter_app.ui.slip_desk import SlipDesk
 from counter_app.ui.widgets.action_panel import ActionPanel
@@ -63,6 +65,13 @@ class DossierDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self.history_list, t.DOSSIER_HISTORY)
         tabs.addTab(self.prints_list, t.DOSSIER_PRINTS)
+        self.components_panel = ComponentsPanel(
+            self.ctx, dossier_uuid=self.dossier.uuid, officer=self.desk.session.username
+        )
+        self.components_panel.setTitle("")
+        self.components_panel.changes_applied.connect(self.desk.session.events.changes_applied)
+        self.components_panel.changes_applied.connect(lambda _c: self.refresh())
+        tabs.addTab(self.components_panel, td.COMPONENTS_TITLE)
         self.reprint_button = QPushButton(t.DOSSIER_REPRINT)
         self.preview_button = QPushButton(t.DOSSIER_PREVIEW)
         box = QDialogButtonBox()

@@ -7,11 +7,13 @@ from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -28,6 +30,7 @@ from counter_app.services.settings import (
     update_settings,
 )
 from counter_app.services.station import StationContext
+from counter_app.texts import support as ts
 from counter_app.texts import window as t
 from counter_app.ui.buttons import dialog_buttons
 
@@ -96,6 +99,7 @@ class SettingsDialog(QDialog):
         cutoff.addWidget(self.cutoff_edit)
         cutoff.addStretch(1)
         hours.addRow(labels["cutoff"], cutoff)
+        backup = self._backup_form(current.backup_dir)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #b00020;")
@@ -106,12 +110,33 @@ class SettingsDialog(QDialog):
             (t.SETTINGS_OFFICE_GROUP, office),
             (t.SETTINGS_PRINT_GROUP, printing),
             (t.SETTINGS_HOURS_GROUP, hours),
+            (ts.SETTINGS_BACKUP_GROUP, backup),
         ):
             group = QGroupBox(title)
             group.setLayout(form)
             layout.addWidget(group)
         layout.addWidget(self.error_label)
         layout.addWidget(box)
+
+    def _backup_form(self, current: str) -> QFormLayout:
+        self.backup_dir_edit = QLineEdit(current)
+        self.backup_dir_edit.setObjectName("backup_dir_edit")
+        self.backup_dir_edit.setPlaceholderText(ts.SETTINGS_BACKUP_DIR_HINT)
+        browse = QPushButton(ts.SETTINGS_BACKUP_BROWSE)
+        browse.clicked.connect(self._on_backup_browse_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_dir_edit, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(ts.SETTINGS_BACKUP_DIR, row)
+        return form
+
+    def _on_backup_browse_clicked(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, ts.SETTINGS_BACKUP_DIR, self.backup_dir_edit.text()
+        )
+        if chosen:
+            self.backup_dir_edit.setText(chosen)
 
     def printer_name(self) -> str:
         text = self.printer_combo.currentText().strip()
@@ -127,6 +152,7 @@ class SettingsDialog(QDialog):
                 for a, b in self.session_edits
             ),
             cutoff=self.cutoff_edit.time().toString(TIME_FORMAT),
+            backup_dir=self.backup_dir_edit.text(),
         )
 
     def accept(self) -> None:

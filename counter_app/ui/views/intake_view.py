@@ -31,9 +31,11 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Procedure, ReturnMethod
 from counter_app.services import intake
 from counter_app.services.intake import ReceptionRequest
+from counter_app.texts import digitisation_ui as td
 from counter_app.texts import window as t
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
 from counter_app.ui.dialogs.reason_dialog import ReasonDialog
+from counter_app.ui.digitisation.components_dialog import ComponentsDialog
 from counter_app.ui.errors import message_for, show_error
 from counter_app.ui.session import Session
 from counter_app.ui.slip_desk import SlipDesk
@@ -61,6 +63,7 @@ class IntakeView(QWidget):
         self.slip_path: Path | None = None
         self.reason_dialog: ReasonDialog | None = None
         self.preview_dialog: PreviewDialog | None = None
+        self.components_dialog: ComponentsDialog | None = None
         self._build_ui()
         self._connect_signals()
         self.refresh()
@@ -114,8 +117,10 @@ class IntakeView(QWidget):
         self.guide_button = QPushButton(t.BUTTON_GUIDE)
         self.refuse_button = QPushButton(t.BUTTON_REFUSE)
         self.receive_button.setDefault(True)
+        self.digitise_button = QPushButton(td.BUTTON_DIGITISE)
         actions = QHBoxLayout()
         actions.addWidget(self.message_label, 1)
+        actions.addWidget(self.digitise_button)
         for button in (self.refuse_button, self.guide_button, self.receive_button):
             button.setMinimumHeight(34)
             actions.addWidget(button)
@@ -136,6 +141,7 @@ class IntakeView(QWidget):
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
         self.guide_button.clicked.connect(self._on_guide_button_clicked)
         self.refuse_button.clicked.connect(self._on_refuse_button_clicked)
+        self.digitise_button.clicked.connect(self.open_components)
         self.outcome_bar.print_button.clicked.connect(self._on_print_button_clicked)
         self.outcome_bar.preview_button.clicked.connect(self._on_preview_button_clicked)
         self.outcome_bar.new_button.clicked.connect(self.clear)
@@ -145,6 +151,7 @@ class IntakeView(QWidget):
             ("F5", self.receive_button.click),
             ("F6", self.guide_button.click),
             ("F7", self.refuse_button.click),
+            ("F10", self.digitise_button.click),
             ("Ctrl+N", self.outcome_bar.new_button.click),
             ("Ctrl+P", self._on_print_button_clicked),
             ("Ctrl+K", self.picker.focus),
@@ -162,6 +169,9 @@ class IntakeView(QWidget):
         for button in (self.receive_button, self.guide_button, self.refuse_button):
             button.setEnabled(editing)
         self.return_address_edit.setEnabled(editing and self.return_method() is ReturnMethod.POSTAL)
+        received = self.saved is not None and self.saved.code is not None
+        self.digitise_button.setVisible(received)
+        self.digitise_button.setEnabled(received)
         if editing:
             self.outcome_bar.hide()
 
@@ -338,6 +348,22 @@ class IntakeView(QWidget):
             return
         title = dossier.code or dossier.applicant.name
         self.desk.send(self.slip_path, form=form, title=title, parent=self)
+
+    def open_components(self) -> ComponentsDialog | None:
+        """The scans and signatures of the dossier just received (Decree 118 Art. 17.1.c)."""
+        dossier = self.saved
+        if dossier is None or dossier.code is None:
+            return None
+        self.components_dialog = ComponentsDialog(
+            self.ctx,
+            dossier_uuid=dossier.uuid,
+            code=dossier.code,
+            officer=self.session.username,
+            parent=self,
+        )
+        self.components_dialog.panel.changes_applied.connect(self.session.events.changes_applied)
+        self.components_dialog.show()
+        return self.components_dialog
 
     def _on_print_button_clicked(self) -> None:
         if self.saved is not None:

@@ -1,0 +1,147 @@
+"""Attachments of an office: status, chunked upload, download (tables of Alembic r0005).
+
+A blob is named by its SHA-256 and kept once per office (the office of the uploading station,
+``Station.agency_id``); a station reads and writes only its own office's blobs.
+
+Upload guarantees: a chunk is stored only at the blob's current ``received`` offset, and the
+chunk and the new offset commit in one transaction under a row lock on the blob, so two
+copies of the same request (a retry, a duplicated or late packet) can never store a byte
+twice: the second one finds the offset moved and gets the current status instead. The chunk
+that completes the blob is checked against the SHA-256 of the whole; on a mismatch every
+byte received is discarded (the upload starts again from 0) and nothing is marked complete.
+A complete blob never changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import Enum
+
+import psycopg
+
+from province_server.stations.service import Station
+from sync_protocol.attachments import AttachmentStatus
+
+
+class ChunkOutcome(Enum):
+    STORED = "stored"  # the chunk was stored (the status may now be complete)
+    CONFLICT = "conflict"  # not at the server's offset (or already complete): nothing stored
+    HASH_MISMATCH = "hash_mismatch"  # the whole did not match its name: everything discarded
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    outcome: ChunkOutcome
+    status: AttachmentStatus
+
+
+def status(conn: psycopg.Connection, station: Station, sha256: str) -> AttachmentStatus:
+    """What the caller's office holds of ``sha256`` (nothing: size None, received 0)."""
+    row = conn.execute(
+        "SELECT size, received, complete FROM attachments WHERE agency_id = %s AND sha256 = %s",
+        (station.agency_id, sha256),
+    ).fetchone()
+    if row is None:
+        return AttachmentStatus(sha256=sha256, size=None, received=0, complete=False)
+    return AttachmentStatus(sha256=sha256, size=int(row[0]), received=int(row[1]), complete=row[2])
+
+
+def put_chunk(
+    conn: psycopg.Connection,
+    station: Station,
+    *,
+    sha256: str,
+    offset: int,
+    size: int,
+    mime: str,
+    data: bytes,
+) -> ChunkResult:
+    """Store ``data`` as bytes ``[offset, offset+len)`` of ``sha256`` (one transaction).
+
+    The caller has checked ``offset + len(data) <= size`` and the bounds. A first chunk with
+    another total size than an unfinished upload's restarts that upload (the size is part of
+    what the hash names, so the old bytes were of a mistaken upload).
+    """
+    office = station.agency_id
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO attachments (agency_id, sha256, size, mime, uploaded_by)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (agency_id, sha256) DO NOTHING",
+            (office, sha256, size, mime, station.id),
+        )
+        row = conn.execute(
+            "SELECT size, received, complete FROM attachments"
+            " WHERE agency_id = %s AND sha256 = %s FOR UPDATE",
+            (office, sha256),
+        ).fetchone()
+        assert row is not None  # inserted above or already there; rows are never deleted
+        held_size, received, complete = int(row[0]), int(row[1]), bool(row[2])
+        if not complete and held_size != size and offset == 0:
+            _restart(conn, office, sha256, size=size, mime=mime, station=station)
+            held_size, received = size, 0
+        current = AttachmentStatus(sha256, held_size, received, complete)
+        if complete or offset != received or held_size != size:
+            return ChunkResult(ChunkOutcome.CONFLICT, current)
+        conn.execute(
+            "INSERT INTO attachment_chunks (agency_id, sha256, byte_offset, data)"
+            " VALUES (%s, %s, %s, %s)",
+            (office, sha256, offset, data),
+        )
+        received = offset + len(data)
+        if received < size:
+            conn.execute(
+                "UPDATE attachments SET received = %s WHERE agency_id = %s AND sha256 = %s",
+                (received, office, sha256),
+            )
+            return ChunkResult(ChunkOutcome.STORED, AttachmentStatus(sha256, size, received, False))
+        if _digest(conn, office, sha256) != sha256:
+            _restart(conn, office, sha256, size=size, mime=mime, station=station)
+            return ChunkResult(ChunkOutcome.HASH_MISMATCH, AttachmentStatus(sha256, size, 0, False))
+        conn.execute(
+            "UPDATE attachments SET received = %s, complete = true, completed_at = now()"
+            " WHERE agency_id = %s AND sha256 = %s",
+            (received, office, sha256),
+        )
+        return ChunkResult(ChunkOutcome.STORED, AttachmentStatus(sha256, size, received, True))
+
+
+def _restart(
+    conn: psycopg.Connection, office: str, sha256: str, *, size: int, mime: str, station: Station
+) -> None:
+    conn.execute(
+        "DELETE FROM attachment_chunks WHERE agency_id = %s AND sha256 = %s", (office, sha256)
+    )
+    conn.execute(
+        "UPDATE attachments SET size = %s, mime = %s, uploaded_by = %s, received = 0"
+        " WHERE agency_id = %s AND sha256 = %s",
+        (size, mime, station.id, office, sha256),
+    )
+
+
+def _chunks(conn: psycopg.Connection, office: str, sha256: str) -> list[bytes]:
+    rows = conn.execute(
+        "SELECT data FROM attachment_chunks WHERE agency_id = %s AND sha256 = %s"
+        " ORDER BY byte_offset",
+        (office, sha256),
+    ).fetchall()
+    return [bytes(r[0]) for r in rows]
+
+
+def _digest(conn: psycopg.Connection, office: str, sha256: str) -> str:
+    hasher = hashlib.sha256()
+    for chunk in _chunks(conn, office, sha256):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def content(conn: psycopg.Connection, station: Station, sha256: str) -> tuple[bytes, str] | None:
+    """The bytes and media type of a complete blob of the caller's office (None otherwise)."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT mime FROM attachments WHERE agency_id = %s AND sha256 = %s AND complete",
+            (station.agency_id, sha256),
+        ).fetchone()
+        if row is None:
+            return None
+        return b"".join(_chunks(conn, station.agency_id, sha256)), str(row[0])

@@ -1,0 +1,174 @@
+"""Backups of every kind restored on real SQLite files: the next reception's code is new,
+and events already sent are not sent again as new (real province server)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.services import maintenance
+from counter_app.services.intake import ReceptionRequest, receive_dossier
+from counter_app.services.settings import read_settings, update_settings
+from counter_app.services.station import StationContext
+from counter_app.storage.store import KEEP_PER_KIND, inspect_backup, parse_backup_name
+from counter_app.sync.engine import run_sync
+from tests.conftest import make_applicant
+from tests.server.conftest import (  # noqa: F401  (fixtures of the real province server)
+    EnrolledStation,
+    client_for,
+    enrolled_station,
+    issue_code,
+    province_db,
+    server,
+)
+from tests.server.helpers import counts, local_events, server_events
+
+
+def _receive(ctx: StationContext, count: int = 1) -> list[str]:
+    request = ReceptionRequest(procedure_code="1.001193", applicant=make_applicant())
+    codes = []
+    for _ in range(count):
+        dossier, _ = receive_dossier(ctx, request, officer="canbo")
+        assert dossier.code is not None
+        codes.append(dossier.code)
+    return codes
+
+
+def _seq(code: str) -> int:
+    return int(code.rsplit("-", 1)[1])
+
+
+def _set_backup_dir(ctx: StationContext, folder: str) -> None:
+    update_settings(ctx, replace(read_settings(ctx), backup_dir=folder), officer="quantri")
+
+
+@pytest.mark.parametrize("kind", ["daily", "exit", "manual", "usb"])
+def test_restore_each_kind_then_the_next_code_is_new(
+    station: StationContext, tmp_path: Path, kind: str
+) -> None:
+    usb = tmp_path / "usb"
+    _set_backup_dir(station, str(usb))
+    before = _receive(station, 2)
+    outcome = maintenance.write_backup(
+        station.store,
+        kind="manual" if kind == "usb" else kind,
+        extra_dir=maintenance.extra_backup_dir(station),
+    )
+    assert outcome.copied and (usb / outcome.path.name).exists()
+    chosen = usb / outcome.path.name if kind == "usb" else outcome.path
+    assert parse_backup_name(chosen) is not None
+    assert chosen.name.endswith(f"-{'manual' if kind == 'usb' else kind}.db")
+    printed = _receive(station, 3)  # printed after the backup, then the disk is lost
+
+    info = maintenance.restore_station(station, chosen, officer="quantri")
+
+    assert info.dossiers == 2 and info.last_code == before[-1]
+    assert station.store.dossiers.count() == 2
+    new = _receive(station)[0]
+    assert new not in before + printed
+    assert _seq(new) > max(_seq(c) for c in before + printed)
+    entry = station.store.audit.entries(limit=5)
+    assert any(e["action"] == "restore" for e in entry)
+
+
+def test_a_second_folder_out_of_reach_keeps_the_backup(station: StationContext, tmp_path: Path):  # type: ignore[no-untyped-def]
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file, like a USB stick that was pulled out and left a stale path")
+    outcome = maintenance.write_backup(station.store, kind="daily", extra_dir=blocked / "usb")
+    assert outcome.path.exists() and inspect_backup(outcome.path).dossiers == 0
+    assert outcome.copy_error is not None
+    assert outcome.copy_error.code is ErrorCode.BACKUP_COPY_FAILED
+    assert outcome.copy_error.params["path"] == str(outcome.path)
+    # The command line's manual backup says so too, after keeping and auditing its backup.
+    with pytest.raises(DomainError) as refused:
+        maintenance.backup(station, extra_dir=blocked / "usb", officer="canbo")
+    assert refused.value.code is ErrorCode.BACKUP_COPY_FAILED
+    assert len(station.store.backups()) == 2
+    assert station.store.audit.entries(limit=1)[0]["action"] == "backup"
+
+
+def test_each_kind_rotates_on_its_own(station: StationContext) -> None:
+    daily = maintenance.write_backup(station.store, kind="daily", extra_dir=None).path
+    exits = [
+        maintenance.write_backup(station.store, kind="exit", extra_dir=None).path
+        for _ in range(KEEP_PER_KIND["exit"] + 2)
+    ]
+    kept = station.store.backups()
+    assert daily in kept
+    assert [p for p in kept if p.name.endswith("-exit.db")] == exits[-KEEP_PER_KIND["exit"] :]
+
+
+def test_daily_backup_is_due_once_a_day(station: StationContext) -> None:
+    now = station.clock.now()
+    today = now.date()
+    assert maintenance.daily_backup_due(station.store, today)
+    maintenance.write_backup(station.store, kind="exit", extra_dir=None, now=now)
+    assert maintenance.daily_backup_due(station.store, today)  # other kinds do not count
+    maintenance.write_backup(station.store, kind="daily", extra_dir=None, now=now)
+    assert not maintenance.daily_backup_due(station.store, today)
+    assert maintenance.daily_backup_due(station.store, today.replace(day=today.day + 1))
+
+
+def test_restore_list_shows_both_places(station: StationContext, tmp_path: Path) -> None:
+    _set_backup_dir(station, str(tmp_path / "usb"))
+    code = _receive(station)[0]
+    maintenance.write_backup(
+        station.store, kind="daily", extra_dir=maintenance.extra_backup_dir(station)
+    )
+    (station.store.data_dir / "backups" / "counter-20200101-000000-000000-manual.db").write_text(
+        "not a database"
+    )
+    entries = maintenance.list_restorable(station)
+    readable = [e for e in entries if e.info is not None]
+    assert {e.in_extra_dir for e in readable} == {False, True}
+    assert all(e.info.last_code == code and e.info.dossiers == 1 for e in readable if e.info)
+    assert [e.info for e in entries if e.path.name.startswith("counter-2020")] == [None]
+
+
+def test_second_folder_must_be_an_absolute_path(station: StationContext) -> None:
+    with pytest.raises(DomainError) as refused:
+        _set_backup_dir(station, "usb/backups")
+    assert refused.value.code is ErrorCode.BACKUP_DIR_INVALID
+    assert station.setting("backup_dir", None) is None
+    _set_backup_dir(station, "  ")
+    assert station.setting("backup_dir", None) == ""
+
+
+@pytest.mark.server
+def test_restore_then_sync_sends_nothing_twice_as_new(
+    enrolled_station: EnrolledStation,  # noqa: F811
+    province_db: str,  # noqa: F811
+) -> None:
+    ctx = enrolled_station("restored")
+    _receive(ctx, 2)
+    backup = maintenance.write_backup(ctx.store, kind="daily", extra_dir=None).path
+    with httpx.Client() as http, psycopg.connect(province_db, autocommit=True) as pg:
+        first = run_sync(ctx, client_for(ctx, http))
+        assert first.ok and first.duplicates == 0
+        _receive(ctx, 2)
+        assert run_sync(ctx, client_for(ctx, http)).ok
+        station_id = ctx.office().station_id
+        sent_before = server_events(pg, station_id)
+        events_before, _ = counts(pg)
+
+        maintenance.restore_station(ctx, backup, officer="quantri")
+        resent = ctx.store.sync.waiting()  # the backup's queue: already on the server
+        assert resent == first.pushed
+        new_codes = _receive(ctx)
+        queued_new = ctx.store.sync.waiting() - resent
+        report = run_sync(ctx, client_for(ctx, http))
+
+        assert report.ok and report.rejected == 0
+        assert report.duplicates == resent  # sent again, recognised, not stored again
+        assert report.pushed == queued_new  # only the new reception's events are new
+        assert counts(pg)[0] == events_before + queued_new
+        after = server_events(pg, station_id)
+        assert {k: v for k, v in after.items() if k in sent_before} == sent_before
+        local = local_events(ctx)
+        assert set(local) <= set(after)  # everything held here is on the server once
+        assert ctx.store.dossiers.by_code(new_codes[0]) is not None

@@ -263,31 +263,35 @@ def _has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _start_check(ctx: Any) -> int:
-    """Show the login window, let Qt's event loop run once, report it as JSON, exit.
+def _start_check(ctx: Any, *, offer_setup: bool) -> int:
+    """Show the first window, let Qt's event loop run once, report it as JSON, exit.
 
-    Proves that an installed bundle starts its window (Qt, its platform and print plugins,
-    the station) without anyone at the keyboard; the dialog is never accepted.
+    The first window is the one ``run_window`` would show: the first-start wizard on a station
+    not yet set up (unless ``--demo``), else the login dialog. Proves that an installed bundle
+    starts its window (Qt, its platform and print plugins, the station) without anyone at the
+    keyboard; the window is closed unanswered, so nothing changes.
     """
+    from counter_app.services.setup import is_set_up
     from counter_app.ui.app import application
     from counter_app.ui.dialogs.login_dialog import LoginDialog
+    from counter_app.ui.wizard import SetupWizard
 
     app = application(sys.argv[:1])
-    dialog = LoginDialog(ctx)
-    dialog.show()
+    window = SetupWizard(ctx) if offer_setup and not is_set_up(ctx) else LoginDialog(ctx)
+    window.show()
     app.processEvents()
-    handle = dialog.windowHandle()
-    shown = dialog.isVisible() and handle is not None and handle.isExposed()
+    handle = window.windowHandle()
+    shown = window.isVisible() and handle is not None and handle.isExposed()
     _emit(
         {
             "shown": shown,
-            "window": type(dialog).__name__,
+            "window": type(window).__name__,
             "platform": app.platformName(),
             "version": __version__,
             "seconds_since_cli_import": round(time.perf_counter() - _STARTED, 3),
         }
     )
-    dialog.close()
+    window.close()
     return 0 if shown else 1
 
 
@@ -305,7 +309,7 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
     if args.start_check:
-        return _start_check(ctx)
+        return _start_check(ctx, offer_setup=not getattr(args, "demo", False))
     if _has_screen():
         from counter_app.ui.app import run_window
 

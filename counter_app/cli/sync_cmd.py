@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from counter_app.cli.common import station
+from counter_app.services.station import StationContext
+from counter_app.sync.attachments import attachments_waiting
 from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
-from counter_app.sync.engine import enrol, run_sync, sync_settings
+from counter_app.sync.engine import SyncReport, enrol, run_sync, sync_settings
 from counter_app.texts import sync as sync_texts
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -46,15 +48,33 @@ def cmd_sync(args: argparse.Namespace) -> Any:
         report = run_sync(ctx, HttpSyncClient(settings["url"], settings["token"], http))
     if report.errors:
         raise report.errors[0]
-    last = ctx.store.sync.last_success()
+    summary = sync_summary(ctx, report)
     if report.rejected:
         sys.stderr.write(sync_texts.cli_rejected(report.rejected) + "\n")
     sys.stderr.write(sync_texts.cli_synced(report.pushed, report.pulled, report.waiting) + "\n")
+    if summary["attachments_waiting"]:
+        waiting = int(summary["attachments_waiting"])
+        sys.stderr.write(sync_texts.cli_attachments_waiting(waiting) + "\n")
+    return summary
+
+
+def sync_summary(ctx: StationContext, report: SyncReport) -> dict[str, Any]:
+    """The JSON ``counter-app sync`` prints. ``waiting``: events still to push;
+    ``attachments_waiting``: scans and signed files still to upload after the round (read
+    from the queue when the round had no attachment step); ``attachments_error``: the code
+    that stopped the upload round early, if any (it never fails the command)."""
+    attachments = report.attachments
+    last = ctx.store.sync.last_success()
+    error = attachments.error if attachments is not None else None
     return {
         "pushed": report.pushed,
         "duplicates": report.duplicates,
         "rejected": report.rejected,
         "pulled": report.pulled,
         "waiting": report.waiting,
+        "attachments_waiting": (
+            attachments.waiting if attachments is not None else attachments_waiting(ctx)
+        ),
+        "attachments_error": error.code.value if error is not None else None,
         "last_success": last.isoformat() if last else None,
     }

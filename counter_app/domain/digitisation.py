@@ -16,6 +16,8 @@ Rules decided here:
   of the old scan); a signature is kept only when it signs the component's current scan;
 * a scan is matched to the checklist by position and name; if a correction moved the item,
   by name; a scan whose item is gone no longer counts;
+* the officer's signed copy of the receipt (``receipt_signed``) is a :class:`ReceiptSignature`
+  (``Dossier.signed_receipt``); a later signature replaces it, a correction marks it outdated;
 * the **rate** of a set of dossiers is digitised / counted (:class:`DigitisationSummary`).
 """
 
@@ -75,6 +77,42 @@ class ComponentScan:
             signed_sha256=data.get("signed_sha256"),
             signed_by=data.get("signed_by"),
             signed_at=datetime.fromisoformat(signed_at) if signed_at else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptSignature:
+    """The officer's signed electronic copy of the dossier's receipt (Mẫu 01).
+
+    ``sha256`` names the signed PDF in the blob store; ``signer`` is the certificate holder.
+    ``outdated``: the dossier was corrected after the signature, so the signed copy no longer
+    shows its current data (the same rule that marks a paper receipt printed again after a
+    correction as a re-issue); signing again gives a current one.
+    """
+
+    sha256: str
+    signer: str
+    signed_at: datetime
+    officer: str
+    outdated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "signer": self.signer,
+            "signed_at": self.signed_at.isoformat(),
+            "officer": self.officer,
+            "outdated": self.outdated,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReceiptSignature:
+        return cls(
+            sha256=str(data["sha256"]),
+            signer=str(data.get("signer", "")),
+            signed_at=datetime.fromisoformat(data["signed_at"]),
+            officer=str(data.get("officer", "")),
+            outdated=bool(data.get("outdated", False)),
         )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from counter_app.domain.digitisation import (
     ComponentScan,
+    ReceiptSignature,
     is_digitised,
     with_scan,
     with_signature,
@@ -105,6 +106,7 @@ class EventKind(StrEnum):
     SLIP_PRINTED = "slip_printed"
     COMPONENT_DIGITISED = "component_digitised"
     COMPONENT_SIGNED = "component_signed"
+    RECEIPT_SIGNED = "receipt_signed"
 
 
 _WORKING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
@@ -130,6 +132,7 @@ TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status | None]] = {
     EventKind.SLIP_PRINTED: (_ANY, None),
     EventKind.COMPONENT_DIGITISED: (_ANY_RECEIVED, None),
     EventKind.COMPONENT_SIGNED: (_ANY_RECEIVED, None),
+    EventKind.RECEIPT_SIGNED: (_ANY_RECEIVED, None),
 }
 CREATING_KINDS = {
     EventKind.RECEIVED: Status.RECEIVED,
@@ -181,6 +184,7 @@ class Dossier:
     last_event_seq: int = 0
     register_no: int | None = None
     scans: tuple[ComponentScan, ...] = ()
+    signed_receipt: ReceiptSignature | None = None
 
     @property
     def national_status(self) -> NationalStatus:
@@ -306,6 +310,8 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
         new = replace(new, status=to_status)
     if kind is EventKind.CORRECTED:
         new = _corrected(new, p.get("changes", {}))
+        if new.signed_receipt is not None:
+            new = replace(new, signed_receipt=replace(new.signed_receipt, outdated=True))
     elif kind is EventKind.DUE_OVERRIDDEN:
         due = _dt(p.get("due_at"))
         new = replace(
@@ -342,6 +348,14 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
             signed_at=_dt(p.get("signed_at")) or event.at,
         )
         new = replace(new, scans=signed)
+    elif kind is EventKind.RECEIPT_SIGNED:
+        receipt = ReceiptSignature(
+            sha256=str(p["sha256"]),
+            signer=str(p.get("signer", "")),
+            signed_at=_dt(p.get("signed_at")) or event.at,
+            officer=event.officer,
+        )
+        new = replace(new, signed_receipt=receipt)
     if kind in _FINISHING:
         new = replace(
             new, finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value)

@@ -85,6 +85,8 @@ class ErrorCode(StrEnum):
     SIGNED_PDF_INVALID = "signed_pdf_invalid"
     SIGNED_PDF_MISMATCH = "signed_pdf_mismatch"
     SIGNER_NAME_MISSING = "signer_name_missing"
+    RECEIPT_NOT_AVAILABLE = "receipt_not_available"
+    RECEIPT_SIGNED_MISMATCH = "receipt_signed_mismatch"
     # Signing (issue 6)
     SCANNER_NOT_FOUND = "scanner_not_found"
     SCANNER_FAILED = "scanner_failed"

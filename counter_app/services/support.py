@@ -21,6 +21,7 @@ from pathlib import Path
 
 from counter_app import __version__
 from counter_app.services.station import StationContext
+from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations
 from counter_app.texts import support as t
 
@@ -141,6 +142,7 @@ class Diagnostics:
     last_sync_error: str | None
     events_waiting: int
     events_rejected: int
+    attachments_waiting: int
     log_file: str
     error_lines: tuple[str, ...]
 
@@ -185,6 +187,7 @@ def collect_diagnostics(ctx: StationContext, *, qt_version: str = "") -> Diagnos
         last_sync_error=redact(attempts[0].error) if attempts and attempts[0].error else None,
         events_waiting=store.sync.waiting(),
         events_rejected=len(store.sync.rejected()),
+        attachments_waiting=BlobSyncRepository(store.db).waiting(),
         log_file=str(log_path(store.data_dir)),
         error_lines=tuple(last_error_lines(store.data_dir)),
     )
@@ -212,6 +215,7 @@ def diagnostics_text(diag: Diagnostics) -> str:
         "last_sync_error": diag.last_sync_error or t.DIAG_NONE,
         "events_waiting": str(diag.events_waiting),
         "events_rejected": str(diag.events_rejected),
+        "attachments_waiting": str(diag.attachments_waiting),
         "log_file": diag.log_file,
     }
     lines = [t.DIAG_HEADING]

@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from counter_app.domain.digitisation import ComponentScan
+from counter_app.domain.digitisation import ComponentScan, ReceiptSignature
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.models import (
     Applicant,
@@ -47,6 +47,8 @@ def dossier_to_json(dossier: Dossier) -> dict[str, Any]:
             value = value.to_json()
         elif f.name in ("documents", "scans"):
             value = [d.to_json() for d in value]
+        elif isinstance(value, ReceiptSignature):
+            value = value.to_json()
         elif isinstance(value, Channel):
             value = int(value)
         elif isinstance(value, Status | ReturnMethod):
@@ -67,6 +69,8 @@ def dossier_from_json(data: dict[str, Any]) -> Dossier:
     values["documents"] = tuple(DocumentItem.from_json(d) for d in values["documents"])
     values["processing_time"] = ProcessingTime.from_json(values["processing_time"])
     values["scans"] = tuple(ComponentScan.from_json(s) for s in values.get("scans", ()))
+    receipt = values.get("signed_receipt")
+    values["signed_receipt"] = ReceiptSignature.from_json(receipt) if receipt else None
     values["missing"] = tuple(values.get("missing", ()))
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])

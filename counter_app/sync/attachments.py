@@ -174,6 +174,11 @@ def _record(ctx: StationContext, repo: BlobSyncRepository, sha256: str, offset: 
         repo.set_acknowledged(sha256, offset)
 
 
+def attachments_waiting(ctx: StationContext) -> int:
+    """How many local scans and signed files the province does not hold yet."""
+    return BlobSyncRepository(ctx.store.db).waiting()
+
+
 def sync_attachments(ctx: StationContext, transport: object) -> AttachmentReport | None:
     """The attachment step of a sync round (after the events): None when the transport
     cannot carry attachments. Its failures are logged and reported, never raised."""

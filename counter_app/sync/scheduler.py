@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from counter_app.domain.errors import ErrorCode
 from counter_app.storage.sync_repository import SyncAttempt
+from counter_app.sync.attachments import attachments_waiting
 from counter_app.sync.engine import SYNC_KEY, next_delay
 
 if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
@@ -121,6 +122,7 @@ class SyncHealth:
     rejected: tuple[RejectedItem, ...]
     last_error: ErrorCode | None
     clock_skew: timedelta | None
+    attachments_waiting: int = 0  # local scans and signed files not yet uploaded (issue 6)
 
     @property
     def last_ok(self) -> bool:
@@ -158,8 +160,9 @@ def is_enrolled(ctx: StationContext) -> bool:
 
 def sync_health(ctx: StationContext, now: datetime) -> SyncHealth:
     """Last success, queue length and age of its oldest event, refused events with their
-    reasons and dossier codes, the last error code and the clock skew measured at the last
-    attempt that reached the server (server time minus station time)."""
+    reasons and dossier codes, the last error code, the clock skew measured at the last
+    attempt that reached the server (server time minus station time) and the scans still to
+    upload."""
     store = ctx.store
     attempts = store.sync.attempts(limit=_HISTORY)
     oldest = store.sync.oldest_waiting()
@@ -184,4 +187,5 @@ def sync_health(ctx: StationContext, now: datetime) -> SyncHealth:
         rejected=tuple(rejected),
         last_error=error_code_of(last.error) if last and last.status != OK_STATUS else None,
         clock_skew=_skew(attempts),
+        attachments_waiting=attachments_waiting(ctx),
     )

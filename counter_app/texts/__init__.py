@@ -16,6 +16,7 @@ from counter_app.texts.digitisation import (
     DIGITISATION_ERRORS,
     EVENT_COMPONENT_DIGITISED,
     EVENT_COMPONENT_SIGNED,
+    EVENT_RECEIPT_SIGNED,
 )
 from counter_app.texts.signing import SIGNING_ERRORS
 from counter_app.texts.support import SUPPORT_ERRORS
@@ -170,6 +171,7 @@ EVENT_LABELS = {
     EventKind.SLIP_PRINTED: "in phiếu",
     EventKind.COMPONENT_DIGITISED: EVENT_COMPONENT_DIGITISED,
     EventKind.COMPONENT_SIGNED: EVENT_COMPONENT_SIGNED,
+    EventKind.RECEIPT_SIGNED: EVENT_RECEIPT_SIGNED,
 }
 
 

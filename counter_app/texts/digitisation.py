@@ -35,12 +35,26 @@ DIGITISATION_ERRORS: dict[ErrorCode, str] = {
         "hãy ký lại đúng bản quét đã lưu."
     ),
     ErrorCode.SIGNER_NAME_MISSING: "Thiếu họ tên người ký số bản số hóa.",
+    ErrorCode.RECEIPT_NOT_AVAILABLE: (
+        "Hồ sơ {code} không có phiếu tiếp nhận và hẹn trả kết quả (Mẫu 01) để ký số: hồ sơ "
+        "chưa được tiếp nhận (đã hướng dẫn bổ sung hoặc từ chối tiếp nhận) hoặc người nộp đã "
+        "nhận kết quả. Chưa có gì bị thay đổi."
+    ),
+    ErrorCode.RECEIPT_SIGNED_MISMATCH: (
+        "Tệp đã ký số không phải là phiếu tiếp nhận hiện tại của hồ sơ {code} (thông tin hồ sơ "
+        "vừa thay đổi); hãy ký lại phiếu tiếp nhận."
+    ),
 }
 
 # --- Event labels (history of a dossier) ---------------------------------------------------------
 
 EVENT_COMPONENT_DIGITISED = "số hóa thành phần hồ sơ"
 EVENT_COMPONENT_SIGNED = "ký số bản số hóa"
+EVENT_RECEIPT_SIGNED = "ký số phiếu tiếp nhận"
+
+# --- The signed receipt (reason written into the PDF signature) ---------------------------------
+
+RECEIPT_SIGN_REASON = "Cán bộ tiếp nhận ký số phiếu tiếp nhận và hẹn trả kết quả hồ sơ"
 
 # --- Register and period report ------------------------------------------------------------------
 

@@ -86,6 +86,26 @@ def signature_state(signed_by_text: str, status_label: str) -> str:
     return f"{signed_by_text} — {status_label}"
 
 
+# --- The receipt (Mẫu 01), signed as an electronic document ------------------------------------
+RECEIPT_NAME = "Phiếu tiếp nhận (Mẫu 01)"
+BUTTON_SIGN_RECEIPT = "Ký phiếu tiếp nhận…"
+RECEIPT_NONE = "không có (hồ sơ chưa được tiếp nhận hoặc người nộp đã nhận kết quả)"
+RECEIPT_OUTDATED = "hồ sơ đã được điều chỉnh sau khi ký, cần ký lại"
+RECEIPT_NOT_HERE = "chưa tải bản đã ký về máy này"
+RECEIPT_SIGN_INTRO = (
+    "Ký bằng chữ ký số cá nhân của cán bộ tiếp nhận: phát hành bản điện tử của phiếu tiếp nhận "
+    "và hẹn trả kết quả theo thông tin hiện tại của hồ sơ."
+)
+
+
+def receipt_line(state: str) -> str:
+    return f"{RECEIPT_NAME}: {state}"
+
+
+def receipt_outdated(state: str) -> str:
+    return f"{state} ({RECEIPT_OUTDATED})"
+
+
 def components_summary(digitised: int, signed: int, total: int) -> str:
     return f"Đã số hóa {digitised}/{total} giấy tờ, đã ký số {signed}/{total}."
 

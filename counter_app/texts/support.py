@@ -125,6 +125,7 @@ DIAG_LABELS = {
     "last_sync_error": "Lỗi đồng bộ gần nhất",
     "events_waiting": "Thao tác chờ gửi",
     "events_rejected": "Thao tác bị từ chối",
+    "attachments_waiting": "Bản số hóa, tệp đã ký chờ gửi",
     "log_file": "Tệp nhật ký",
 }
 

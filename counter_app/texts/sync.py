@@ -67,5 +67,9 @@ def cli_synced(pushed: int, pulled: int, waiting: int) -> str:
     )
 
 
+def cli_attachments_waiting(count: int) -> str:
+    return f"Còn {count} bản số hóa hoặc tệp đã ký số chờ gửi lên máy chủ tỉnh."
+
+
 def cli_rejected(count: int) -> str:
     return f"Có {count} thay đổi bị máy chủ tỉnh từ chối; hãy xem danh sách và báo quản trị viên."

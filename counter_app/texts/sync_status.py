@@ -113,6 +113,13 @@ def waiting_line(waiting: int, oldest: timedelta | None) -> str:
     return f"Còn {waiting} thay đổi chờ gửi lên máy chủ tỉnh{age}."
 
 
+def attachments_waiting_line(waiting: int) -> str:
+    """The scans and signed files (issue 6) not yet uploaded, in the details dialog."""
+    if waiting == 0:
+        return "Các bản số hóa và tệp đã ký số đã được gửi hết lên máy chủ tỉnh."
+    return f"Còn {waiting} bản số hóa hoặc tệp đã ký số chờ gửi lên máy chủ tỉnh."
+
+
 def clock_warning(skew: timedelta) -> str:
     """Shown in the status bar while the station clock is off (skew: server minus station)."""
     direction = "chậm" if skew > timedelta(0) else "nhanh"

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from counter_app.services.station import StationContext
+from counter_app.storage.blobs import BlobRepository
 from counter_app.storage.db import Database
 from counter_app.storage.repositories import (
     ConfigRepository,
@@ -35,6 +36,7 @@ def reading_context(ctx: StationContext) -> Iterator[StationContext]:
     store.officers = OfficerRepository(db)
     store.dossiers = DossierRepository(db)
     store.prints = PrintArchiveRepository(db)
+    store.blobs = BlobRepository(db)
     try:
         yield StationContext(store=store, clock=ctx.clock, new_id=ctx.new_id)
     finally:

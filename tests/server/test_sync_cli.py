@@ -105,7 +105,17 @@ def test_enrol_sync_revoke_from_the_command_line(
     synced = _ok(tmp_path, db, "counter_app", "sync")
     assert synced["pushed"] == 1 and synced["waiting"] == 0 and synced["rejected"] == 0
     assert synced["last_success"] is not None
-    assert set(synced) == {"pushed", "duplicates", "rejected", "pulled", "waiting", "last_success"}
+    assert set(synced) == {
+        "pushed",
+        "duplicates",
+        "rejected",
+        "pulled",
+        "waiting",
+        "attachments_waiting",
+        "attachments_error",
+        "last_success",
+    }
+    assert synced["attachments_waiting"] == 0 and synced["attachments_error"] is None
     revoked = _ok(
         tmp_path, db, "province_server", "revoke", "--station-id", str(issued["station_id"])
     )

@@ -1,5 +1,6 @@
-"""Sync details: last success, what waits, the last error, and the refused events (DESIGN §7:
-a rejected event is shown to the officer, never dropped silently)."""
+"""Sync details: last success, what waits (events, then scans and signed files), the last
+error, and the refused events (DESIGN §7: a rejected event is shown to the officer, never
+dropped silently)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ class SyncDialog(QDialog):
             lines = [
                 s.last_success_line(health.last_success),
                 s.waiting_line(health.waiting, health.oldest_waiting_age),
+                s.attachments_waiting_line(health.attachments_waiting),
             ]
             if health.last_attempt is not None and not health.last_ok and health.last_error:
                 lines.append(texts.error_message(DomainError(health.last_error)))

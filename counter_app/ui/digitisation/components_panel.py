@@ -3,7 +3,8 @@
 "Quét / đính kèm…" opens the scans of the selected component; "Ký số…" asks for the
 certificate and its PIN every time (never kept) and signs on a worker; each signed copy is
 validated in the background whenever the panel is shown, so a copy altered afterwards shows
-up red at once.
+up red at once. Below the table, the receipt (Mẫu 01) line signs the dossier's receipt the
+same way (``receipt_row``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from counter_app.ui.digitisation.components_model import (
     Validity,
 )
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
+from counter_app.ui.digitisation.receipt_row import ReceiptRow
 from counter_app.ui.digitisation.sign_dialog import SignDialog, SignRequest
 from counter_app.ui.errors import show_error
 from counter_app.ui.worker_context import in_worker
@@ -93,9 +95,17 @@ class ComponentsPanel(QGroupBox):
         buttons.addWidget(self.summary_label, 1)
         buttons.addWidget(self.scans_button)
         buttons.addWidget(self.sign_button)
+        self.receipt_row = ReceiptRow(
+            self.ctx,
+            dossier_uuid=self.dossier_uuid,
+            officer=self.officer,
+            preferences=self.preferences,
+        )
+        self.receipt_row.changes_applied.connect(self.changes_applied)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.receipt_row)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.scans_button.clicked.connect(self.open_scans)
@@ -105,6 +115,7 @@ class ComponentsPanel(QGroupBox):
 
     def set_dossier(self, dossier_uuid: str) -> None:
         self.dossier_uuid = dossier_uuid
+        self.receipt_row.set_dossier(dossier_uuid)
         self.refresh()
 
     def refresh(self) -> None:
@@ -122,6 +133,7 @@ class ComponentsPanel(QGroupBox):
         )
         self._update_buttons()
         self._validate([r for r in records if r.digitised and r.signed])
+        self.receipt_row.refresh()
 
     def current_record(self) -> Any | None:
         return self.model.record(self.table.currentIndex().row())

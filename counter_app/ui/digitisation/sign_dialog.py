@@ -58,6 +58,7 @@ class SignDialog(QDialog):
         component_name: str,
         libraries: list[str],
         preferences: WorkstationPreferences,
+        intro: str = td.SIGN_INTRO,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -65,12 +66,12 @@ class SignDialog(QDialog):
         self._pending: SignRequest | None = None
         self.setWindowTitle(td.SIGN_TITLE)
         self.setMinimumWidth(560)
-        self._build_ui(component_name, libraries)
+        self._build_ui(component_name, libraries, intro)
         self._load_preferences()
         self.pin_edit.setFocus()
 
-    def _build_ui(self, component_name: str, libraries: list[str]) -> None:
-        intro = QLabel(td.SIGN_INTRO)
+    def _build_ui(self, component_name: str, libraries: list[str], intro_text: str) -> None:
+        intro = QLabel(intro_text)
         intro.setWordWrap(True)
         heading = QLabel(td.sign_component(component_name))
         heading.setWordWrap(True)

@@ -41,6 +41,7 @@ SCANNER_LANE = "scanner"
 FOLDER_POLL_MS = 1_500
 THUMB_PX = 160
 PREVIEW_PX = 1100
+DIALOG_SIZE = (1100, 720)
 ERROR_STYLE = "color: #b00020;"
 INFO_STYLE = "color: #1b5e20;"
 
@@ -77,11 +78,15 @@ class ComponentScansDialog(QDialog):
         self._closing = False
         self._preview: tuple[int, QPixmap] | None = None  # (row, full-size preview)
         self.setWindowTitle(f"{td.SCANS_TITLE}: {name}")
-        self.resize(1100, 720)
         self._build_ui()
         self._connect_signals()
         self._load_stored()
         self.show_pages(current=0)
+        self._fit_to_screen()
+        if self.page_count():
+            self.strip.setFocus()  # R, Delete and Ctrl+arrows work at once
+        else:
+            self.add_files_button.setFocus()
         self._show_folder_state()
         self.refresh_scanners()
 
@@ -113,10 +118,11 @@ class ComponentScansDialog(QDialog):
         sources.addWidget(self.scan_button)
         sources.addSpacing(16)
         sources.addWidget(self.add_files_button)
-        sources.addSpacing(16)
-        sources.addWidget(self.folder_button)
-        sources.addWidget(self.choose_folder_button)
         sources.addStretch(1)
+        folder_row = QHBoxLayout()  # its own line: the top row fits 1366 px at 125 % scaling
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.folder_button)
+        folder_row.addWidget(self.choose_folder_button)
         self.preview_label = QLabel(td.PREVIEW_EMPTY)
         self.preview_label.setObjectName("preview_label")
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,9 +166,20 @@ class ComponentScansDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(sources)
-        layout.addWidget(self.folder_label)
+        layout.addLayout(folder_row)
         layout.addLayout(pages, 1)
         layout.addLayout(bottom)
+
+    def _fit_to_screen(self) -> None:
+        """1100 × 720, but never taller or wider than the screen's free area (1366 × 768 with
+        a taskbar leaves about 728 px, and the title bar needs its share)."""
+        width, height = DIALOG_SIZE
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width = min(width, free.width() - 40)
+            height = min(height, free.height() - 60)
+        self.resize(max(width, self.minimumSizeHint().width()), height)
 
     def _connect_signals(self) -> None:
         self.strip.current_page_changed.connect(self._on_strip_current_page_changed)

@@ -1,0 +1,1 @@
+"""Build scripts of the installers (not part of the application)."""

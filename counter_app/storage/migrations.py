@@ -249,7 +249,6 @@ def m0008_blobs(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX blob_uploads_pending ON blob_uploads (done_at, sha256)")
 
 
-
 @migration("m0009_digitised")
 def m0009_digitised(db: sqlite_utils.Database) -> None:
     """Issue 6: whether every required component of a dossier is digitised, as a column the
@@ -261,6 +260,7 @@ def m0009_digitised(db: sqlite_utils.Database) -> None:
         "CREATE INDEX dossiers_report_v2 ON dossiers (received_at, finished_at, status, channel,"
         " stats_due_at, procedure_code, procedure_field, procedure_name, uuid, digitised)"
     )
+
 
 def applied_migrations(database: Database) -> list[str]:
     if "_migrations" not in database.utils.table_names():

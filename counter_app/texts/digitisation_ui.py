@@ -7,7 +7,7 @@ SCANS_TITLE = "Bản điện tử của giấy tờ"
 SCANS_HEADING = "Giấy tờ: {name}"
 BUTTON_SCAN = "Quét (Ctrl+Q)"
 BUTTON_ADD_FILES = "Thêm tệp… (Ctrl+O)"
-BUTTON_SCANNER_FOLDER = "Thư mục máy quét"
+BUTTON_SCANNER_FOLDER = "Theo dõi thư mục"
 BUTTON_CHOOSE_FOLDER = "Chọn thư mục…"
 BUTTON_MOVE_LEFT = "Lên trước (Ctrl+↑)"
 BUTTON_MOVE_RIGHT = "Xuống sau (Ctrl+↓)"
@@ -21,8 +21,11 @@ SCANNING = "Đang quét…"
 ADD_FILES_TITLE = "Chọn tệp giấy tờ đã quét"
 ADD_FILES_FILTER = "Giấy tờ (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Mọi tệp (*)"
 FOLDER_TITLE = "Chọn thư mục máy quét ghi tệp vào"
-FOLDER_OFF = "Chưa chọn thư mục máy quét."
-PAGES_EMPTY = "Chưa có trang nào. Quét giấy tờ, thêm tệp, hoặc bật thư mục máy quét."
+FOLDER_OFF = (
+    "Chưa chọn thư mục máy quét. Nếu máy quét tự lưu tệp vào một thư mục, bấm «Chọn thư mục…» "
+    "để tệp mới tự vào đây."
+)
+PAGES_EMPTY = "Chưa có trang nào. Hãy quét giấy tờ, thêm tệp hoặc theo dõi thư mục máy quét."
 PREVIEW_EMPTY = "Chọn một trang để xem"
 SAVED_NOTE = "Đã lưu bản điện tử."
 UNSAVED_NOTE = "Có thay đổi chưa lưu."
@@ -49,7 +52,7 @@ def folder_watching(folder: str) -> str:
 
 
 def folder_idle(folder: str) -> str:
-    return f"Thư mục máy quét: {folder} (chưa theo dõi; bấm «Thư mục máy quét» để bật)"
+    return f"Thư mục máy quét: {folder} (chưa theo dõi; bấm «{BUTTON_SCANNER_FOLDER}» để bật)"
 
 
 def folder_picked(count: int, folder: str) -> str:
@@ -68,8 +71,8 @@ COMPONENT_COLUMNS = ("Giấy tờ", "Bản điện tử", "Chữ ký số")
 STATE_NOT_DIGITISED = "chưa số hóa"
 SIGNATURE_NONE = "chưa ký"
 SIGNATURE_CHECKING = "đang kiểm tra chữ ký…"
-BUTTON_OPEN_SCANS = "Quét / đính kèm…"
-BUTTON_SIGN = "Ký số…"
+BUTTON_OPEN_SCANS = "&Quét / đính kèm…"
+BUTTON_SIGN = "&Ký số…"
 REQUIRED_MARK = " (bắt buộc)"
 NO_COMPONENTS = "Hồ sơ không có thành phần giấy tờ nào."
 
@@ -116,8 +119,8 @@ SIGN_INTRO = (
     "Ký bằng chữ ký số cá nhân của cán bộ tiếp nhận: xác nhận bản điện tử đầy đủ, đúng với "
     "bản giấy."
 )
-SOURCE_TOKEN = "Thiết bị ký số USB (token)"
-SOURCE_FILE = "Tệp chứng thư số (.p12, .pfx)"
+SOURCE_TOKEN = "Thiết bị ký số &USB (token)"
+SOURCE_FILE = "Tệp &chứng thư số (.p12, .pfx)"
 TOKEN_LIBRARY_LABEL = "Thư viện của token"
 TOKEN_LIBRARY_NONE = "Không tìm thấy thư viện token; hãy chọn tệp thư viện."
 FILE_LABEL = "Tệp chứng thư số"
@@ -129,6 +132,7 @@ P12_FILTER = "Chứng thư số (*.p12 *.pfx);;Mọi tệp (*)"
 PIN_LABEL = "Mã PIN"
 PIN_PLACEHOLDER = "Nhập mã PIN (không được lưu lại)"
 PASSPHRASE_LABEL = "Mật khẩu tệp chứng thư"
+PASSPHRASE_PLACEHOLDER = "Nhập mật khẩu của tệp (không được lưu lại)"
 BUTTON_SIGN_NOW = "Ký"
 SIGNING = "Đang ký số…"
 SOURCE_REQUIRED = "Hãy chọn thiết bị ký số hoặc tệp chứng thư số."

@@ -37,7 +37,7 @@ RESTORE_ADMIN_ONLY = "Chỉ quản trị viên được khôi phục cơ sở d�
 BACKUP_KIND_LABELS = {
     "daily": "Hằng ngày",
     "exit": "Khi thoát",
-    "manual": "Sao lưu tay",
+    "manual": "Sao lưu thủ công",
     "upgrade": "Trước nâng cấp",
 }
 BACKUP_RUNNING = "Đang sao lưu cơ sở dữ liệu…"
@@ -68,7 +68,7 @@ RESTORE_PLACE_EXTRA = "Thư mục thứ hai (USB)"
 RESTORE_UNREADABLE = "(không đọc được)"
 RESTORE_NO_CODE = "(chưa có)"
 RESTORE_EMPTY = "Chưa có bản sao lưu nào."
-RESTORE_BUTTON = "Khôi phục bản đã chọn"
+RESTORE_BUTTON = "&Khôi phục bản đã chọn"
 RESTORE_CONFIRM_TITLE = "Xác nhận khôi phục"
 RESTORE_CONFIRM_YES = "Khôi phục"
 RESTORE_CONFIRM_NO = "Không"
@@ -101,7 +101,7 @@ DIAG_INTRO = (
     "Thông tin này không chứa dữ liệu cá nhân của công dân. Bấm «Sao chép» rồi dán vào thư gửi "
     "bộ phận hỗ trợ."
 )
-DIAG_COPY = "Sao chép"
+DIAG_COPY = "&Sao chép"
 DIAG_COPIED = "Đã sao chép thông tin chẩn đoán vào bộ nhớ tạm."
 DIAG_HEADING = "Thông tin chẩn đoán Quầy Một Cửa"
 DIAG_ERRORS_HEADING = "Các lỗi gần nhất trong nhật ký"

@@ -52,7 +52,7 @@ ENROL_SUBTITLE = (
 )
 ENROL_URL = "Địa chỉ máy chủ"
 ENROL_CODE = "Mã đăng ký"
-ENROL_BUTTON = "Đăng ký"
+ENROL_BUTTON = "Đăng &ký"
 ENROL_PROGRESS = "Đang đăng ký với máy chủ tỉnh…"
 ENROL_NEEDED = "Hãy bấm «Đăng ký» và chờ máy chủ tỉnh trả lời trước khi tiếp tục."
 
@@ -104,7 +104,7 @@ TEST_TITLE = "In phiếu thử"
 TEST_SUBTITLE = (
     "In một phiếu thử có mã vạch và mã QR để kiểm tra máy in, rồi bấm «Hoàn tất» để lưu thiết lập."
 )
-TEST_BUTTON = "In phiếu thử"
+TEST_BUTTON = "&In phiếu thử"
 TEST_PRINTING = "Đang in phiếu thử…"
 
 

@@ -33,6 +33,7 @@ class DiagnosticsDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_label")
         self.copy_button = QPushButton(ts.DIAG_COPY)
+        self.copy_button.setDefault(True)  # Enter copies
         self.copy_button.clicked.connect(self.copy)
         close = QPushButton(t.BUTTON_CLOSE)
         close.clicked.connect(self.accept)

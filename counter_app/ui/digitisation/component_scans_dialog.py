@@ -99,6 +99,7 @@ class ComponentScansDialog(QDialog):
         heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
         self.count_label = QLabel()
         self.count_label.setObjectName("page_count_label")
+        self.count_label.setWordWrap(True)  # the empty-state sentence must not widen the dialog
         self.scanner_combo = QComboBox()
         self.scanner_combo.setObjectName("scanner_combo")
         self.scanner_combo.setMinimumWidth(220)

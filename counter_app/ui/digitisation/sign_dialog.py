@@ -164,6 +164,7 @@ class SignDialog(QDialog):
         self.file_edit.setEnabled(not token)
         self.file_button.setEnabled(not token)
         self.pin_label.setText(td.PIN_LABEL if token else td.PASSPHRASE_LABEL)
+        self.pin_edit.setPlaceholderText(td.PIN_PLACEHOLDER if token else td.PASSPHRASE_PLACEHOLDER)
 
     def _on_library_button_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, td.LIBRARY_DIALOG_TITLE, "", td.LIBRARY_FILTER)

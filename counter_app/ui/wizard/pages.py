@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QVBoxLayout,
+    QWizard,
     QWizardPage,
 )
 
@@ -142,6 +143,8 @@ class EnrolPage(WizardPage):
         self.enrol_button = QPushButton(t.ENROL_BUTTON)
         self.enrol_button.setObjectName("enrol_button")
         self.enrol_button.clicked.connect(self._on_enrol_button_clicked)
+        self.url_edit.returnPressed.connect(self.code_edit.setFocus)
+        self.code_edit.returnPressed.connect(self._on_code_edit_return_pressed)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_label")
         self.status_label.setWordWrap(True)
@@ -167,6 +170,11 @@ class EnrolPage(WizardPage):
 
     def nextId(self) -> int:
         return ADMIN_PAGE
+
+    def _on_code_edit_return_pressed(self) -> None:
+        """Enter after the code enrols (once: afterwards Enter goes on to the next page)."""
+        if self.enrolled_office is None and self.enrol_button.isEnabled():
+            self._on_enrol_button_clicked()
 
     def _on_enrol_button_clicked(self) -> None:
         self.error_label.clear()
@@ -225,6 +233,7 @@ class EnrolPage(WizardPage):
             t.enrolled(office.unit_name, office.agency_id, office.station_prefix)
         )
         self.completeChanged.emit()
+        self.setup_wizard.button(QWizard.WizardButton.CommitButton).setFocus()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -85,6 +85,7 @@ class TestSlipPage(WizardPage):
         self.printed_title = ""  # the job title of the last test slip sent
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
+        layout.addSpacing(12)
         layout.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.status_label)
         layout.addStretch(1)

@@ -22,6 +22,10 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.signing.model import SignatureInfo, SignatureReport, SignatureStatus
 
 log = logging.getLogger(__name__)
+# pyHanko logs every certificate it cannot chain to a trusted root as a warning with two
+# chained tracebacks. At a counter that is every signature until the national root CA is
+# configured, and the verdict is reported by SignatureReport anyway: keep it out of the log.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 
 # Worst last: the document's verdict is the worst verdict among its signatures.
 _SEVERITY = (

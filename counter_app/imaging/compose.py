@@ -9,8 +9,9 @@ Guarantees of :func:`compose_pdf`:
 * a colour image whose pixels are all (nearly) grey is stored in grey-scale; grey pages have
   their paper background whitened (scanner noise and paper tint cost bytes and add nothing),
   then are JPEG-compressed (:data:`GREY_QUALITY`; kept lossless with Flate instead when that
-  is smaller, as for a clean born-digital page): a full A4 text page at 200 dpi comes to
-  roughly 100 KB (see ``bench/bench_digitise.py``); colour pages use :data:`COLOUR_QUALITY`;
+  is smaller, as for a clean born-digital page): a filled-in A4 form (15 lines of text)
+  at 200 dpi comes to about 105 KB, a page dense with text from top to bottom to about
+  250 KB (see ``bench/bench_digitise.py``); colour pages use :data:`COLOUR_QUALITY`;
 * PDF pages are copied as they are (text stays text), with the rotation added;
 * the output is deterministic for the same pages (no timestamps, fixed ids), and the JPEG
   bytes are embedded as they are (no second compression by the PDF writer).

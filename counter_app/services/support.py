@@ -187,7 +187,7 @@ def collect_diagnostics(ctx: StationContext, *, qt_version: str = "") -> Diagnos
         last_sync_error=redact(attempts[0].error) if attempts and attempts[0].error else None,
         events_waiting=store.sync.waiting(),
         events_rejected=len(store.sync.rejected()),
-        attachments_waiting=BlobSyncRepository(store.db).waiting(),
+        attachments_waiting=BlobSyncRepository(store.db, store.blobs).waiting(),
         log_file=str(log_path(store.data_dir)),
         error_lines=tuple(last_error_lines(store.data_dir)),
     )

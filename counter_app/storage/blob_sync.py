@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from counter_app.storage.blobs import sha256_hex
+from counter_app.storage.blobs import BlobRepository
 from counter_app.storage.db import Database
 
 REMOTE = "remote"
@@ -30,8 +30,9 @@ class PendingUpload:
 class BlobSyncRepository:
     """Upload progress of local blobs; remote blobs stored after their hash was checked."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, blobs: BlobRepository) -> None:
         self.db = db
+        self.blobs = blobs
 
     def pending(self, *, limit: int = 1_000) -> list[PendingUpload]:
         """Blobs not yet uploaded, in the order they were queued (oldest first)."""
@@ -64,9 +65,8 @@ class BlobSyncRepository:
         return bool(row and row[0])
 
     def data(self, sha256: str) -> bytes | None:
-        """The bytes of a stored blob."""
-        row = self.db.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        return bytes(row[0]) if row else None
+        """The bytes of a stored blob (None: missing, or its file is damaged)."""
+        return self.blobs.get(sha256)
 
     def set_acknowledged(self, sha256: str, offset: int) -> None:
         """The server holds the first ``offset`` bytes (the server's word: may go down after
@@ -88,11 +88,12 @@ class BlobSyncRepository:
         Returns False (nothing stored) on a mismatch. A remote blob is never queued for
         upload; storing one already present changes nothing.
         """
+        from counter_app.storage.blobs import sha256_hex
+
         if sha256_hex(data) != sha256:
             return False
-        self.db.conn.execute(
-            "INSERT INTO blobs (sha256, size, mime, origin, created_at, data)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING",
-            (sha256, len(data), mime, REMOTE, at.isoformat(), data),
-        )
+        if self.blobs.has(sha256):
+            return True
+        if self.blobs.put(data, mime, at=at, origin=REMOTE) != sha256:
+            raise AssertionError("unreachable: put names a blob by its hash")
         return True

@@ -231,16 +231,16 @@ def m0007_report_index(db: sqlite_utils.Database) -> None:
 def m0008_blobs(db: sqlite_utils.Database) -> None:
     """Scanned and signed documents (issue 6), content-addressed by their SHA-256.
 
-    ``blobs`` holds the bytes in the database itself, so that a reception and its scans are
-    one transaction and every backup carries them. ``origin`` is ``local`` (made at this
-    station, to upload) or ``remote`` (fetched from the province on demand).
+    ``blobs`` lists them; the bytes are files in the data folder's ``scans/`` (see
+    storage/blobs.py: gigabytes a year must not go into every daily database backup).
+    ``origin`` is ``local`` (made at this station, to upload) or ``remote`` (fetched from the
+    province on demand).
     ``blob_uploads`` is the upload progress of a local blob: the bytes the server has
     acknowledged, so an interrupted upload resumes from its last chunk, and when it finished.
     """
     db.execute(
         "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-        " mime TEXT NOT NULL, origin TEXT NOT NULL DEFAULT 'local', created_at TEXT NOT NULL,"
-        " data BLOB NOT NULL)"
+        " mime TEXT NOT NULL, origin TEXT NOT NULL DEFAULT 'local', created_at TEXT NOT NULL)"
     )
     db.execute(
         "CREATE TABLE blob_uploads (sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),"

@@ -6,7 +6,13 @@ Layout of a data folder::
     reservations.log              the code/sequence reservation ledger (see ledger.py)
     backups/counter-<stamp>-<kind>.db   backups, rotated per kind: daily, exit, manual, upgrade
     backups/pre-restore-<stamp>.db      the database a restore replaced
+    scans/<2 hex>/<sha256>        scanned and signed documents, immutable (see blobs.py)
     logs/                         the rotating log file
+
+Database backups do not carry the scans: they stay in ``scans/`` (never changed nor deleted,
+so every backup's rows still find them), and a backup to the second place (a USB stick)
+copies the scan files that place lacks into its own ``scans/``, which a restore from there
+brings back.
 
 The ledger is mirrored to a second folder (``mirror_dir``) so that losing the data folder's
 copy does not lose the reservations.
@@ -27,7 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.storage.blobs import BlobRepository
+from counter_app.storage.blobs import (
+    SCANS_DIR,
+    BlobRepository,
+    blob_path,
+    iter_blob_files,
+    write_blob_file,
+)
 from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
@@ -137,7 +149,7 @@ class Store:
         self.dossiers = DossierRepository(self.db)
         self.prints = PrintArchiveRepository(self.db)
         self.sync = SyncRepository(self.db)
-        self.blobs = BlobRepository(self.db)
+        self.blobs = BlobRepository(self.db, data_dir / SCANS_DIR)
         self._recover_if_restored()
 
     def _backup_before_upgrade(self) -> Path | None:
@@ -174,7 +186,11 @@ class Store:
 
     def check(self) -> list[str]:
         """Full integrity check plus dossier/event consistency; empty when healthy."""
-        return integrity_check(self.db.conn) + self.dossiers.consistency_problems()
+        return (
+            integrity_check(self.db.conn)
+            + self.dossiers.consistency_problems()
+            + self.blobs.problems()
+        )
 
     # --- backups ---------------------------------------------------------------------------
 
@@ -229,6 +245,7 @@ class Store:
         if extra_dir is not None:
             try:
                 copy_backup(target, extra_dir, keep=keep)
+                copy_scans(self.blobs.folder, extra_dir / SCANS_DIR)
             except OSError as exc:
                 raise DomainError(
                     ErrorCode.BACKUP_COPY_FAILED,
@@ -255,6 +272,17 @@ def copy_backup(backup: Path, folder: Path, *, keep: int | None = None) -> Path:
     if parsed is not None:
         _rotate(folder, parsed.kind, keep)
     return target
+
+
+def copy_scans(source: Path, target: Path) -> int:
+    """Copy the scan files ``target`` lacks (scans never change: a file present is complete,
+    being written under a temporary name first). Returns how many were copied."""
+    copied = 0
+    for path in iter_blob_files(source):
+        if not blob_path(target, path.name).exists():
+            write_blob_file(target, path.name, path.read_bytes())
+            copied += 1
+    return copied
 
 
 def _refuse_if_too_new(path: Path) -> None:
@@ -376,6 +404,9 @@ def restore_backup(data_dir: Path, backup: Path, *, mirror_dir: Path) -> BackupI
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
     _fsync_file(staging)
     os.replace(staging, live)
+    # A backup taken from the second place (a USB stick) has the scans beside it: bring back
+    # those the data folder lacks (a new disk). Backups in the data folder share its scans.
+    copy_scans(backup.parent / SCANS_DIR, data_dir / SCANS_DIR)
     return info
 
 

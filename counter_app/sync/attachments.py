@@ -100,7 +100,7 @@ def upload_pending(
 
     Never raises a ``DomainError``: the one that stopped the round is in the report.
     """
-    repo = BlobSyncRepository(ctx.store.db)
+    repo = BlobSyncRepository(ctx.store.db, ctx.store.blobs)
     report = AttachmentReport()
     for item in repo.pending():
         if report.bytes_sent >= max_bytes:
@@ -176,7 +176,7 @@ def _record(ctx: StationContext, repo: BlobSyncRepository, sha256: str, offset: 
 
 def attachments_waiting(ctx: StationContext) -> int:
     """How many local scans and signed files the province does not hold yet."""
-    return BlobSyncRepository(ctx.store.db).waiting()
+    return BlobSyncRepository(ctx.store.db, ctx.store.blobs).waiting()
 
 
 def sync_attachments(ctx: StationContext, transport: object) -> AttachmentReport | None:
@@ -200,7 +200,7 @@ def fetch_blob(
     Raises ATTACHMENT_NOT_FOUND (the office has no complete copy yet), ATTACHMENT_CORRUPT
     (the bytes received do not match; nothing stored) or a ``SYNC_*`` error.
     """
-    repo = BlobSyncRepository(ctx.store.db)
+    repo = BlobSyncRepository(ctx.store.db, ctx.store.blobs)
     local = repo.data(sha256)
     if local is not None:
         return local

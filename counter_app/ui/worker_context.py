@@ -36,7 +36,7 @@ def reading_context(ctx: StationContext) -> Iterator[StationContext]:
     store.officers = OfficerRepository(db)
     store.dossiers = DossierRepository(db)
     store.prints = PrintArchiveRepository(db)
-    store.blobs = BlobRepository(db)
+    store.blobs = BlobRepository(db, ctx.store.blobs.folder)
     try:
         yield StationContext(store=store, clock=ctx.clock, new_id=ctx.new_id)
     finally:

@@ -55,7 +55,7 @@ def _check_signed(station: StationContext, dossier: Dossier, signer_name: str) -
     assert events[-1].payload["sha256"] == stored.signed_receipt.sha256
     assert signed.startswith(rs.receipt_to_sign(station, dossier.uuid))
     assert validate(signed).status is SignatureStatus.VALID_UNTRUSTED
-    queued = [p.sha256 for p in BlobSyncRepository(station.store.db).pending()]
+    queued = [p.sha256 for p in BlobSyncRepository(station.store.db, station.store.blobs).pending()]
     assert stored.signed_receipt.sha256 in queued  # the attachment sync uploads it
     return signed
 

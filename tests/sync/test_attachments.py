@@ -114,7 +114,7 @@ def test_an_interrupted_upload_resumes_from_its_last_chunk_and_is_never_sent_twi
     station = enrolled_station("a", url=proxy.url)
     data = _blob(station, clock, seed=1)
     sha = hashlib.sha256(data).hexdigest()
-    repo = BlobSyncRepository(station.store.db)
+    repo = BlobSyncRepository(station.store.db, station.store.blobs)
 
     with httpx.Client(timeout=10) as http:
         cut = upload_pending(station, _client(station, proxy.url, http))
@@ -217,7 +217,9 @@ def test_attachments_sync_through_random_faults_once_and_reach_the_office_only(
         assert fetched == data
         info = colleague.store.blobs.info(sha)
         assert info is not None and (info.origin, info.mime) == ("remote", "application/pdf")
-        assert BlobSyncRepository(colleague.store.db).pending() == []  # never sent back
+        assert (
+            BlobSyncRepository(colleague.store.db, colleague.store.blobs).pending() == []
+        )  # never sent back
 
         with pytest.raises(DomainError) as refused:
             fetch_blob(stranger, sha, transport=_client(stranger, server.url, http))

@@ -35,7 +35,7 @@ def _digitised(station: StationContext) -> tuple[str, bytes]:
 def test_a_scan_is_a_file_named_by_its_hash_and_not_a_database_row(
     station: StationContext,
 ) -> None:
-    uuid, pdf = _digitised(station)
+    _uuid, pdf = _digitised(station)
     digest = sha256_hex(pdf)
     path = blob_path(station.store.data_dir / "scans", digest)
     assert path.read_bytes() == pdf
@@ -49,10 +49,9 @@ def test_a_rolled_back_transaction_leaves_no_row_and_only_an_unlisted_file(
     station: StationContext,
 ) -> None:
     data = b"%PDF-1.4 not committed"
-    with pytest.raises(RuntimeError):
-        with station.store.db.atomic():
-            digest = station.store.blobs.put(data, "application/pdf", at=station.clock.now())
-            raise RuntimeError("power cut before commit")
+    with pytest.raises(RuntimeError), station.store.db.atomic():
+        digest = station.store.blobs.put(data, "application/pdf", at=station.clock.now())
+        raise RuntimeError("power cut before commit")
     assert not station.store.blobs.has(digest)
     assert station.store.blobs.get(digest) is None
     assert [p.name for p in station.store.blobs.unlisted_files()] == [digest]

@@ -46,9 +46,18 @@ class BackupOutcome:
 
 
 def extra_backup_dir(ctx: StationContext) -> Path | None:
-    """The second backup folder set by the administrator (None: not set)."""
+    """This station's folder inside the second backup place set by the administrator (None:
+    not set).
+
+    Each station writes into a folder of its own there (``<agency>-quay<prefix>-<station>``):
+    the two PCs of an office may share one USB stick, and each rotates its own backups only.
+    """
     value = str(ctx.setting(BACKUP_DIR_KEY, "") or "").strip()
-    return Path(value) if value else None
+    if not value:
+        return None
+    office = ctx.office()
+    name = f"{office.agency_id}-quay{office.station_prefix}-{office.station_id[:8]}"
+    return Path(value) / "".join(c if c.isalnum() or c in ".-_" else "_" for c in name)
 
 
 def write_backup(

@@ -65,7 +65,10 @@ def test_restore_dialog_shows_what_each_backup_holds_and_restores(
     with station.store.db.atomic():
         station.store.config.set("backup_dir", str(usb))
     manual = maintenance.write_backup(
-        station.store, kind="manual", extra_dir=usb, now=station.clock.now()
+        station.store,
+        kind="manual",
+        extra_dir=maintenance.extra_backup_dir(station),
+        now=station.clock.now(),
     )
     printed_after = _receive(station)
     assert window.restore_action.isEnabled()
@@ -186,4 +189,9 @@ def test_settings_set_the_second_backup_folder(
     dialog.backup_dir_edit.setText(str(tmp_path / "usb"))
     dialog.save_button.click()
     assert not dialog.isVisible()
-    assert maintenance.extra_backup_dir(station) == tmp_path / "usb"
+    assert maintenance.extra_backup_dir(station) == tmp_path / "usb" / _station_folder(station)
+
+
+def _station_folder(station: StationContext) -> str:
+    office = station.office()
+    return f"{office.agency_id}-quay{office.station_prefix}-{office.station_id[:8]}"

@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 
+from counter_app.app import open_station
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services import maintenance
 from counter_app.services.intake import ReceptionRequest, receive_dossier
@@ -59,8 +60,10 @@ def test_restore_each_kind_then_the_next_code_is_new(
         kind="manual" if kind == "usb" else kind,
         extra_dir=maintenance.extra_backup_dir(station),
     )
-    assert outcome.copied and (usb / outcome.path.name).exists()
-    chosen = usb / outcome.path.name if kind == "usb" else outcome.path
+    own = maintenance.extra_backup_dir(station)
+    assert own is not None and own.parent == usb
+    assert outcome.copied and (own / outcome.path.name).exists()
+    chosen = own / outcome.path.name if kind == "usb" else outcome.path
     assert parse_backup_name(chosen) is not None
     assert chosen.name.endswith(f"-{'manual' if kind == 'usb' else kind}.db")
     printed = _receive(station, 3)  # printed after the backup, then the disk is lost
@@ -112,6 +115,34 @@ def test_daily_backup_is_due_once_a_day(station: StationContext) -> None:
     maintenance.write_backup(station.store, kind="daily", extra_dir=None, now=now)
     assert not maintenance.daily_backup_due(station.store, today)
     assert maintenance.daily_backup_due(station.store, today.replace(day=today.day + 1))
+
+
+def test_two_stations_sharing_one_usb_stick_keep_their_own_backups(
+    station: StationContext, tmp_path: Path
+) -> None:
+    usb = tmp_path / "usb"
+    other = open_station(tmp_path / "second-pc", clock=station.clock)  # type: ignore[arg-type]
+    try:
+        for ctx in (station, other):
+            _set_backup_dir(ctx, str(usb))
+        for _ in range(KEEP_PER_KIND["manual"] + 2):
+            maintenance.write_backup(
+                other.store, kind="manual", extra_dir=maintenance.extra_backup_dir(other)
+            )
+        mine = maintenance.write_backup(
+            station.store, kind="manual", extra_dir=maintenance.extra_backup_dir(station)
+        )
+        for _ in range(3):
+            maintenance.write_backup(
+                other.store, kind="manual", extra_dir=maintenance.extra_backup_dir(other)
+            )
+        own = maintenance.extra_backup_dir(station)
+        theirs = maintenance.extra_backup_dir(other)
+        assert own is not None and theirs is not None and own != theirs
+        assert (own / mine.path.name).exists()  # not rotated away by the other PC
+        assert len(list(theirs.glob("counter-*-manual.db"))) == KEEP_PER_KIND["manual"]
+    finally:
+        other.store.close()
 
 
 def test_restore_list_shows_both_places(station: StationContext, tmp_path: Path) -> None:

@@ -82,13 +82,15 @@ def test_database_backups_stay_small_and_the_usb_copy_carries_the_scans(
         station.store, kind="manual", extra_dir=maintenance.extra_backup_dir(station)
     )
     assert pdf not in outcome.path.read_bytes()
-    assert blob_path(usb / "scans", sha256_hex(pdf)).read_bytes() == pdf
+    own = maintenance.extra_backup_dir(station)
+    assert own is not None and own.parent == usb
+    assert blob_path(own / "scans", sha256_hex(pdf)).read_bytes() == pdf
 
     # The disk dies: a new data folder, restored from the USB stick.
     data_dir = station.store.data_dir
     station.store.close()
     shutil.rmtree(data_dir)
-    backup_on_usb = usb / outcome.path.name
+    backup_on_usb = own / outcome.path.name
     maintenance.restore(
         data_dir, backup_on_usb, mirror_dir=station.store.mirror_dir, officer="quantri"
     )

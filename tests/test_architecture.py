@@ -18,6 +18,8 @@ def _imports(path: Path) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
+            # "from counter_app import storage" imports counter_app.storage too.
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
     return found
 
 
@@ -38,6 +40,22 @@ def test_only_storage_imports_sql_libraries() -> None:
         if "storage" in path.relative_to(ROOT).parts:
             continue
         bad = {n for n in _imports(path) if n.split(".")[0] in ("sqlite3", "sqlite_utils")}
+        if bad:
+            offenders.append((str(path.relative_to(ROOT)), sorted(bad)))
+    assert offenders == []
+
+
+def test_ui_does_not_import_storage() -> None:
+    """ui talks to services (style.md §1): never to counter_app.storage nor to SQL directly."""
+    offenders = []
+    for path in (ROOT / "counter_app" / "ui").rglob("*.py"):
+        bad = {
+            n
+            for n in _imports(path)
+            if n == "counter_app.storage"
+            or n.startswith("counter_app.storage.")
+            or n.split(".")[0] in ("sqlite3", "sqlite_utils")
+        }
         if bad:
             offenders.append((str(path.relative_to(ROOT)), sorted(bad)))
     assert offenders == []

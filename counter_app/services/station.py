@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from pathlib import Path
 from typing import Any
 
 from counter_app.domain.calendar import OfficeHours, WorkCalendar
@@ -102,3 +104,15 @@ class StationContext:
         if found is None:
             raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=parsed)
         return found
+
+
+@contextmanager
+def opened_station(data_dir: Path, *, mirror_dir: Path, clock: Clock) -> Iterator[StationContext]:
+    """The station in ``data_dir`` opened on a connection of the calling thread, closed on
+    exit: for a worker thread that also writes (the background sync), since sqlite objects
+    belong to the thread that made them."""
+    store = Store(data_dir, mirror_dir=mirror_dir)
+    try:
+        yield StationContext(store=store, clock=clock)
+    finally:
+        store.close()

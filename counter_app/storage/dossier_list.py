@@ -4,72 +4,20 @@ A page is one index range scan: rows are ordered by the sort column then ``rowid
 next page starts strictly after the last row seen (keyset pagination), so page 5,000 costs
 what page 1 costs. Rows whose sort key is NULL (no due date, no code) come after all the
 others, whatever the direction. Times are stored in Vietnam time, so ISO strings compare in
-time order.
+time order. The query, row and cursor values live in ``counter_app/domain/dossier_query.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from counter_app.domain.dossier import Status
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor, ListSort
 from counter_app.domain.models import VN_TZ
 from counter_app.storage.db import Database
 
-
-class ListSort(StrEnum):
-    RECEIVED = "received"
-    DUE = "due"
-    CODE = "code"
-
-
 _SORT_COLUMN = {ListSort.RECEIVED: "received_at", ListSort.DUE: "due_at", ListSort.CODE: "code"}
-
-
-@dataclass(frozen=True, slots=True)
-class DossierListRow:
-    """What one line of the dossier list shows."""
-
-    rowid: int
-    uuid: str
-    code: str | None
-    applicant_name: str
-    procedure_code: str
-    procedure_name: str
-    status: Status
-    received_at: datetime
-    due_at: datetime | None
-    officer: str
-
-
-@dataclass(frozen=True, slots=True)
-class DossierListQuery:
-    """Filters (all optional, combined with AND) and the order of the list.
-
-    ``received_from``/``due_from`` are inclusive, ``received_until``/``due_until`` exclusive.
-    """
-
-    statuses: tuple[Status, ...] = ()
-    procedure_code: str | None = None
-    officer: str | None = None
-    received_from: datetime | None = None
-    received_until: datetime | None = None
-    due_from: datetime | None = None
-    due_until: datetime | None = None
-    sort: ListSort = ListSort.RECEIVED
-    descending: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ListCursor:
-    """Where the next page starts: after (``key``, ``rowid``); ``in_nulls`` once the rows
-    with a sort key are exhausted and the NULL-keyed ones are being read."""
-
-    key: str | None
-    rowid: int
-    in_nulls: bool = False
 
 
 def _iso(value: datetime) -> str:

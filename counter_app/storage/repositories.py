@@ -14,6 +14,7 @@ from typing import Any
 
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.dossier import Dossier, Status
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor
 from counter_app.domain.models import (
     VN_TZ,
     Channel,
@@ -521,11 +522,11 @@ class DossierRepository:
 
     def list_page(
         self,
-        query: dossier_list.DossierListQuery,
+        query: DossierListQuery,
         *,
-        after: dossier_list.ListCursor | None = None,
+        after: ListCursor | None = None,
         limit: int = 200,
-    ) -> tuple[list[dossier_list.DossierListRow], dossier_list.ListCursor | None]:
+    ) -> tuple[list[DossierListRow], ListCursor | None]:
         """One keyset page of the dossier list (light rows, no JSON decoded); see
         :mod:`counter_app.storage.dossier_list`. The cursor is None after the last page."""
         return dossier_list.list_page(self.db, query, after=after, limit=max(1, limit))

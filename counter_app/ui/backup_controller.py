@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services import maintenance, support
 from counter_app.services.maintenance import BackupEntry, BackupOutcome
+from counter_app.services.reading import in_worker
 from counter_app.texts import support as ts
 from counter_app.ui.dialogs.backup_dialog import BackupDialog
 from counter_app.ui.dialogs.diagnostics_dialog import DiagnosticsDialog
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.session import Session
-from counter_app.ui.worker_context import in_worker
 from counter_app.ui.workers import run_in_background
 
 DAILY_CHECK_MS = 60 * 60 * 1000

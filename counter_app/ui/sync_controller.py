@@ -17,8 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_app.domain.clock import Clock
-from counter_app.services.station import StationContext
-from counter_app.storage.store import Store
+from counter_app.services.station import StationContext, opened_station
 from counter_app.sync.client import HttpSyncClient, make_http
 from counter_app.sync.engine import SyncReport, run_sync, sync_settings
 from counter_app.sync.scheduler import SyncHealth, SyncScheduler, is_enrolled, sync_health
@@ -39,14 +38,11 @@ class SyncJob:
     timeout_s: float = REQUEST_TIMEOUT_S
 
     def __call__(self) -> SyncReport:
-        store = Store(self.data_dir, mirror_dir=self.mirror_dir)  # this thread's connection
-        try:
-            ctx = StationContext(store=store, clock=self.clock)
+        # The station on this thread's own connection, closed when the attempt ends.
+        with opened_station(self.data_dir, mirror_dir=self.mirror_dir, clock=self.clock) as ctx:
             settings = sync_settings(ctx)
             with make_http(timeout=self.timeout_s) as http:
                 return run_sync(ctx, HttpSyncClient(settings["url"], settings["token"], http))
-        finally:
-            store.close()
 
 
 class SyncController(QObject):

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 
 from counter_app.domain.clock import FixedClock
 from counter_app.domain.dossier import Status
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow
 from counter_app.domain.models import VN_TZ
 from counter_app.services.intake import ReceptionRequest, guide_dossier, receive_dossier
 from counter_app.services.station import StationContext
-from counter_app.storage.dossier_list import DossierListQuery, DossierListRow
 from counter_app.texts import followup as f
 from counter_app.ui.models.columns import RecordRole
 from counter_app.ui.models.dossier_list_model import COLOURS, Deadline, DossierListModel

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services import digitisation
+from counter_app.services.reading import in_worker
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
 from counter_app.ui.digitisation import devices
@@ -41,7 +42,6 @@ from counter_app.ui.digitisation.preferences import WorkstationPreferences
 from counter_app.ui.digitisation.receipt_row import ReceiptRow
 from counter_app.ui.digitisation.sign_dialog import SignDialog, SignRequest
 from counter_app.ui.errors import show_error
-from counter_app.ui.worker_context import in_worker
 from counter_app.ui.workers import run_in_background
 
 SIGNING_LANE = "signing"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from counter_app.domain.digitisation import ReceiptSignature
 from counter_app.domain.errors import DomainError
 from counter_app.services import receipt_signing
+from counter_app.services.reading import in_worker
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
 from counter_app.texts.digitisation import RECEIPT_SIGN_REASON
@@ -24,7 +25,6 @@ from counter_app.ui.digitisation.components_model import STATUS_COLOURS, Validit
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
 from counter_app.ui.digitisation.sign_dialog import SignDialog, SignRequest
 from counter_app.ui.errors import show_error
-from counter_app.ui.worker_context import in_worker
 from counter_app.ui.workers import run_in_background
 
 SIGNING_LANE = "signing"

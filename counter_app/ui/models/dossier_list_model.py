@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from counter_app import texts
 from counter_app.domain.dossier import Status
-from counter_app.storage.dossier_list import DossierListQuery, DossierListRow, ListCursor, ListSort
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor, ListSort
 from counter_app.texts import followup as f
 from counter_app.texts import window as t
 from counter_app.ui.models.columns import Column, ColumnTableModel, Index, RecordRole

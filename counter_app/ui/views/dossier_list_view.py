@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from counter_app import texts
 from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Status
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor, ListSort
 from counter_app.domain.models import VN_TZ
 from counter_app.services.station import StationContext
-from counter_app.storage.dossier_list import DossierListQuery, DossierListRow, ListCursor, ListSort
 from counter_app.texts import followup as f
 from counter_app.ui.models.columns import RecordRole
 from counter_app.ui.models.dossier_list_model import RUNNING, DossierListModel, Today

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.dossier_query import DossierListQuery, DossierListRow
 from counter_app.services.station import StationContext
-from counter_app.storage.dossier_list import DossierListQuery, DossierListRow
 from counter_app.texts import followup as f
 from counter_app.texts import window as t
 from counter_app.ui.models.dossier_list_model import Today

@@ -33,13 +33,13 @@ from counter_app.domain.statistics import Counts, PeriodStatistics
 from counter_app.printing.printer import PaperSize, write_durably
 from counter_app.services import exports, register
 from counter_app.services import reports as report_module
+from counter_app.services.reading import in_worker
 from counter_app.services.reports import period_report
 from counter_app.texts import followup as f
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.models.columns import Column, ColumnTableModel, Index
 from counter_app.ui.session import Session
 from counter_app.ui.widgets.bar_chart import BarChart
-from counter_app.ui.worker_context import in_worker
 from counter_app.ui.workers import run_in_background
 
 COUNT_NAMES = tuple(field.name for field in fields(Counts))

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Procedure
-from counter_app.storage.repositories import ReferenceRepository
 from counter_app.texts import window as t
 
 MAX_CHOICES = 15
+
+
+class ProcedureCatalogue(Protocol):
+    """What the picker reads: the station's procedures (``ctx.store.reference`` provides it)."""
+
+    def find_procedures(self, text: str, *, limit: int = ...) -> list[Procedure]: ...
+
+    def procedure(self, code: str) -> Procedure | None: ...
 
 
 class ProcedurePicker(QWidget):
@@ -24,7 +33,7 @@ class ProcedurePicker(QWidget):
     procedure_chosen = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, reference: ReferenceRepository, parent: QWidget | None = None) -> None:
+    def __init__(self, reference: ProcedureCatalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reference = reference
         self._matches: list[Procedure] = []

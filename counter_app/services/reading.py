@@ -1,7 +1,8 @@
 """A station context for a worker thread: the same station on its own SQLite connection.
 
 sqlite objects belong to the thread that made them (style.md §6.5), so long reads (reports,
-exports, the register) run on a second connection opened here and closed afterwards.
+exports, the register) run on a second connection opened here and closed afterwards. The
+window hands ``in_worker(ctx, fn)`` to its background runner; nothing here knows Qt.
 """
 
 from __future__ import annotations

@@ -74,3 +74,29 @@ DASHBOARD_NOT_ENROLLED = "Chưa đăng ký"
 DASHBOARD_REVOKED = "Đã thu hồi"
 DASHBOARD_NO_STATIONS = "Chưa có quầy nào."
 DASHBOARD_NO_DOSSIERS = "Chưa có hồ sơ nào."
+DASHBOARD_DIGITISATION = "Số hóa hồ sơ giấy"
+DASHBOARD_DIGITISATION_NOTE = (
+    "Hồ sơ giấy: tiếp nhận trực tiếp hoặc qua bưu chính (hồ sơ trực tuyến không tính). "
+    "Đã số hóa: mọi thành phần đã nhận đều có bản số hóa."
+)
+DASHBOARD_WHOLE_OFFICE = "Cả đơn vị"
+DASHBOARD_PAPER = "Hồ sơ giấy"
+DASHBOARD_DIGITISED = "Đã số hóa"
+DASHBOARD_RATE = "Tỷ lệ số hóa"
+DASHBOARD_BAD_MONTH = "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-02."
+
+
+def dashboard_month(month: int, year: int) -> str:
+    """``Tháng 02/2026``."""
+    return f"Tháng {month:02d}/{year}"
+
+
+def dashboard_year_to_date(year: int) -> str:
+    """``Từ đầu năm 2026``."""
+    return f"Từ đầu năm {year}"
+
+
+def dashboard_no_paper(month: int, year: int) -> str:
+    return (
+        f"Chưa có hồ sơ giấy nào được tiếp nhận từ đầu năm {year} đến hết tháng {month:02d}/{year}."
+    )

@@ -9,20 +9,27 @@ token or ``?token=``. Figures, all derived from what PostgreSQL holds:
   overdue ones: received, not finished (no ``result_received``/``withdrawn``/``stopped``/
   ``returned``), clock not stopped by an unanswered supplement request, and whose latest due
   date (``received`` payload ``due_at``, then ``due_overridden``/``supplement_received``
-  ``due_at`` and ``apology_issued`` ``new_due_at``) has passed.
+  ``due_at`` and ``apology_issued`` ``new_due_at``) has passed;
+- digitisation of paper dossiers (Decree 118/2025), per receiving office and per receiving
+  station, for a month (the current one in Vietnam, or ``?month=YYYY-MM``) and for its year
+  up to the end of that month: paper dossiers received (channel direct or postal, by
+  reception time), of which digitised (every component ticked as received has a scan; the
+  counter's rules), and the rate. Read from ``dossier_digitisation`` (Alembic r0006), which the
+  push keeps current.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
 
 from province_server import texts
-from province_server.pages.html import esc, page, vn_time
+from province_server.pages.html import VN_TZ, esc, page, vn_time
 
 _STATIONS_SQL = """
 SELECT s.agency_id, a.unit_name, s.prefix, s.last_sync_at, s.enrolled_at, s.revoked_at,
@@ -62,6 +69,73 @@ GROUP BY p.owner_agency, a.unit_name
 ORDER BY p.owner_agency
 """
 
+# Paper dossiers received in [year start, period end), and of them since the month start;
+# one row per office (station NULL) and one per receiving station of the office.
+_DIGITISATION_SQL = """
+SELECT p.owner_agency, COALESCE(a.unit_name, ''), s.prefix, grouping(p.station_id) = 1,
+       count(*) FILTER (WHERE p.received_at >= %(month)s) AS month_paper,
+       count(*) FILTER (WHERE p.received_at >= %(month)s AND p.digitised) AS month_digitised,
+       count(*) AS year_paper,
+       count(*) FILTER (WHERE p.digitised) AS year_digitised
+FROM dossier_digitisation p
+LEFT JOIN agencies a ON a.id = p.owner_agency
+LEFT JOIN stations s ON s.id = p.station_id
+WHERE p.paper AND p.received_at >= %(year)s AND p.received_at < %(end)s
+GROUP BY GROUPING SETS ((p.owner_agency, a.unit_name),
+                        (p.owner_agency, a.unit_name, p.station_id, s.prefix))
+ORDER BY p.owner_agency, grouping(p.station_id) DESC, s.prefix
+"""
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A month (its first day) and its year up to the end of the month, in Vietnam time."""
+
+    month: date
+
+    @classmethod
+    def current(cls, now: datetime | None = None) -> Period:
+        local = (now or datetime.now(UTC)).astimezone(VN_TZ)
+        return cls(date(local.year, local.month, 1))
+
+    @classmethod
+    def parse(cls, text: str) -> Period | None:
+        """``YYYY-MM`` (years 2000-2200), or None when it is not one."""
+        found = _MONTH_RE.match(text.strip())
+        if not found or not 2000 <= int(found[1]) <= 2200 or not 1 <= int(found[2]) <= 12:
+            return None
+        return cls(date(int(found[1]), int(found[2]), 1))
+
+    def bounds(self) -> dict[str, datetime]:
+        """Start of the year, of the month, and of the next month (Vietnam midnights)."""
+        m = self.month
+        following = date(m.year + 1, 1, 1) if m.month == 12 else date(m.year, m.month + 1, 1)
+
+        def midnight(day: date) -> datetime:
+            return datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+        return {
+            "year": midnight(date(m.year, 1, 1)),
+            "month": midnight(m),
+            "end": midnight(following),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DigitisationRow:
+    """Paper dossiers received and digitised, in the month and in the year to its end;
+    ``prefix`` None for the office's total."""
+
+    agency_id: str
+    unit_name: str
+    prefix: str | None
+    month_paper: int
+    month_digitised: int
+    year_paper: int
+    year_digitised: int
+
 
 @dataclass(frozen=True, slots=True)
 class StationRow:
@@ -90,7 +164,16 @@ def token_ok(expected: str, header: str | None, query: str | None) -> bool:
     return bool(expected) and hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
-def figures(conn: psycopg.Connection) -> tuple[list[StationRow], list[OfficeRow]]:
+@dataclass(frozen=True, slots=True)
+class Figures:
+    stations: list[StationRow]
+    offices: list[OfficeRow]
+    period: Period
+    digitisation: list[DigitisationRow]
+
+
+def figures(conn: psycopg.Connection, period: Period | None = None) -> Figures:
+    period = period or Period.current()
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         stations = [
@@ -102,7 +185,20 @@ def figures(conn: psycopg.Connection) -> tuple[list[StationRow], list[OfficeRow]
         offices = [
             OfficeRow(a, u or "", int(o), int(late)) for a, u, o, late in conn.execute(_OFFICES_SQL)
         ]
-    return stations, offices
+        digitisation = [
+            DigitisationRow(a, u, None if total else p, int(mp), int(md), int(yp), int(yd))
+            for a, u, p, total, mp, md, yp, yd in conn.execute(_DIGITISATION_SQL, period.bounds())
+        ]
+    return Figures(stations, offices, period, digitisation)
+
+
+def rate_text(digitised: int, paper: int) -> str:
+    """``50 %``, ``33,3 %`` (Vietnamese decimal comma); a dash when no paper dossier."""
+    if not paper:
+        return "–"
+    value = round(100 * digitised / paper, 1)
+    number = f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+    return f"{number} %"
 
 
 def _state(row: StationRow) -> str:
@@ -119,7 +215,43 @@ def _table(headers: list[str], rows: list[list[tuple[str, str]]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def dashboard_page(stations: list[StationRow], offices: list[OfficeRow]) -> Any:
+def _digitisation_html(period: Period, rows: list[DigitisationRow]) -> str:
+    if not rows:
+        return f"<p>{esc(texts.dashboard_no_paper(period.month.month, period.month.year))}</p>"
+    body = [
+        [
+            (r.agency_id, ""),
+            (r.unit_name, ""),
+            (r.prefix or texts.DASHBOARD_WHOLE_OFFICE, "n" if r.prefix else ""),
+            (str(r.month_paper), "n"),
+            (str(r.month_digitised), "n"),
+            (rate_text(r.month_digitised, r.month_paper), "n"),
+            (str(r.year_paper), "n"),
+            (str(r.year_digitised), "n"),
+            (rate_text(r.year_digitised, r.year_paper), "n"),
+        ]
+        for r in rows
+    ]
+    month = texts.dashboard_month(period.month.month, period.month.year)
+    year = texts.dashboard_year_to_date(period.month.year)
+    return _table(
+        [
+            texts.DASHBOARD_AGENCY,
+            texts.DASHBOARD_UNIT,
+            texts.DASHBOARD_STATION,
+            f"{month}: {texts.DASHBOARD_PAPER}",
+            f"{month}: {texts.DASHBOARD_DIGITISED}",
+            f"{month}: {texts.DASHBOARD_RATE}",
+            f"{year}: {texts.DASHBOARD_PAPER}",
+            f"{year}: {texts.DASHBOARD_DIGITISED}",
+            f"{year}: {texts.DASHBOARD_RATE}",
+        ],
+        body,
+    )
+
+
+def dashboard_page(figures: Figures) -> Any:
+    stations, offices = figures.stations, figures.offices
     station_rows = [
         [
             (s.agency_id, ""),
@@ -176,6 +308,9 @@ def dashboard_page(stations: list[StationRow], offices: list[OfficeRow]) -> Any:
         f"{esc(vn_time(datetime.now(UTC)))}</p>"
         f"<h2>{esc(texts.DASHBOARD_STATIONS)}</h2>{stations_html}"
         f"<h2>{esc(texts.DASHBOARD_OFFICES)}</h2>{offices_html}"
+        f"<h2>{esc(texts.DASHBOARD_DIGITISATION)}</h2>"
+        f'<p class="muted">{esc(texts.DASHBOARD_DIGITISATION_NOTE)}</p>'
+        f"{_digitisation_html(figures.period, figures.digitisation)}"
     )
     return page(texts.DASHBOARD_TITLE, body)
 

@@ -51,17 +51,20 @@ def make_router(settings: Settings) -> APIRouter:
             "Every station (office, station number, last sync, events stored today, "
             "enrolment state) and, per receiving office, dossiers in progress and overdue "
             "(due date passed, not finished, clock not stopped by a supplement request), "
-            "derived from the stored events. Needs the administrator token "
+            "derived from the stored events, and the digitisation of paper dossiers per "
+            "receiving office and station for a month (`?month=YYYY-MM`, the current month "
+            "in Vietnam by default) and its year to date. Needs the administrator token "
             "`PROVINCE_ADMIN_TOKEN` as `Authorization: Bearer <token>` or `?token=`; 401 "
             "without it, 403 when the server has no token configured."
         ),
         response_class=HTMLResponse,
-        responses={200: _HTML, 401: _HTML, 403: _HTML},
+        responses={200: _HTML, 401: _HTML, 403: _HTML, 422: _HTML},
     )
     def dashboard_page(
         request: Request,
         pool: PoolDep,
         token: Annotated[str | None, Query(max_length=200)] = None,
+        month: Annotated[str | None, Query(max_length=20)] = None,
     ) -> HTMLResponse:
         if not settings.admin_token:
             refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
@@ -71,9 +74,13 @@ def make_router(settings: Settings) -> APIRouter:
         ):
             unauthorized: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_UNAUTHORIZED, 401)
             return unauthorized
+        period = dashboard.Period.parse(month) if month else dashboard.Period.current()
+        if period is None:
+            bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
+            return bad
         with pool.connection() as conn:
-            stations, offices = dashboard.figures(conn)
-        shown: HTMLResponse = dashboard.dashboard_page(stations, offices)
+            figures = dashboard.figures(conn, period)
+        shown: HTMLResponse = dashboard.dashboard_page(figures)
         return shown
 
     return router

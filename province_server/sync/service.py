@@ -13,6 +13,10 @@ another station's name. Pushes of one office are serialised by a transaction-sco
 advisory lock, so within an office the server sequence grows in commit order and a pull
 cursor (the last sequence seen) can never step over an event that commits later.
 ``events.agency_id`` is the owner office of the event's dossier.
+
+The same transaction keeps ``dossier_digitisation`` (Alembic r0006) current: every dossier
+whose ``received``, ``corrected`` or ``component_digitised`` event is stored now gets its row
+recomputed from all its stored events (``refresh_digitisation``), for the dashboard's rate.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from sync_protocol import (
 )
 
 _AGENCY_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
+# Events that can change whether a dossier is a digitised paper dossier (r0006).
+_DIGITISATION_KINDS = frozenset({"received", "corrected", "component_digitised"})
 _EVENT_COLUMNS = (
     "uuid::text, dossier_uuid::text, kind, station_id::text, station_seq, officer, at_text, payload"
 )
@@ -163,6 +169,17 @@ def _insert_events(
     return {row[0] for row in rows}
 
 
+def _refresh_digitisation(
+    conn: psycopg.Connection, events: list[EventWire], stored: set[str]
+) -> None:
+    """Recompute the digitisation row of the dossiers whose relevant events were stored now."""
+    dossiers = sorted(
+        {e.dossier_uuid for e in events if e.uuid in stored and e.kind in _DIGITISATION_KINDS}
+    )
+    if dossiers:
+        conn.execute("SELECT refresh_digitisation(%s::uuid[])", (dossiers,))
+
+
 def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> PushResponse:
     """Store a batch of the station's events; one verdict per event, in request order."""
     if batch.station_id != station.id:
@@ -183,6 +200,7 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
                 )
         to_store = [e for e, r in zip(batch.events, reasons, strict=True) if r is None]
         stored = _insert_events(conn, station, batch.batch_id, to_store)
+        _refresh_digitisation(conn, to_store, stored)
         touch(conn, station)
         conn.execute(
             "UPDATE stations SET waiting = %s, waiting_at = now() WHERE id = %s",

@@ -166,7 +166,7 @@ def cmd_info(args: argparse.Namespace) -> Any:
 
 
 def build_parser() -> VietnameseParser:
-    from counter_app.cli import dossier_cmd, slip_cmd, sync_cmd
+    from counter_app.cli import digitisation_cmd, dossier_cmd, slip_cmd, sync_cmd
 
     parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
     parser.add_argument(
@@ -230,6 +230,7 @@ def build_parser() -> VietnameseParser:
     dossier_cmd.register(add)
     slip_cmd.register(add)
     sync_cmd.register(add)
+    digitisation_cmd.register(add)
     return parser
 
 

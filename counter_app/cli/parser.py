@@ -30,7 +30,11 @@ def translate_error(message: str) -> str:
 
 class VietnameseFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix or texts.CLI_USAGE_PREFIX)
+        # argparse passes prefix="" when it builds a subcommand's prog from the parent's usage
+        # (only None means "the default prefix"), else every subcommand's usage says it twice.
+        super().add_usage(
+            usage, actions, groups, texts.CLI_USAGE_PREFIX if prefix is None else prefix
+        )
 
 
 class VietnameseParser(argparse.ArgumentParser):

@@ -1,0 +1,258 @@
+"""``attach``, ``scans``, ``scan-pdf`` and ``sign``: digitisation at reception without the window.
+
+They go through the same services as the "Số hóa thành phần hồ sơ" panel
+(``services.digitisation``, ``services.receipt_signing``, ``counter_app.signing``), so a
+scripted intake, a support session or a test of the installed bundle stores exactly what the
+window would. Components are numbered from 1 on the command line, as officers count them (the
+services count from 0).
+
+The PIN of a token or the password of a .p12 file is read from the terminal (``getpass``), or
+from the first line of standard input with ``--pin-stdin``; never from an argument (it would
+show in the process list and the shell history), never stored, never logged. Everything that
+can be checked is checked before it is asked for.
+
+A refusal (unknown code, bad component number, bad file, wrong PIN…) prints one Vietnamese
+sentence on standard error and exits with 2, having changed nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from counter_app import texts
+from counter_app.cli import common as cli
+from counter_app.cli.common import Add
+from counter_app.cli.slip_cmd import find_dossier
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.printing.printer import write_durably
+from counter_app.services import digitisation, receipt_signing
+from counter_app.services.station import StationContext
+from counter_app.texts import digitisation_cli as t
+from counter_app.texts.digitisation_ui import SIGN_REASON
+
+if TYPE_CHECKING:  # pyHanko is loaded only when a command signs or validates
+    from counter_app.signing import DocumentSigner
+
+
+def register(add: Add) -> None:
+    """Add ``attach``, ``scans``, ``scan-pdf`` and ``sign`` through main.py's ``add``."""
+    p = add("attach", t.CLI_ATTACH, cmd_attach)
+    p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_CODE)
+    p.add_argument(
+        "--component", type=int, required=True, metavar=t.METAVAR_N, help=t.CLI_COMPONENT
+    )
+    p.add_argument("files", nargs="+", metavar=t.METAVAR_FILES, help=t.CLI_ATTACH_FILES)
+    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+
+    p = add("scans", t.CLI_SCANS, cmd_scans)
+    p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_CODE)
+
+    p = add("scan-pdf", t.CLI_SCAN_PDF, cmd_scan_pdf)
+    p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_CODE)
+    p.add_argument(
+        "--component", type=int, required=True, metavar=t.METAVAR_N, help=t.CLI_COMPONENT
+    )
+    p.add_argument("--out", required=True, metavar=t.METAVAR_PDF, help=t.CLI_SCAN_PDF_OUT)
+
+    p = add("sign", t.CLI_SIGN, cmd_sign)
+    p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_CODE)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--component", type=int, metavar=t.METAVAR_N, help=t.CLI_COMPONENT)
+    what.add_argument("--receipt", action="store_true", help=t.CLI_SIGN_RECEIPT)
+    key = p.add_mutually_exclusive_group(required=True)
+    key.add_argument("--p12", metavar=t.METAVAR_P12, help=t.CLI_SIGN_P12)
+    key.add_argument("--pkcs11", metavar=t.METAVAR_LIB, help=t.CLI_SIGN_PKCS11)
+    p.add_argument("--token", metavar=t.METAVAR_LABEL, help=t.CLI_SIGN_TOKEN)
+    p.add_argument("--pin-stdin", action="store_true", help=t.CLI_SIGN_PIN_STDIN)
+    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _code(dossier: Dossier) -> str:
+    return dossier.code or dossier.uuid
+
+
+def _index(dossier: Dossier, number: int) -> int:
+    """The 0-based position of component ``number`` (1-based, as typed); refused if none."""
+    if not 1 <= number <= len(dossier.documents):
+        raise DomainError(ErrorCode.COMPONENT_NOT_FOUND, component=number)
+    return number - 1
+
+
+def _refuse(message: str) -> NoReturn:
+    sys.stderr.write(message + "\n")
+    raise SystemExit(2)
+
+
+def _status(pdf: bytes | None) -> str | None:
+    """The overall signature status of ``pdf`` (re-checked now); None without the bytes."""
+    if pdf is None:
+        return None
+    from counter_app import signing
+
+    return str(signing.validate(pdf).status)
+
+
+# --- attach / scans / scan-pdf -------------------------------------------------------------------
+
+
+def cmd_attach(args: argparse.Namespace) -> Any:
+    ctx = cli.station(args)
+    dossier = find_dossier(ctx, args.code)
+    index = _index(dossier, args.component)
+    officer = cli.officer(ctx, args)
+    draft = digitisation.ScanDraft()
+    draft.add_files(Path(name) for name in args.files)
+    record, _ = digitisation.attach_component(ctx, dossier.uuid, index, draft, officer=officer)
+    return {
+        "code": _code(dossier),
+        "component": record.index + 1,
+        "name": record.name,
+        "pages": record.pages,
+        "sha256": record.sha256,
+        "size": record.size,
+    }
+
+
+def cmd_scans(args: argparse.Namespace) -> Any:
+    ctx = cli.station(args)
+    dossier = find_dossier(ctx, args.code)
+    out = []
+    for record in digitisation.components_of(ctx, dossier.uuid):
+        status = None
+        if record.signed_sha256:
+            status = _status(ctx.store.blobs.get(record.signed_sha256))
+        out.append(
+            {
+                "index": record.index + 1,
+                "name": record.name,
+                "required": record.required,
+                "digitised": record.digitised,
+                "pages": record.pages,
+                "sha256": record.sha256,
+                "size": record.size,
+                "filename": record.filename,
+                "signed_sha256": record.signed_sha256,
+                "signed_by": record.signed_by,
+                "signed_at": record.signed_at.isoformat() if record.signed_at else None,
+                "status": status,
+            }
+        )
+    return out
+
+
+def cmd_scan_pdf(args: argparse.Namespace) -> Any:
+    ctx = cli.station(args)
+    dossier = find_dossier(ctx, args.code)
+    index = _index(dossier, args.component)
+    record = digitisation.components_of(ctx, dossier.uuid)[index]
+    if not record.digitised:
+        _refuse(t.cli_not_digitised(args.component))
+    pdf = digitisation.component_pdf(ctx, dossier.uuid, index)
+    if pdf is None:
+        _refuse(t.cli_scan_not_here(args.component))
+    out = Path(args.out)
+    try:
+        write_durably(out, pdf)
+    except OSError:
+        _refuse(t.cli_file_failed(str(out)))
+    return {
+        "code": _code(dossier),
+        "component": args.component,
+        "name": record.name,
+        "signed": record.signed,
+        "sha256": record.signed_sha256 or record.sha256,
+        "size": len(pdf),
+        "out": str(out),
+    }
+
+
+# --- sign ---------------------------------------------------------------------------------------
+
+
+def _read_secret(args: argparse.Namespace, prompt: str) -> str:
+    """The PIN or password: first line of standard input (--pin-stdin) or typed unseen."""
+    if args.pin_stdin:
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.readline() if stream is not None else b""
+        return raw.decode("utf-8-sig", errors="replace").rstrip("\r\n")  # BOM: Notepad
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\n")
+        _refuse(t.CLI_SIGN_CANCELLED)
+
+
+def _open_signer(args: argparse.Namespace) -> DocumentSigner:
+    from counter_app import signing
+
+    if args.p12:
+        return signing.open_pkcs12(Path(args.p12), _read_secret(args, t.PROMPT_P12_PASSWORD))
+    return signing.open_pkcs11(
+        args.pkcs11, _read_secret(args, t.PROMPT_PIN), token_label=args.token or None
+    )
+
+
+def _check_sign_target(ctx: StationContext, dossier: Dossier, args: argparse.Namespace) -> bytes:
+    """What will be signed, checked before the PIN is asked: the receipt or the stored scan."""
+    if args.receipt:
+        return receipt_signing.receipt_to_sign(ctx, dossier.uuid)
+    index = _index(dossier, args.component)
+    pdf = digitisation.component_pdf(ctx, dossier.uuid, index, signed=False)
+    if pdf is None:
+        record = digitisation.components_of(ctx, dossier.uuid)[index]
+        if record.digitised:
+            _refuse(t.cli_scan_not_here(args.component))
+        raise DomainError(ErrorCode.COMPONENT_NOT_DIGITISED, component=args.component)
+    return pdf
+
+
+def cmd_sign(args: argparse.Namespace) -> Any:
+    if args.token and not args.pkcs11:
+        _refuse(
+            texts.cli_usage_error(
+                texts.CLI_ERROR_TEMPLATES["not_allowed_with"].format("--token", "--p12")
+            )
+        )
+    ctx = cli.station(args)
+    dossier = find_dossier(ctx, args.code)
+    officer = cli.officer(ctx, args)
+    pdf = _check_sign_target(ctx, dossier, args)
+    with _open_signer(args) as signer:
+        if args.receipt:
+            receipt, _ = receipt_signing.sign_receipt(ctx, dossier.uuid, signer, officer=officer)
+            signed_pdf = ctx.store.blobs.get(receipt.sha256)
+            return {
+                "code": _code(dossier),
+                "receipt": True,
+                "signer": receipt.signer,
+                "signed_at": receipt.signed_at.isoformat(),
+                "sha256": receipt.sha256,
+                "status": _status(signed_pdf),
+            }
+        index = args.component - 1
+        signed = signer.sign(pdf, reason=SIGN_REASON, location=ctx.office().place_name)
+        record, _ = digitisation.record_signature(
+            ctx,
+            dossier.uuid,
+            index,
+            signed,
+            signer_name=signer.identity.common_name,
+            officer=officer,
+        )
+    return {
+        "code": _code(dossier),
+        "component": args.component,
+        "name": record.name,
+        "signer": record.signed_by,
+        "signed_at": record.signed_at.isoformat() if record.signed_at else None,
+        "sha256": record.signed_sha256,
+        "status": _status(signed),
+    }

@@ -85,6 +85,11 @@ def status_officer(full_name: str, role: str) -> str:
     return f"Cán bộ: {full_name} ({ROLE_LABELS.get(role, role)})"
 
 
+def login_office(unit_name: str, is_demo: bool) -> str:
+    """The office line of the login window (the demo office is said to be one)."""
+    return f"{unit_name}\nDEMO — văn phòng dùng để tập huấn" if is_demo else unit_name
+
+
 def status_office(unit_name: str, agency_id: str, is_demo: bool) -> str:
     demo = " — DỮ LIỆU THỬ" if is_demo else ""
     return f"{unit_name} · {agency_id}{demo}"

@@ -30,6 +30,25 @@ def test_good_password_logs_in(qtbot, station: StationContext) -> None:  # type:
     assert dialog.login_button.text() == "Đăng nhập" and dialog.quit_button.text() == "Thoát"
 
 
+def test_the_demo_office_says_so_at_login(qtbot, station: StationContext) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    def labels(dialog: LoginDialog) -> list[str]:
+        return [label.text() for label in dialog.findChildren(QLabel)]
+
+    demo = LoginDialog(station)
+    qtbot.addWidget(demo)
+    assert any("DEMO" in text and station.office().unit_name in text for text in labels(demo))
+    stored = station.store.config.get("office")
+    assert stored["is_demo"] is True
+    with station.store.db.atomic():
+        station.store.config.set("office", {**stored, "is_demo": False})
+    assert not station.office().is_demo
+    other = LoginDialog(station)
+    qtbot.addWidget(other)
+    assert not any("DEMO" in text for text in labels(other))
+
+
 def test_wrong_password_is_refused_in_vietnamese(qtbot, station: StationContext) -> None:  # type: ignore[no-untyped-def]
     dialog = LoginDialog(station)
     qtbot.addWidget(dialog)

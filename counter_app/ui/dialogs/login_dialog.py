@@ -45,7 +45,8 @@ class LoginDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        office = QLabel(ctx.office().unit_name)
+        here = ctx.office()
+        office = QLabel(t.login_office(here.unit_name, here.is_demo))
         office.setWordWrap(True)
         self.officer_combo = QComboBox()
         for officer in ctx.store.officers.all():

@@ -51,20 +51,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from counter_app.app import open_station
 from counter_app.services.station import StationContext
 from counter_app.sync.attachment_client import HttpAttachmentClient
 from counter_app.sync.attachments import upload_pending
 from counter_app.sync.client import HttpSyncClient
-from counter_app.sync.engine import enrol
-from province_server.stations.service import issue_code
 from province_server.testing import ServerProcess, ThrowawayDatabase
 from sync_protocol.attachments import CHUNK_SIZE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_sync import WireMeter
+from bench_sync import WireMeter, _enrolled
 
-AGENCY = "000.00.19.H56"
 COMPONENTS = 4
 PAGES = 2
 PAGE_TARGET_BYTES = 100_000
@@ -115,16 +111,6 @@ def component_pdf(rng: random.Random, dpi: int, quality: int) -> bytes:
         pdf.showPage()
     pdf.save()
     return out.getvalue()
-
-
-def _enrolled(
-    folder: Path, server: ServerProcess, db_url: str, number: int, http: httpx.Client
-) -> StationContext:
-    ctx = open_station(folder)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        code = issue_code(conn, agency_id=AGENCY, station_number=number, ttl_hours=1).code
-    enrol(ctx, HttpSyncClient(server.url, None, http), url=server.url, code=code)
-    return ctx
 
 
 def _put(ctx: StationContext, files: list[bytes]) -> None:

@@ -28,31 +28,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
-BUNDLE = ROOT / "dist" / "quay-mot-cua"
-TARBALL = ROOT / "dist" / f"quay-mot-cua-{VERSION}-linux-{os.uname().machine}.tar.gz"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.installers.test_bundle import NAME, ROOT, TARBALL, VERSION, clean_env
+
+BUNDLE = ROOT / "dist" / NAME
 SIZE_TARGET_MB = 250
 START_TARGET_S = 3.0
-
-
-def _env(tmp: Path, station: str) -> dict[str, str]:
-    empty = tmp / "empty-bin"
-    runtime = tmp / "runtime"
-    for folder in (empty, runtime):
-        folder.mkdir(mode=0o700, exist_ok=True)
-    return {
-        "PATH": str(empty),
-        "HOME": str(tmp / "home"),
-        "LANG": "C.UTF-8",
-        "XDG_RUNTIME_DIR": str(runtime),
-        "QT_QPA_PLATFORM": "offscreen",
-        "COUNTER_APP_DATA_DIR": str(tmp / station),
-        "COUNTER_APP_MIRROR_DIR": str(tmp / f"{station}-mirror"),
-    }
 
 
 def _timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -75,14 +59,10 @@ def _bytes(path: Path) -> int:
     return sum(_bytes(child) for child in path.iterdir())
 
 
-def _unpacked_mb(folder: Path) -> float:
-    return round(_bytes(folder) / 1e6, 1)
-
-
-def _size(folder: Path) -> dict[str, object]:
+def _size(folder: Path, unpacked_mb: float) -> dict[str, object]:
     parts = sorted(((_bytes(p), p.name) for p in (folder / "_internal").iterdir()), reverse=True)
     return {
-        "unpacked_mb": _unpacked_mb(folder),
+        "unpacked_mb": unpacked_mb,
         "files": sum(1 for p in folder.rglob("*") if p.is_file() and not p.is_symlink()),
         "tar_gz_mb": round(TARBALL.stat().st_size / 1e6, 1),
         "largest_parts_mb": {name: round(size / 1e6, 1) for size, name in parts[:8]},
@@ -99,8 +79,8 @@ def main() -> None:
     cwd.mkdir()
     exe = str(BUNDLE / "counter-app")
     venv_python = str(ROOT / ".venv" / "bin" / "python")
-    bundle_env = _env(tmp, "bundle-station")
-    venv_env = {**_env(tmp, "venv-station"), "PATH": os.environ["PATH"]}
+    bundle_env = clean_env(tmp, "bundle-station")
+    venv_env = {**clean_env(tmp, "venv-station"), "PATH": os.environ["PATH"]}
     first_start = _timed([exe, "--start-check"], bundle_env, cwd)  # seeds the station
     _timed([venv_python, "-m", "counter_app", "--start-check"], venv_env, cwd)
     commands = {
@@ -117,7 +97,8 @@ def main() -> None:
         for name, (command, env) in commands.items():
             times[name].append(_timed(command, env, cwd))
     medians = {k: round(statistics.median(v), 3) for k, v in times.items()}
-    size = _size(BUNDLE)
+    unpacked_mb = round(_bytes(BUNDLE) / 1e6, 1)
+    size = _size(BUNDLE, unpacked_mb)
     result = {
         "runs": args.runs,
         "version": VERSION,
@@ -128,7 +109,7 @@ def main() -> None:
         "first_start_new_station_s": round(first_start, 3),
         "size": size,
         "targets": {"unpacked_mb": SIZE_TARGET_MB, "window_s": START_TARGET_S},
-        "meets_target": _unpacked_mb(BUNDLE) < SIZE_TARGET_MB
+        "meets_target": unpacked_mb < SIZE_TARGET_MB
         and medians["bundle_start_check"] < START_TARGET_S,
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -21,33 +21,31 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
-from PIL import Image
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
-SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
-PIN = "246810"
+from tests.signing.conftest import (
+    PIN,
+    SOFTHSM_LIB,
+    init_softhsm_token,
+    make_cert,
+    make_key,
+    make_pdf,
+    write_pkcs12,
+)
+
 TARGET_MS = 300.0
 WARMUP = 2
 
@@ -63,62 +61,6 @@ def _median_ms(call: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def _cert(key: rsa.RSAPrivateKey, name: str) -> x509.Certificate:
-    now = datetime.now(UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(usage, critical=True)
-        .sign(key, hashes.SHA256())
-    )
-
-
-def _component_pdf(size_mb: float) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1)
-    canvas.drawString(72, 760, "Giay khai sinh - ban sao dien tu")
-    canvas.showPage()
-    side = int((size_mb * 1_000_000 / 3) ** 0.5)
-    noise = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
-    canvas.drawImage(ImageReader(noise), 36, 36, width=520, height=520)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _softhsm_token(folder: Path, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> None:
-    (folder / "tokens").mkdir()
-    conf = folder / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\n", encoding="ascii")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    pem = folder / "key.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    der = folder / "cert.der"
-    der.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-    for command in (
-        ["softhsm2-util", "--init-token", "--free", "--label", "bench", "--pin", PIN,
-         "--so-pin", "12345678"],
-        ["softhsm2-util", "--import", str(pem), "--token", "bench", "--label", "k", "--id",
-         "01", "--pin", PIN],
-        ["pkcs11-tool", "--module", SOFTHSM_LIB, "--token-label", "bench", "--login", "--pin",
-         PIN, "--write-object", str(der), "--type", "cert", "--id", "01", "--label", "k"],
-    ):  # fmt: skip
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -127,19 +69,16 @@ def main() -> None:
 
     from counter_app.signing import open_pkcs11, open_pkcs12, validate
 
-    pdf = _component_pdf(args.size_mb)
-    token_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    file_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pdf = make_pdf(pages=1, filler_bytes=int(args.size_mb * 1_000_000))
+    token_key = make_key()
+    file_key = make_key()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        _softhsm_token(folder, token_key, _cert(token_key, "Can bo (token)"))
-        p12 = folder / "officer.p12"
-        p12.write_bytes(
-            pkcs12.serialize_key_and_certificates(
-                b"o", file_key, _cert(file_key, "Can bo (p12)"), None,
-                serialization.BestAvailableEncryption(b"pw"),
-            )
-        )  # fmt: skip
+        token_cert = make_cert(token_key, common_name="Can bo (token)")
+        conf = init_softhsm_token(folder, token_key, token_cert, label="bench")
+        os.environ["SOFTHSM2_CONF"] = str(conf)
+        file_cert = make_cert(file_key, common_name="Can bo (p12)")
+        p12 = write_pkcs12(folder / "officer.p12", file_key, file_cert, "pw")
 
         def sign_once() -> bytes:
             with open_pkcs11(SOFTHSM_LIB, PIN) as signer:

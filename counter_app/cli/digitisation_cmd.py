@@ -33,6 +33,7 @@ from counter_app.printing.printer import write_durably
 from counter_app.services import digitisation, receipt_signing
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_cli as t
+from counter_app.texts.digitisation import RECEIPT_SIGN_REASON
 from counter_app.texts.digitisation_ui import SIGN_REASON
 
 if TYPE_CHECKING:  # pyHanko is loaded only when a command signs or validates
@@ -227,15 +228,22 @@ def cmd_sign(args: argparse.Namespace) -> Any:
     pdf = _check_sign_target(ctx, dossier, args)
     with _open_signer(args) as signer:
         if args.receipt:
-            receipt, _ = receipt_signing.sign_receipt(ctx, dossier.uuid, signer, officer=officer)
-            signed_pdf = ctx.store.blobs.get(receipt.sha256)
+            # As the window does: sign the receipt checked above, record (re-checked) after.
+            signed = signer.sign(pdf, reason=RECEIPT_SIGN_REASON, location=ctx.office().place_name)
+            receipt, _ = receipt_signing.record_receipt_signature(
+                ctx,
+                dossier.uuid,
+                signed,
+                signer_name=signer.identity.common_name,
+                officer=officer,
+            )
             return {
                 "code": _code(dossier),
                 "receipt": True,
                 "signer": receipt.signer,
                 "signed_at": receipt.signed_at.isoformat(),
                 "sha256": receipt.sha256,
-                "status": _status(signed_pdf),
+                "status": _status(signed),
             }
         index = args.component - 1
         signed = signer.sign(pdf, reason=SIGN_REASON, location=ctx.office().place_name)

@@ -310,11 +310,11 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
     if args.start_check:
-        return _start_check(ctx, offer_setup=not getattr(args, "demo", False))
+        return _start_check(ctx, offer_setup=not args.demo)
     if _has_screen():
         from counter_app.ui.app import run_window
 
-        return run_window(ctx, sys.argv[:1], offer_setup=not getattr(args, "demo", False))
+        return run_window(ctx, sys.argv[:1], offer_setup=not args.demo)
     office = ctx.office()
     sys.stderr.write(texts.CLI_NO_SCREEN + "\n")
     sys.stdout.write(

@@ -117,16 +117,20 @@ def _normalise(image: Image.Image) -> Image.Image:
     return image.convert("RGB")  # CMYK, YCbCr, LAB, F…
 
 
+def _too_large(filename: str) -> DomainError:
+    return DomainError(
+        ErrorCode.SCAN_FILE_TOO_LARGE,
+        filename=filename,
+        limit_mb=MAX_FILE_BYTES // (1024 * 1024),
+        limit_mp=MAX_PIXELS // 1_000_000,
+    )
+
+
 def from_image(image: Image.Image, *, dpi: float = 0.0, source: str = "") -> Page:
     """A page from an image already in memory (a scanner driver's result): copied, upright
     by its EXIF orientation, normalised to ``L`` or ``RGB``."""
     if image.width * image.height > MAX_PIXELS:
-        raise DomainError(
-            ErrorCode.SCAN_FILE_TOO_LARGE,
-            filename=source,
-            limit_mb=MAX_FILE_BYTES // (1024 * 1024),
-            limit_mp=MAX_PIXELS // 1_000_000,
-        )
+        raise _too_large(source)
     upright = ImageOps.exif_transpose(image) or image
     page_image = _normalise(upright)
     if page_image is image:
@@ -186,12 +190,7 @@ def load_pages(data: bytes, filename: str) -> list[Page]:
     """The pages of one file, in file order (see the module docstring for the guarantees)."""
     name = PurePath(filename).name or filename
     if len(data) > MAX_FILE_BYTES:
-        raise DomainError(
-            ErrorCode.SCAN_FILE_TOO_LARGE,
-            filename=name,
-            limit_mb=MAX_FILE_BYTES // (1024 * 1024),
-            limit_mp=MAX_PIXELS // 1_000_000,
-        )
+        raise _too_large(name)
     kind = detect_type(data)
     if kind is None:
         code = (
@@ -205,12 +204,7 @@ def load_pages(data: bytes, filename: str) -> list[Page]:
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DomainError(
-            ErrorCode.SCAN_FILE_TOO_LARGE,
-            filename=name,
-            limit_mb=MAX_FILE_BYTES // (1024 * 1024),
-            limit_mp=MAX_PIXELS // 1_000_000,
-        ) from None
+        raise _too_large(name) from None
     except Exception:  # any decoder failure (OSError, SyntaxError, pypdf errors…)
         raise DomainError(ErrorCode.SCAN_FILE_UNREADABLE, filename=name) from None
     if not pages:

@@ -63,6 +63,22 @@ class Scanner(Protocol):
         ...
 
 
+def find_scanner(scanners: list[ScannerInfo], scanner_id: str) -> ScannerInfo:
+    """The entry of ``scanner_id`` among ``scanners``; ``SCANNER_NOT_FOUND`` if absent."""
+    for info in scanners:
+        if info.id == scanner_id:
+            return info
+    raise DomainError(ErrorCode.SCANNER_NOT_FOUND, scanner=scanner_id)
+
+
+def page_limit(max_pages: int | None, *, from_feeder: bool) -> int:
+    """How many pages one ``scan`` may take: one from a flatbed, ``max_pages`` (or all)
+    from a feeder."""
+    if not from_feeder:
+        return 1
+    return max_pages if max_pages is not None else 10_000
+
+
 def list_scanners() -> list[ScannerInfo]:
     """The scanners visible now (an empty list when there are none, never an error)."""
     if sys.platform == "win32":

@@ -18,7 +18,7 @@ import sane
 from PIL import Image
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.scanning import ScannerInfo
+from counter_app.scanning import ScannerInfo, find_scanner, page_limit
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,7 @@ def list_scanners() -> list[ScannerInfo]:
 
 def open_scanner(scanner_id: str) -> SaneScanner:
     """A :class:`SaneScanner` for ``scanner_id``; ``SCANNER_NOT_FOUND`` if it is not there."""
-    for info in list_scanners():
-        if info.id == scanner_id:
-            return SaneScanner(info)
-    raise DomainError(ErrorCode.SCANNER_NOT_FOUND, scanner=scanner_id)
+    return SaneScanner(find_scanner(list_scanners(), scanner_id))
 
 
 def _label(vendor: str, model: str, name: str) -> str:
@@ -90,7 +87,7 @@ class SaneScanner:
         try:
             from_feeder = _configure(device, dpi=dpi, colour=colour, feeder=feeder)
             actual_dpi = _current_dpi(device, dpi)
-            limit = (max_pages if max_pages is not None else 10_000) if from_feeder else 1
+            limit = page_limit(max_pages, from_feeder=from_feeder)
             pages = _acquire(device, limit=limit, from_feeder=from_feeder)
         except sane._sane.error as exc:
             raise DomainError(ErrorCode.SCANNER_FAILED, detail=str(exc)) from exc

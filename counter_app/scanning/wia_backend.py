@@ -17,7 +17,7 @@ from typing import Any
 from PIL import Image
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.scanning import ScannerInfo
+from counter_app.scanning import ScannerInfo, find_scanner, page_limit
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,7 @@ def list_scanners() -> list[ScannerInfo]:
 
 def open_scanner(scanner_id: str) -> WiaScanner:
     """A :class:`WiaScanner` for ``scanner_id``; ``SCANNER_NOT_FOUND`` if it is not there."""
-    for info in list_scanners():
-        if info.id == scanner_id:
-            return WiaScanner(info)
-    raise DomainError(ErrorCode.SCANNER_NOT_FOUND, scanner=scanner_id)
+    return WiaScanner(find_scanner(list_scanners(), scanner_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +93,7 @@ class WiaScanner:
             )
             _set_property(item.Properties, _HORIZONTAL_RESOLUTION, dpi)
             _set_property(item.Properties, _VERTICAL_RESOLUTION, dpi)
-            limit = (max_pages if max_pages is not None else 10_000) if from_feeder else 1
+            limit = page_limit(max_pages, from_feeder=from_feeder)
             pages: list[Image.Image] = []
             while len(pages) < limit:
                 if from_feeder and pages and not _feed_ready(device):

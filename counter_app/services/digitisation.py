@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.digitisation import ComponentRecord, component_records
-from counter_app.domain.dossier import Dossier, EventKind, apply_event, check_allowed
+from counter_app.domain.dossier import Dossier, EventKind, check_allowed
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.domain.text import nfc
@@ -38,7 +38,7 @@ from counter_app.imaging import (
     thumbnail,
 )
 from counter_app.imaging.pages import detect_type
-from counter_app.services.station import StationContext
+from counter_app.services.station import StationContext, append_event
 
 PDF_MIME = "application/pdf"
 
@@ -138,47 +138,9 @@ def pdf_of(source: ScanDraft | bytes, filename: str = "") -> tuple[bytes, int]:
     return compose_pdf(pages), len(pages)
 
 
-def _dossier(ctx: StationContext, dossier_uuid: str) -> Dossier:
-    dossier = ctx.store.dossiers.by_uuid(dossier_uuid)
-    if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=dossier_uuid)
-    return dossier
-
-
 def _component(dossier: Dossier, component: int) -> None:
     if not 0 <= component < len(dossier.documents):
         raise DomainError(ErrorCode.COMPONENT_NOT_FOUND, component=component + 1)
-
-
-def _moment(dossier: Dossier, now: datetime) -> datetime:
-    """Now, but never before the dossier's latest event (its events keep their order)."""
-    latest = dossier.updated_at or dossier.received_at
-    when = now.astimezone(VN_TZ)
-    return when if when > latest else latest + timedelta(microseconds=1)
-
-
-def _append(
-    ctx: StationContext, dossier: Dossier, kind: EventKind, officer: str, body: dict[str, object]
-) -> Dossier:
-    """Inside the transaction: the event, its outbox entry, the projection, the audit."""
-    now = ctx.clock.now()
-    event = ctx.new_event(
-        dossier_uuid=dossier.uuid,
-        kind=kind.value,
-        officer=officer,
-        at=_moment(dossier, now),
-        payload=body,
-    )
-    updated = apply_event(dossier, event)
-    ctx.store.dossiers.append(updated, event, queued_at=now)
-    ctx.store.audit.record(
-        at=now,
-        officer=officer,
-        action=kind.value,
-        dossier_uuid=dossier.uuid,
-        detail={"code": dossier.code, "component": body["component"]},
-    )
-    return updated
 
 
 def attach_component(
@@ -197,13 +159,13 @@ def attach_component(
     its signature. Refused (nothing stored): unknown dossier or component, a dossier not
     received (guided, refused), a bad file, no pages. Returns the component's new record.
     """
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     _component(dossier, component)
     check_allowed(dossier, EventKind.COMPONENT_DIGITISED)
     pdf, pages = pdf_of(source, filename)
     name = nfc(filename) or (source.filename if isinstance(source, ScanDraft) else "")
     with ctx.store.db.atomic():
-        current = _dossier(ctx, dossier_uuid)
+        current = ctx.dossier_by_uuid(dossier_uuid)
         _component(current, component)
         check_allowed(current, EventKind.COMPONENT_DIGITISED)
         digest = ctx.store.blobs.put(pdf, PDF_MIME, at=ctx.clock.now())
@@ -215,7 +177,14 @@ def attach_component(
             "size": len(pdf),
             "filename": name,
         }
-        updated = _append(ctx, current, EventKind.COMPONENT_DIGITISED, officer, body)
+        updated = append_event(
+            ctx,
+            current,
+            EventKind.COMPONENT_DIGITISED,
+            officer=officer,
+            payload=body,
+            detail={"component": component},
+        )
     return _record(updated, component), Changes(dossiers=True)
 
 
@@ -243,7 +212,7 @@ def record_signature(
         raise DomainError(ErrorCode.SIGNED_PDF_INVALID)
     pdf_page_count(signed_pdf)
     with ctx.store.db.atomic():
-        dossier = _dossier(ctx, dossier_uuid)
+        dossier = ctx.dossier_by_uuid(dossier_uuid)
         _component(dossier, component)
         check_allowed(dossier, EventKind.COMPONENT_SIGNED)
         record = _record(dossier, component)
@@ -261,7 +230,14 @@ def record_signature(
             "signer": signer,
             "signed_at": (signed_at or now).astimezone(VN_TZ).isoformat(),
         }
-        updated = _append(ctx, dossier, EventKind.COMPONENT_SIGNED, officer, body)
+        updated = append_event(
+            ctx,
+            dossier,
+            EventKind.COMPONENT_SIGNED,
+            officer=officer,
+            payload=body,
+            detail={"component": component},
+        )
     return _record(updated, component), Changes(dossiers=True)
 
 
@@ -271,7 +247,7 @@ def _record(dossier: Dossier, component: int) -> ComponentRecord:
 
 def components_of(ctx: StationContext, dossier_uuid: str) -> list[ComponentRecord]:
     """One record per checklist item of the dossier, in checklist order."""
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     return list(component_records(dossier.documents, dossier.scans))
 
 
@@ -281,7 +257,7 @@ def component_pdf(
     """The PDF of ``component``: the signed one when there is one (and ``signed``), else the
     scan; None when the component is not digitised or its bytes are not at this station yet
     (a scan made at another station, not downloaded)."""
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     _component(dossier, component)
     record = _record(dossier, component)
     digest = record.signed_sha256 if signed and record.signed_sha256 else record.sha256

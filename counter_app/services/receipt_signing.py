@@ -22,18 +22,18 @@ Guarantees:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.digitisation import ReceiptSignature
-from counter_app.domain.dossier import Dossier, EventKind, apply_event, check_allowed
+from counter_app.domain.dossier import Dossier, EventKind, check_allowed
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.domain.text import nfc
 from counter_app.printing.printer import PaperSize
 from counter_app.services import slips
-from counter_app.services.station import StationContext
+from counter_app.services.station import StationContext, append_event
 from counter_app.signing.model import SignerIdentity
 from counter_app.texts.digitisation import RECEIPT_SIGN_REASON
 
@@ -48,13 +48,6 @@ class ReceiptSigner(Protocol):
     def identity(self) -> SignerIdentity: ...
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes: ...
-
-
-def _dossier(ctx: StationContext, dossier_uuid: str) -> Dossier:
-    dossier = ctx.store.dossiers.by_uuid(dossier_uuid)
-    if dossier is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=dossier_uuid)
-    return dossier
 
 
 def has_receipt(dossier: Dossier) -> bool:
@@ -72,17 +65,10 @@ def _render(ctx: StationContext, dossier: Dossier) -> bytes:
     return slips.render(ctx, dossier, form=slips.SlipForm.RECEIPT, size=RECEIPT_SIZE)
 
 
-def _moment(dossier: Dossier, now: datetime) -> datetime:
-    """Now, but never before the dossier's latest event (its events keep their order)."""
-    latest = dossier.updated_at or dossier.received_at
-    when = now.astimezone(VN_TZ)
-    return when if when > latest else latest + timedelta(microseconds=1)
-
-
 def receipt_to_sign(ctx: StationContext, dossier_uuid: str) -> bytes:
     """The unsigned receipt PDF of the dossier as it stands (same bytes for the same data).
     Writes nothing; RECEIPT_NOT_AVAILABLE for a dossier without a receipt."""
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     _check_receipt(dossier)
     return _render(ctx, dossier)
 
@@ -102,7 +88,7 @@ def record_receipt_signature(
     if not signer:
         raise DomainError(ErrorCode.SIGNER_NAME_MISSING)
     with ctx.store.db.atomic():
-        dossier = _dossier(ctx, dossier_uuid)
+        dossier = ctx.dossier_by_uuid(dossier_uuid)
         _check_receipt(dossier)
         receipt = _render(ctx, dossier)
         if len(signed_pdf) <= len(receipt) or not signed_pdf.startswith(receipt):
@@ -114,21 +100,13 @@ def record_receipt_signature(
             "signer": signer,
             "signed_at": (signed_at or now).astimezone(VN_TZ).isoformat(),
         }
-        event = ctx.new_event(
-            dossier_uuid=dossier.uuid,
-            kind=EventKind.RECEIPT_SIGNED.value,
+        updated = append_event(
+            ctx,
+            dossier,
+            EventKind.RECEIPT_SIGNED,
             officer=officer,
-            at=_moment(dossier, now),
             payload=body,
-        )
-        updated = apply_event(dossier, event)
-        ctx.store.dossiers.append(updated, event, queued_at=now)
-        ctx.store.audit.record(
-            at=now,
-            officer=officer,
-            action=EventKind.RECEIPT_SIGNED.value,
-            dossier_uuid=dossier.uuid,
-            detail={"code": dossier.code, "sha256": digest},
+            detail={"sha256": digest},
         )
     assert updated.signed_receipt is not None
     return updated.signed_receipt, Changes(dossiers=True)
@@ -152,14 +130,14 @@ def sign_receipt(
 def signed_receipt_pdf(ctx: StationContext, dossier_uuid: str) -> bytes | None:
     """The signed receipt's PDF; None when the receipt is not signed, or signed at another
     station and its bytes are not here yet."""
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     receipt = dossier.signed_receipt
     return ctx.store.blobs.get(receipt.sha256) if receipt else None
 
 
 def signed_receipt_of(ctx: StationContext, dossier_uuid: str) -> ReceiptSignature | None:
     """The dossier's signed receipt record (None: not signed)."""
-    return _dossier(ctx, dossier_uuid).signed_receipt
+    return ctx.dossier_by_uuid(dossier_uuid).signed_receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +152,7 @@ class ReceiptState:
 
 def receipt_state(ctx: StationContext, dossier_uuid: str) -> ReceiptState:
     """The receipt's state for the dossier screen (reads only)."""
-    dossier = _dossier(ctx, dossier_uuid)
+    dossier = ctx.dossier_by_uuid(dossier_uuid)
     signed = dossier.signed_receipt
     return ReceiptState(
         available=has_receipt(dossier),

@@ -7,15 +7,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from counter_app.domain.calendar import OfficeHours, WorkCalendar
 from counter_app.domain.clock import Clock
-from counter_app.domain.dossier import Dossier
+from counter_app.domain.dossier import Dossier, EventKind, apply_event
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.domain.models import Event, Office
+from counter_app.domain.models import VN_TZ, Event, Office
 from counter_app.reference.holidays_vn import default_calendar
 from counter_app.storage.store import Store
 
@@ -104,6 +104,51 @@ class StationContext:
         if found is None:
             raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=parsed)
         return found
+
+    def dossier_by_uuid(self, dossier_uuid: str) -> Dossier:
+        """The stored dossier ``dossier_uuid``, or DOSSIER_NOT_FOUND."""
+        found = self.store.dossiers.by_uuid(dossier_uuid)
+        if found is None:
+            raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=dossier_uuid)
+        return found
+
+
+def append_event(
+    ctx: StationContext,
+    dossier: Dossier,
+    kind: EventKind,
+    *,
+    officer: str,
+    payload: dict[str, Any],
+    detail: dict[str, Any],
+) -> Dossier:
+    """Inside the use case's transaction: the event ``kind`` of ``dossier`` dated now, its
+    outbox entry, the dossier's new projection and the audit entry (``detail`` after the
+    dossier's code); returns the dossier after the event.
+
+    The event is never dated before the dossier's latest event (a clock behind another
+    station's moves to just after it), so the dossier's events keep their order.
+    """
+    now = ctx.clock.now()
+    latest = dossier.updated_at or dossier.received_at
+    when = now.astimezone(VN_TZ)
+    event = ctx.new_event(
+        dossier_uuid=dossier.uuid,
+        kind=kind.value,
+        officer=officer,
+        at=when if when > latest else latest + timedelta(microseconds=1),
+        payload=payload,
+    )
+    updated = apply_event(dossier, event)
+    ctx.store.dossiers.append(updated, event, queued_at=now)
+    ctx.store.audit.record(
+        at=now,
+        officer=officer,
+        action=kind.value,
+        dossier_uuid=dossier.uuid,
+        detail={"code": dossier.code, **detail},
+    )
+    return updated
 
 
 @contextmanager

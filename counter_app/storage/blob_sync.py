@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from counter_app.storage.blobs import BlobRepository
+from counter_app.storage.blobs import BlobRepository, sha256_hex
 from counter_app.storage.db import Database
 
 REMOTE = "remote"
@@ -88,12 +88,7 @@ class BlobSyncRepository:
         Returns False (nothing stored) on a mismatch. A remote blob is never queued for
         upload; storing one already present changes nothing.
         """
-        from counter_app.storage.blobs import sha256_hex
-
         if sha256_hex(data) != sha256:
             return False
-        if self.blobs.has(sha256):
-            return True
-        if self.blobs.put(data, mime, at=at, origin=REMOTE) != sha256:
-            raise AssertionError("unreachable: put names a blob by its hash")
+        self.blobs.put(data, mime, at=at, origin=REMOTE)
         return True

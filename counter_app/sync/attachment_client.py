@@ -25,12 +25,10 @@ from sync_protocol.attachments import (
 
 
 class HttpAttachmentClient:
-    """Attachment calls of one station; counts the chunk bytes it sent (``bytes_sent``)."""
+    """Attachment calls of one station (``AttachmentReport`` counts what a round sent)."""
 
     def __init__(self, sync_client: HttpSyncClient) -> None:
         self.sync = sync_client
-        self.bytes_sent = 0
-        self.chunks_sent = 0
 
     def attachment_status(self, sha256: str) -> AttachmentStatus:
         response = self.sync._send("GET", f"/attachments/{sha256}")
@@ -39,8 +37,6 @@ class HttpAttachmentClient:
     def put_chunk(
         self, sha256: str, *, offset: int, data: bytes, size: int, mime: str
     ) -> AttachmentStatus:
-        self.bytes_sent += len(data)
-        self.chunks_sent += 1
         response = self.sync._send(
             "PUT",
             f"/attachments/{sha256}/chunks",

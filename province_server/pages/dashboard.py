@@ -172,8 +172,7 @@ class Figures:
     digitisation: list[DigitisationRow]
 
 
-def figures(conn: psycopg.Connection, period: Period | None = None) -> Figures:
-    period = period or Period.current()
+def figures(conn: psycopg.Connection, period: Period) -> Figures:
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         stations = [

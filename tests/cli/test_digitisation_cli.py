@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from PIL import Image
 from pypdf import PdfReader
 
 from counter_app import signing
-from tests.signing.conftest import SOFTHSM_LIB, make_cert, make_key, write_pkcs12
+from tests.signing.conftest import (
+    SOFTHSM_LIB,
+    init_softhsm_token,
+    make_cert,
+    make_key,
+    write_pkcs12,
+)
 
 APPLICANT = {
     "name": "Nguyễn Văn Đức",
@@ -107,39 +112,17 @@ def soft_token(tmp_path_factory: pytest.TempPathFactory) -> SoftToken:
     """A SoftHSM2 token of its own: its configuration goes to the subprocesses only."""
     if not Path(SOFTHSM_LIB).exists():
         pytest.skip("SoftHSM2 is not installed")
-    folder = tmp_path_factory.mktemp("softhsm-cli")
-    (folder / "tokens").mkdir()
-    conf = folder / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
-        "log.level = ERROR\nslots.removable = false\n",
-        encoding="ascii",
-    )
-    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
-    key = make_key()
-    cert = make_cert(key, common_name="Nguyễn Thị Hoà")
-    key_pem = folder / "key.pem"
-    key_pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_der = folder / "cert.der"
-    cert_der.write_bytes(cert.public_bytes(serialization.Encoding.DER))
     label, pin = "CLI Token", "135790"
-    commands = [
-        ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin,
-         "--so-pin", "24682468"],
-        ["softhsm2-util", "--import", str(key_pem), "--token", label, "--label", "k",
-         "--id", "01", "--pin", pin],
-        ["pkcs11-tool", "--module", SOFTHSM_LIB, "--token-label", label, "--login", "--pin",
-         pin, "--write-object", str(cert_der), "--type", "cert", "--id", "01", "--label", "k"],
-    ]  # fmt: skip
-    for command in commands:
-        subprocess.run(command, check=True, capture_output=True, timeout=60, env=env)
-    key_pem.unlink()
+    key = make_key()
+    conf = init_softhsm_token(
+        tmp_path_factory.mktemp("softhsm-cli"),
+        key,
+        make_cert(key, common_name="Nguyễn Thị Hoà"),
+        label=label,
+        pin=pin,
+        so_pin="24682468",
+        key_label="k",
+    )
     return SoftToken(conf=conf, label=label, pin=pin)
 
 

@@ -340,16 +340,18 @@ def digitised(ctx: StationContext, tmp_path: Path) -> Dossier:
     return dossier
 
 
-@pytest.fixture
-def panel(
-    qtbot: QtBot, station: StationContext, prefs: WorkstationPreferences
+def panels(
+    qtbot: QtBot, station: StationContext, prefs: WorkstationPreferences, *, height: int
 ) -> Iterator[MakePanel]:
+    """The body of a ``panel`` fixture: makes shown panels, then waits for their background
+    work and closes any message box left open."""
+
     def make(dossier: Dossier) -> ComponentsPanel:
         widget = ComponentsPanel(
             station, dossier_uuid=dossier.uuid, officer="canbo", preferences=prefs
         )
         qtbot.addWidget(widget)
-        widget.resize(900, 320)
+        widget.resize(900, height)
         widget.show()
         return widget
 
@@ -357,6 +359,13 @@ def panel(
     wait_for_background()
     for box in message_boxes():
         box.close()
+
+
+@pytest.fixture
+def panel(
+    qtbot: QtBot, station: StationContext, prefs: WorkstationPreferences
+) -> Iterator[MakePanel]:
+    yield from panels(qtbot, station, prefs, height=320)
 
 
 def cell(panel: ComponentsPanel, row: int, column: int) -> str:

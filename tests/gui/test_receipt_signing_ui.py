@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from counter_app.domain.dossier import Dossier
 from counter_app.services import receipt_signing
 from counter_app.services.intake import ReceptionRequest, refuse_dossier
 from counter_app.services.station import StationContext
@@ -18,31 +17,22 @@ from counter_app.signing import SignatureStatus, validate
 from counter_app.texts.signing import SIGNATURE_STATUS_LABELS
 from counter_app.ui.digitisation.components_panel import ComponentsPanel
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
-from counter_app.ui.workers import wait_for_background
 from tests.conftest import make_applicant
 from tests.gui.helpers import message_boxes
-from tests.gui.test_digitisation_ui import PASSPHRASE, SIGNER, make_p12, received
-
-MakePanel = Callable[[Dossier], ComponentsPanel]
+from tests.gui.test_digitisation_ui import (
+    PASSPHRASE,
+    SIGNER,
+    MakePanel,
+    make_p12,
+    panels,
+    received,
+)
 
 
 @pytest.fixture
 def panel(qtbot: QtBot, station: StationContext, tmp_path: Path) -> Iterator[MakePanel]:
     prefs = WorkstationPreferences(tmp_path / "workstation.ini")
-
-    def make(dossier: Dossier) -> ComponentsPanel:
-        widget = ComponentsPanel(
-            station, dossier_uuid=dossier.uuid, officer="canbo", preferences=prefs
-        )
-        qtbot.addWidget(widget)
-        widget.resize(900, 360)
-        widget.show()
-        return widget
-
-    yield make
-    wait_for_background()
-    for box in message_boxes():
-        box.close()
+    yield from panels(qtbot, station, prefs, height=360)
 
 
 def _sign(qtbot: QtBot, widget: ComponentsPanel, p12: Path, pin: str) -> None:

@@ -1,10 +1,10 @@
 """The Linux bundle, unpacked from its .tar.gz outside the project, run without the venv.
 
-The bundle is built by ``installers/build-linux.sh`` (``scripts/run-tests`` runs it before
-pytest; the fixture runs it again, which returns at once when the bundle is newer than every
-source). Each command runs from a temporary working folder with an environment built from
-nothing: PATH holds only an empty folder (no venv, no system Python), no PYTHONPATH,
-PYTHONHOME or VIRTUAL_ENV, HOME and the station's folders are temporary.
+The bundle is built by ``installers/build-linux.sh``, which the fixture runs (it returns at
+once when the bundle is newer than every source). Each command runs from a temporary working
+folder with an environment built from nothing: PATH holds only an empty folder (no venv, no
+system Python), no PYTHONPATH, PYTHONHOME or VIRTUAL_ENV, HOME and the station's folders are
+temporary.
 """
 
 from __future__ import annotations
@@ -40,6 +40,24 @@ APPLICANT = {
 }
 
 
+def clean_env(work: Path, station: str = "station") -> dict[str, str]:
+    """An environment built from nothing, its folders under ``work``: PATH is one empty
+    folder, Qt draws offscreen, the station ``station`` and its mirror are in ``work``."""
+    empty_bin = work / "empty-bin"
+    runtime = work / "runtime"
+    for folder in (empty_bin, runtime):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    return {
+        "PATH": str(empty_bin),
+        "HOME": str(work / "home"),
+        "LANG": "C.UTF-8",
+        "XDG_RUNTIME_DIR": str(runtime),
+        "QT_QPA_PLATFORM": "offscreen",
+        "COUNTER_APP_DATA_DIR": str(work / station),
+        "COUNTER_APP_MIRROR_DIR": str(work / f"{station}-mirror"),
+    }
+
+
 @dataclass
 class Bundle:
     folder: Path  # the unpacked quay-mot-cua-<version>/
@@ -54,19 +72,7 @@ class Bundle:
         return self.app / "counter-app"
 
     def env(self, station: str = "station") -> dict[str, str]:
-        empty_bin = self.work / "empty-bin"
-        runtime = self.work / "runtime"
-        for folder in (empty_bin, runtime):
-            folder.mkdir(mode=0o700, exist_ok=True)
-        return {
-            "PATH": str(empty_bin),
-            "HOME": str(self.work / "home"),
-            "LANG": "C.UTF-8",
-            "XDG_RUNTIME_DIR": str(runtime),
-            "QT_QPA_PLATFORM": "offscreen",
-            "COUNTER_APP_DATA_DIR": str(self.work / station),
-            "COUNTER_APP_MIRROR_DIR": str(self.work / f"{station}-mirror"),
-        }
+        return clean_env(self.work, station)
 
     def run(self, *args: str, exe: Path | None = None) -> subprocess.CompletedProcess[str]:
         cwd = self.work / "cwd"

@@ -133,14 +133,18 @@ def write_pkcs12(
     return path
 
 
-def _run(*args: str) -> None:
-    subprocess.run(args, check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture(scope="session")
-def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Token:
-    """A SoftHSM2 token holding an RSA key and its self-signed certificate (id 01)."""
-    folder = tmp_path_factory.mktemp("softhsm")
+def init_softhsm_token(
+    folder: Path,
+    key: rsa.RSAPrivateKey,
+    cert: x509.Certificate,
+    *,
+    label: str = TOKEN_LABEL,
+    pin: str = PIN,
+    so_pin: str = SO_PIN,
+    key_label: str = KEY_LABEL,
+) -> Path:
+    """A SoftHSM2 token in ``folder`` holding ``key`` and ``cert`` (id 01); its configuration
+    file, to be named by ``SOFTHSM2_CONF`` in whatever process loads the PKCS#11 library."""
     (folder / "tokens").mkdir()
     conf = folder / "softhsm2.conf"
     conf.write_text(
@@ -148,9 +152,7 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Token:
         "log.level = ERROR\nslots.removable = false\n",
         encoding="ascii",
     )
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    key = make_key()
-    cert = make_cert(key, common_name="Nguyễn Thị Cán Bộ")
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
     key_pem = folder / "key.pem"
     key_pem.write_bytes(
         key.private_bytes(
@@ -161,14 +163,28 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Token:
     )
     cert_der = folder / "cert.der"
     cert_der.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-    _run("softhsm2-util", "--init-token", "--free", "--label", TOKEN_LABEL,
-         "--pin", PIN, "--so-pin", SO_PIN)  # fmt: skip
-    _run("softhsm2-util", "--import", str(key_pem), "--token", TOKEN_LABEL,
-         "--label", KEY_LABEL, "--id", "01", "--pin", PIN)  # fmt: skip
-    _run("pkcs11-tool", "--module", SOFTHSM_LIB, "--token-label", TOKEN_LABEL, "--login",
-         "--pin", PIN, "--write-object", str(cert_der), "--type", "cert", "--id", "01",
-         "--label", KEY_LABEL)  # fmt: skip
+    commands = [
+        ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin,
+         "--so-pin", so_pin],
+        ["softhsm2-util", "--import", str(key_pem), "--token", label, "--label", key_label,
+         "--id", "01", "--pin", pin],
+        ["pkcs11-tool", "--module", SOFTHSM_LIB, "--token-label", label, "--login", "--pin",
+         pin, "--write-object", str(cert_der), "--type", "cert", "--id", "01",
+         "--label", key_label],
+    ]  # fmt: skip
+    for command in commands:
+        subprocess.run(command, check=True, capture_output=True, timeout=60, env=env)
     key_pem.unlink()
+    return conf
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Token:
+    """A SoftHSM2 token holding an RSA key and its self-signed certificate (id 01)."""
+    key = make_key()
+    cert = make_cert(key, common_name="Nguyễn Thị Cán Bộ")
+    conf = init_softhsm_token(tmp_path_factory.mktemp("softhsm"), key, cert)
+    os.environ["SOFTHSM2_CONF"] = str(conf)
     return Token(lib=SOFTHSM_LIB, label=TOKEN_LABEL, pin=PIN, cert=cert)
 
 

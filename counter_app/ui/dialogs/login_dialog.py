@@ -23,7 +23,8 @@ from counter_app.texts import window as t
 from counter_app.ui.buttons import dialog_buttons
 
 
-def _error_label() -> QLabel:
+def error_label() -> QLabel:
+    """The red, wrapping ``error_label`` of a form (the wizard's pages use it too)."""
     label = QLabel()
     label.setObjectName("error_label")
     label.setStyleSheet("color: #b00020;")
@@ -56,7 +57,7 @@ class LoginDialog(QDialog):
         self.officer_combo.setEditable(False)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         note = QLabel(t.LOGIN_OFFLINE_NOTE)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
@@ -108,7 +109,7 @@ class LockDialog(QDialog):
         prompt.setWordWrap(True)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         box, self.unlock_button, self.quit_button = dialog_buttons(
             self, accept_text=t.LOCK_UNLOCK, reject_text=t.LOCK_QUIT
         )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.changes import Changes
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services import digitisation
 from counter_app.services.reading import in_worker
@@ -40,11 +41,14 @@ from counter_app.ui.digitisation.components_model import (
 )
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
 from counter_app.ui.digitisation.receipt_row import ReceiptRow
-from counter_app.ui.digitisation.sign_dialog import SignDialog, SignRequest
+from counter_app.ui.digitisation.sign_dialog import (
+    SIGNING_LANE,
+    SignDialog,
+    SignRequest,
+    sign_in_background,
+)
 from counter_app.ui.errors import show_error
 from counter_app.ui.workers import run_in_background
-
-SIGNING_LANE = "signing"
 
 
 class ComponentsPanel(QGroupBox):
@@ -247,36 +251,22 @@ class ComponentsPanel(QGroupBox):
         location = self.ctx.office().place_name
         uuid = self.dossier_uuid
         self.sign_button.setEnabled(False)
-        job = devices.signing_job(request, pdf, reason=td.SIGN_REASON, location=location)
 
-        def done(result: tuple[bytes, str]) -> None:
-            signed, signer_name = result
-            try:
-                _record, changes = digitisation.record_signature(
-                    self.ctx,
-                    uuid,
-                    component,
-                    signed,
-                    signer_name=signer_name,
-                    officer=self.officer,
-                )
-            except DomainError as exc:
-                show_error(self, exc)
-                self._update_buttons()
-                return
+        def record(signed: bytes, signer_name: str) -> Changes:
+            _record, changes = digitisation.record_signature(
+                self.ctx, uuid, component, signed, signer_name=signer_name, officer=self.officer
+            )
+            return changes
+
+        def recorded(changes: Changes) -> None:
             self.refresh()
             self.select_component(component)
             self.changes_applied.emit(changes)
 
-        def failed(exc: BaseException) -> None:
-            self._update_buttons()
-            show_error(self, exc)
-
-        run_in_background(
-            job,
-            on_success=done,
-            on_error=failed,
+        sign_in_background(
+            devices.signing_job(request, pdf, reason=td.SIGN_REASON, location=location),
             parent=self,
-            progress_label=td.SIGNING,
-            lane=SIGNING_LANE,
+            record=record,
+            on_recorded=recorded,
+            on_failed=self._update_buttons,
         )

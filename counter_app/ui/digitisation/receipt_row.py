@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from counter_app.domain.changes import Changes
 from counter_app.domain.digitisation import ReceiptSignature
-from counter_app.domain.errors import DomainError
 from counter_app.services import receipt_signing
 from counter_app.services.reading import in_worker
 from counter_app.services.station import StationContext
@@ -23,11 +23,13 @@ from counter_app.texts.signing import SIGNATURE_STATUS_LABELS
 from counter_app.ui.digitisation import devices
 from counter_app.ui.digitisation.components_model import STATUS_COLOURS, Validity
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
-from counter_app.ui.digitisation.sign_dialog import SignDialog, SignRequest
-from counter_app.ui.errors import show_error
+from counter_app.ui.digitisation.sign_dialog import (
+    SIGNING_LANE,
+    SignDialog,
+    SignRequest,
+    sign_in_background,
+)
 from counter_app.ui.workers import run_in_background
-
-SIGNING_LANE = "signing"
 
 
 def receipt_text(
@@ -161,28 +163,17 @@ class ReceiptRow(QWidget):
                 request, pdf, reason=RECEIPT_SIGN_REASON, location=location
             )()
 
-        def done(result: tuple[bytes, str]) -> None:
-            signed, signer_name = result
-            try:
-                _record, changes = receipt_signing.record_receipt_signature(
-                    self.ctx, uuid, signed, signer_name=signer_name, officer=self.officer
-                )
-            except DomainError as exc:
-                self.sign_button.setEnabled(self._state.available)
-                show_error(self, exc)
-                return
+        def record(signed: bytes, signer_name: str) -> Changes:
+            _record, changes = receipt_signing.record_receipt_signature(
+                self.ctx, uuid, signed, signer_name=signer_name, officer=self.officer
+            )
+            return changes
+
+        def recorded(changes: Changes) -> None:
             self.refresh()
             self.changes_applied.emit(changes)
 
-        def failed(exc: BaseException) -> None:
+        def failed() -> None:
             self.sign_button.setEnabled(self._state.available)
-            show_error(self, exc)
 
-        run_in_background(
-            job,
-            on_success=done,
-            on_error=failed,
-            parent=self,
-            progress_label=td.SIGNING,
-            lane=SIGNING_LANE,
-        )
+        sign_in_background(job, parent=self, record=record, on_recorded=recorded, on_failed=failed)

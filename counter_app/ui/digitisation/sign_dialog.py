@@ -3,10 +3,12 @@
 The PIN lives only in the masked field until :meth:`SignDialog.take_request` hands it over; that
 call, closing or cancelling the dialog all clear the field. It is never written to preferences,
 logs or the database. The certificate source (library or file path) is remembered, the PIN not.
+:func:`sign_in_background` runs the signing itself the same way for components and receipt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.changes import Changes
+from counter_app.domain.errors import DomainError
 from counter_app.texts import digitisation_ui as td
 from counter_app.ui.buttons import dialog_buttons
 from counter_app.ui.digitisation.preferences import (
@@ -33,8 +37,49 @@ from counter_app.ui.digitisation.preferences import (
     KIND_PKCS12,
     WorkstationPreferences,
 )
+from counter_app.ui.errors import show_error
+from counter_app.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b00020;"
+SIGNING_LANE = "signing"  # signing and signature checks, one at a time
+
+
+def sign_in_background(
+    job: Callable[[], tuple[bytes, str]],
+    *,
+    parent: QWidget,
+    record: Callable[[bytes, str], Changes],
+    on_recorded: Callable[[Changes], None],
+    on_failed: Callable[[], None],
+) -> None:
+    """Run the signing ``job`` (``devices.signing_job``) on the signing lane with a delayed
+    progress dialog, then ``record(signed, signer_name)`` on the GUI thread.
+
+    ``on_recorded(changes)`` follows a stored copy. A failed job or a refused copy
+    (DomainError from ``record``) calls ``on_failed()`` and shows the error.
+    """
+
+    def done(result: tuple[bytes, str]) -> None:
+        signed, signer_name = result
+        try:
+            changes = record(signed, signer_name)
+        except DomainError as exc:
+            failed(exc)
+            return
+        on_recorded(changes)
+
+    def failed(exc: BaseException) -> None:
+        on_failed()
+        show_error(parent, exc)
+
+    run_in_background(
+        job,
+        on_success=done,
+        on_error=failed,
+        parent=parent,
+        progress_label=td.SIGNING,
+        lane=SIGNING_LANE,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ province server spends the one-time code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
@@ -37,6 +38,7 @@ from counter_app.sync.engine import enrol
 from counter_app.sync.transport import SyncTransport
 from counter_app.texts import window as w
 from counter_app.texts import wizard as t
+from counter_app.ui.dialogs.login_dialog import error_label
 from counter_app.ui.errors import message_for
 from counter_app.ui.workers import SYNC_LANE, run_in_background
 from sync_protocol import EnrolResponse
@@ -47,20 +49,23 @@ if TYPE_CHECKING:
 CHOICE_PAGE, ENROL_PAGE, OFFICE_PAGE, ADMIN_PAGE, PRINTER_PAGE, TEST_PAGE = range(6)
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error_label")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    return label
-
-
 def show_refusal(label: QLabel, exc: BaseException) -> None:
     """The refusal's sentence (a settings field is named, as in the settings dialog)."""
     text = message_for(exc)
     if isinstance(exc, DomainError) and exc.code is ErrorCode.SETTING_INVALID:
         text = w.settings_error(exc, text)
     label.setText(text)
+
+
+def edit_form(labels: Mapping[str, str]) -> tuple[QFormLayout, dict[str, QLineEdit]]:
+    """A form with one line edit per ``key: label`` (named ``<key>_edit``), in order."""
+    form = QFormLayout()
+    edits: dict[str, QLineEdit] = {}
+    for key, label in labels.items():
+        edits[key] = QLineEdit()
+        edits[key].setObjectName(f"{key}_edit")
+        form.addRow(label, edits[key])
+    return form, edits
 
 
 class WizardPage(QWizardPage):
@@ -72,6 +77,16 @@ class WizardPage(QWizardPage):
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.error_label = error_label()
+
+    def passes(self, check: Callable[[], object]) -> bool:
+        """Clear the error, run ``check``; False with its refusal shown if it raises one."""
+        self.error_label.clear()
+        try:
+            check()
+        except DomainError as exc:
+            show_refusal(self.error_label, exc)
+            return False
+        return True
 
 
 class ChoicePage(WizardPage):
@@ -100,15 +115,11 @@ class ChoicePage(WizardPage):
         return next(m for m, b in self.buttons.items() if b.isChecked())
 
     def validatePage(self) -> bool:
-        self.error_label.clear()
-        if self.mode() is SetupMode.DEMO:
-            return True
-        try:
-            check_real_setup_allowed(self.setup_wizard.ctx)
-        except DomainError as exc:
-            show_refusal(self.error_label, exc)
-            return False
-        return True
+        def check() -> None:
+            if self.mode() is not SetupMode.DEMO:
+                check_real_setup_allowed(self.setup_wizard.ctx)
+
+        return self.passes(check)
 
     def nextId(self) -> int:
         return {
@@ -250,14 +261,10 @@ class OfficePage(WizardPage):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, title=t.OFFICE_TITLE, subtitle=t.OFFICE_SUBTITLE)
         self.office: Office | None = None
-        self.edits: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        for key in (*OFFICE_FIELDS, "lookup_url"):
-            edit = QLineEdit()
-            edit.setObjectName(f"{key}_edit")
+        keys = (*OFFICE_FIELDS, "lookup_url")
+        form, self.edits = edit_form({key: t.OFFICE_LABELS[key] for key in keys})
+        for key, edit in self.edits.items():
             edit.setPlaceholderText(t.OFFICE_PLACEHOLDERS[key])
-            self.edits[key] = edit
-            form.addRow(t.OFFICE_LABELS[key], edit)
         self.edits["station_prefix"].setMaxLength(2)
         self.edits["lookup_url"].setText(wizard.ctx.office().lookup_url)
         layout = QVBoxLayout(self)
@@ -269,13 +276,10 @@ class OfficePage(WizardPage):
         return OfficeAnswers(**{key: edit.text() for key, edit in self.edits.items()})
 
     def validatePage(self) -> bool:
-        self.error_label.clear()
-        try:
+        def check() -> None:
             self.office = check_office(self.setup_wizard.ctx, self.answers())
-        except DomainError as exc:
-            show_refusal(self.error_label, exc)
-            return False
-        return True
+
+        return self.passes(check)
 
     def nextId(self) -> int:
         return ADMIN_PAGE
@@ -286,18 +290,13 @@ class AdminPage(WizardPage):
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, title=t.ADMIN_TITLE, subtitle=t.ADMIN_SUBTITLE)
-        self.edits: dict[str, QLineEdit] = {}
         self.note_label = QLabel(t.ADMIN_ENROLLED_NOTE)
         self.note_label.setWordWrap(True)
         self.note_label.setVisible(False)
-        form = QFormLayout()
-        for key, label in t.ADMIN_LABELS.items():
-            edit = QLineEdit()
-            edit.setObjectName(f"{key}_edit")
+        form, self.edits = edit_form(t.ADMIN_LABELS)
+        for key, edit in self.edits.items():
             if key.startswith("password"):
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-            self.edits[key] = edit
-            form.addRow(label, edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note_label)
         layout.addLayout(form)
@@ -308,13 +307,7 @@ class AdminPage(WizardPage):
         return AdminAnswers(**{key: edit.text() for key, edit in self.edits.items()})
 
     def validatePage(self) -> bool:
-        self.error_label.clear()
-        try:
-            check_admin(self.setup_wizard.ctx, self.answers())
-        except DomainError as exc:
-            show_refusal(self.error_label, exc)
-            return False
-        return True
+        return self.passes(lambda: check_admin(self.setup_wizard.ctx, self.answers()))
 
     def nextId(self) -> int:
         return PRINTER_PAGE

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout
 
-from counter_app.domain.errors import DomainError
 from counter_app.printing.printer import PaperSize
 from counter_app.services.settings import PAPER_SIZES
 from counter_app.services.setup import (
@@ -59,13 +58,7 @@ class PrinterPage(WizardPage):
         )
 
     def validatePage(self) -> bool:
-        self.error_label.clear()
-        try:
-            check_printing(self.answers())
-        except DomainError as exc:
-            show_refusal(self.error_label, exc)
-            return False
-        return True
+        return self.passes(lambda: check_printing(self.answers()))
 
 
 class TestSlipPage(WizardPage):

@@ -265,21 +265,30 @@ def test_event_and_report(tmp_path: Path, applicant_file: Path) -> None:
         "2026-11-20T09:00",
     )
     code = first["code"]
+    # Every action carries its own instant: the test never depends on today's date.
+    at = ("--at", "2026-11-20T10:00")
     assert "trả kết quả" in refused(
-        tmp_path, "event", code, "return", "--json", '{"receiver_name": "A"}'
+        tmp_path, "event", code, "return", *at, "--json", '{"receiver_name": "A"}'
     )
     assert (
-        ok(tmp_path, "event", code, "handover", "--json", '{"to": "Tư pháp"}')["status"]
+        ok(tmp_path, "event", code, "handover", *at, "--json", '{"to": "Tư pháp"}')["status"]
         == "in_progress"
     )
-    assert ok(tmp_path, "event", code, "result")["status"] == "resolved"
+    assert ok(tmp_path, "event", code, "result", "--at", "2026-11-23T09:00")["status"] == "resolved"
     assert (
-        ok(tmp_path, "event", code, "return", "--json", '{"receiver_name": "Nguyễn Văn Đức"}')[
-            "status"
-        ]
+        ok(
+            tmp_path,
+            "event",
+            code,
+            "return",
+            "--at",
+            "2026-11-24T09:00",
+            "--json",
+            '{"receiver_name": "Nguyễn Văn Đức"}',
+        )["status"]
         == "returned"
     )
-    assert "JSON" in refused(tmp_path, "event", code, "rating", "--json", "{bad")
+    assert "JSON" in refused(tmp_path, "event", code, "rating", *at, "--json", "{bad")
     assert "Không tìm thấy hồ sơ" in refused(
         tmp_path, "event", "000.00.19.H56-261120-009999", "result"
     )

@@ -45,22 +45,45 @@ class DocumentForm(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DocumentItem:
-    """One paper of a procedure's checklist, or of a received dossier."""
+    """One paper of a procedure's checklist, or of a received dossier.
+
+    ``name`` is the catalogue's legal text (kept in the dossier; the checklist's tooltip);
+    ``title`` the short title shown in the checklist and printed on slips ("" for papers typed
+    by the officer: :attr:`label` is then the name). ``show_only``: a paper only shown at the
+    counter (xuất trình, e.g. the ID card), not handed over (nộp). ``conditional``: needed only
+    in a stated case ("Trường hợp … thì …"). JSON keeps the old shape: the three keys are
+    written only when set, and old rows without them read as defaults.
+    """
 
     name: str
     form: DocumentForm = DocumentForm.ORIGINAL
     count: int = 1
     received: bool = False
     group: str | None = None
+    title: str = ""
+    show_only: bool = False
+    conditional: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the officer and the citizen read: the short title, else the name."""
+        return self.title or self.name
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "form": self.form.value,
             "count": self.count,
             "received": self.received,
             "group": self.group,
         }
+        if self.title:
+            out["title"] = self.title
+        if self.show_only:
+            out["show_only"] = True
+        if self.conditional:
+            out["conditional"] = True
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocumentItem:
@@ -70,6 +93,9 @@ class DocumentItem:
             count=int(data.get("count", 1)),
             received=bool(data.get("received", False)),
             group=data.get("group"),
+            title=str(data.get("title") or ""),
+            show_only=bool(data.get("show_only", False)),
+            conditional=bool(data.get("conditional", False)),
         )
 
 
@@ -88,6 +114,9 @@ class Procedure:
     decision_no: str | None = None
     catalogue_version: str = ""
     use_count: int = 0
+    # Position among the commune's everyday procedures (1 = most common), 0 = not one of them
+    # (resources/catalogue/checklists.json; used by the search ranking).
+    everyday_rank: int = 0
 
 
 @dataclass(frozen=True, slots=True)

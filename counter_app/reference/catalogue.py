@@ -1,15 +1,26 @@
 """Loading the shipped procedure catalogue (resources/catalogue/procedures.json).
 
 The mapping from the crawl's fields to processing times is documented in
-resources/catalogue/PROVENANCE.md.
+resources/catalogue/PROVENANCE.md. Checklists: the curated ones of resources/catalogue/
+checklists.json (versioned, ``CHECKLISTS_VERSION``), else derived from the crawled rows by the
+rules of :mod:`counter_app.domain.checklist`; the curated procedures' order there is their
+everyday rank in the search (:mod:`counter_app.domain.procedure_search`).
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from counter_app.domain.checklist import (
+    CuratedChecklist,
+    CuratedPaper,
+    RawPaper,
+    curated_checklist,
+    derive_checklist,
+)
 from counter_app.domain.models import DocumentForm, DocumentItem, Procedure
 from counter_app.domain.processing_time import (
     SAME_DAY,
@@ -56,20 +67,64 @@ def processing_time_of(record: dict[str, Any]) -> ProcessingTime:
     return UNKNOWN
 
 
-def _documents(record: dict[str, Any]) -> tuple[DocumentItem, ...]:
-    items = []
-    for doc in record.get("documents", []):
-        if doc.get("is_note") or not doc.get("name"):
-            continue
-        items.append(
-            DocumentItem(
-                name=nfc(doc["name"]),
-                form=_FORMS.get(doc.get("form", ""), DocumentForm.ORIGINAL),
-                count=max(int(doc.get("count") or 1), 1),
-                group=doc.get("group"),
-            )
+def checklists_path() -> Path:
+    return resources_dir() / "catalogue" / "checklists.json"
+
+
+def _curated_entry(entry: dict[str, Any], rank: int) -> CuratedChecklist:
+    papers = tuple(
+        CuratedPaper(
+            source=int(p["source"]),
+            title=nfc(p["title"]),
+            show_only=bool(p.get("show_only", False)),
+            conditional=bool(p.get("conditional", False)),
+            form=DocumentForm(p["form"]) if p.get("form") else None,
+            count=int(p["count"]) if p.get("count") else None,
         )
-    return tuple(items)
+        for p in entry.get("papers", [])
+    )
+    return CuratedChecklist(
+        code=entry["code"],
+        papers=papers,
+        everyday_rank=rank,
+        derive_rest=bool(entry.get("derive_rest", False)),
+    )
+
+
+@lru_cache(maxsize=1)
+def curated_checklists() -> dict[str, CuratedChecklist]:
+    """The curated checklists by procedure code (their order is the everyday rank, from 1)."""
+    with checklists_path().open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {e["code"]: _curated_entry(e, rank) for rank, e in enumerate(data["procedures"], 1)}
+
+
+def checklists_version() -> str:
+    with checklists_path().open(encoding="utf-8") as handle:
+        return str(json.load(handle)["version"])
+
+
+def _raw_papers(record: dict[str, Any]) -> list[RawPaper]:
+    return [
+        RawPaper(
+            name=nfc(doc.get("name") or ""),
+            form=_FORMS.get(doc.get("form", ""), DocumentForm.ORIGINAL),
+            count=max(int(doc.get("count") or 1), 1),
+            group=doc.get("group"),
+            note=bool(doc.get("is_note")),
+        )
+        for doc in record.get("documents", [])
+    ]
+
+
+def _documents(record: dict[str, Any]) -> tuple[DocumentItem, ...]:
+    raw = _raw_papers(record)
+    curated = curated_checklists().get(record.get("code", ""))
+    if curated is not None and curated.papers:
+        items = curated_checklist(raw, curated)
+        if items is not None:
+            return items
+    return derive_checklist(raw)
 
 
 def procedure_from_record(record: dict[str, Any]) -> Procedure:
@@ -84,7 +139,13 @@ def procedure_from_record(record: dict[str, Any]) -> Procedure:
         fee_text=record.get("fee_text") or "",
         decision_no=record.get("decision_no"),
         catalogue_version=CATALOGUE_VERSION,
+        everyday_rank=_everyday_rank(record.get("code", "")),
     )
+
+
+def _everyday_rank(code: str) -> int:
+    curated = curated_checklists().get(code)
+    return curated.everyday_rank if curated else 0
 
 
 def load_catalogue(path: Path | None = None) -> list[Procedure]:

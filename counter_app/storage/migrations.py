@@ -292,3 +292,31 @@ def migrate(database: Database) -> list[str]:
             )
         applied.append(name)
     return applied
+
+
+@migration("m0010_checklists")
+def m0010_checklists(db: sqlite_utils.Database) -> None:
+    """Issue 11: the procedures' everyday rank (search ranking) as a column, and the checklists
+    of a station seeded before it rebuilt from the shipped catalogue (short titles, papers only
+    shown, conditional papers, notes dropped; curated for the everyday procedures). Only rows of
+    the shipped catalogue version are rebuilt; dossiers keep the papers they were received with.
+    """
+    from counter_app.reference.catalogue import CATALOGUE_VERSION, load_catalogue
+    from counter_app.storage.mapping import dumps
+
+    db.execute("ALTER TABLE procedures ADD COLUMN everyday_rank INTEGER NOT NULL DEFAULT 0")
+    if db.execute("SELECT 1 FROM procedures LIMIT 1").fetchone() is None:
+        return  # a fresh station: seeding loads the catalogue as it is now
+    db.conn.executemany(
+        "UPDATE procedures SET documents = ?, everyday_rank = ? "
+        "WHERE code = ? AND catalogue_version = ?",
+        [
+            (
+                dumps([d.to_json() for d in p.documents]),
+                p.everyday_rank,
+                p.code,
+                CATALOGUE_VERSION,
+            )
+            for p in load_catalogue()
+        ],
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from counter_app.domain import procedure_search
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor
@@ -24,6 +25,7 @@ from counter_app.domain.models import (
     Procedure,
     Role,
 )
+from counter_app.domain.procedure_search import SearchPreferences
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
@@ -103,7 +105,7 @@ class CounterRepository:
 
 def _procedure_from_row(row: tuple[Any, ...]) -> Procedure:
     (code, name, field, level, unit, amount, text, documents, fee, decision, version, use_count) = (
-        row
+        row[:12]
     )
     return Procedure(
         code=code,
@@ -117,13 +119,17 @@ def _procedure_from_row(row: tuple[Any, ...]) -> Procedure:
         decision_no=decision,
         catalogue_version=version or "",
         use_count=int(use_count or 0),
+        everyday_rank=int(row[12] or 0) if len(row) > 12 else 0,
     )
 
 
 _PROCEDURE_COLUMNS = (
     "code, name, field, level, time_unit, time_amount, processing_text, "
-    "documents, fee_text, decision_no, catalogue_version, use_count"
+    "documents, fee_text, decision_no, catalogue_version, use_count, everyday_rank"
 )
+# Config keys read by the procedure search (services/procedures.py writes them).
+OFFICE_LEVEL_KEY = "office_level"
+FAVOURITES_KEY = "favourite_procedures"
 
 
 class ReferenceRepository:
@@ -162,18 +168,21 @@ class ReferenceRepository:
                 p.decision_no,
                 p.catalogue_version,
                 fold(f"{p.code} {p.name} {p.field}"),
+                p.everyday_rank,
             )
             for p in procedures
         ]
         self.db.conn.executemany(
             "INSERT INTO procedures (code, name, field, level, time_unit, time_amount, "
-            "processing_text, documents, fee_text, decision_no, catalogue_version, folded) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
+            "processing_text, documents, fee_text, decision_no, catalogue_version, folded, "
+            "everyday_rank) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
             "name=excluded.name, field=excluded.field, level=excluded.level, "
             "time_unit=excluded.time_unit, time_amount=excluded.time_amount, "
             "processing_text=excluded.processing_text, documents=excluded.documents, "
             "fee_text=excluded.fee_text, decision_no=excluded.decision_no, "
-            "catalogue_version=excluded.catalogue_version, folded=excluded.folded",
+            "catalogue_version=excluded.catalogue_version, folded=excluded.folded, "
+            "everyday_rank=excluded.everyday_rank",
             rows,
         )
         return len(rows)
@@ -191,16 +200,61 @@ class ReferenceRepository:
     def count_procedures(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM procedures").fetchone()[0])
 
-    def find_procedures(self, text: str, *, limit: int = 20) -> list[Procedure]:
-        """Procedures whose code, name or field contain every folded word; most used first."""
-        words = search_tokens(text)
+    def find_procedures(
+        self, text: str, *, limit: int = 20, prefs: SearchPreferences | None = None
+    ) -> list[Procedure]:
+        """Procedures matching ``text``, ranked as an officer thinks (domain/procedure_search.py):
+        candidates from SQL (every word somewhere in code, name or field), order from the domain.
+
+        ``prefs`` defaults to the station's office level and pinned favourites (config).
+        """
+        ranked = procedure_search.rank(
+            text,
+            self.search_candidates(procedure_search.candidate_words(text)),
+            prefs or self.search_preferences(),
+            limit=limit,
+        )
+        codes = [c.code for c in ranked]
+        found: dict[str, Procedure] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.conn.execute(
+                f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE code IN ({marks})", chunk
+            ):
+                found[row[0]] = _procedure_from_row(row)
+        return [found[c] for c in codes if c in found]
+
+    def search_candidates(self, words: Iterable[str]) -> list[procedure_search.Candidate]:
+        """Light rows of the procedures whose folded code, name and field contain every word."""
+        words = list(words)
         where = " AND ".join("folded LIKE ?" for _ in words) or "1"
         rows = self.db.conn.execute(
-            f"SELECT {_PROCEDURE_COLUMNS} FROM procedures WHERE {where} "
-            "ORDER BY use_count DESC, code LIMIT ?",
-            (*[f"%{w}%" for w in words], limit),
-        ).fetchall()
-        return [_procedure_from_row(r) for r in rows]
+            "SELECT code, name, field, level, use_count, everyday_rank FROM procedures "
+            f"WHERE {where}",
+            [f"%{w}%" for w in words],
+        )
+        return [
+            procedure_search.Candidate(
+                code=code,
+                name=name,
+                field=field or "",
+                level=level or "",
+                use_count=int(uses or 0),
+                everyday_rank=int(rank or 0),
+            )
+            for code, name, field, level, uses, rank in rows
+        ]
+
+    def search_preferences(self) -> SearchPreferences:
+        """The office's level (``office_level``, default commune) and pinned favourites."""
+        config = ConfigRepository(self.db)
+        level = config.get(OFFICE_LEVEL_KEY, procedure_search.COMMUNE)
+        favourites = config.get(FAVOURITES_KEY, [])
+        return SearchPreferences(
+            office_level=str(level or procedure_search.COMMUNE),
+            favourites=tuple(str(c) for c in favourites if isinstance(c, str)),
+        )
 
     def count_use(self, code: str) -> None:
         self.db.conn.execute(

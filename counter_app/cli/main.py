@@ -18,6 +18,7 @@ from typing import Any
 
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
+from counter_app.cli import catalogue_cmd
 from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
 from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.errors import DomainError, ErrorCode
@@ -98,6 +99,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         agency_id=args.agency,
         channel=Channel(args.channel),
         time=time,
+        documents=catalogue_cmd.received_papers(ctx, args.procedure, args.papers),
     )
     dossier, _ = intake.receive_dossier(ctx, request, officer=officer(ctx, args))
     return {
@@ -216,6 +218,7 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--channel", type=int, choices=(1, 3), default=1, help=texts.CLI_RECEIVE_CHANNEL)
     p.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
     p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    catalogue_cmd.add_papers_option(p)
     p = add("search", texts.CLI_SEARCH, cmd_search)
     p.add_argument("text", metavar=texts.METAVAR_TEXT, help=texts.CLI_SEARCH_TEXT)
     p.add_argument("--limit", type=int, default=50, help=texts.CLI_SEARCH_LIMIT)
@@ -231,6 +234,7 @@ def build_parser() -> VietnameseParser:
     slip_cmd.register(add)
     sync_cmd.register(add)
     digitisation_cmd.register(add)
+    catalogue_cmd.register(add)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/province"
 
@@ -17,6 +18,13 @@ class Settings:
     - ``PROVINCE_POOL_MIN`` / ``PROVINCE_POOL_MAX``: connection pool bounds per process;
     - ``PROVINCE_CODE_TTL_HOURS``: how long a one-time enrolment code stays valid;
     - ``PROVINCE_LOOKUP_PATH``: path of the citizen status page (the slip's QR), ``/tra-cuu``;
+    - ``PROVINCE_PUBLIC_URL``: the address citizens reach this server at, e.g.
+      ``https://motcua.tinh.gov.vn`` (empty: the address a station used to reach it);
+    - ``PROVINCE_LOOKUP_URL``: the full lookup address printed in every slip's QR (empty: the
+      public URL followed by the lookup path); sent to stations at enrolment and with every
+      reference pull (see :meth:`public_lookup_url`);
+    - ``PROVINCE_LOOKUP_MAX_WRONG`` / ``PROVINCE_LOOKUP_WINDOW_MINUTES``: wrong lookup keys
+      allowed per client address and per dossier code in a window (5 in 15 minutes);
     - ``PROVINCE_ADMIN_TOKEN``: the administrator token of ``/dashboard`` (empty: disabled).
     """
 
@@ -26,6 +34,10 @@ class Settings:
     code_ttl_hours: int = 72
     lookup_path: str = "/tra-cuu"
     admin_token: str = field(default="", repr=False)
+    public_url: str = ""
+    lookup_url: str = ""
+    lookup_max_wrong: int = 5
+    lookup_window_minutes: int = 15
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -37,7 +49,20 @@ class Settings:
             code_ttl_hours=int(env.get("PROVINCE_CODE_TTL_HOURS", "72")),
             lookup_path=lookup_path(env.get("PROVINCE_LOOKUP_PATH", "/tra-cuu")),
             admin_token=env.get("PROVINCE_ADMIN_TOKEN", "").strip(),
+            public_url=http_url(env.get("PROVINCE_PUBLIC_URL", ""), "PROVINCE_PUBLIC_URL"),
+            lookup_url=http_url(env.get("PROVINCE_LOOKUP_URL", ""), "PROVINCE_LOOKUP_URL"),
+            lookup_max_wrong=int(env.get("PROVINCE_LOOKUP_MAX_WRONG", "5")),
+            lookup_window_minutes=int(env.get("PROVINCE_LOOKUP_WINDOW_MINUTES", "15")),
         )
+
+    def public_lookup_url(self, request_base: str) -> str:
+        """The lookup address for the slips' QR: ``PROVINCE_LOOKUP_URL``, else
+        ``PROVINCE_PUBLIC_URL`` + lookup path, else ``request_base`` (the address the station
+        reached this server at) + lookup path."""
+        if self.lookup_url:
+            return self.lookup_url
+        base = self.public_url or request_base
+        return base.rstrip("/") + self.lookup_path
 
 
 def lookup_path(value: str) -> str:
@@ -46,6 +71,17 @@ def lookup_path(value: str) -> str:
     if path == "/" or "?" in path or "#" in path or path.startswith("/api/"):
         raise ValueError("PROVINCE_LOOKUP_PATH must be a path such as /tra-cuu")
     return path
+
+
+def http_url(value: str, name: str) -> str:
+    """An http(s) URL with a host, without trailing slash, or "" (ValueError otherwise)."""
+    cleaned = value.strip().rstrip("/")
+    if not cleaned:
+        return ""
+    parts = urlsplit(cleaned)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in cleaned:
+        raise ValueError(f"{name} must be an http(s) address such as https://motcua.gov.vn")
+    return cleaned
 
 
 def sqlalchemy_url(url: str) -> str:

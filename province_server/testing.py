@@ -89,9 +89,11 @@ class ServerProcess:
         *,
         port: int | None = None,
         env: dict[str, str] | None = None,
+        serve_args: tuple[str, ...] = (),
     ) -> None:
         self.database_url = database_url
         self.env = dict(env or {})
+        self.serve_args = serve_args  # e.g. ("--access-log", "--log-level", "info")
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -107,10 +109,18 @@ class ServerProcess:
         }
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "province_server", "serve", "--port", str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "province_server",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    *self.serve_args,
+                ],
                 cwd=REPO_ROOT,
                 env=env,
-                stdout=subprocess.DEVNULL,
+                stdout=log,  # uvicorn's access log (``--access-log``) goes to stdout
                 stderr=log,
             )
         deadline = time.monotonic() + timeout

@@ -100,3 +100,26 @@ def dashboard_no_paper(month: int, year: int) -> str:
     return (
         f"Chưa có hồ sơ giấy nào được tiếp nhận từ đầu năm {year} đến hết tháng {month:02d}/{year}."
     )
+
+
+# --- citizen lookup: the form and its refusals ------------------------------------------------
+
+LOOKUP_INTRO = (
+    "Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, hoặc quét mã "
+    "QR trên giấy bằng điện thoại."
+)
+LOOKUP_FORM_CODE_HINT = "Ví dụ: 000.00.19.H56-260213-010001"
+LOOKUP_FORM_KEY = "Mã tra cứu"
+LOOKUP_FORM_KEY_HINT = "Gồm 6 chữ và số, in bên cạnh mã QR"
+LOOKUP_SUBMIT = "Tra cứu"
+LOOKUP_ANOTHER = "Tra cứu hồ sơ khác"
+LOOKUP_INCOMPLETE = "Vui lòng nhập đủ cả mã hồ sơ và mã tra cứu."
+LOOKUP_TOO_MANY = "Tạm khóa tra cứu vì nhập sai quá nhiều lần"
+
+
+def lookup_too_many_hint(minutes: int) -> str:
+    """Why the lookup is refused for now (429), and what to do."""
+    return (
+        "Để bảo vệ thông tin hồ sơ, việc tra cứu tạm khóa sau nhiều lần nhập sai mã. Vui lòng "
+        f"thử lại sau khoảng {minutes} phút, hoặc liên hệ Bộ phận Một cửa nơi đã nộp hồ sơ."
+    )

@@ -30,6 +30,7 @@ from sync_protocol.v1 import (
     _obj,
     _str,
     check_json_value,
+    opt_url,
 )
 
 MAX_PROCEDURES = 20_000
@@ -218,6 +219,8 @@ class ReferenceResponse:
 
     ``version`` is the newest reference version the answer covers (the request's ``since``
     when nothing changed); ``office`` is None when the office names did not change.
+    ``lookup_url`` (optional, "" from an older server) is the province's citizen lookup
+    address, sent with every answer (it is a server setting, not versioned data).
     """
 
     version: int
@@ -226,6 +229,7 @@ class ReferenceResponse:
     office: OfficeWire | None
     officers: tuple[OfficerWire, ...]
     server_time: str
+    lookup_url: str = ""
 
     @property
     def empty(self) -> bool:
@@ -239,6 +243,7 @@ class ReferenceResponse:
             "office": self.office.to_json() if self.office else None,
             "officers": [o.to_json() for o in self.officers],
             "server_time": self.server_time,
+            "lookup_url": self.lookup_url,
         }
 
     @classmethod
@@ -258,6 +263,7 @@ class ReferenceResponse:
                 OfficerWire.from_json(o) for o in _list(data, "officers", max_items=MAX_OFFICERS)
             ),
             server_time=_instant(data, "server_time"),
+            lookup_url=opt_url(data),
         )
 
 

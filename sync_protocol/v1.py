@@ -109,6 +109,14 @@ def _str(data: dict[str, Any], key: str, *, max_len: int = MAX_TEXT, empty: bool
     return value
 
 
+MAX_URL = 500
+
+
+def opt_url(data: dict[str, Any], key: str = "lookup_url") -> str:
+    """An optional address (absent or null: ""), at most :data:`MAX_URL` characters."""
+    return "" if data.get(key) is None else _str(data, key, max_len=MAX_URL, empty=True)
+
+
 def _opt_str(data: dict[str, Any], key: str) -> str | None:
     return None if data.get(key) is None else _str(data, key)
 
@@ -378,7 +386,11 @@ class EnrolRequest:
 
 @dataclass(frozen=True, slots=True)
 class EnrolResponse:
-    """What an enrolled station receives: its token (shown once), identity and office."""
+    """What an enrolled station receives: its token (shown once), identity and office.
+
+    ``lookup_url`` (added later, optional: "" from an older server) is the address of the
+    citizen status page that the station prints in every slip's QR.
+    """
 
     token: str
     agency_id: str
@@ -388,6 +400,7 @@ class EnrolResponse:
     unit_name: str
     place_name: str
     server_time: str
+    lookup_url: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -399,6 +412,7 @@ class EnrolResponse:
             "unit_name": self.unit_name,
             "place_name": self.place_name,
             "server_time": self.server_time,
+            "lookup_url": self.lookup_url,
         }
 
     @classmethod
@@ -416,6 +430,7 @@ class EnrolResponse:
             unit_name=_str(data, "unit_name", empty=True),
             place_name=_str(data, "place_name", empty=True),
             server_time=_instant(data, "server_time"),
+            lookup_url=opt_url(data),
         )
 
 

@@ -26,6 +26,7 @@ from counter_app.domain.idcard import parse_id_qr
 from counter_app.domain.models import Channel
 from counter_app.domain.processing_time import parse_processing_time
 from counter_app.services import intake, lookup, maintenance
+from counter_app.services.setup import lookup_url_warning
 from counter_app.texts import wizard as wizard_texts
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,17 @@ def cmd_info(args: argparse.Namespace) -> Any:
         "dossiers": ctx.store.dossiers.count(),
         "events_waiting": ctx.store.dossiers.outbox_size(),
         "last_code": ctx.store.dossiers.last_code(),
+        "lookup_url": office.lookup_url,
+        "warnings": _warnings(ctx),
     }
+
+
+def _warnings(ctx: Any) -> list[str]:
+    """What the administrator should fix (also written on standard error)."""
+    found = [w for w in (lookup_url_warning(ctx),) if w]
+    for warning in found:
+        sys.stderr.write(warning + "\n")
+    return found
 
 
 def build_parser() -> VietnameseParser:

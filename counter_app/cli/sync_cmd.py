@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from counter_app.cli.common import station
+from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
 from counter_app.sync.attachments import attachments_waiting
 from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
 from counter_app.sync.engine import SyncReport, enrol, run_sync, sync_settings
+from counter_app.texts import lookup as lookup_texts
 from counter_app.texts import sync as sync_texts
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -32,12 +34,15 @@ def cmd_enrol(args: argparse.Namespace) -> Any:
     with make_http() as http:
         office = enrol(ctx, HttpSyncClient(url, None, http), url=url, code=args.code)
     sys.stderr.write(sync_texts.cli_enrolled(office.unit_name, office.station_prefix) + "\n")
+    warning = lookup_url_warning(ctx)
+    sys.stderr.write((warning or lookup_texts.enrolled_lookup(office.lookup_url)) + "\n")
     return {
         "url": url,
         "agency_id": office.agency_id,
         "station_id": office.station_id,
         "station_prefix": office.station_prefix,
         "unit_name": office.unit_name,
+        "lookup_url": office.lookup_url,
     }
 
 

@@ -33,6 +33,7 @@ from counter_app import texts
 from counter_app.domain.changes import Changes
 from counter_app.domain.codes import validate_station_prefix
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.lookup_url import is_placeholder
 from counter_app.domain.models import VN_TZ, Office, Officer, Role
 from counter_app.printing import templates
 from counter_app.printing.printer import PaperSize, write_durably
@@ -47,6 +48,7 @@ from counter_app.services.settings import (
     validate_settings,
 )
 from counter_app.services.station import StationContext, new_uuid
+from counter_app.texts import lookup as lookup_texts
 from counter_app.texts import slips as slip_texts
 from counter_app.texts import wizard as t
 
@@ -300,6 +302,22 @@ def complete_setup(ctx: StationContext, answers: SetupAnswers) -> tuple[Office, 
             detail={"mode": mode.value, "paper_size": printing.paper_size},
         )
     return ctx.office(), Changes(officers=True, config=True)
+
+
+# --- The lookup address of the slips' QR ------------------------------------------------------
+
+
+def lookup_url_warning(ctx: StationContext, url: str | None = None) -> str | None:
+    """The warning for the administrator while the slips' QR leads to an address citizens
+    cannot open (the seeded example address, a local one; see ``domain.lookup_url``), else
+    None. ``url``: an address being typed (default: the office's). The demo office prints
+    DEMO slips for training and gets no warning."""
+    office = ctx.office()
+    address = office.lookup_url if url is None else url.strip()
+    if office.is_demo or not is_placeholder(address):
+        return None
+    enrolled = bool(ctx.setting(SYNC_KEY, None))
+    return lookup_texts.lookup_url_warning(address, enrolled=enrolled)
 
 
 # --- The test slip ------------------------------------------------------------------------------

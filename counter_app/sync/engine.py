@@ -31,6 +31,7 @@ from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.codes import validate_agency_id, validate_station_prefix
 from counter_app.domain.dossier import project
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.lookup_url import clean_lookup_url
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
 from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.sync_repository import SyncAttempt
@@ -52,6 +53,8 @@ if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run tim
 
 log = logging.getLogger(__name__)
 SYNC_KEY = "sync"
+# In the enrolment: the last lookup address the province sent (see _new_lookup_url).
+PROVINCE_LOOKUP_KEY = "lookup_url"
 PROVINCE_SOURCE = "province"
 ENVELOPE_BYTES = 200  # {"batch_id": ..., "station_id": ..., "events": [...]}
 _FATAL = {ErrorCode.SYNC_UNAUTHORIZED, ErrorCode.SYNC_PROTOCOL_MISMATCH}
@@ -123,14 +126,17 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
 
     Guarantees: nothing is written unless the server accepted the code and its answer is
     valid (agency identifier, 2-digit prefix); then the office (agency, station id, prefix,
-    names, no longer a demo), the enrolment and an audit entry are stored in one
-    transaction. The pull cursor restarts when the agency changes.
+    names, the lookup address of the slips' QR, no longer a demo), the enrolment and an audit
+    entry are stored in one transaction. The pull cursor restarts when the agency changes. A
+    server too old to send a lookup address (or sending one that is not http(s)) leaves the
+    station's own, which the administrator is then warned about if it is a placeholder.
     """
     answer = transport.enrol(code)
     agency_id = validate_agency_id(answer.agency_id)
     prefix = validate_station_prefix(answer.station_prefix)
     store = ctx.store
     old = ctx.office()
+    lookup = clean_lookup_url(answer.lookup_url)
     office = replace(
         old,
         agency_id=agency_id,
@@ -139,6 +145,7 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
         parent_body=answer.parent_body or old.parent_body,
         unit_name=answer.unit_name or old.unit_name,
         place_name=answer.place_name or old.place_name,
+        lookup_url=lookup or old.lookup_url,
         is_demo=False,
     )
     now = ctx.clock.now()
@@ -146,7 +153,12 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
         store.config.set("office", asdict(office))
         store.config.set(
             SYNC_KEY,
-            {"url": url.strip().rstrip("/"), "token": answer.token, "enrolled_at": now.isoformat()},
+            {
+                "url": url.strip().rstrip("/"),
+                "token": answer.token,
+                "enrolled_at": now.isoformat(),
+                PROVINCE_LOOKUP_KEY: lookup or "",
+            },
         )
         if old.agency_id != agency_id:
             store.sync.set_cursor(0)
@@ -336,11 +348,14 @@ def pull_reference(
     since = store.sync.reference_version()
     answer = transport.reference(since)
     tally.server_time = _server_time(answer.server_time)
-    if answer.version <= since and answer.empty:
+    lookup = _new_lookup_url(ctx, answer.lookup_url)
+    if answer.version <= since and answer.empty and lookup is None:
         return tally
     data = _converted(answer)
     now = ctx.clock.now()
     with store.db.atomic():
+        if lookup is not None:
+            _store_lookup_url(ctx, lookup)
         if data.procedures:
             store.reference.replace_procedures(data.procedures)
         for year in data.years:
@@ -364,8 +379,30 @@ def pull_reference(
     if data.years:
         ctx.forget_calendar()
     tally.reference += len(data.procedures) + len(data.years) + len(data.officers)
-    tally.reference += office is not None
+    tally.reference += (office is not None) + (lookup is not None)
     return tally
+
+
+def _new_lookup_url(ctx: StationContext, sent: str) -> str | None:
+    """The province's lookup address when it changed since the last one it sent, else None.
+
+    Compared with the last address *received* (kept in the enrolment), not with the office's
+    current one: an administrator's own address stays until the province changes its own.
+    """
+    lookup = clean_lookup_url(sent)
+    settings = ctx.store.config.get(SYNC_KEY)
+    last = settings.get(PROVINCE_LOOKUP_KEY) if isinstance(settings, dict) else None
+    return lookup if lookup is not None and lookup != last else None
+
+
+def _store_lookup_url(ctx: StationContext, lookup: str) -> None:
+    """Put the province's new lookup address in the office and the enrolment (in the caller's
+    transaction)."""
+    store = ctx.store
+    store.config.set("office", asdict(replace(ctx.office(), lookup_url=lookup)))
+    settings = dict(store.config.get(SYNC_KEY) or {})
+    store.config.set(SYNC_KEY, {**settings, PROVINCE_LOOKUP_KEY: lookup})
+    log.info("lookup address of the slips' QR set by the province server")
 
 
 def _reproject(ctx: StationContext, dossier_uuid: str) -> bool:

@@ -12,7 +12,10 @@ from counter_app import __version__, texts
 from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
+from counter_app.domain.models import Role
+from counter_app.services.setup import lookup_url_warning
 from counter_app.sync.scheduler import SyncHealth
+from counter_app.texts import lookup as t_lookup
 from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
 from counter_app.texts import window as t
@@ -154,11 +157,20 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.addWidget(self.officer_label)
         status.addWidget(self.office_label, 1)
+        self.lookup_warning_label = QLabel()  # admins: the QR leads to a placeholder address
+        self.lookup_warning_label.setObjectName("lookup_warning_label")
+        self.lookup_warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        status.addWidget(self.lookup_warning_label)
         status.addPermanentWidget(self.sync_indicator)
         self._refresh_office()
 
     def _refresh_office(self) -> None:
         office = self.session.ctx.office()
+        warning = lookup_url_warning(self.session.ctx)
+        shown = warning is not None and self.session.officer.role is Role.ADMIN
+        self.lookup_warning_label.setText(t_lookup.LOOKUP_URL_WARNING_SHORT if shown else "")
+        self.lookup_warning_label.setToolTip(warning or "")
+        self.lookup_warning_label.setVisible(shown)
         self.office_label.setText(
             t.status_office(office.unit_name, office.agency_id, office.is_demo)
         )

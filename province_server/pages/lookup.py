@@ -1,6 +1,11 @@
-"""Citizen status lookup: the page the QR code of the reception slip opens.
+"""Citizen status lookup: the page the QR code of the reception slip opens, and its form.
 
-``GET <lookup path>?code=<dossier code>&key=<lookup key>`` (default path ``/tra-cuu``).
+``GET <lookup path>?code=<dossier code>&key=<lookup key>`` (default path ``/tra-cuu``) is
+what the QR opens; ``GET <lookup path>`` alone shows a form (code + key, plain HTML, no
+script) that is sent with ``POST`` (form-encoded), so a typed key never appears in an
+address, a browser history or an access log; keys in QR addresses are masked in the access
+log (:class:`MaskSecrets`). Wrong keys are limited per client address and per code
+(``pages/throttle.py``): past the limit, 429 with a Vietnamese page.
 
 Guarantees:
 
@@ -11,17 +16,23 @@ Guarantees:
 - no personal data: no ID number, address, phone or birth date; the applicant's name is
   masked ("Nguyễn V. Đ.");
 - the status is the national status (one-stop-rules §9.2) of the dossier's events replayed
-  in the counter's order (creating event first, then time, station, station sequence).
+  in the counter's order (creating event first, then time, station, station sequence);
+- input is cleaned before any query (:func:`clean_input`): a code or key with characters no
+  code or key has (a NUL, a control character, anything but letters, digits, ``.`` and
+  ``-``) is a wrong try answered with the neutral page, never a 500.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import psycopg
+from fastapi.responses import HTMLResponse
 
 from province_server import texts
 from province_server.pages.html import esc, page, vn_time
@@ -53,6 +64,55 @@ DUE_KEYS = {
 FINISHED = frozenset({7, 8, 9, 10})
 _DUMMY_KEY = "-" * 6
 MAX_INPUT = 80
+_ALLOWED = re.compile(r"^[0-9A-Z.\-]*$")
+_SECRET_IN_QUERY = re.compile(r"([?&](?:key|token)=)[^&\s\"]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LookupInput:
+    """A code and key as typed, cleaned (upper case, no spaces around); ``valid`` is False
+    when either holds a character no code or key has, or is longer than ``MAX_INPUT``."""
+
+    code: str
+    key: str
+    valid: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.code and not self.key
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.code and self.key)
+
+
+def clean_input(code: str, key: str) -> LookupInput:
+    values = [v.strip().upper() for v in (code, key)]
+    valid = all(len(v) <= MAX_INPUT and _ALLOWED.match(v) for v in values)
+    if not valid:
+        return LookupInput(code="", key="", valid=False)
+    return LookupInput(code=values[0], key=values[1], valid=True)
+
+
+class MaskSecrets(logging.Filter):
+    """Masks ``key=`` and ``token=`` values in access-log lines (uvicorn passes the path with
+    its query as a record argument)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        elif isinstance(record.msg, str):
+            record.msg = _SECRET_IN_QUERY.sub(r"\1***", record.msg)
+        return True
+
+
+def mask_access_log() -> None:
+    """Install :class:`MaskSecrets` on uvicorn's access logger (once per process)."""
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, MaskSecrets) for f in logger.filters):
+        logger.addFilter(MaskSecrets())
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +179,7 @@ def _view(code: str, events: list[tuple[str, datetime, dict[str, Any]]]) -> Look
 
 def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     """The dossier's public view when ``code`` and ``key`` match, else None (same cost)."""
-    normalised = code.strip().upper()[:MAX_INPUT]
+    normalised = code.strip().upper()[:MAX_INPUT].replace("\x00", "")
     given = key.strip().upper()[:MAX_INPUT]
     rows: list[tuple[str, datetime, Any]] = []
     if normalised:
@@ -143,16 +203,63 @@ def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     return _view(normalised, events)
 
 
-def not_found_page() -> Any:
+def form_html(action: str, *, code: str = "", heading: str = "") -> str:
+    """The lookup form (POST to ``action``): labelled fields, big enough for a phone."""
+    title = f"<h2>{esc(heading)}</h2>" if heading else ""
+    return (
+        f'{title}<form class="card lookup" method="post" action="{esc(action)}">'
+        f'<p class="muted">{esc(texts.LOOKUP_INTRO)}</p>'
+        f'<label for="code">{esc(texts.LOOKUP_CODE)}</label>'
+        f'<input id="code" name="code" value="{esc(code)}" maxlength="{MAX_INPUT}" required '
+        'autocomplete="off" autocapitalize="characters" spellcheck="false" '
+        f'placeholder="{esc(texts.LOOKUP_FORM_CODE_HINT)}">'
+        f'<label for="key">{esc(texts.LOOKUP_FORM_KEY)}</label>'
+        f'<input id="key" name="key" maxlength="{MAX_INPUT}" required autocomplete="off" '
+        'autocapitalize="characters" spellcheck="false" '
+        f'aria-describedby="key-hint"><small id="key-hint" class="muted">'
+        f"{esc(texts.LOOKUP_FORM_KEY_HINT)}</small>"
+        f'<button type="submit">{esc(texts.LOOKUP_SUBMIT)}</button></form>'
+    )
+
+
+def form_page(action: str) -> HTMLResponse:
+    """The empty form (200): what the address printed on the slip opens."""
+    return page(texts.LOOKUP_TITLE, f"<h1>{esc(texts.LOOKUP_TITLE)}</h1>{form_html(action)}")
+
+
+def incomplete_page(action: str, given: LookupInput) -> HTMLResponse:
     body = (
-        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card">'
+        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><p class="problem" role="alert">'
+        f"{esc(texts.LOOKUP_INCOMPLETE)}</p>{form_html(action, code=given.code)}"
+    )
+    return page(texts.LOOKUP_TITLE, body, status=400)
+
+
+def not_found_page(action: str = "", code: str = "") -> HTMLResponse:
+    """The neutral refusal (404), the same for an unknown code and a wrong key."""
+    body = (
+        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card problem" role="alert">'
         f"<p><strong>{esc(texts.LOOKUP_NOT_FOUND)}</strong></p>"
         f'<p class="muted">{esc(texts.LOOKUP_NOT_FOUND_HINT)}</p></div>'
+        + (form_html(action, code=code) if action else "")
     )
     return page(texts.LOOKUP_TITLE, body, status=404)
 
 
-def view_page(view: LookupView) -> Any:
+def too_many_page(seconds: int) -> HTMLResponse:
+    """429: wrong keys past the limit; says when to try again (``Retry-After``)."""
+    minutes = max(1, -(-seconds // 60))
+    body = (
+        f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card problem" role="alert">'
+        f"<p><strong>{esc(texts.LOOKUP_TOO_MANY)}</strong></p>"
+        f"<p>{esc(texts.lookup_too_many_hint(minutes))}</p></div>"
+    )
+    response = page(texts.LOOKUP_TITLE, body, status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def view_page(view: LookupView, action: str = "") -> HTMLResponse:
     due = vn_time(view.due_at) if view.due_at else texts.LOOKUP_NO_DUE
     rows = [
         (texts.LOOKUP_CODE, view.code),
@@ -178,5 +285,6 @@ def view_page(view: LookupView) -> Any:
         f"{items}</dl>"
         + (f'<p class="note">{esc(note)}</p>' if note else "")
         + f'</div><p class="muted">{esc(texts.LOOKUP_FOOTER)}</p>'
+        + (form_html(action, heading=texts.LOOKUP_ANOTHER) if action else "")
     )
     return page(texts.LOOKUP_TITLE, body)

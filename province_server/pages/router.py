@@ -3,46 +3,102 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from province_server import texts
 from province_server.config import Settings
 from province_server.deps import PoolDep
-from province_server.pages import dashboard, lookup
+from province_server.pages import dashboard, lookup, throttle
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
+_FORM = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 2048
 
 
 def make_router(settings: Settings) -> APIRouter:
     """The pages' routes; the lookup path comes from the settings (``PROVINCE_LOOKUP_PATH``)."""
     router = APIRouter(tags=["pages"])
 
+    limit = throttle.Limit(settings.lookup_max_wrong, settings.lookup_window_minutes)
+    action = settings.lookup_path
+    lookup.mask_access_log()
+
+    def answer(request: Request, pool: PoolDep, given: lookup.LookupInput) -> HTMLResponse:
+        """One lookup (GET from the QR or POST from the form); see pages/lookup.py."""
+        if given.valid and given.empty:
+            return lookup.form_page(action)
+        if given.valid and not given.complete:
+            return lookup.incomplete_page(action, given)
+        address = request.client.host if request.client else ""
+        keys = throttle.subjects(address, given.code)
+        with pool.connection() as conn:
+            wait = throttle.blocked_seconds(conn, keys, limit)
+            if wait:
+                return lookup.too_many_page(wait)
+            view = lookup.find(conn, given.code, given.key) if given.valid else None
+            if view is None:
+                throttle.record_wrong(conn, keys, limit)
+        if view is None:
+            return lookup.not_found_page(action, given.code)
+        return lookup.view_page(view, action)
+
+    description = (
+        "The page the QR code of the reception slip (Mẫu 01) opens: "
+        "`?code=<dossier code>&key=<lookup key>`; without parameters, a form for the code and "
+        "the key (plain HTML, no script) that is sent with POST, so a typed key never appears "
+        "in an address. When the code exists and the key matches the `lookup_key` of its "
+        "`received` event (constant-time comparison), shows the national status, the "
+        "procedure, the reception time, the due date and whether the result is ready or "
+        "returned, with the applicant's name masked and no other personal data. An unknown "
+        "code or a wrong key gets the same neutral page with 404, so the page never reveals "
+        "whether a code exists; only one of the two: 400. Wrong tries are counted per client "
+        "address and per code (`PROVINCE_LOOKUP_MAX_WRONG` in "
+        "`PROVINCE_LOOKUP_WINDOW_MINUTES`, 5 in 15): past that, 429 with `Retry-After`."
+    )
+
     @router.get(
         settings.lookup_path,
         summary="Citizen status lookup (HTML, Vietnamese)",
-        description=(
-            "The page the QR code of the reception slip (Mẫu 01) opens: "
-            "`?code=<dossier code>&key=<lookup key>`. When the code exists and the key "
-            "matches the `lookup_key` of its `received` event (constant-time comparison), "
-            "shows the national status, the procedure, the reception time, the due date and "
-            "whether the result is ready or returned, with the applicant's name masked and "
-            "no other personal data. Anything else (unknown code, wrong or missing key) gets "
-            "the same neutral page with 404, so the page never reveals whether a code exists."
-        ),
+        description=description,
         response_class=HTMLResponse,
-        responses={200: _HTML, 404: _HTML},
+        responses={200: _HTML, 400: _HTML, 404: _HTML, 429: _HTML},
     )
-    def lookup_page(
-        pool: PoolDep,
-        code: Annotated[str, Query(max_length=lookup.MAX_INPUT)] = "",
-        key: Annotated[str, Query(max_length=lookup.MAX_INPUT)] = "",
-    ) -> HTMLResponse:
-        with pool.connection() as conn:
-            view = lookup.find(conn, code, key)
-        page: HTMLResponse = lookup.view_page(view) if view else lookup.not_found_page()
-        return page
+    def lookup_page(request: Request, pool: PoolDep) -> HTMLResponse:
+        query = request.query_params
+        return answer(
+            request, pool, lookup.clean_input(query.get("code", ""), query.get("key", ""))
+        )
+
+    @router.post(
+        settings.lookup_path,
+        summary="Citizen status lookup, from the form (HTML, Vietnamese)",
+        description=description,
+        response_class=HTMLResponse,
+        responses={200: _HTML, 400: _HTML, 404: _HTML, 429: _HTML},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    _FORM: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"code": {"type": "string"}, "key": {"type": "string"}},
+                        }
+                    }
+                },
+            }
+        },
+    )
+    async def lookup_form(request: Request, pool: PoolDep) -> HTMLResponse:
+        body = await request.body()
+        fields = parse_qs(body[:MAX_FORM_BYTES].decode("utf-8", "replace"), max_num_fields=10)
+        code, key = (fields.get(name, [""])[0] for name in ("code", "key"))
+        given = lookup.clean_input(code, key)
+        return await run_in_threadpool(answer, request, pool, given)
 
     @router.get(
         "/dashboard",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from province_server.config import Settings
 from province_server.deps import PoolDep
 from province_server.errors import ApiError
 from province_server.http import JSON, error_responses, json_response, read_body
@@ -21,8 +24,10 @@ router = APIRouter(tags=["stations"])
         "Spends a one-time enrolment code issued by the province administrator "
         "(`province-server issue-code`). Answers the station token (shown once; only its "
         "SHA-256 digest is stored), the agency identifier, the station id and its 2-digit "
-        "prefix, unique in the province. An unknown, used, expired or revoked code is "
-        "refused with 403 `enrol_refused`."
+        "prefix, unique in the province, and `lookup_url`, the citizen status page the "
+        "station prints in each slip's QR (`PROVINCE_LOOKUP_URL`, else `PROVINCE_PUBLIC_URL` "
+        "or the address the station used, followed by the lookup path). An unknown, used, "
+        "expired or revoked code is refused with 403 `enrol_refused`."
     ),
     response_model=None,
     responses={200: {"model": EnrolResponse}, **error_responses(400, 403, 426)},
@@ -46,4 +51,11 @@ async def enrol(request: Request, pool: PoolDep) -> Response:
     answer = await run_in_threadpool(spend)
     if answer is None:
         raise ApiError(403, ErrorCodes.ENROL_REFUSED, "unknown, used or expired enrolment code")
-    return json_response(answer.to_json())
+    lookup = station_lookup_url(request)
+    return json_response(replace(answer, lookup_url=lookup).to_json())
+
+
+def station_lookup_url(request: Request) -> str:
+    """The lookup address stations print (settings; default from the request's address)."""
+    settings: Settings = request.app.state.settings
+    return settings.public_lookup_url(str(request.base_url))

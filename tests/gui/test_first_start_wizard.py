@@ -17,7 +17,12 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Role
 from counter_app.printing.printer import FolderPrinter
 from counter_app.services.officers import authenticate
-from counter_app.services.setup import DEMO_PASSWORD, is_set_up, printer_test_code
+from counter_app.services.setup import (
+    DEMO_PASSWORD,
+    is_set_up,
+    lookup_url_warning,
+    printer_test_code,
+)
 from counter_app.services.station import StationContext
 from counter_app.texts import slips as slip_texts
 from counter_app.texts import wizard as t
@@ -183,7 +188,11 @@ def test_enrolment_through_the_wizard_against_the_real_server(
     page.code_edit.setText(issued.code)
     page.enrol_button.click()
     qtbot.waitUntil(lambda: page.enrolled_office is not None, timeout=30_000)
-    assert page.status_label.text() == t.enrolled("UBND xã Minh Hòa", agency, issued.station_prefix)
+    enrolled, lookup = page.status_label.text().split("\n")
+    assert enrolled == t.enrolled("UBND xã Minh Hòa", agency, issued.station_prefix)
+    # the test server has no public address: the QR would lead to 127.0.0.1, the admin is told
+    assert station.office().lookup_url == f"{server.url}/tra-cuu"
+    assert lookup == lookup_url_warning(station) and "PROVINCE_LOOKUP_URL" in lookup
     assert station.office().agency_id == agency and not station.office().is_demo
 
     wizard.reject()  # the officer stops here: the next start resumes at the administrator

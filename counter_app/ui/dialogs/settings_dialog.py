@@ -29,6 +29,7 @@ from counter_app.services.settings import (
     require_admin,
     update_settings,
 )
+from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
 from counter_app.texts import support as ts
 from counter_app.texts import window as t
@@ -57,6 +58,11 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(640)
         self._build_ui(read_settings(ctx))
 
+    def _show_lookup_warning(self, url: str) -> None:
+        warning = lookup_url_warning(self.ctx, url)
+        self.lookup_warning_label.setText(warning or "")
+        self.lookup_warning_label.setVisible(warning is not None)
+
     def _build_ui(self, current: OfficeSettings) -> None:
         labels = t.SETTINGS_LABELS
         self.edits: dict[str, QLineEdit] = {}
@@ -66,6 +72,13 @@ class SettingsDialog(QDialog):
             edit.setObjectName(f"{key}_edit")
             self.edits[key] = edit
             office.addRow(labels[key], edit)
+        self.lookup_warning_label = QLabel()  # the QR leads to a placeholder address
+        self.lookup_warning_label.setObjectName("lookup_warning_label")
+        self.lookup_warning_label.setStyleSheet("color: #b00020;")
+        self.lookup_warning_label.setWordWrap(True)
+        office.addRow(self.lookup_warning_label)
+        self.edits["lookup_url"].textChanged.connect(self._show_lookup_warning)
+        self._show_lookup_warning(current.lookup_url)
         self.paper_combo = QComboBox()
         for size in PAPER_SIZES:
             self.paper_combo.addItem(t.PAPER_LABELS[size], size)

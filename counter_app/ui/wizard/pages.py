@@ -32,12 +32,14 @@ from counter_app.services.setup import (
     check_admin,
     check_office,
     check_real_setup_allowed,
+    lookup_url_warning,
 )
 from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
 from counter_app.sync.engine import enrol
 from counter_app.sync.transport import SyncTransport
 from counter_app.texts import window as w
 from counter_app.texts import wizard as t
+from counter_app.texts.lookup import enrolled_lookup
 from counter_app.ui.dialogs.login_dialog import error_label
 from counter_app.ui.errors import message_for
 from counter_app.ui.workers import SYNC_LANE, run_in_background
@@ -240,8 +242,9 @@ class EnrolPage(WizardPage):
             return
         self.unsetCursor()
         self.enrolled_office = office
+        lookup = lookup_url_warning(self.setup_wizard.ctx) or enrolled_lookup(office.lookup_url)
         self.status_label.setText(
-            t.enrolled(office.unit_name, office.agency_id, office.station_prefix)
+            t.enrolled(office.unit_name, office.agency_id, office.station_prefix) + "\n" + lookup
         )
         self.completeChanged.emit()
         self.setup_wizard.button(QWizard.WizardButton.CommitButton).setFocus()

@@ -30,14 +30,15 @@ dl{margin:0}dt{font-size:.85rem;color:#555;margin-top:.75rem}dd{margin:0;font-si
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border:1px solid #ccd;padding:.35rem .5rem;text-align:left}
 th{background:#e8ecf2}td.n{text-align:right}.late{color:#b00020;font-weight:700}
-form.lookup{max-width:32rem}
+form.lookup{max-width:32rem}form.lookup p:first-child{margin-top:0}
 label{display:block;font-weight:600;margin:.9rem 0 .3rem}
-input{box-sizing:border-box;width:100%;font-size:1.15rem;padding:.6rem .7rem;
+input{box-sizing:border-box;width:100%;font:inherit;font-size:1.15rem;padding:.6rem .7rem;
 border:1px solid #889;border-radius:.4rem;letter-spacing:.03em}
 input:focus{outline:3px solid #0b5394;outline-offset:1px}
-button{margin-top:1.1rem;width:100%;font-size:1.15rem;font-weight:700;padding:.75rem;
-border:0;border-radius:.4rem;background:#8b1a1a;color:#fff}
-.problem{color:#b00020}.card.problem{border-left:.35rem solid #b00020;margin-bottom:1rem}
+button{margin-top:1.1rem;width:100%;font:inherit;font-size:1.15rem;font-weight:700;
+padding:.75rem;border:0;border-radius:.4rem;background:#8b1a1a;color:#fff}
+p.problem,.problem strong{color:#b00020}
+.card.problem{border-left:.35rem solid #b00020;margin-bottom:1rem}.card.problem p{margin:.3rem 0}
 small{display:block;margin-top:.25rem}
 """
 

@@ -203,22 +203,25 @@ def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     return _view(normalised, events)
 
 
+def _field(name: str, label: str, hint: str, value: str = "") -> str:
+    """A labelled text field with its hint under it (typed by people: no autocorrect)."""
+    return (
+        f'<label for="{name}">{esc(label)}</label>'
+        f'<input id="{name}" name="{name}" value="{esc(value)}" maxlength="{MAX_INPUT}" '
+        'required autocomplete="off" autocapitalize="characters" spellcheck="false" '
+        f'aria-describedby="{name}-hint"><small id="{name}-hint" class="muted">{esc(hint)}</small>'
+    )
+
+
 def form_html(action: str, *, code: str = "", heading: str = "") -> str:
     """The lookup form (POST to ``action``): labelled fields, big enough for a phone."""
     title = f"<h2>{esc(heading)}</h2>" if heading else ""
     return (
         f'{title}<form class="card lookup" method="post" action="{esc(action)}">'
         f'<p class="muted">{esc(texts.LOOKUP_INTRO)}</p>'
-        f'<label for="code">{esc(texts.LOOKUP_CODE)}</label>'
-        f'<input id="code" name="code" value="{esc(code)}" maxlength="{MAX_INPUT}" required '
-        'autocomplete="off" autocapitalize="characters" spellcheck="false" '
-        f'placeholder="{esc(texts.LOOKUP_FORM_CODE_HINT)}">'
-        f'<label for="key">{esc(texts.LOOKUP_FORM_KEY)}</label>'
-        f'<input id="key" name="key" maxlength="{MAX_INPUT}" required autocomplete="off" '
-        'autocapitalize="characters" spellcheck="false" '
-        f'aria-describedby="key-hint"><small id="key-hint" class="muted">'
-        f"{esc(texts.LOOKUP_FORM_KEY_HINT)}</small>"
-        f'<button type="submit">{esc(texts.LOOKUP_SUBMIT)}</button></form>'
+        + _field("code", texts.LOOKUP_CODE, texts.LOOKUP_FORM_CODE_HINT, code)
+        + _field("key", texts.LOOKUP_FORM_KEY, texts.LOOKUP_FORM_KEY_HINT)
+        + f'<button type="submit">{esc(texts.LOOKUP_SUBMIT)}</button></form>'
     )
 
 

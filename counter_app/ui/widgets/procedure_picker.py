@@ -1,18 +1,33 @@
-"""Pick a procedure by national code or any part of its name typed without diacritics."""
+"""Pick a procedure by national code or any part of its name typed without diacritics.
+
+The pop-up lists the matches in the ranking of domain/procedure_search.py (phrase and whole
+words of the name first, the office's level, pinned favourites, everyday procedures, short
+names; use count last); pinned favourites carry a star. Enter takes the first match. Down in
+the empty field lists the pinned favourites, then the most used procedures.
+
+Typing clears the previous choice at once: when the text matches nothing, the line under the
+field says so ("Không có thủ tục nào khớp …") and no procedure stays chosen
+(``procedure_cleared`` fires whenever a chosen procedure is let go).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Procedure
+from counter_app.domain.procedure_search import SearchPreferences
+from counter_app.texts import catalogue as tc
 from counter_app.texts import window as t
 
 MAX_CHOICES = 15
+_CODE_RE = re.compile(r"^\d[\d.]*$")
 
 
 class ProcedureCatalogue(Protocol):
@@ -22,21 +37,27 @@ class ProcedureCatalogue(Protocol):
 
     def procedure(self, code: str) -> Procedure | None: ...
 
+    def search_preferences(self) -> SearchPreferences: ...
+
 
 class ProcedurePicker(QWidget):
-    """A line edit with a pop-up of matches, most used first; Enter takes the first match.
+    """A line edit with a pop-up of ranked matches; Enter takes the first match.
 
     ``procedure_chosen(Procedure)`` fires when a procedure is picked; ``failed(DomainError)``
-    when the text matches nothing.
+    when a typed code matches nothing (a typed name only says so under the field: the text is
+    never repeated in a message, it may be a scanned ID card); ``procedure_cleared()`` when a
+    chosen procedure is let go because the officer typed.
     """
 
     procedure_chosen = Signal(object)
+    procedure_cleared = Signal()
     failed = Signal(object)
 
     def __init__(self, reference: ProcedureCatalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reference = reference
         self._matches: list[Procedure] = []
+        self._by_label: dict[str, Procedure] = {}
         self._chosen: Procedure | None = None
         self._build_ui()
         self._connect_signals()
@@ -46,6 +67,7 @@ class ProcedurePicker(QWidget):
         self.search_edit.setObjectName("procedure_edit")
         self.search_edit.setPlaceholderText(t.PROCEDURE_PLACEHOLDER)
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.installEventFilter(self)
         self.choices = QStringListModel(self)
         self.completer = QCompleter(self.choices, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -72,9 +94,8 @@ class ProcedurePicker(QWidget):
 
     def clear(self) -> None:
         self._chosen = None
-        self._matches = []
+        self._set_matches([])
         self.search_edit.clear()
-        self.choices.setStringList([])
         self.summary_label.setText(t.PROCEDURE_NONE)
 
     def choose(self, procedure: Procedure) -> None:
@@ -87,21 +108,55 @@ class ProcedurePicker(QWidget):
         self._hide_popup()
         self.procedure_chosen.emit(procedure)
 
-    def _on_search_edit_text_edited(self, text: str) -> None:
-        self._chosen = None
-        self._matches = self.reference.find_procedures(text, limit=MAX_CHOICES) if text else []
-        self.choices.setStringList([t.procedure_choice(p.code, p.name) for p in self._matches])
-        if self._matches:
+    def _label(self, procedure: Procedure, favourites: tuple[str, ...]) -> str:
+        choice = t.procedure_choice(procedure.code, procedure.name)
+        return tc.PROCEDURE_PINNED_MARK + choice if procedure.code in favourites else choice
+
+    def _set_matches(self, matches: list[Procedure]) -> None:
+        self._matches = matches
+        favourites = self.reference.search_preferences().favourites if matches else ()
+        self._by_label = {self._label(p, favourites): p for p in matches}
+        self.choices.setStringList(list(self._by_label))
+        if matches:
             self.completer.setCompletionPrefix("")
             self.completer.complete()
         else:
             self._hide_popup()
 
+    def _let_go(self) -> None:
+        if self._chosen is not None:
+            self._chosen = None
+            self.procedure_cleared.emit()
+
+    def _on_search_edit_text_edited(self, text: str) -> None:
+        self._let_go()
+        if not text.strip():
+            self._set_matches([])
+            self.summary_label.setText(t.PROCEDURE_NONE)
+            return
+        self._set_matches(self.reference.find_procedures(text, limit=MAX_CHOICES))
+        self.summary_label.setText(t.PROCEDURE_NONE if self._matches else tc.PROCEDURE_NO_MATCH)
+
+    def show_favourites(self) -> None:
+        """The pop-up of the empty field: pinned favourites first, then the most used."""
+        self._set_matches(self.reference.find_procedures("", limit=MAX_CHOICES))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and not self.search_edit.text().strip()
+        ):
+            self.show_favourites()
+            return True
+        return super().eventFilter(watched, event)
+
     def _on_completer_activated(self, text: str) -> None:
-        for procedure in self._matches:
-            if t.procedure_choice(procedure.code, procedure.name) == text:
-                self.choose(procedure)
-                return
+        procedure = self._by_label.get(text)
+        if procedure is not None:
+            self.choose(procedure)
 
     def _on_search_edit_return_pressed(self) -> None:
         if self._chosen is not None:
@@ -110,10 +165,11 @@ class ProcedurePicker(QWidget):
         text = self.search_edit.text().strip()
         if not text:
             return
-        exact = self.reference.procedure(text)
-        found = exact or (self._matches[0] if self._matches else None)
+        found = self.reference.procedure(text) or (self._matches[0] if self._matches else None)
         if found is None:
-            self.failed.emit(DomainError(ErrorCode.PROCEDURE_NOT_FOUND, code=text))
+            self.summary_label.setText(tc.PROCEDURE_NO_MATCH)
+            if _CODE_RE.match(text):
+                self.failed.emit(DomainError(ErrorCode.PROCEDURE_NOT_FOUND, code=text))
             return
         self.choose(found)
 

@@ -17,6 +17,7 @@ from counter_app.domain.codes import make_code, validate_agency_id
 from counter_app.domain.dossier import Dossier, EventKind, dossier_from_snapshot
 from counter_app.domain.due import DueDate, compute_due
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fields import check_birth_date, clean_text
 from counter_app.domain.idcard import SEX_FEMALE, SEX_MALE
 from counter_app.domain.models import (
     VN_TZ,
@@ -85,8 +86,13 @@ def applicant_from_json(data: Any) -> Applicant:
 
 
 def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Applicant:
-    """Return the applicant normalised (NFC, sex spelled Nam/Nữ) or raise with the field."""
-    name = nfc(applicant.name)
+    """Return the applicant normalised (NFC, sex spelled Nam/Nữ) or raise with the field.
+
+    Name and address go through ``domain.fields.clean_text`` (control characters and bidi
+    marks refused, name ≤ 100, address ≤ 300 characters), as in the reception form.
+    """
+    name = clean_text("name", applicant.name)
+    address = clean_text("address", applicant.address)
     if not name or any(ch.isdigit() for ch in name):
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="name")
     id_number = applicant.id_number.strip().upper()
@@ -98,8 +104,8 @@ def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Ap
         if sex is None:
             raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="sex")
     limit = today or datetime.now(VN_TZ).date()
-    if applicant.birth_date and not date(1900, 1, 1) <= applicant.birth_date <= limit:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="birth_date")
+    if applicant.birth_date:
+        check_birth_date(applicant.birth_date, today=limit)
     phone = applicant.phone
     if phone:
         phone = re.sub(r"[\s.\-]", "", phone)
@@ -110,7 +116,7 @@ def validate_applicant(applicant: Applicant, *, today: date | None = None) -> Ap
         name=name,
         id_number=id_number,
         sex=sex,
-        address=nfc(applicant.address),
+        address=address,
         phone=phone or None,
     )
 
@@ -177,6 +183,12 @@ def _validated(ctx: StationContext, request: ReceptionRequest) -> ReceptionReque
     return replace(
         request, applicant=validate_applicant(request.applicant, today=today), submitter=submitter
     )
+
+
+def check_request(ctx: StationContext, request: ReceptionRequest) -> None:
+    """Refuse now what any outcome would refuse (the window checks before asking a reason)."""
+    _validated(ctx, request)
+    procedure_or_error(ctx, request.procedure_code)
 
 
 def _received_at(ctx: StationContext, request: ReceptionRequest) -> datetime:

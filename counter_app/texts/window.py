@@ -307,3 +307,90 @@ def settings_error(error: DomainError, default: str) -> str:
     if key == "lookup_url":
         return f"{label} phải là một địa chỉ http:// hoặc https:// hợp lệ."
     return f"{label}: không được để trống, tối đa 200 ký tự."
+
+
+# --- Keyboard-first reception, dialogs and lock (issue 11) -------------------------------------
+def window_title(app_name: str, is_demo: bool) -> str:
+    """The main window's title; the demo office says so from the first second."""
+    return f"{app_name} — DEMO: văn phòng tập huấn, dữ liệu thử" if is_demo else app_name
+
+
+DEMO_STATUS = "DEMO — dữ liệu thử, không dùng cho hồ sơ thật"
+
+
+def lock_prompt_manual(full_name: str) -> str:
+    return f"Cán bộ {full_name} đã khóa màn hình (Ctrl+L).\nNhập mật khẩu để tiếp tục."
+
+
+LOCK_SWITCH_NOTE = (
+    "Cán bộ khác làm tiếp tại quầy: chọn tên mình ở ô «Cán bộ» rồi nhập mật khẩu của mình."
+)
+
+
+def switched_officer(full_name: str) -> str:
+    return f"Cán bộ {full_name} đang làm việc tại quầy."
+
+
+DISCARD_TITLE = "Bỏ thông tin đang nhập?"
+DISCARD_TEXT = (
+    "Biểu mẫu đang có thông tin chưa lưu của công dân trước.\n"
+    "Bỏ các thông tin này để nhập hồ sơ mới?\n"
+    "Enter: quay lại biểu mẫu · Alt+B: bỏ và nhập hồ sơ mới."
+)
+DISCARD_BACK = "Quay lại biểu mẫu"
+DISCARD_CONFIRM = "&Bỏ và nhập hồ sơ mới"
+NO_PAPER_TITLE = "Chưa đánh dấu giấy tờ nào"
+NO_PAPER_TEXT = (
+    "Chưa có giấy tờ nào được đánh dấu «Đã nhận». Phiếu tiếp nhận chỉ ghi các giấy tờ đã "
+    "đánh dấu.\nEnter: quay lại đánh dấu các giấy tờ công dân đã nộp (phím Space trong bảng) · "
+    "Alt+T: tiếp nhận hồ sơ không kèm giấy tờ nào."
+)
+NO_PAPER_BACK = "Quay lại đánh dấu giấy tờ"
+NO_PAPER_RECEIVE = "&Tiếp nhận, không có giấy tờ nào"
+PROCEDURE_NOT_MATCHED = (
+    "Không có thủ tục nào khớp với nội dung đã nhập; hãy gõ lại mã hoặc tên thủ tục (Ctrl+K)."
+)
+STATED_TIME_LABEL = "Thời hạn giải quyết (cán bộ nhập)"
+STATED_TIME_NOTE = (
+    "Danh mục chưa có thời hạn giải quyết của thủ tục này: nhập số và đơn vị theo quy định."
+)
+STATED_TIME_UNITS = (
+    ("working_days", "ngày làm việc"),
+    ("calendar_days", "ngày"),
+    ("working_hours", "giờ làm việc"),
+    ("months", "tháng"),
+    ("same_day", "trong ngày"),
+    ("no_due_date", "không có ngày hẹn trả"),
+)
+FIELD_NAMES = {
+    "name": "Họ và tên",
+    "id_number": "Số định danh",
+    "old_id_number": "Số CMND cũ",
+    "birth_date": "Ngày sinh",
+    "address": "Địa chỉ",
+    "phone": "Điện thoại",
+    "return_address": "Địa chỉ nhận kết quả",
+    "fee": "Phí, lệ phí",
+    "reason": "Lý do",
+    "due_override_reason": "Lý do sửa ngày hẹn trả",
+}
+BIRTH_FORMAT = "Ngày sinh phải nhập dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 31/01/1990."
+BIRTH_FUTURE = "Ngày sinh không được sau ngày hôm nay; hãy kiểm tra lại năm sinh."
+BIRTH_TOO_OLD = "Ngày sinh phải từ năm 1900 trở đi; hãy kiểm tra lại năm sinh."
+
+
+def field_error(error: DomainError) -> str | None:
+    """The sentence of a field refused by ``domain.fields`` (None for other errors)."""
+    field, problem = error.params.get("field"), error.params.get("problem")
+    if field is None or problem in (None, "missing"):
+        return None
+    if field == "birth_date" and problem in ("format", "future", "too_old"):
+        return {"format": BIRTH_FORMAT, "future": BIRTH_FUTURE, "too_old": BIRTH_TOO_OLD}[
+            str(problem)
+        ]
+    label = FIELD_NAMES.get(str(field), str(field))
+    if problem == "too_long":
+        return f"{label}: tối đa {error.params.get('limit')} ký tự."
+    if problem == "characters":
+        return f"{label}: có ký tự điều khiển hoặc ký tự ẩn không hợp lệ; hãy gõ lại ô này."
+    return None

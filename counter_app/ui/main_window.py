@@ -1,18 +1,30 @@
-"""The main window: assembles the views, menus, status bar and idle lock (no logic here)."""
+"""The main window: assembles the views, menus, status bar and idle lock (no logic here).
+
+Keyboard: the reception keys (F5, F6, F7, F10, Ctrl+N, Ctrl+P, Ctrl+K, Ctrl+Q, see
+``IntakeView.shortcuts``) are window-level shortcuts that act while the reception tab is
+shown, wherever the focus is in the window; F2 opens the reception tab with an empty form
+(asking before typed data is dropped). The focus lands in the procedure field when the window
+first shows, after the lock and after the settings and sync dialogs.
+
+Ctrl+L locks with its own message; the idle lock says how many minutes passed. On the lock
+screen another officer may log in: the session then works for that officer (status bar,
+rights, the name recorded in new events). The demo office says DEMO in the window title and
+the status bar from the first second.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from counter_app import __version__, texts
 from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
-from counter_app.domain.models import Role
+from counter_app.domain.models import Officer, Role
 from counter_app.services.setup import lookup_url_warning
 from counter_app.sync.scheduler import SyncHealth
 from counter_app.texts import lookup as t_lookup
@@ -53,7 +65,8 @@ class MainWindow(QMainWindow):
         self.idle_minutes = idle_minutes
         self.dialogs: list[QWidget] = []
         self.lock_dialog: LockDialog | None = None
-        self.setWindowTitle(texts.APP_NAME)
+        self.setWindowTitle(t.window_title(texts.APP_NAME, session.ctx.office().is_demo))
+        self._shown_once = False
         self.desk = SlipDesk(session, self)
         self.intake_view = IntakeView(session, self.desk)
         self.today_view = TodayView(load_today)
@@ -85,6 +98,10 @@ class MainWindow(QMainWindow):
         self.sync.refresh()
         self.sync.start()
         self.followup = FollowupViews(self)  # dossier list, report, reminders, slip scan
+        self.followup.scan.card_area = self.intake_view  # an ID-card QR in any form field
+        self.followup.scan.card_scanned.connect(self.intake_view.take_card)
+        self.followup.scan.card_failed.connect(self.intake_view.card_failed)
+        self._bind_intake_keys()
         self.backups.start()  # today's daily backup if none yet, then hourly checks
 
     def _action(self, text: str, slot: Callable[[], object], keys: str | None = None) -> QAction:
@@ -101,7 +118,7 @@ class MainWindow(QMainWindow):
         dossiers.addAction(self._action(t.ACTION_TODAY, self.show_today, "F3"))
         dossiers.addAction(self._action(t.ACTION_SEARCH, self.show_search, "F4"))
         dossiers.addSeparator()
-        dossiers.addAction(self._action(t.ACTION_LOCK, self.lock, "Ctrl+L"))
+        dossiers.addAction(self._action(t.ACTION_LOCK, self.lock_now, "Ctrl+L"))
         dossiers.addAction(self._action(t.ACTION_QUIT, self.close))
         settings = bar.addMenu(t.MENU_SETTINGS)
         self.settings_action = self._action(t.ACTION_OFFICE_SETTINGS, self.open_settings)
@@ -156,6 +173,11 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
         status = self.statusBar()
         status.addWidget(self.officer_label)
+        self.demo_label = QLabel(t.DEMO_STATUS)
+        self.demo_label.setObjectName("demo_label")
+        self.demo_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.demo_label.setContentsMargins(8, 0, 8, 0)
+        status.addWidget(self.demo_label)
         status.addWidget(self.office_label, 1)
         self.lookup_warning_label = QLabel()  # admins: the QR leads to a placeholder address
         self.lookup_warning_label.setObjectName("lookup_warning_label")
@@ -174,14 +196,43 @@ class MainWindow(QMainWindow):
         self.office_label.setText(
             t.status_office(office.unit_name, office.agency_id, office.is_demo)
         )
+        self.demo_label.setVisible(office.is_demo)
+        self.setWindowTitle(t.window_title(texts.APP_NAME, office.is_demo))
 
     # --- navigation ---------------------------------------------------------------------------
 
+    def _bind_intake_keys(self) -> None:
+        """The reception keys, window-wide, acting only while the reception tab is shown."""
+        for keys, slot in self.intake_view.shortcuts():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda slot=slot: self._on_intake_key(slot))
+
+    def _on_intake_key(self, slot: Callable[[], object]) -> None:
+        if self.tabs.currentWidget() is self.intake_view and self.lock_dialog is None:
+            slot()
+
     def show_intake(self) -> None:
+        """F2: the reception tab with an empty form (asks before typed data is dropped)."""
         self.tabs.setCurrentWidget(self.intake_view)
-        if self.intake_view.saved is not None:
-            self.intake_view.clear()
-        self.intake_view.picker.focus()
+        self.intake_view.new_dossier()
+
+    def focus_current(self) -> None:
+        """The focus back where the officer works (the procedure field on reception)."""
+        if self.tabs.currentWidget() is self.intake_view:
+            self.intake_view.focus_form()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.activateWindow()
+            self.focus_current()
+            QTimer.singleShot(0, self._focus_if_lost)  # once the window manager activated it
+
+    def _focus_if_lost(self) -> None:
+        if self.focusWidget() is None:
+            self.focus_current()
 
     def show_today(self) -> None:
         self.tabs.setCurrentWidget(self.today_view)
@@ -204,6 +255,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return None
         dialog.settings_saved.connect(self.session.events.changes_applied)
+        dialog.finished.connect(lambda _r: self.focus_current())
         dialog.open()
         self.dialogs.append(dialog)
         return dialog
@@ -217,6 +269,7 @@ class MainWindow(QMainWindow):
     def open_sync_details(self) -> SyncDialog:
         dialog = SyncDialog(self.sync, self)
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.finished.connect(lambda _r: self.focus_current())
         dialog.open()
         return dialog
 
@@ -230,14 +283,19 @@ class MainWindow(QMainWindow):
 
     # --- idle lock ----------------------------------------------------------------------------
 
-    def lock(self) -> None:
+    def lock_now(self) -> None:
+        """Ctrl+L: the officer locks the screen (the lock says so)."""
+        self.lock(manual=True)
+
+    def lock(self, manual: bool = False) -> None:
+        """Cover the window and ask a password (the idle lock, or Ctrl+L when ``manual``)."""
         if self.lock_dialog is not None:
             return
         self.idle.pause()
         self.lock_cover.setGeometry(self.rect())
         self.lock_cover.raise_()
         self.lock_cover.show()
-        minutes = max(1, round(self.idle_minutes))
+        minutes = None if manual else max(1, round(self.idle_minutes))
         self.lock_dialog = LockDialog(
             self.session.ctx, self.session.officer, minutes=minutes, parent=self
         )
@@ -245,12 +303,27 @@ class MainWindow(QMainWindow):
         self.lock_dialog.open()
 
     def _on_lock_dialog_finished(self, result: int) -> None:
-        self.lock_dialog = None
+        dialog, self.lock_dialog = self.lock_dialog, None
         if result != LockDialog.DialogCode.Accepted:
             self.close()
             return
+        if dialog is not None and dialog.switched():
+            self.switch_officer(dialog.officer)
         self.lock_cover.hide()
         self.idle.start()
+        self.focus_current()
+
+    def switch_officer(self, officer: Officer) -> None:
+        """Another officer logged in on the lock screen: the window now works for them."""
+        self.session.officer = officer
+        self.officer_label.setText(t.status_officer(officer.full_name, officer.role.value))
+        admin = self.session.is_admin
+        self.settings_action.setEnabled(admin)
+        self.settings_action.setToolTip("" if admin else t.SETTINGS_ADMIN_ONLY)
+        self.restore_action.setEnabled(admin)
+        self.restore_action.setToolTip("" if admin else tsup.RESTORE_ADMIN_ONLY)
+        self._refresh_office()
+        self.intake_view.show_message(t.switched_officer(officer.full_name))
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

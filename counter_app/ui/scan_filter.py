@@ -1,15 +1,25 @@
-"""Recognise a slip barcode scanned anywhere in the main window.
+"""Recognise a slip barcode or an ID-card QR scanned anywhere in the main window.
 
-A USB scanner types the dossier code and Enter, one key every few milliseconds. The filter
-watches key presses on the window's widgets without consuming them, so normal typing is
-never delayed or lost. Only when Enter ends a burst of fast keys that forms a dossier code
-(``domain.codes.looks_like_code``) does it take the Enter, remove the burst from the line
-edit it landed in, and report the code. Keys typed by a person (gaps of more than
-``MAX_GAP_MS``) reset the burst, so a code typed by hand and Enter behave as usual.
+A USB scanner types the dossier code (or the card's QR text) and Enter, one key every few
+milliseconds. The filter watches key presses on the window's widgets without consuming them,
+so normal typing is never delayed or lost. Only when Enter ends a burst of fast keys does it
+look at the burst:
+
+- a dossier code (``domain.codes.looks_like_code``): it takes the Enter, removes the burst
+  from the line edit it landed in and reports ``code_scanned(code)``;
+- an ID-card QR (12 digits, ``|``, then at least five more fields; ``domain.idcard``) typed
+  into a widget of ``card_area`` (the reception form): it takes the Enter, removes the burst
+  and reports ``card_scanned(IdCardData, widget)``, or ``card_failed(DomainError, widget)``
+  when the card's text is damaged (the error names the field, never its value).
+
+Keys typed by a person (gaps of more than ``MAX_GAP_MS``) reset the burst, so a code typed
+by hand and Enter behave as usual. While a completer pop-up is open, its keys count for the
+line edit that has the focus.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -18,10 +28,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from counter_app.domain.codes import looks_like_code
+from counter_app.domain.errors import DomainError
+from counter_app.domain.idcard import parse_id_qr
 
 MAX_GAP_MS = 50.0  # scanners: 2-15 ms per key; people: rarely under 60 ms
 MIN_LENGTH = 10
 _ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+_ID_QR_START = re.compile(r"(?<!\d)\d{12}\|")
+ID_QR_MIN_BARS = 5
 
 
 class ScanFilter(QObject):
@@ -32,6 +46,8 @@ class ScanFilter(QObject):
     """
 
     code_scanned = Signal(str)
+    card_scanned = Signal(object, object)  # IdCardData, the widget it was typed into
+    card_failed = Signal(object, object)  # DomainError, the widget
 
     def __init__(
         self,
@@ -43,6 +59,7 @@ class ScanFilter(QObject):
         self.window = window
         self.clock_ms = clock_ms
         self.passthrough: set[QWidget] = set()
+        self.card_area: QWidget | None = None
         self.enabled = True
         self._burst = ""
         self._last = 0.0
@@ -60,22 +77,37 @@ class ScanFilter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not self.enabled:
             return False
-        if not isinstance(watched, QWidget) or watched.window() is not self.window:
-            return False
-        if watched in self.passthrough or not isinstance(event, QKeyEvent):
+        if not isinstance(event, QKeyEvent):
             return False
         # An ignored key is offered to each parent in turn: look at it once, at the widget
         # that has the focus (or at the window itself when nothing has).
-        if watched is not (QApplication.focusWidget() or self.window):
+        target = self._target(watched)
+        if target is None or target in self.passthrough:
             return False
-        return self._on_key(watched, event)
+        return self._on_key(target, event)
+
+    def _target(self, watched: QObject) -> QWidget | None:
+        """The widget a key is meant for: the focused widget of the window, or None."""
+        if not isinstance(watched, QWidget):
+            return None
+        focused = QApplication.focusWidget()
+        if watched is QApplication.activePopupWidget() and focused is not None:
+            return focused if focused.window() is self.window else None  # a completer
+        if watched.window() is not self.window:
+            return None
+        return watched if watched is (focused or self.window) else None
 
     def _on_key(self, widget: QWidget, event: QKeyEvent) -> bool:
         now = self.clock_ms()
         if event.key() in _ENTER:
-            words, self._burst = self._burst.split(), ""
+            whole, self._burst = self._burst, ""
+            if not self._fast(now):
+                return False
+            if self._take_card(widget, whole):
+                return True
+            words = whole.split()
             burst = words[-1] if words else ""  # what was typed just before, in the burst
-            if len(burst) >= MIN_LENGTH and looks_like_code(burst) and self._fast(now):
+            if len(burst) >= MIN_LENGTH and looks_like_code(burst):
                 self._remove_from(widget, burst)
                 self.code_scanned.emit(burst)
                 return True
@@ -95,15 +127,41 @@ class ScanFilter(QObject):
         self._last = now
         return False
 
+    def _take_card(self, widget: QWidget, burst: str) -> bool:
+        """An ID-card QR burst typed into the card area: report it, True when taken."""
+        area = self.card_area
+        if area is None or not (widget is area or area.isAncestorOf(widget)):
+            return False
+        start = _ID_QR_START.search(burst)
+        if start is None or burst.count("|", start.start()) < ID_QR_MIN_BARS:
+            return False
+        text = burst[start.start() :]
+        self._remove_from(widget, text)
+        try:
+            card = parse_id_qr(text)
+        except DomainError as exc:
+            self.card_failed.emit(exc, widget)
+        else:
+            self.card_scanned.emit(card, widget)
+        return True
+
     def _fast(self, now: float) -> bool:
         return now - self._last <= MAX_GAP_MS
 
     @staticmethod
     def _remove_from(widget: QWidget, burst: str) -> None:
-        """Take the scanned characters back out of the line edit they were typed into."""
+        """Take the scanned characters back out of the line edit they were typed into.
+
+        A field with a length limit keeps only the start of a long burst: that start is
+        removed when the field is full.
+        """
         if not isinstance(widget, QLineEdit) or widget.isReadOnly():
             return
         text, position = widget.text(), widget.cursorPosition()
-        if text[:position].endswith(burst):
-            widget.setText(text[: position - len(burst)] + text[position:])
-            widget.setCursorPosition(position - len(burst))
+        before = text[:position]
+        full = len(text) >= widget.maxLength()
+        for size in range(len(burst), 0, -1):
+            if before.endswith(burst[:size]) and (size == len(burst) or full):
+                widget.setText(text[: position - size] + text[position:])
+                widget.setCursorPosition(position - size)
+                return

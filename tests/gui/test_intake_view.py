@@ -1,319 +1,292 @@
-"""A whole reception driven through the real widgets, with every outcome and bad input."""
+"""A whole reception driven by key events only (sent to the focused widget), every outcome."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from counter_app import texts
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.domain.models import VN_TZ
-from counter_app.printing.printer import FolderPrinter
+from counter_app.services import intake
 from counter_app.services.station import StationContext
 from counter_app.texts import window as t
 from counter_app.ui.main_window import MainWindow
-from counter_app.ui.models.checklist_model import RECEIVED
 from counter_app.ui.views.intake_view import IntakeView
-from tests.gui.helpers import (
-    ID_QR,
-    OfflinePrinter,
-    SwitchablePrinter,
-    message_boxes,
-    pdf_text,
-    press,
-    type_text,
+from tests.gui.helpers import OfflinePrinter, message_boxes, pdf_text
+from tests.gui.keyboard import (
+    ALT,
+    CTRL,
+    focused,
+    key,
+    keys,
+    pick_procedure,
+    scan,
+    tick_papers,
+    wait_focus,
+    wait_focus_in,
 )
 
 BIRTH_CODE = "1.001193"
-
-
-def pick_birth_registration(qtbot, view: IntakeView) -> None:  # type: ignore[no-untyped-def]
-    picker = view.picker
-    picker.search_edit.setFocus()
-    qtbot.keyClicks(picker.search_edit, "khai sinh")
-    popup = picker.completer.popup()
-    qtbot.waitUntil(popup.isVisible)
-    model = popup.model()
-    rows = [model.index(r, 0) for r in range(model.rowCount())]
-    index = next(i for i in rows if i.data().startswith(f"{BIRTH_CODE} "))
-    popup.scrollTo(index)
-    qtbot.mouseClick(
-        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(index).center()
-    )
-    assert picker.procedure() is not None and picker.procedure().code == BIRTH_CODE
-
-
-def scan_id_card(view: IntakeView, text: str = ID_QR) -> None:
-    scan = view.applicant_form.scan_edit
-    scan.setFocus()
-    type_text(scan, text)
-    press(scan)
-
-
-def tick(qtbot, view: IntakeView, rows: range | list[int]) -> None:  # type: ignore[no-untyped-def]
-    table = view.checklist.table
-    table.setFocus()
-    for row in rows:
-        table.setCurrentIndex(view.checklist.model.index(row, RECEIVED))
-        qtbot.keyClick(table, Qt.Key.Key_Space)
 
 
 def stored(ctx: StationContext) -> list[Dossier]:
     return list(ctx.store.dossiers.iter_all())
 
 
-def test_whole_reception_through_the_widgets(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
-) -> None:  # type: ignore[no-untyped-def]
-    window = make_window(folder_printer)
-    view = window.intake_view
-    pick_birth_registration(qtbot, view)
-    assert view.checklist.model.rowCount() == 8
-    assert view.fee_edit.text() == "Miễn phí"
-    assert view.due_panel.due_label.text() == "17:00 ngày 13/02/2026"
-
-    scan_id_card(view)
-    form = view.applicant_form
-    assert form.name_edit.text() == "Nguyễn Văn Đức"
-    assert form.id_edit.text() == "001090123456"
-    assert form.old_id_edit.text() == "123456789"
-    assert form.birth_edit.text() == "01/01/1990"
-    assert form.sex_combo.currentText() == "Nam"
-    assert form.address_edit.text() == "Thôn Đông, xã Minh Hòa, tỉnh Phú Thọ"
-    assert view.message_label.text() == t.CARD_FILLED
-
-    tick(qtbot, view, [3, 5, 6])
-    assert [i.received for i in view.checklist.model.items()] == [
-        False,
-        False,
-        False,
-        True,
-        False,
-        True,
-        True,
-        False,
-    ]
+def ready(qtbot, make_window: Callable[..., MainWindow], printer: object) -> IntakeView:  # type: ignore[no-untyped-def]
+    """The window just after login: the focus is in the procedure field, nothing clicked."""
+    window = make_window(printer)
+    window.followup.reminders_dialog.hide()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    view.applicant_form.phone_edit.setFocus()
-    qtbot.keyClick(view.applicant_form.phone_edit, Qt.Key.Key_F5)
+    view = window.intake_view
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.picker.search_edit)
+    return view
+
+
+def fill_birth_registration(qtbot, view: IntakeView, papers: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Procedure, card scan, then F5 with nothing ticked → back to the list → tick ``papers``."""
+    pick_procedure(qtbot, BIRTH_CODE)
+    assert focused() is view.applicant_form.scan_edit
+    scan()
+    assert view.message_label.text() == t.CARD_FILLED
+    key(Qt.Key.Key_F5)
+    box = view.confirm
+    assert box is not None and box.isVisible() and box.text() == t.NO_PAPER_TEXT
+    wait_focus_in(qtbot, box)
+    key(Qt.Key.Key_Return)  # Enter = back to the checklist
+    qtbot.waitUntil(lambda: not box.isVisible())
+    wait_focus(qtbot, view.checklist.table)
+    assert stored(view.ctx) == []
+    tick_papers(papers)
+
+
+def test_whole_reception_by_keys(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    fill_birth_registration(qtbot, view, papers=3)
+    form = view.applicant_form
+    assert form.name_edit.text() == "Nguyễn Văn Đức" and form.birth_edit.text() == "01/01/1990"
+    assert view.due_panel.due_label.text() == "17:00 ngày 13/02/2026"
+    key(Qt.Key.Key_F5)
 
     (dossier,) = stored(station)
-    assert dossier.status is Status.RECEIVED
+    assert dossier.status is Status.RECEIVED and dossier.procedure_code == BIRTH_CODE
     assert dossier.code is not None and dossier.code.startswith("000.00.19.H56-260213-00")
-    assert dossier.procedure_code == BIRTH_CODE
-    assert dossier.due_at == datetime(2026, 2, 13, 17, 0, tzinfo=VN_TZ)
+    assert [d.received for d in dossier.documents][:4] == [True, True, True, False]
     assert dossier.applicant.name == "Nguyễn Văn Đức"
-    assert dossier.applicant.birth_date == date(1990, 1, 1)
-    assert dossier.applicant.issue_date == date(2021, 6, 15)
-    assert [d.received for d in dossier.documents].count(True) == 3
     assert dossier.code in view.outcome_bar.title_label.text()
-
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)
-    job = folder_printer.jobs()[0]
-    assert job.name.endswith("-a5-x2.pdf")
-    (record,) = station.store.prints.of_dossier(dossier.uuid)
-    archived = station.store.data_dir / record.path
-    assert archived.read_bytes() == job.read_bytes()
-    qtbot.waitUntil(lambda: view.outcome_bar.note_label.text() == t.printed_note(2))
-    # The form stays as it was saved (read-only) until a new dossier is started.
-    assert not view.receive_button.isEnabled() and form.name_edit.text() == "Nguyễn Văn Đức"
-    assert window.today_view.table.model().rowCount() == 1
-    view.outcome_bar.new_button.click()
-    assert form.name_edit.text() == "" and view.receive_button.isEnabled()
+    # The form is empty for the next citizen, the focus back in the procedure field.
+    assert focused() is view.picker.search_edit
+    assert form.name_edit.text() == "" and view.checklist.model.rowCount() == 0
+    qtbot.waitUntil(lambda: len(folder_printer.jobs()) >= 1)
+    text = pdf_text(folder_printer.jobs()[0].read_bytes())
+    assert "Nguyễn Văn Đức" in text
+    assert view.window().today_view.table.model().rowCount() == 1
 
 
-def test_supplement_request_lists_the_missing_papers(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
+def test_receiving_without_any_paper_is_an_explicit_choice(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    pick_birth_registration(qtbot, view)
-    scan_id_card(view)
-    tick(qtbot, view, [0, 1, 2, 4, 5, 6, 7])  # only the birth certificate (row 3) is missing
-    view.guide_button.click()
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, BIRTH_CODE)
+    scan()
+    key(Qt.Key.Key_F5)
+    box = view.confirm
+    assert box is not None and box.isVisible()
+    assert box.defaultButton().text() == t.NO_PAPER_BACK
+    wait_focus_in(qtbot, box)
+    key(Qt.Key.Key_Escape)  # Esc = back, too
+    qtbot.waitUntil(lambda: not box.isVisible())
+    wait_focus(qtbot, view.checklist.table)
+    assert stored(station) == []
+    key(Qt.Key.Key_F5)
+    box = view.confirm
+    assert box is not None and box.isVisible()
+    wait_focus_in(qtbot, box)
+    key(Qt.Key.Key_T, ALT)  # the explicit choice
+    qtbot.waitUntil(lambda: len(stored(station)) == 1)
+    (dossier,) = stored(station)
+    assert not any(d.received for d in dossier.documents)
+    wait_focus(qtbot, view.picker.search_edit)
+
+
+def test_supplement_request_by_keys_lists_the_missing_papers(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, BIRTH_CODE)
+    scan()
+    key(Qt.Key.Key_F6)
     dialog = view.reason_dialog
     assert dialog is not None and dialog.isVisible()
-    missing_name = view.checklist.model.items()[3].name
-    assert dialog.missing() == (missing_name,)
-    dialog.reason_edit.setPlainText("")
-    dialog.confirm_button.click()
-    assert dialog.isVisible() and "lý do" in dialog.error_label.text()
-    dialog.reason_edit.setPlainText("Thiếu Giấy chứng sinh")
-    dialog.confirm_button.click()
-
+    assert wait_focus_in(qtbot, dialog) is dialog.missing_edit  # the first field
+    missing = dialog.missing()
+    assert missing and len(missing) == view.checklist.model.rowCount()
+    key(Qt.Key.Key_Return, CTRL)  # Ctrl+Enter confirms from the list (Enter adds a line)
     (dossier,) = stored(station)
     assert dossier.status is Status.GUIDED and dossier.code is None
-    assert dossier.missing == (missing_name,) and dossier.reason == "Thiếu Giấy chứng sinh"
-    assert not any(name.startswith("code|") for name in station.store.counters.all())
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)
-    text = pdf_text(folder_printer.jobs()[0].read_bytes())
-    assert "Nguyễn Văn Đức" in text and "Giấy chứng sinh" in text
-    assert folder_printer.jobs()[0].name.endswith("-x1.pdf")
+    assert dossier.missing == missing and dossier.reason == t.GUIDE_REASON_DEFAULT
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: focused() is view.picker.search_edit)
+    qtbot.waitUntil(lambda: len(folder_printer.jobs()) >= 1)
 
 
-def test_refusal_needs_a_reason_and_mints_no_code(
+def test_a_refused_refusal_keeps_the_typed_reason(
     qtbot,
     make_window: Callable[..., MainWindow],
     station: StationContext,
-    folder_printer: FolderPrinter,
+    folder_printer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    pick_birth_registration(qtbot, view)
-    scan_id_card(view)
-    view.refuse_button.click()
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, BIRTH_CODE)
+    scan()
+    key(Qt.Key.Key_F7)
     dialog = view.reason_dialog
-    assert dialog is not None and dialog.missing_edit is None
-    dialog.confirm_button.click()
-    assert dialog.isVisible() and stored(station) == []
-    dialog.reason_edit.setPlainText("Không thuộc thẩm quyền giải quyết của xã")
-    dialog.confirm_button.click()
+    assert dialog is not None and wait_focus_in(qtbot, dialog) is dialog.reason_edit
+    key(Qt.Key.Key_Return)  # empty reason: refused in the dialog
+    assert dialog.isVisible() and "lý do" in dialog.error_label.text()
+    keys("Không thuộc thẩm quyền giải quyết của xã")
+    real = intake.refuse_dossier
+    calls: list[int] = []
 
+    def refuse_once(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="name", problem="too_long")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake, "refuse_dossier", refuse_once)
+    key(Qt.Key.Key_Return)  # the service refuses: the dialog stays, the reason is kept
+    assert dialog.isVisible() and dialog.reason() == "Không thuộc thẩm quyền giải quyết của xã"
+    assert "Họ và tên" in dialog.error_label.text() and stored(station) == []
+    key(Qt.Key.Key_Return)
     (dossier,) = stored(station)
     assert dossier.status is Status.REFUSED and dossier.code is None
     assert dossier.reason == "Không thuộc thẩm quyền giải quyết của xã"
-    assert not any(name.startswith("code|") for name in station.store.counters.all())
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)
-    assert "Không thuộc thẩm quyền" in pdf_text(folder_printer.jobs()[0].read_bytes())
     assert view.outcome_bar.title_label.text() == t.refused_banner("Nguyễn Văn Đức")
 
 
-def test_unknown_procedure_is_refused_and_nothing_is_stored(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
+def test_an_unmatched_procedure_is_refused_without_echoing_it(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    view.picker.search_edit.setFocus()
-    qtbot.keyClicks(view.picker.search_edit, "zzqqxx")
-    press(view.picker.search_edit)
-    expected = texts.error_message(DomainError(ErrorCode.PROCEDURE_NOT_FOUND, code="zzqqxx"))
-    assert view.message_label.text() == expected
-    scan_id_card(view)
-    view.receive_button.click()
-    assert view.message_label.text() == expected
+    view = ready(qtbot, make_window, folder_printer)
+    keys("zzqqxx")
+    key(Qt.Key.Key_F5)
+    assert view.message_label.text() == t.PROCEDURE_NOT_MATCHED
+    assert "zzqqxx" not in view.message_label.text()
     assert stored(station) == [] and folder_printer.jobs() == []
 
 
-def test_a_qr_that_is_not_an_id_card_changes_nothing(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
+def test_missing_and_bad_fields_are_named(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    scan_id_card(view)
-    scan_id_card(view, "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html?ma=ĐK")
-    assert view.message_label.text() == texts.error_message(DomainError(ErrorCode.QR_NOT_ID_CARD))
-    assert view.applicant_form.name_edit.text() == "Nguyễn Văn Đức"
-    assert view.applicant_form.id_edit.text() == "001090123456"
-    assert stored(station) == []
-
-
-def test_missing_required_fields_are_named(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
-) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    view.receive_button.click()
+    view = ready(qtbot, make_window, folder_printer)
+    key(Qt.Key.Key_F5)
     assert view.message_label.text() == t.PROCEDURE_REQUIRED
-    pick_birth_registration(qtbot, view)
-    view.receive_button.click()
+    pick_procedure(qtbot, BIRTH_CODE)
+    key(Qt.Key.Key_F5)
     assert view.message_label.text() == "Thiếu thông tin người nộp hồ sơ: họ và tên."
-    scan_id_card(view)
-    view.applicant_form.address_edit.clear()
-    view.receive_button.click()
-    assert view.message_label.text() == "Thiếu thông tin người nộp hồ sơ: địa chỉ."
-    assert view.window().focusWidget() is view.applicant_form.address_edit
-    view.applicant_form.address_edit.setText("Thôn Đông")
-    view.return_combo.setCurrentIndex(1)  # by post, without an address
-    view.receive_button.click()
-    assert "bưu chính" in view.message_label.text()
-    view.due_panel.override_check.setChecked(True)
-    view.return_combo.setCurrentIndex(0)
-    view.receive_button.click()
-    assert "lý do sửa ngày hẹn trả" in view.message_label.text()
-    assert stored(station) == [] and folder_printer.jobs() == []
-
-
-def test_printer_offline_keeps_the_form_and_saves_once(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
-) -> None:  # type: ignore[no-untyped-def]
-    printer = SwitchablePrinter(folder_printer)
-    window = make_window(printer)
-    view = window.intake_view
-    pick_birth_registration(qtbot, view)
-    scan_id_card(view)
-    view.receive_button.click()
-    qtbot.waitUntil(lambda: bool(message_boxes()))
-    (box,) = message_boxes()
-    assert "Máy in «QUAY-1» không sẵn sàng" in box.text()
-    assert view.outcome_bar.note_label.text() == t.PRINT_FAILED_NOTE
-    box.close()
-    view.receive_button.click()  # disabled: nothing happens
+    assert focused() is view.applicant_form.name_edit
+    form = view.applicant_form
+    keys("Nguyễn Văn Đức")  # typed by hand, row by row: name, sex, ID, (old ID), birth...
+    key(Qt.Key.Key_Tab)
+    keys("N")
+    key(Qt.Key.Key_Tab)
+    keys("001090123456")
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_Tab)
+    assert focused() is form.birth_edit
+    keys("31/13/1990")
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_Tab)  # (phone)
+    keys("Thôn Đông, xã Minh Hòa")
+    key(Qt.Key.Key_F5)
+    assert view.message_label.text() == t.BIRTH_FORMAT and "31/01/1990" in t.BIRTH_FORMAT
+    assert focused() is form.birth_edit
+    key(Qt.Key.Key_A, CTRL)
+    keys("01/01/2027")  # the clock says 13/02/2026
+    key(Qt.Key.Key_F5)
+    assert view.message_label.text() == t.BIRTH_FUTURE and focused() is form.birth_edit
+    assert stored(station) == []
+    key(Qt.Key.Key_A, CTRL)
+    keys("1990-01-31")  # what the old message asked for is taken too
+    key(Qt.Key.Key_F5)
+    assert view.confirm is not None and view.confirm.isVisible()
+    wait_focus_in(qtbot, view.confirm)
+    key(Qt.Key.Key_T, ALT)
+    qtbot.waitUntil(lambda: len(stored(station)) == 1)
     (dossier,) = stored(station)
-    assert view.applicant_form.name_edit.text() == "Nguyễn Văn Đức"
-    assert view.picker.procedure() is not None
-    assert folder_printer.jobs() == []
+    assert dossier.applicant.birth_date.isoformat() == "1990-01-31"
 
-    printer.online = True  # the officer fixes the printer, then reprints from the history
-    dialog = window.open_dossier(dossier)
-    dialog.reprint_button.click()
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)
-    first, second = station.store.prints.of_dossier(dossier.uuid)
-    assert (first.reprint, second.reprint) == (False, True)
-    assert "in lại" in dialog.prints_list.item(1).text()
+
+def test_printer_offline_keeps_the_dossier_and_prints_again(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext
+) -> None:  # type: ignore[no-untyped-def]
+    offline = OfflinePrinter()
+    view = ready(qtbot, make_window, offline)
+    fill_birth_registration(qtbot, view, papers=1)
+    key(Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: offline.attempts >= 1)
+    qtbot.waitUntil(lambda: bool(message_boxes()))
+    for box in message_boxes():
+        assert "QUAY-1" in box.text()
+        box.close()
+    (dossier,) = stored(station)
+    assert dossier.code is not None and dossier.code in view.outcome_bar.title_label.text()
+    qtbot.waitUntil(lambda: view.outcome_bar.note_label.text() == t.PRINT_FAILED_NOTE)
+    view.window().activateWindow()  # what the window manager does when the box closes
+    wait_focus(qtbot, view.picker.search_edit)
+    attempts = offline.attempts
+    key(Qt.Key.Key_P, CTRL)  # print again, from the (empty) form
+    qtbot.waitUntil(lambda: offline.attempts > attempts)
     assert len(stored(station)) == 1
 
 
-def test_print_again_resends_the_same_slip(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
-) -> None:  # type: ignore[no-untyped-def]
-    offline = OfflinePrinter()
-    view = make_window(offline).intake_view
-    pick_birth_registration(qtbot, view)
-    scan_id_card(view)
-    view.receive_button.click()
-    qtbot.waitUntil(lambda: offline.attempts == 1)
-    qtbot.waitUntil(lambda: view.outcome_bar.note_label.text() == t.PRINT_FAILED_NOTE)
-    view.outcome_bar.print_button.click()
-    qtbot.waitUntil(lambda: offline.attempts == 2)
-    (dossier,) = stored(station)
-    assert len(station.store.prints.of_dossier(dossier.uuid)) == 1  # same archived slip
-
-
 def test_preview_shows_the_archived_slip(
-    qtbot,
-    make_window: Callable[..., MainWindow],
-    station: StationContext,
-    folder_printer: FolderPrinter,
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    view = make_window(folder_printer).intake_view
-    pick_birth_registration(qtbot, view)
-    scan_id_card(view)
-    view.receive_button.click()
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)
+    view = ready(qtbot, make_window, folder_printer)
+    fill_birth_registration(qtbot, view, papers=2)
+    key(Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: len(folder_printer.jobs()) >= 1)
+    qtbot.waitUntil(lambda: view.slip_path is not None)
     view.outcome_bar.preview_button.click()
     qtbot.waitUntil(lambda: view.preview_dialog is not None and view.preview_dialog.isVisible())
     dialog = view.preview_dialog
     assert dialog is not None and len(dialog.page_labels) >= 1
-    assert dialog.print_button.text() == t.PREVIEW_PRINT
-    dialog.print_button.click()
-    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 2)
+    assert dialog.print_button.isDefault()
+    wait_focus_in(qtbot, dialog)
+    key(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: focused() is view.picker.search_edit)
+
+
+def test_a_qr_that_is_not_an_id_card_changes_nothing(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    key(Qt.Key.Key_Q, CTRL)
+    scan()
+    key(Qt.Key.Key_Q, CTRL)
+    scan("https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html?ma=ĐK")
+    assert "Mã QR vừa quét không phải" in view.message_label.text()
+    assert view.applicant_form.name_edit.text() == "Nguyễn Văn Đức"
+    assert stored(station) == []
+
+
+def test_message_boxes_are_keyboard_first(qtbot, make_window, folder_printer) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    keys("khai sinh")
+    key(Qt.Key.Key_N, CTRL)
+    box = view.confirm
+    assert isinstance(box, QMessageBox) and box.defaultButton().text() == t.DISCARD_BACK
+    wait_focus_in(qtbot, box)
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    wait_focus(qtbot, view.picker.search_edit)
+    assert view.picker.search_edit.text() == "khai sinh"

@@ -2,7 +2,11 @@
 
 The callback records the action (``services.actions.record_action``). When the service
 refuses (a second apology, an apology after the deadline, a missing field…) the dialog stays
-open and shows the Vietnamese reason; nothing is written.
+open and shows the Vietnamese reason; nothing is written and nothing typed is lost.
+
+Keyboard (ui/buttons.py): the focus starts in the first field, Enter confirms from any
+field (also in a note or reason, where Shift+Enter adds a line), Esc cancels; Hủy is never
+the default button, so Tab+Enter never cancels an action silently.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import VN_TZ
 from counter_app.texts import followup as f
-from counter_app.ui.buttons import dialog_buttons
+from counter_app.ui.buttons import dialog_buttons, enter_confirms
 
 Submit = Callable[[dict[str, Any]], None]
 
@@ -75,7 +79,7 @@ class ActionDialog(QDialog):
 
     def _text(self, caption: str, text: str = "") -> QPlainTextEdit:
         edit = QPlainTextEdit(text)
-        edit.setTabChangesFocus(True)
+        enter_confirms(edit, self.confirm_button)
         edit.setFixedHeight(80)
         self.form.addRow(caption, edit)
         return edit

@@ -108,8 +108,10 @@ class DossierDialog(QDialog):
         for label, value in zip(self.value_labels, values, strict=True):
             label.setText(value)
         self.history_list.clear()
+        names = {o.username: o.full_name for o in self.ctx.store.officers.all()}
         for event in self.ctx.store.dossiers.events_of(d.uuid):
-            line = t.history_line(event.at, _event_label(event.kind), event.officer)
+            officer = names.get(event.officer, event.officer)  # full name, not the login
+            line = t.history_line(event.at, _event_label(event.kind), officer)
             detail = event_detail(event.kind, event.payload)
             self.history_list.addItem(with_detail(line, detail))
         if hasattr(self, "action_panel"):

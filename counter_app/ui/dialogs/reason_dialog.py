@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.texts import window as t
-from counter_app.ui.buttons import dialog_buttons
+from counter_app.ui.buttons import dialog_buttons, enter_confirms
 
 
 class ReasonDialog(QDialog):
     """Non-blocking (``open()``); read :meth:`reason` and :meth:`missing` once accepted.
 
     With ``missing`` given (supplement request) the missing papers are listed one per line
-    and stay editable; the service refuses an empty list or an empty reason.
+    and stay editable (Enter adds a line there, Ctrl+Enter confirms); Enter in the reason
+    confirms (Shift+Enter adds a line). ``submit(dialog)`` stores the outcome: when it raises
+    a DomainError the dialog stays open with the sentence, so a typed reason is never lost.
     """
 
     def __init__(
@@ -25,9 +29,11 @@ class ReasonDialog(QDialog):
         confirm_text: str,
         missing: list[str] | None = None,
         reason: str = "",
+        submit: Callable[[ReasonDialog], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.submit = submit
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -40,15 +46,17 @@ class ReasonDialog(QDialog):
         layout.addWidget(QLabel(reason_label))
         self.reason_edit = QPlainTextEdit(reason)
         self.reason_edit.setObjectName("reason_edit")
-        self.reason_edit.setTabChangesFocus(True)
         layout.addWidget(self.reason_edit, 1)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
         layout.addWidget(self.error_label)
         box, self.confirm_button, _ = dialog_buttons(self, accept_text=confirm_text)
+        enter_confirms(self.reason_edit, self.confirm_button)
+        if self.missing_edit is not None:
+            self.missing_edit.setTabChangesFocus(True)
         layout.addWidget(box)
-        (self.missing_edit or self.reason_edit).setFocus()
 
     def accept(self) -> None:
         """Stay open until there is a reason (and, for a supplement, at least one paper)."""
@@ -59,6 +67,12 @@ class ReasonDialog(QDialog):
             if empty:
                 error = DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=field)
                 self.error_label.setText(texts.error_message(error))
+                return
+        if self.submit is not None:
+            try:
+                self.submit(self)
+            except DomainError as exc:
+                self.error_label.setText(t.field_error(exc) or texts.error_message(exc))
                 return
         super().accept()
 

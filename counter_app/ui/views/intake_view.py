@@ -1,16 +1,39 @@
 """The reception form: procedure, applicant (scan), checklist, return, fee, due date, outcome.
 
 Each outcome is one service call (receive / guide / refuse), then the slip is issued and sent
-to the printer. Once saved, the form stays filled (read-only) until the officer starts a new
-dossier, so a failed print never loses anything and never saves the dossier twice.
+to the printer. Once saved, the outcome bar keeps the dossier just saved (its code, its print
+status, Ctrl+P to print again, its preview) and the form is emptied for the next citizen,
+with the focus in the procedure field: a failed print never loses anything (the slip is
+archived and printed again from the bar or the history) and a dossier is never saved twice.
+
+Keyboard (window-level shortcuts, active while this tab is shown, wherever the focus is):
+F5 receive, F6 supplement request, F7 refusal, F10 digitise, Ctrl+N (and F2) new dossier,
+Ctrl+P print again, Ctrl+K procedure field, Ctrl+Q ID-card scan field. The focus lands in the
+procedure field after login, after each save, after each dialog and after a new dossier.
+
+A clean form for every citizen:
+- Ctrl+N / F2 always give an empty form; with typed, unsaved data they ask first (Enter or
+  Esc = back to the form, Alt+B = discard);
+- a new procedure resets what belongs to the procedure: papers, fee, sets, due-date override
+  and stated time (picking the same procedure again changes nothing);
+- a new ID card (a different ID number) resets what belongs to the previous citizen: phone,
+  authorised submitter, postal return and its address, due-date override;
+- an ID-card QR scanned into any field of the form (ui/scan_filter.py) fills the applicant
+  block (or the submitter block when scanned there) and never stays in the field;
+- refusals never repeat what was typed (personal data): they name the field.
+
+F5 with no paper ticked asks first (Enter = back to the checklist, Alt+T = receive without
+any paper). The supplement and refusal reasons are asked only once the form is complete, and
+a refusal by the service keeps the reason dialog open with what was typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +42,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -28,15 +52,19 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fields import clean_text
+from counter_app.domain.idcard import IdCardData
 from counter_app.domain.models import Procedure, ReturnMethod
 from counter_app.services import intake
 from counter_app.services.intake import ReceptionRequest
 from counter_app.texts import digitisation_ui as td
 from counter_app.texts import window as t
+from counter_app.ui.buttons import confirm_box
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
 from counter_app.ui.dialogs.reason_dialog import ReasonDialog
 from counter_app.ui.digitisation.components_dialog import ComponentsDialog
 from counter_app.ui.errors import message_for, show_error
+from counter_app.ui.models.checklist_model import RECEIVED
 from counter_app.ui.session import Session
 from counter_app.ui.slip_desk import SlipDesk
 from counter_app.ui.widgets.applicant_form import ApplicantForm
@@ -64,6 +92,8 @@ class IntakeView(QWidget):
         self.reason_dialog: ReasonDialog | None = None
         self.preview_dialog: PreviewDialog | None = None
         self.components_dialog: ComponentsDialog | None = None
+        self.confirm: QMessageBox | None = None
+        self._procedure_code: str | None = None
         self._build_ui()
         self._connect_signals()
         self.refresh()
@@ -116,7 +146,6 @@ class IntakeView(QWidget):
         self.receive_button = QPushButton(t.BUTTON_RECEIVE)
         self.guide_button = QPushButton(t.BUTTON_GUIDE)
         self.refuse_button = QPushButton(t.BUTTON_REFUSE)
-        self.receive_button.setDefault(True)
         self.digitise_button = QPushButton(td.BUTTON_DIGITISE)
         actions = QHBoxLayout()
         actions.addWidget(self.message_label, 1)
@@ -135,7 +164,12 @@ class IntakeView(QWidget):
         self.picker.failed.connect(self.show_message_error)
         for form in (self.applicant_form, self.submitter_form):
             form.scan_failed.connect(self.show_message_error)
-            form.card_scanned.connect(lambda _card: self.show_message(t.CARD_FILLED))
+        self.applicant_form.card_scanned.connect(
+            lambda card: self.take_card(card, self.applicant_form.scan_edit)
+        )
+        self.submitter_form.card_scanned.connect(
+            lambda card: self.take_card(card, self.submitter_form.scan_edit)
+        )
         self.submitter_check.toggled.connect(self.submitter_form.setVisible)
         self.return_combo.currentIndexChanged.connect(self._on_return_combo_changed)
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
@@ -144,87 +178,203 @@ class IntakeView(QWidget):
         self.digitise_button.clicked.connect(self.open_components)
         self.outcome_bar.print_button.clicked.connect(self._on_print_button_clicked)
         self.outcome_bar.preview_button.clicked.connect(self._on_preview_button_clicked)
-        self.outcome_bar.new_button.clicked.connect(self.clear)
+        self.outcome_bar.new_button.clicked.connect(self.new_dossier)
         self.desk.print_succeeded.connect(self._on_desk_print_succeeded)
         self.desk.print_failed.connect(self._on_desk_print_failed)
-        for keys, slot in (
+
+    def shortcuts(self) -> list[tuple[str, Callable[[], object]]]:
+        """The reception keys; the main window binds them while this tab is shown."""
+        return [
             ("F5", self.receive_button.click),
             ("F6", self.guide_button.click),
             ("F7", self.refuse_button.click),
             ("F10", self.digitise_button.click),
-            ("Ctrl+N", self.outcome_bar.new_button.click),
+            ("Ctrl+N", self.new_dossier),
             ("Ctrl+P", self._on_print_button_clicked),
             ("Ctrl+K", self.picker.focus),
-            ("Ctrl+Q", self.applicant_form.scan_edit.setFocus),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            ("Ctrl+Q", self.focus_scan),
+        ]
 
     # --- state --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        editing = self.saved is None
-        self.form_widget.setEnabled(editing)
-        for button in (self.receive_button, self.guide_button, self.refuse_button):
-            button.setEnabled(editing)
-        self.return_address_edit.setEnabled(editing and self.return_method() is ReturnMethod.POSTAL)
+        self.return_address_edit.setEnabled(self.return_method() is ReturnMethod.POSTAL)
         received = self.saved is not None and self.saved.code is not None
         self.digitise_button.setVisible(received)
         self.digitise_button.setEnabled(received)
-        if editing:
+        if self.saved is None:
             self.outcome_bar.hide()
 
     def return_method(self) -> ReturnMethod:
         return ReturnMethod(self.return_combo.currentData())
 
+    def focus_form(self) -> None:
+        """Where the officer starts: the procedure field (after login, a save, a dialog)."""
+        self._activate()
+        self.picker.focus()
+
+    def _activate(self) -> None:
+        """A closed dialog or pop-up gives the keyboard back to this window."""
+        window = self.window()
+        if window.isVisible() and not window.isActiveWindow():
+            window.activateWindow()
+
+    def focus_scan(self) -> None:
+        self.applicant_form.scan_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def has_input(self) -> bool:
+        """Typed or scanned data that is not saved yet (asked about before it is dropped)."""
+        return bool(
+            self.picker.search_edit.text().strip()
+            or self.applicant_form.has_input()
+            or self.submitter_check.isChecked()
+            or self.return_combo.currentIndex() != 0
+            or self.return_address_edit.text().strip()
+            or self.due_panel.override_check.isChecked()
+            or any(item.received for item in self.checklist.model.items())
+        )
+
+    def new_dossier(self) -> QMessageBox | None:
+        """Ctrl+N / F2: an empty form; asks first when typed data would be lost."""
+        if self.confirm is not None and self.confirm.isVisible():
+            return self.confirm
+        if not self.has_input():
+            self.clear()
+            return None
+        self.confirm = confirm_box(
+            self,
+            title=t.DISCARD_TITLE,
+            text=t.DISCARD_TEXT,
+            back_text=t.DISCARD_BACK,
+            go_text=t.DISCARD_CONFIRM,
+            on_go=self.clear,
+            on_back=self.focus_form,
+        )
+        return self.confirm
+
     def clear(self) -> None:
-        """Start a new dossier: every field empty, the picker focused."""
+        """Start a new dossier: every field empty, the outcome bar closed, the picker focused."""
         self.saved = None
         self.slip_path = None
-        self.picker.clear()
-        self.applicant_form.clear()
-        self.submitter_form.clear()
-        self.submitter_check.setChecked(False)
-        self.checklist.model.set_items([])
-        self.sets_spin.setValue(1)
-        self.return_combo.setCurrentIndex(0)
-        self.return_address_edit.clear()
-        self.fee_edit.clear()
-        self.due_panel.clear()
+        self._clear_form()
         self.message_label.clear()
         self.refresh()
-        self.picker.focus()
+        self.focus_form()
+
+    def _clear_form(self) -> None:
+        self._procedure_code = None
+        self.picker.clear()
+        self.applicant_form.clear()
+        self._reset_procedure_fields()
+        self._reset_person_fields()
+
+    def _reset_procedure_fields(self) -> None:
+        """What belongs to the procedure: papers, fee, sets, override and stated time."""
+        self.checklist.model.set_items([])
+        self.sets_spin.setValue(1)
+        self.fee_edit.clear()
+        self.due_panel.clear()
+
+    def _reset_person_fields(self) -> None:
+        """What belongs to the citizen beyond the card: phone, submitter, return, override."""
+        self.applicant_form.phone_edit.clear()
+        self.submitter_form.clear()
+        self.submitter_check.setChecked(False)
+        self.return_combo.setCurrentIndex(0)
+        self.return_address_edit.clear()
+        self.due_panel.override_check.setChecked(False)
+        self.due_panel.reason_edit.clear()
 
     def show_message(self, text: str) -> None:
         self.message_label.setStyleSheet(INFO_STYLE)
         self.message_label.setText(text)
 
-    def show_message_error(self, exc: BaseException) -> None:
+    def show_refusal(self, text: str) -> None:
         self.message_label.setStyleSheet(ERROR_STYLE)
-        self.message_label.setText(message_for(exc))
+        self.message_label.setText(text)
+
+    def show_message_error(self, exc: BaseException, form: ApplicantForm | None = None) -> None:
+        """The refusal's sentence (never what was typed), the focus on the field it names."""
+        if isinstance(exc, DomainError) and exc.code is ErrorCode.PROCEDURE_NOT_FOUND:
+            self.show_refusal(t.PROCEDURE_NOT_MATCHED)  # "code" is what was typed or scanned
+            self.picker.focus()
+            return
+        text = t.field_error(exc) if isinstance(exc, DomainError) else None
+        self.show_refusal(text or message_for(exc))
         field = exc.params.get("field") if isinstance(exc, DomainError) else None
-        widget = self.applicant_form.fields().get(str(field)) if field else None
+        widget = self._field_widget(str(field), form) if field else None
         if widget is not None:
             widget.setFocus()
+
+    def _field_widget(self, field: str, form: ApplicantForm | None) -> QWidget | None:
+        others: dict[str, QWidget] = {
+            "return_address": self.return_address_edit,
+            "fee": self.fee_edit,
+            "sets": self.sets_spin,
+            "due_override_reason": self.due_panel.reason_edit,
+        }
+        return (form or self.applicant_form).fields().get(field) or others.get(field)
+
+    # --- ID-card scans ------------------------------------------------------------------------
+
+    def take_card(self, card: IdCardData, widget: QWidget | None) -> None:
+        """An ID-card QR scanned into ``widget``: fill the block it belongs to.
+
+        Scanned into the submitter block, it fills the submitter; anywhere else in the form,
+        the applicant. A card of another person than the one in the applicant block resets
+        what belonged to the previous citizen (phone, submitter, postal return, override).
+        """
+        if widget is self.picker.search_edit:
+            self._restore_picker()
+        in_submitter = widget is not None and self.submitter_form.isAncestorOf(widget)
+        if in_submitter:
+            self.submitter_form.fill_from_card(card)
+            self.submitter_form.phone_edit.clear()
+        else:
+            if self.applicant_form.id_number() != card.id_number:
+                self._reset_person_fields()
+            self.applicant_form.fill_from_card(card)
+        self.show_message(t.CARD_FILLED)
+        target = self.submitter_form if in_submitter else self.applicant_form
+        target.phone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def card_failed(self, exc: BaseException, widget: QWidget | None) -> None:
+        if widget is self.picker.search_edit:
+            self._restore_picker()
+        in_submitter = widget is not None and self.submitter_form.isAncestorOf(widget)
+        self.show_refusal(message_for(exc))
+        (self.submitter_form if in_submitter else self.applicant_form).scan_edit.setFocus()
+
+    def _restore_picker(self) -> None:
+        """The procedure field as it was before the scan (the scanned text never stays)."""
+        code = self._procedure_code
+        procedure = self.ctx.store.reference.procedure(code) if code else None
+        if procedure is not None:
+            self.picker.choose(procedure)
+        else:
+            self.picker.clear()
 
     # --- building the request -----------------------------------------------------------------
 
     def _procedure(self) -> Procedure:
         procedure = self.picker.procedure()
         if procedure is None:
+            self.picker.focus()
             typed = self.picker.search_edit.text().strip()
-            if not typed:
-                self.picker.focus()
-                raise _FormRefusalError(t.PROCEDURE_REQUIRED)
-            raise DomainError(ErrorCode.PROCEDURE_NOT_FOUND, code=typed)
+            raise _FormRefusalError(t.PROCEDURE_NOT_MATCHED if typed else t.PROCEDURE_REQUIRED)
         return procedure
 
     def request(self) -> ReceptionRequest:
         """What the officer entered, as the service takes it (raises on a missing field)."""
         procedure = self._procedure()
-        applicant = self.applicant_form.applicant()
-        submitter = self.submitter_form.applicant() if self.submitter_check.isChecked() else None
+        today = self.ctx.clock.now().date()
+        applicant = self.applicant_form.applicant(today=today)
+        submitter = None
+        if self.submitter_check.isChecked():
+            try:
+                submitter = self.submitter_form.applicant(today=today)
+            except DomainError as exc:
+                raise _BlockError(exc, self.submitter_form) from None
         due_override, reason = self.due_panel.override()
         return ReceptionRequest(
             procedure_code=procedure.code,
@@ -233,20 +383,26 @@ class IntakeView(QWidget):
             documents=self.checklist.model.items(),
             sets=self.sets_spin.value(),
             return_method=self.return_method(),
-            return_address=self.return_address_edit.text(),
-            fee=self.fee_edit.text().strip(),
+            return_address=clean_text("return_address", self.return_address_edit.text()),
+            fee=clean_text("fee", self.fee_edit.text()),
+            time=self.due_panel.stated_time(),
             due_override=due_override,
             due_override_reason=reason,
         )
 
     def _checked_request(self) -> ReceptionRequest | None:
+        """The request once the form and the service's checks accept it (else None, said)."""
         try:
-            return self.request()
+            request = self.request()
+            intake.check_request(self.ctx, request)
         except _FormRefusalError as refusal:
-            self.message_label.setStyleSheet(ERROR_STYLE)
-            self.message_label.setText(str(refusal))
+            self.show_refusal(str(refusal))
+        except _BlockError as error:
+            self.show_message_error(error.error, error.form)
         except DomainError as exc:
             self.show_message_error(exc)
+        else:
+            return request
         return None
 
     # --- outcomes -----------------------------------------------------------------------------
@@ -255,6 +411,27 @@ class IntakeView(QWidget):
         request = self._checked_request()
         if request is None:
             return
+        if request.documents is not None and not any(d.received for d in request.documents):
+            self.confirm = confirm_box(
+                self,
+                title=t.NO_PAPER_TITLE,
+                text=t.NO_PAPER_TEXT,
+                back_text=t.NO_PAPER_BACK,
+                go_text=t.NO_PAPER_RECEIVE,
+                on_go=lambda: self._receive(request),
+                on_back=self.focus_checklist,
+            )
+            return
+        self._receive(request)
+
+    def focus_checklist(self) -> None:
+        self._activate()
+        table = self.checklist.table
+        table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not table.currentIndex().isValid() and self.checklist.model.rowCount():
+            table.setCurrentIndex(self.checklist.model.index(0, RECEIVED))
+
+    def _receive(self, request: ReceptionRequest) -> None:
         try:
             dossier, changes = intake.receive_dossier(
                 self.ctx, request, officer=self.session.username
@@ -266,10 +443,26 @@ class IntakeView(QWidget):
         due = t.format_due(dossier.due_at)
         self._after_save(dossier, t.received_banner(dossier.code or "", due))
 
+    def _open_reason(
+        self, dialog: ReasonDialog, store: Callable[[ReasonDialog, ReceptionRequest], None]
+    ) -> None:
+        """Ask the reason once the form is complete; the service's refusal keeps it open."""
+        request = self._checked_request()
+        if request is None:
+            return
+
+        def submit(filled: ReasonDialog) -> None:
+            store(filled, request)
+
+        dialog.submit = submit
+        dialog.finished.connect(lambda _r: self.focus_form())
+        self.reason_dialog = dialog
+        dialog.open()
+
     def _on_guide_button_clicked(self) -> None:
         if self._checked_request() is None:
             return
-        self.reason_dialog = ReasonDialog(
+        dialog = ReasonDialog(
             title=t.GUIDE_TITLE,
             reason_label=t.GUIDE_REASON,
             confirm_text=t.BUTTON_CONFIRM_GUIDE,
@@ -277,59 +470,47 @@ class IntakeView(QWidget):
             reason=t.GUIDE_REASON_DEFAULT,
             parent=self,
         )
-        self.reason_dialog.accepted.connect(self._on_guide_dialog_accepted)
-        self.reason_dialog.open()
+        self._open_reason(dialog, self._store_guided)
 
-    def _on_guide_dialog_accepted(self) -> None:
-        dialog, request = self.reason_dialog, self._checked_request()
-        if dialog is None or request is None:
-            return
-        try:
-            dossier, changes = intake.guide_dossier(
-                self.ctx,
-                request,
-                missing=dialog.missing(),
-                reason=dialog.reason(),
-                officer=self.session.username,
-            )
-        except DomainError as exc:
-            self.show_message_error(exc)
-            return
+    def _store_guided(self, dialog: ReasonDialog, request: ReceptionRequest) -> None:
+        dossier, changes = intake.guide_dossier(
+            self.ctx,
+            request,
+            missing=dialog.missing(),
+            reason=dialog.reason(),
+            officer=self.session.username,
+        )
         self.session.events.changes_applied.emit(changes)
         self._after_save(dossier, t.guided_banner(dossier.applicant.name))
 
     def _on_refuse_button_clicked(self) -> None:
         if self._checked_request() is None:
             return
-        self.reason_dialog = ReasonDialog(
+        dialog = ReasonDialog(
             title=t.REFUSE_TITLE,
             reason_label=t.REFUSE_REASON,
             confirm_text=t.BUTTON_CONFIRM_REFUSE,
             parent=self,
         )
-        self.reason_dialog.accepted.connect(self._on_refuse_dialog_accepted)
-        self.reason_dialog.open()
+        self._open_reason(dialog, self._store_refused)
 
-    def _on_refuse_dialog_accepted(self) -> None:
-        dialog, request = self.reason_dialog, self._checked_request()
-        if dialog is None or request is None:
-            return
-        try:
-            dossier, changes = intake.refuse_dossier(
-                self.ctx, request, reason=dialog.reason(), officer=self.session.username
-            )
-        except DomainError as exc:
-            self.show_message_error(exc)
-            return
+    def _store_refused(self, dialog: ReasonDialog, request: ReceptionRequest) -> None:
+        dossier, changes = intake.refuse_dossier(
+            self.ctx, request, reason=dialog.reason(), officer=self.session.username
+        )
         self.session.events.changes_applied.emit(changes)
         self._after_save(dossier, t.refused_banner(dossier.applicant.name))
 
     def _after_save(self, dossier: Dossier, title: str) -> None:
+        """The dossier is stored: the bar shows it, the form is emptied for the next citizen."""
         self.saved = dossier
+        self.slip_path = None
+        self._clear_form()
         self.message_label.clear()
         self.refresh()
         self.outcome_bar.show_saved(title)
         self.dossier_saved.emit(dossier)
+        self.focus_form()
         self._issue_and_send()
 
     # --- slips --------------------------------------------------------------------------------
@@ -362,6 +543,7 @@ class IntakeView(QWidget):
             parent=self,
         )
         self.components_dialog.panel.changes_applied.connect(self.session.events.changes_applied)
+        self.components_dialog.finished.connect(lambda _r: self.focus_form())
         self.components_dialog.show()
         return self.components_dialog
 
@@ -377,6 +559,7 @@ class IntakeView(QWidget):
     def _show_preview(self, images: list[QImage]) -> None:
         self.preview_dialog = PreviewDialog(images, self)
         self.preview_dialog.print_requested.connect(self._on_print_button_clicked)
+        self.preview_dialog.finished.connect(lambda _r: self.focus_form())
         self.preview_dialog.open()
 
     def _on_desk_print_succeeded(self, path: Path, copies: int) -> None:
@@ -390,11 +573,20 @@ class IntakeView(QWidget):
     # --- catalogue-driven fields --------------------------------------------------------------
 
     def _on_picker_procedure_chosen(self, procedure: Procedure) -> None:
-        self.checklist.model.set_items(list(procedure.documents))
-        self.fee_edit.setText(procedure.fee_text)
-        self.due_panel.set_procedure(procedure)
-        self.message_label.clear()
-        self.applicant_form.scan_edit.setFocus()
+        """A new procedure resets the procedure's fields; the same one again changes nothing."""
+        if procedure.code != self._procedure_code:
+            self._procedure_code = procedure.code
+            self._reset_procedure_fields()
+            self.checklist.model.set_items(list(procedure.documents))
+            self.fee_edit.setText(procedure.fee_text)
+            self.due_panel.set_procedure(procedure)
+            self.message_label.clear()
+        if self.due_panel.needs_time():
+            self.due_panel.stated_amount.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.applicant_form.is_empty():
+            self.applicant_form.scan_edit.setFocus()
+        else:
+            self.focus_checklist()
 
     def _on_return_combo_changed(self, _index: int) -> None:
         self.refresh()
@@ -402,3 +594,12 @@ class IntakeView(QWidget):
 
 class _FormRefusalError(Exception):
     """A form-level refusal with its sentence already in Vietnamese (no service involved)."""
+
+
+class _BlockError(Exception):
+    """A refusal of a field of the submitter block (the focus goes to that block's field)."""
+
+    def __init__(self, error: DomainError, form: ApplicantForm) -> None:
+        super().__init__(error.code.value)
+        self.error = error
+        self.form = form

@@ -1,8 +1,14 @@
-"""An applicant block (applicant or authorised submitter) with its ID-card scan field."""
+"""An applicant block (applicant or authorised submitter) with its ID-card scan field.
+
+The birth date is typed ``dd/mm/yyyy`` (the placeholder says so, and so does the message
+when it cannot be read); a date after today is refused as such. Name, address and the other
+texts are cleaned and bounded by ``domain.fields.clean_text`` (the same check as the
+service), so a refusal names the field and never shows what was typed.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fields import clean_text, parse_birth_date
 from counter_app.domain.idcard import SEX_FEMALE, SEX_MALE, IdCardData, parse_id_qr
 from counter_app.domain.models import Applicant
 from counter_app.texts import window as t
@@ -106,30 +113,37 @@ class ApplicantForm(QGroupBox):
     def is_empty(self) -> bool:
         return not any((self.name_edit.text(), self.id_edit.text(), self.address_edit.text()))
 
-    def applicant(self) -> Applicant:
-        """The person as typed; a missing or unreadable required field raises with its key."""
-        values = {
-            "name": self.name_edit.text().strip(),
-            "id_number": self.id_edit.text().strip(),
-            "birth_date": self.birth_edit.text().strip(),
-            "sex": self.sex_combo.currentData() or "",
-            "address": self.address_edit.text().strip(),
+    def has_input(self) -> bool:
+        """Anything typed or scanned in the block (the phone and the sex included)."""
+        edits = (self.name_edit, self.id_edit, self.old_id_edit, self.birth_edit)
+        others = (self.address_edit, self.phone_edit, self.scan_edit)
+        return any(e.text().strip() for e in (*edits, *others)) or self.sex_combo.currentIndex() > 0
+
+    def id_number(self) -> str:
+        return self.id_edit.text().strip()
+
+    def applicant(self, *, today: date) -> Applicant:
+        """The person as typed; a missing or unreadable field raises with its key."""
+        edits = {
+            "name": self.name_edit,
+            "id_number": self.id_edit,
+            "birth_date": self.birth_edit,
+            "address": self.address_edit,
         }
+        values = {key: clean_text(key, edit.text()) for key, edit in edits.items()}
+        values["sex"] = self.sex_combo.currentData() or ""
         for key in REQUIRED:
             if not values[key]:
                 raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=key)
-        try:
-            birth = datetime.strptime(values["birth_date"], DATE_SHOWN).date()
-        except ValueError:
-            raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="birth_date") from None
+        birth = parse_birth_date(values["birth_date"], today=today)
         return Applicant(
             name=values["name"],
             id_number=values["id_number"],
             birth_date=birth,
             sex=values["sex"],
             address=values["address"],
-            phone=self.phone_edit.text().strip() or None,
-            old_id_number=self.old_id_edit.text().strip() or None,
+            phone=clean_text("phone", self.phone_edit.text()) or None,
+            old_id_number=clean_text("old_id_number", self.old_id_edit.text()) or None,
             issue_date=self._issue_date,
         )
 

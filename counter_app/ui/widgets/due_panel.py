@@ -1,4 +1,10 @@
-"""Live due date of the reception (services.intake.due_for) and the override control."""
+"""Live due date of the reception (services.intake.due_for) and the override control.
+
+For a procedure the catalogue gives no processing time (149 of 946), the panel asks for it:
+an amount and a unit (ngày làm việc, ngày, giờ làm việc, tháng, trong ngày, không có ngày
+hẹn trả); the due date is computed from it at once and the stated time is kept with the
+dossier (``ReceptionRequest.time``), as ``counter-app receive --time`` does.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from datetime import datetime
 from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateTimeEdit,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -18,7 +27,7 @@ from counter_app import texts
 from counter_app.domain.due import DueDate
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import VN_TZ, Procedure
-from counter_app.domain.processing_time import TimeUnit
+from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.services.intake import due_for
 from counter_app.services.station import StationContext
 from counter_app.texts import window as t
@@ -36,6 +45,8 @@ class DuePanel(QWidget):
         self.due: DueDate | None = None
         self._build_ui()
         self.override_check.toggled.connect(self._on_override_check_toggled)
+        self.stated_amount.valueChanged.connect(self._on_stated_time_changed)
+        self.stated_unit.currentIndexChanged.connect(self._on_stated_time_changed)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.recompute)
         self.timer.start(REFRESH_MS)
@@ -59,34 +70,79 @@ class DuePanel(QWidget):
         self.override_edit.setCalendarPopup(True)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(t.DUE_OVERRIDE_REASON)
+        self.stated_box = QWidget()
+        self.stated_box.setObjectName("stated_time")
+        self.stated_box.setToolTip(t.STATED_TIME_NOTE)
+        self.stated_amount = QSpinBox()
+        self.stated_amount.setObjectName("stated_amount")
+        self.stated_amount.setRange(1, 3650)
+        self.stated_amount.setValue(5)
+        self.stated_unit = QComboBox()
+        self.stated_unit.setObjectName("stated_unit")
+        for unit, label in t.STATED_TIME_UNITS:
+            self.stated_unit.addItem(label, unit)
+        stated_note = QLabel(t.STATED_TIME_NOTE)
+        stated_note.setWordWrap(True)
+        stated_note.setStyleSheet("color: #9a5b00;")
+        row = QHBoxLayout(self.stated_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(t.STATED_TIME_LABEL))
+        row.addWidget(self.stated_amount)
+        row.addWidget(self.stated_unit)
+        row.addWidget(stated_note, 1)
+        self.stated_box.hide()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(QLabel(t.DUE_LABEL), 0, 0)
         grid.addWidget(self.due_label, 0, 1, 1, 2)
-        grid.addWidget(self.estimated_label, 1, 0, 1, 3)
-        grid.addWidget(self.override_check, 2, 0)
-        grid.addWidget(self.override_edit, 2, 1)
-        grid.addWidget(self.reason_edit, 2, 2)
+        grid.addWidget(self.stated_box, 1, 0, 1, 3)
+        grid.addWidget(self.estimated_label, 2, 0, 1, 3)
+        grid.addWidget(self.override_check, 3, 0)
+        grid.addWidget(self.override_edit, 3, 1)
+        grid.addWidget(self.reason_edit, 3, 2)
         grid.setColumnStretch(2, 1)
 
     def set_procedure(self, procedure: Procedure | None) -> None:
+        """A new procedure: the due date is recomputed and the override dropped."""
         self._procedure = procedure
+        asks = procedure is not None and procedure.processing_time.unit is TimeUnit.UNKNOWN
+        self.stated_box.setVisible(asks)
+        self.override_check.setChecked(False)
+        self.reason_edit.clear()
         self.recompute()
 
-    def recompute(self) -> None:
+    def needs_time(self) -> bool:
+        """True when the catalogue has no time for the procedure (the officer states it)."""
         procedure = self._procedure
+        return procedure is not None and procedure.processing_time.unit is TimeUnit.UNKNOWN
+
+    def stated_time(self) -> ProcessingTime | None:
+        """The time the officer stated, for a procedure without one in the catalogue."""
+        if not self.needs_time():
+            return None
+        unit = TimeUnit(str(self.stated_unit.currentData()))
+        if unit in (TimeUnit.SAME_DAY, TimeUnit.NO_DUE_DATE):
+            return ProcessingTime(unit)
+        return ProcessingTime(unit, float(self.stated_amount.value()))
+
+    def time(self) -> ProcessingTime | None:
+        procedure = self._procedure
+        if procedure is None:
+            return None
+        return self.stated_time() or procedure.processing_time
+
+    def recompute(self) -> None:
+        time = self.time()
         self.due = None
         self.estimated_label.hide()
-        if procedure is None:
+        if time is None:
             self.due_label.setText(t.DUE_NEED_PROCEDURE)
             return
-        if procedure.processing_time.unit is TimeUnit.UNKNOWN:
-            self.due_label.setText(texts.describe_time(procedure.processing_time))
+        if not time.has_due_date:
+            self.due_label.setText(texts.describe_time(time))
             return
         try:
-            self.due = due_for(
-                self.ctx, received_at=self.ctx.clock.now(), time=procedure.processing_time
-            )
+            self.due = due_for(self.ctx, received_at=self.ctx.clock.now(), time=time)
         except DomainError as exc:
             self.due_label.setText(texts.error_message(exc))
             return
@@ -104,9 +160,15 @@ class DuePanel(QWidget):
         return value.replace(tzinfo=VN_TZ), self.reason_edit.text()
 
     def clear(self) -> None:
-        self.override_check.setChecked(False)
-        self.reason_edit.clear()
+        self.stated_amount.setValue(5)
+        self.stated_unit.setCurrentIndex(0)
         self.set_procedure(None)
+
+    def _on_stated_time_changed(self, _value: int) -> None:
+        self.stated_amount.setEnabled(
+            self.stated_unit.currentData() not in ("same_day", "no_due_date")
+        )
+        self.recompute()
 
     def _on_override_check_toggled(self, checked: bool) -> None:
         self.override_edit.setEnabled(checked)

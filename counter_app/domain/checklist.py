@@ -18,7 +18,7 @@ legal text (shared/data/README.md, issue 5). What the counter shows instead:
      or says "(nếu có)", or its group names a case ("Trường hợp …", "Đối với …");
   4. the title: item letters ("a)", "(i)", "1.") dropped; "Trường hợp X thì phải có Y" becomes
      "Y (trường hợp X)"; cut at the first sentence end, ";" or ":", at most 90 characters on a
-     word boundary (ending in "…");
+     word boundary (ending in "...");
   5. order: forms first (tờ khai, đơn, giấy đề nghị), then other papers handed over, then papers
      only shown, then the conditional ones (handed over, then shown); otherwise the catalogue's
      order.
@@ -35,12 +35,14 @@ from counter_app.domain.models import DocumentForm, DocumentItem
 from counter_app.domain.text import fold, nfc
 
 MAX_TITLE = 90
-_ITEM_MARK = re.compile(r"^\s*(?:\(?[a-zđ0-9]{1,3}(?:\.\d+)*[).]\s*|\(?[ivx]{1,5}\)\s*|[-+*•]\s*)")
+# Both patterns run on the folded text (fold keeps the length of NFC text: one letter each).
+_ITEM_MARK = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}(?:\.\d+)*[).]\s*|\(?[ivx]{1,5}\)\s*|[-+*]\s*)")
 _CASE_THEN = re.compile(
-    r"^(?:trong\s+)?trường hợp\s+(?P<case>.+?),?\s+thì\s+(?:(?:phải|cần)\s+)?"
-    r"(?:có\s+|nộp\s+(?:thêm\s+|kèm\s+(?:theo\s+)?)?|xuất trình\s+|kèm theo\s+)?(?P<paper>.+)$",
-    re.IGNORECASE | re.DOTALL,
+    r"^(?P<lead>(?:trong\s+)?truong hop)\s+(?P<case>.+?),?\s+thi\s+(?:(?:phai|can)\s+)?"
+    r"(?:co\s+|nop\s+(?:them\s+|kem\s+(?:theo\s+)?)?|xuat trinh\s+|kem theo\s+)?(?P<paper>.+)$",
+    re.DOTALL,
 )
+ELLIPSIS = "..."
 _CONDITIONAL_STARTS = ("truong hop", "trong truong hop", "neu ", "doi voi ")
 _NOTE_STARTS = (
     "luu y",
@@ -160,15 +162,23 @@ def is_conditional(paper: RawPaper) -> bool:
 
 
 def _strip_mark(text: str) -> str:
-    return _ITEM_MARK.sub("", text, count=1)
+    """``text`` without its leading item mark ("a)", "(i)", "1.", "-")."""
+    match = _ITEM_MARK.match(_lower_folded(text))
+    return text[match.end() :] if match else text
+
+
+def _lower_folded(text: str) -> str:
+    """``fold(text)`` when it keeps the length (so spans apply to ``text``), else ``text``."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text
 
 
 def _shorten(text: str, limit: int = MAX_TITLE) -> str:
     text = text.strip(" ;,.:")
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ;,.:(")
-    return cut + "…"
+    cut = text[: limit - len(ELLIPSIS)].rsplit(" ", 1)[0].rstrip(" ;,.:(")
+    return cut + ELLIPSIS
 
 
 def _first_clause(text: str) -> str:
@@ -185,12 +195,14 @@ def _first_clause(text: str) -> str:
 def short_title(text: str) -> str:
     """A short title for a catalogue row (rule 4)."""
     body = _strip_mark(nfc(text))
-    match = _CASE_THEN.match(body)
-    if match:
-        paper = _first_clause(match.group("paper"))
+    match = _CASE_THEN.match(_lower_folded(body))
+    if match and len(match.string) == len(body):
+        paper = _first_clause(body[match.start("paper") :])
         paper = paper[:1].upper() + paper[1:]
-        case = _shorten(_first_clause(match.group("case")), 45)
-        return _shorten(f"{_shorten(paper, MAX_TITLE - len(case) - 14)} (trường hợp {case})")
+        lead = body[match.start("lead") : match.end("lead")].lower()
+        case = _shorten(_first_clause(body[match.start("case") : match.end("case")]), 45)
+        room = MAX_TITLE - len(case) - len(lead) - 4
+        return _shorten(f"{_shorten(paper, room)} ({lead} {case})")
     return _shorten(_first_clause(body))
 
 

@@ -71,6 +71,10 @@ class ErrorCode(StrEnum):
     SYNC_ENROL_REFUSED = "sync_enrol_refused"
     SYNC_NOT_ENROLLED = "sync_not_enrolled"
     SYNC_SERVER_ERROR = "sync_server_error"
+    PRINTER_REFUSED = "printer_refused"  # the queue does not accept jobs
+    PRINTER_STOPPED = "printer_stopped"  # the queue is stopped or paused
+    PRINTER_JOB_FAILED = "printer_job_failed"  # the job was held, cancelled or aborted
+    PRINTER_TIMEOUT = "printer_timeout"  # the job did not complete in time
     # Digitisation: scans and files (issue 6)
     SCAN_FILE_TYPE_UNSUPPORTED = "scan_file_type_unsupported"
     SCAN_FILE_UNREADABLE = "scan_file_unreadable"

@@ -41,7 +41,8 @@ from counter_app.domain.text import search_tokens
 COMMUNE = "xa"
 # Fields the portal tags "Cấp xã" that a commune one-stop counter does not receive
 # (shared/data/README.md, known issue 3).
-NOT_AT_COMMUNE_COUNTER = frozenset({"Hải quan", "Thuế", "Kho bạc Nhà nước"})
+# Folded: Hải quan, Thuế, Kho bạc Nhà nước.
+NOT_AT_COMMUNE_COUNTER = frozenset({"hai quan", "thue", "kho bac nha nuoc"})
 STOP_WORDS = frozenset(
     {
         "thu",
@@ -161,13 +162,39 @@ def _code_tier(query: Query, code: str) -> int | None:
     return None
 
 
-def _word_match(word: str, tokens: Sequence[str]) -> int:
+def _word_match(word: str, tokens: Sequence[str], whole: frozenset[str]) -> int:
     """2 a whole word, 1 the start of a word that is not a stop-word, 0 none."""
-    if word in tokens:
+    if word in whole:
         return 2
     if any(t.startswith(word) and t not in STOP_WORDS for t in tokens):
         return 1
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A candidate's words, folded once (cached per candidate)."""
+
+    haystack: str
+    name: tuple[str, ...]
+    name_set: frozenset[str]
+    content: tuple[str, ...]
+    other: tuple[str, ...]
+    other_set: frozenset[str]
+
+
+@lru_cache(maxsize=8192)
+def _prepared(candidate: Candidate) -> _Prepared:
+    name = _tokens(candidate.name)
+    other = _tokens(f"{candidate.field} {candidate.code}")
+    return _Prepared(
+        haystack=" ".join(search_tokens(f"{candidate.code} {candidate.name} {candidate.field}")),
+        name=name,
+        name_set=frozenset(name),
+        content=tuple(t for t in name if t not in STOP_WORDS),
+        other=other,
+        other_set=frozenset(other),
+    )
 
 
 def _is_phrase(words: Sequence[str], tokens: Sequence[str]) -> bool:
@@ -188,7 +215,12 @@ def at_office(candidate: Candidate, office_level: str) -> bool:
     """Whether the procedure is one the office's own counter receives."""
     if candidate.level != office_level:
         return False
-    return office_level != COMMUNE or candidate.field not in NOT_AT_COMMUNE_COUNTER
+    return office_level != COMMUNE or _folded_field(candidate.field) not in NOT_AT_COMMUNE_COUNTER
+
+
+@lru_cache(maxsize=512)
+def _folded_field(field: str) -> str:
+    return " ".join(search_tokens(field))
 
 
 SortKey = tuple[int, int, int, int, int, int, int, int, str]
@@ -196,8 +228,10 @@ SortKey = tuple[int, int, int, int, int, int, int, int, str]
 
 def sort_key(query: Query, candidate: Candidate, prefs: SearchPreferences) -> SortKey | None:
     """The candidate's place (smaller first), or None when it does not match the query."""
-    name_tokens = _tokens(candidate.name)
-    content_name = [t for t in name_tokens if t not in STOP_WORDS]
+    words = _prepared(candidate)
+    if not all(w in words.haystack for w in query.content):
+        return None  # what storage's candidate query filters out already
+    name_tokens, content_name = words.name, words.content
     if query.code is not None:
         tier = _code_tier(query, candidate.code)
         if tier is None:
@@ -206,10 +240,9 @@ def sort_key(query: Query, candidate: Candidate, prefs: SearchPreferences) -> So
     elif not query.words:
         tier, exact = 0, 0
     else:
-        other = _tokens(f"{candidate.field} {candidate.code}")
-        levels = [_word_match(w, name_tokens) for w in query.content]
+        levels = [_word_match(w, name_tokens, words.name_set) for w in query.content]
         if any(
-            m == 0 and _word_match(w, other) == 0
+            m == 0 and _word_match(w, words.other, words.other_set) == 0
             for w, m in zip(query.content, levels, strict=True)
         ):
             return None

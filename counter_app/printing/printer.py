@@ -4,9 +4,17 @@ Guarantees every ``Printer`` gives (checked by :class:`PrinterContract`, which t
 printer and the Qt printer both run):
 
 - ``print_pdf`` never modifies, moves or deletes the PDF it is given (the archived slip);
-- a printer that cannot be reached raises ``DomainError(PRINTER_OFFLINE, printer=...)``;
+- ``print_pdf`` returns only once the job printed, as far as the system can tell (CUPS: the
+  job completed, see ``counter_app.printing.cups``; Windows spooler: the job was spooled; a
+  folder: the file is written), so its caller may then record the slip as printed;
+- a printer that cannot be reached raises ``DomainError(PRINTER_OFFLINE, printer=...)``; a
+  queue that refuses jobs ``PRINTER_REFUSED``, a stopped queue ``PRINTER_STOPPED``, a job held,
+  cancelled or aborted ``PRINTER_JOB_FAILED``, a job not done in time ``PRINTER_TIMEOUT`` (each
+  with ``printer=...``);
 - any other failure (missing or unreadable file, bad copy count, a job the system rejects)
   raises ``DomainError(PRINTER_FAILED, detail=...)``; nothing else escapes.
+
+One slip is one job of one copy of its PDF: a receipt's PDF holds both liên already.
 """
 
 from __future__ import annotations
@@ -46,7 +54,8 @@ class Printer(Protocol):
     name: str
 
     def print_pdf(self, pdf: Path, *, size: PaperSize, copies: int, title: str) -> None:
-        """Print ``copies`` copies of ``pdf``; raise PRINTER_OFFLINE / PRINTER_FAILED."""
+        """Print ``copies`` copies of ``pdf`` and return once printed; raise as the module
+        docstring says when the job did not print."""
         ...
 
 

@@ -5,21 +5,25 @@ Guarantees:
 - a dossier only gets the forms of its state (:func:`allowed_forms`); asking another raises
   ``SLIP_NOT_AVAILABLE`` and nothing is written;
 - :func:`render` is pure (reads the store, writes nothing);
-- :func:`issue_slip` archives the PDF durably (temp file, fsync, rename) under
-  ``<data_dir>/slips/<yyyy>/<mm>/`` before the database records it, then records the print,
-  the ``slip_printed`` event (queued for sync) and the audit entry in ONE transaction. Every
-  print is kept; a later print of the same form is a reprint and is marked so on paper; a
-  reprint after a ``corrected`` event is marked as a re-issue after correction instead.
+- :func:`prepare_slip` archives the PDF durably (temp file, fsync, rename) under
+  ``<data_dir>/slips/<yyyy>/<mm>/`` and records nothing; :func:`record_print`, called only
+  once the printer confirmed the job, records the print, the ``slip_printed`` event (queued
+  for sync) and the audit entry in ONE transaction (:func:`issue_slip` does both at once,
+  for file output). So a print the printer refused or lost is never logged as printed.
+  Every recorded print is kept; a later print of the same form is a reprint and is marked so
+  on paper only if an earlier one really printed; a reprint after a ``corrected`` event is
+  marked as a re-issue after correction instead.
 - Mẫu 04 (apology) exists once the dossier has its ``apology_issued`` event and is printed
   from that event; Mẫu 06 (control sheet) exists once the dossier is received and lists its
   hand-overs, hand-backs and result. Both are printed on A5 or A4 (not on the 80 mm roll).
-- Sending the archived file to a printer is the caller's job, afterwards: a printer failure
-  never loses the dossier or the archived slip.
+- Sending the archived file to a printer is the caller's job, between the two: a printer
+  failure never loses the dossier, and the next attempt renders the slip again.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -382,18 +386,32 @@ def _archive_path(dossier: Dossier, *, form: SlipForm, at: datetime, number: int
     return Path(SLIP_DIR) / f"{at:%Y}" / f"{at:%m}" / name
 
 
-def issue_slip(
+@dataclass(frozen=True, slots=True)
+class PreparedSlip:
+    """A slip rendered and archived for one print attempt, not yet recorded as printed.
+
+    ``record`` is what :func:`record_print` stores once the printer confirms the job."""
+
+    path: Path
+    record: PrintRecord
+    template_id: str
+    reissue: bool
+
+
+def prepare_slip(
     ctx: StationContext,
     dossier: Dossier,
     *,
     form: SlipForm,
     size: PaperSize,
     officer: str,
-) -> tuple[PrintRecord, Path, Changes]:
-    """Render, archive and record one print of a slip; returns the record and the PDF path.
+) -> PreparedSlip:
+    """Render and archive one print attempt of a slip; nothing is recorded in the database.
 
-    The second and later prints of the same form are reprints (marked on paper, in the
-    record and in the event). See the module docstring for the durability guarantees.
+    The slip is marked as a reprint only when an earlier print of the same form was recorded,
+    i.e. really printed: after failed attempts the next one is still the original. Attempt
+    ``n`` (``n - 1`` recorded prints) is archived as ``<code>-<form>-<n>.pdf``; a failed
+    attempt's file is overwritten by the next attempt.
     """
     store = ctx.store
     current = store.dossiers.by_uuid(dossier.uuid) or dossier
@@ -405,7 +423,6 @@ def issue_slip(
     pdf, template_id = _render_form(
         ctx, current, form=form, size=size, reprint=reprint, printed_at=now, reissue=reissue
     )
-    digest = hashlib.sha256(pdf).hexdigest()
     relative = _archive_path(current, form=form, at=now, number=len(earlier) + 1)
     absolute = store.data_dir / relative
     write_durably(absolute, pdf)
@@ -413,15 +430,42 @@ def issue_slip(
         dossier_uuid=current.uuid,
         form=form.value,
         size=PaperSize(size).value,
-        sha256=digest,
+        sha256=hashlib.sha256(pdf).hexdigest(),
         path=relative.as_posix(),
         reprint=reprint,
         printed_at=now,
         officer=officer,
     )
     with store.db.atomic():
-        _record_print(ctx, current, record, template_id=template_id, reissue=reissue)
-    return record, absolute, Changes(dossiers=True)
+        _record_print(
+            ctx,
+            current,
+            prepared.record,
+            template_id=prepared.template_id,
+            reissue=prepared.reissue,
+        )
+    return prepared.record, Changes(dossiers=True)
+
+
+def issue_slip(
+    ctx: StationContext,
+    dossier: Dossier,
+    *,
+    form: SlipForm,
+    size: PaperSize,
+    officer: str,
+) -> tuple[PrintRecord, Path, Changes]:
+    """Render, archive and record one print of a slip at once; returns the record and the PDF
+    path. For output that cannot fail after the file is written (the command line's
+    ``slip --out``); a real printer goes through :func:`prepare_slip`, then
+    :func:`record_print` once it confirmed the job.
+
+    The second and later prints of the same form are reprints (marked on paper, in the
+    record and in the event). See the module docstring for the durability guarantees.
+    """
+    prepared = prepare_slip(ctx, dossier, form=form, size=size, officer=officer)
+    record, changes = record_print(ctx, prepared)
+    return record, prepared.path, changes
 
 
 def _corrected_since_print(ctx: StationContext, dossier: Dossier, form: SlipForm) -> bool:
@@ -436,6 +480,16 @@ def _corrected_since_print(ctx: StationContext, dossier: Dossier, form: SlipForm
 
 
 def _record_print(
+    return PreparedSlip(path=absolute, record=record, template_id=template_id, reissue=reissue)
+
+
+def record_print(ctx: StationContext, prepared: PreparedSlip) -> tuple[PrintRecord, Changes]:
+    """Record a prepared slip as printed (call it once the printer confirmed the job): the
+    print row, the ``slip_printed`` event and the audit entry, in one transaction."""
+    store = ctx.store
+    current = store.dossiers.by_uuid(prepared.record.dossier_uuid)
+    if current is None:
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=prepared.record.dossier_uuid)
     ctx: StationContext,
     dossier: Dossier,
     record: PrintRecord,

@@ -21,6 +21,12 @@ def paper_marks(*, show_only: bool, conditional: bool) -> str:
     return " · ".join(parts)
 
 
+def paper_title(label: str, *, show_only: bool, conditional: bool) -> str:
+    """A paper's row in the checklist: its short title, then its marks."""
+    marks = paper_marks(show_only=show_only, conditional=conditional)
+    return f"{label} — {marks}" if marks else label
+
+
 def paper_tooltip(text: str, *, show_only: bool, conditional: bool) -> str:
     """The tooltip of a paper: how it is handed over, then the catalogue's legal text."""
     kind = (

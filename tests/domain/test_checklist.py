@@ -71,7 +71,7 @@ def test_short_titles() -> None:
         == "Biên bản về việc trẻ bị bỏ rơi do cơ quan lập (trường hợp trẻ em bị bỏ rơi)"
     )
     long_title = short_title("Giấy " + "rất dài " * 40)
-    assert len(long_title) <= 90 and long_title.endswith("…")
+    assert len(long_title) <= 90 and long_title.endswith("...")
 
 
 def test_derived_order_forms_then_handed_then_shown_then_conditional() -> None:

@@ -100,8 +100,7 @@ class ChecklistModel(QAbstractTableModel):
         return base | Qt.ItemFlag.ItemIsEditable
 
     def _title(self, item: DocumentItem) -> str:
-        marks = tc.paper_marks(show_only=item.show_only, conditional=item.conditional)
-        return f"{item.label} — {marks}" if marks else item.label
+        return tc.paper_title(item.label, show_only=item.show_only, conditional=item.conditional)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -149,5 +148,5 @@ class ChecklistModel(QAbstractTableModel):
         else:
             return False
         self._items[row] = item
-        self.dataChanged.emit(index.siblingAtColumn(RECEIVED), index.siblingAtColumn(COUNT))
+        self.dataChanged.emit(self.index(row, RECEIVED), self.index(row, COUNT))
         return True

@@ -61,6 +61,7 @@ class ProcedurePicker(QWidget):
         self._chosen: Procedure | None = None
         self._build_ui()
         self._connect_signals()
+        self.reference.find_procedures("a", limit=1)  # folds every name once: keystrokes stay fast
 
     def _build_ui(self) -> None:
         self.search_edit = QLineEdit()

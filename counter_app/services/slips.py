@@ -436,6 +436,16 @@ def prepare_slip(
         printed_at=now,
         officer=officer,
     )
+    return PreparedSlip(path=absolute, record=record, template_id=template_id, reissue=reissue)
+
+
+def record_print(ctx: StationContext, prepared: PreparedSlip) -> tuple[PrintRecord, Changes]:
+    """Record a prepared slip as printed (call it once the printer confirmed the job): the
+    print row, the ``slip_printed`` event and the audit entry, in one transaction."""
+    store = ctx.store
+    current = store.dossiers.by_uuid(prepared.record.dossier_uuid)
+    if current is None:
+        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=prepared.record.dossier_uuid)
     with store.db.atomic():
         _record_print(
             ctx,
@@ -480,16 +490,6 @@ def _corrected_since_print(ctx: StationContext, dossier: Dossier, form: SlipForm
 
 
 def _record_print(
-    return PreparedSlip(path=absolute, record=record, template_id=template_id, reissue=reissue)
-
-
-def record_print(ctx: StationContext, prepared: PreparedSlip) -> tuple[PrintRecord, Changes]:
-    """Record a prepared slip as printed (call it once the printer confirmed the job): the
-    print row, the ``slip_printed`` event and the audit entry, in one transaction."""
-    store = ctx.store
-    current = store.dossiers.by_uuid(prepared.record.dossier_uuid)
-    if current is None:
-        raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=prepared.record.dossier_uuid)
     ctx: StationContext,
     dossier: Dossier,
     record: PrintRecord,

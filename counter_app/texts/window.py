@@ -187,8 +187,9 @@ def refused_banner(name: str) -> str:
     return f"Đã lập phiếu từ chối tiếp nhận cho {name}."
 
 
-def printed_note(copies: int) -> str:
-    return f"Đã gửi phiếu tới máy in ({copies} bản)."
+def printed_note(pages: int) -> str:
+    """Said only once the printer confirmed the job (one job per slip, one copy of its PDF)."""
+    return f"Máy in đã in xong phiếu ({pages} trang)."
 
 
 PRINT_FAILED_NOTE = "Chưa in được phiếu — hồ sơ đã được lưu; kiểm tra máy in rồi bấm «In phiếu»."

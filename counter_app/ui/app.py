@@ -17,7 +17,7 @@ from counter_app.services.station import StationContext
 from counter_app.ui.dialogs.login_dialog import LoginDialog
 from counter_app.ui.idle import DEFAULT_IDLE_MINUTES
 from counter_app.ui.main_window import MainWindow
-from counter_app.ui.qt_printer import QtPrinter
+from counter_app.ui.qt_printer import system_printer
 from counter_app.ui.session import Session
 from counter_app.ui.translator import VietnameseQtTranslator
 from counter_app.ui.wizard import SetupWizard
@@ -55,7 +55,7 @@ def build_main_window(
     ctx: StationContext,
     officer: Officer,
     *,
-    make_printer: Callable[[str | None], Printer] = QtPrinter,
+    make_printer: Callable[[str | None], Printer] = system_printer,
     idle_minutes: float = DEFAULT_IDLE_MINUTES,
 ) -> MainWindow:
     """The main window of ``officer`` (after login), wired to the station and the printer."""
@@ -69,7 +69,7 @@ def run_window(
     ctx: StationContext,
     argv: list[str],
     *,
-    make_printer: Callable[[str | None], Printer] = QtPrinter,
+    make_printer: Callable[[str | None], Printer] = system_printer,
     idle_minutes: float = DEFAULT_IDLE_MINUTES,
     offer_setup: bool = True,
 ) -> int:

@@ -1,8 +1,16 @@
-"""The Printer of a real counter: Qt's print system to the OS queue (CUPS, Windows spooler).
+"""The Printer of a real counter: :func:`system_printer` picks how a slip reaches the queue.
 
-Each PDF page is rendered with pypdfium2 at 300 dpi and painted, full page, on a QPrinter set
-to the queue, the paper size (A5, A4, or 80 mm wide thermal paper as long as the slip) and the
-number of copies. Safe to call from a worker thread (Qt paints on QPrinter off the GUI thread).
+- Where CUPS prints (Linux, macOS: its ``lp`` client is installed) it is the
+  :class:`~counter_app.printing.cups.CupsPrinter`: the PDF goes to CUPS as one job and the
+  slip counts as printed only once CUPS says the job completed (a queue that rejects jobs, is
+  stopped, or holds, aborts or never finishes the job is reported as not printed). Qt cannot
+  do that: it gives CUPS the job and keeps no job id, so a refused or stuck job looked
+  printed.
+- Elsewhere (Windows) it is :class:`QtPrinter`, through the spooler: each PDF page is rendered
+  with pypdfium2 at 300 dpi and painted, full page, on a QPrinter set to the queue, the paper
+  size (A5, A4, or 80 mm wide thermal paper as long as the slip) and the number of copies; a
+  queue that is missing, in error or aborts the spooling is reported as not printed. Safe to
+  call from a worker thread (Qt paints on QPrinter off the GUI thread).
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.printing.printer import PaperSize, check_job
+from counter_app.printing.cups import CupsPrinter, cups_available
+from counter_app.printing.printer import PaperSize, Printer, check_job
 from counter_app.ui.pdf_images import POINTS_PER_INCH, page_images
 
 log = logging.getLogger(__name__)
@@ -35,6 +44,13 @@ def page_size_for(size: PaperSize, *, height_pt: float) -> QPageSize:
         "80mm",
         QPageSize.SizeMatchPolicy.ExactMatch,
     )
+
+
+def system_printer(name: str | None) -> Printer:
+    """The printer of the queue ``name`` (None or "": the system default) on this system."""
+    if cups_available():
+        return CupsPrinter(name)
+    return QtPrinter(name)
 
 
 class QtPrinter:

@@ -1,7 +1,18 @@
-"""Issue a slip (archive + event, on the GUI thread), then print or preview it in background.
+"""Print a slip truthfully: render and archive it (GUI thread), print it in background, and
+record it as printed only once the printer confirmed the job.
 
-The dossier is already stored when a slip is issued; a printing failure only shows a message
-and leaves the archived PDF, so the same slip can be sent again or reprinted later.
+- One job per slip, one copy of its PDF: the receipt's PDF already holds both liên (DESIGN
+  §1: the office keeps one, the citizen takes one), so the printer is never asked for copies
+  (that printed every receipt four times).
+- :meth:`SlipDesk.print_slip` renders the slip again for every attempt: the slip says
+  "BẢN IN LẠI" only when an earlier print of the same form really printed, so after a
+  refused or lost job the next sheet is still the original.
+- A printer failure shows the printer's Vietnamese message (it names the printer and what to
+  do), emits :attr:`SlipDesk.print_failed`, and records nothing: the dossier is already stored
+  and the slip can be printed again (Ctrl+P, or from the dossier's history).
+- While a slip's job is out, another print of the same dossier and form waits for it (it
+  would be marked as the original too) and starts once the first one is over, rendered then
+  (a reprint if the first printed); the running job's path is returned meanwhile.
 """
 
 from __future__ import annotations
@@ -9,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
@@ -17,7 +29,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize
 from counter_app.services import slips
-from counter_app.services.slips import SlipForm
+from counter_app.services.slips import PreparedSlip, SlipForm
 from counter_app.texts import window as t
 from counter_app.ui.errors import show_error
 from counter_app.ui.pdf_images import page_images
@@ -25,22 +37,28 @@ from counter_app.ui.session import Session
 from counter_app.ui.workers import run_in_background
 
 PREVIEW_DPI = 110
-COPIES = {SlipForm.RECEIPT: 2}  # DESIGN §1: the office keeps one, the citizen takes one
 
 
-def copies_of(form: SlipForm) -> int:
-    return COPIES.get(form, 1)
+def page_count(path: Path) -> int:
+    """The pages of a PDF (what one copy of the slip takes on paper)."""
+    document = pdfium.PdfDocument(path)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 class SlipDesk(QObject):
     """Slips of the logged-in officer. Signals carry the archived PDF's path."""
 
-    print_succeeded = Signal(object, int)  # path, copies
-    print_failed = Signal(object, object)  # path, exception
+    print_succeeded = Signal(object, int)  # path, pages printed (one job, one copy)
+    print_failed = Signal(object, object)  # path, exception (nothing recorded as printed)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._in_flight: dict[tuple[str, SlipForm], Path] = {}
+        self._queued: dict[tuple[str, SlipForm], tuple[Dossier, QWidget | None]] = {}
 
     def paper_size(self) -> PaperSize:
         return PaperSize.parse(str(self.session.ctx.setting("paper_size", PaperSize.A5.value)))
@@ -52,44 +70,75 @@ class SlipDesk(QObject):
             raise DomainError(ErrorCode.SLIP_NOT_AVAILABLE, code=dossier.code or dossier.uuid)
         return forms[0]
 
-    def issue(self, dossier: Dossier, form: SlipForm) -> Path:
-        """Archive the slip and record its event (one transaction in the service)."""
-        _record, path, changes = slips.issue_slip(
+    def print_slip(self, dossier: Dossier, form: SlipForm, *, parent: QWidget | None) -> Path:
+        """Render and archive ``form`` of ``dossier`` (DomainError here, on the GUI thread, if
+        it cannot be rendered), print it off the GUI thread, and record it once printed.
+        Returns the archived PDF's path, which the signals carry. The job's title is the
+        archived file's name (dossier code or uuid, form, print number), never personal data."""
+        key = (dossier.uuid, form)
+        if key in self._in_flight:
+            self._queued[key] = (dossier, parent)
+            return self._in_flight[key]
+        prepared = slips.prepare_slip(
             self.session.ctx,
             dossier,
             form=form,
             size=self.paper_size(),
             officer=self.session.username,
         )
-        self.session.events.changes_applied.emit(changes)
-        return path
+        self._send(prepared, key=key, title=prepared.path.stem, parent=parent)
+        return prepared.path
 
-    def send(self, path: Path, *, form: SlipForm, title: str, parent: QWidget | None) -> None:
-        """Print the archived ``path`` on the configured printer, off the GUI thread."""
+    def _send(
+        self,
+        prepared: PreparedSlip,
+        *,
+        key: tuple[str, SlipForm],
+        title: str,
+        parent: QWidget | None,
+    ) -> None:
         printer = self.session.printer()
-        size, copies = self.paper_size(), copies_of(form)
+        path, size = prepared.path, PaperSize(prepared.record.size)
+        self._in_flight[key] = path
 
-        def job() -> None:
-            printer.print_pdf(path, size=size, copies=copies, title=title)
+        def job() -> int:
+            printer.print_pdf(path, size=size, copies=1, title=title)
+            return page_count(path)
+
+        def printed(pages: int) -> None:
+            try:
+                _record, changes = slips.record_print(self.session.ctx, prepared)
+            except DomainError as exc:
+                failed(exc)
+                return
+            self.session.events.changes_applied.emit(changes)
+            self.print_succeeded.emit(path, pages)
+            self._next(key)
 
         def failed(exc: BaseException) -> None:
             show_error(parent, exc)
             self.print_failed.emit(path, exc)
+            self._next(key)
 
         run_in_background(
-            job,
-            on_success=lambda _r: self.print_succeeded.emit(path, copies),
-            on_error=failed,
-            parent=parent,
-            progress_label=t.PRINTING,
+            job, on_success=printed, on_error=failed, parent=parent, progress_label=t.PRINTING
         )
 
+    def _next(self, key: tuple[str, SlipForm]) -> None:
+        """The job of ``key`` is over: start the print asked for meanwhile, if any."""
+        self._in_flight.pop(key, None)
+        queued = self._queued.pop(key, None)
+        if queued is None:
+            return
+        dossier, parent = queued
+        try:
+            self.print_slip(dossier, key[1], parent=parent)
+        except DomainError as exc:
+            show_error(parent, exc)
+
     def issue_and_print(self, dossier: Dossier, *, parent: QWidget | None) -> Path:
-        """Issue the dossier's first slip form (reprint marking is the service's) and print."""
-        form = self.first_form(dossier)
-        path = self.issue(dossier, form)
-        self.send(path, form=form, title=dossier.code or dossier.uuid[:8], parent=parent)
-        return path
+        """Print the dossier's first slip form (receipt, supplement request or refusal)."""
+        return self.print_slip(dossier, self.first_form(dossier), parent=parent)
 
     def preview(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from counter_app import texts
 from counter_app.domain.clock import FixedClock
@@ -60,6 +60,9 @@ def kinds(ctx: StationContext, dossier: Dossier) -> list[str]:
 
 
 def forms(ctx: StationContext, dossier: Dossier) -> list[tuple[str, bool]]:
+    for _ in range(3):  # a print is recorded once the printer confirmed it (and queued ones)
+        wait_for_background()
+        QApplication.processEvents()
     return [(p.form, p.reprint) for p in ctx.store.prints.of_dossier(dossier.uuid)]
 
 

@@ -90,6 +90,7 @@ class DossierDialog(QDialog):
         layout.addWidget(self.action_panel)
         layout.addLayout(actions)
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
+        self.desk.print_succeeded.connect(self._on_desk_print_succeeded)
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
 
     def refresh(self) -> None:
@@ -125,12 +126,12 @@ class DossierDialog(QDialog):
     def _on_reprint_button_clicked(self) -> None:
         try:
             form = self.desk.first_form(self.dossier)
-            path = self.desk.issue(self.dossier, form)
+            self.desk.print_slip(self.dossier, form, parent=self)
         except DomainError as exc:
             show_error(self, exc)
-            return
-        self.desk.send(path, form=form, title=self.dossier.code or "slip", parent=self)
-        self.refresh()
+
+    def _on_desk_print_succeeded(self, _path: object, _pages: int) -> None:
+        self.refresh()  # a print is listed once the printer confirmed it
 
     def _on_preview_button_clicked(self) -> None:
         try:

@@ -520,15 +520,11 @@ class IntakeView(QWidget):
         if dossier is None:
             return
         form = self.desk.first_form(dossier)
-        try:
-            if self.slip_path is None:
-                self.slip_path = self.desk.issue(dossier, form)
+        try:  # rendered again each time: "BẢN IN LẠI" only once a print really printed
+            self.slip_path = self.desk.print_slip(dossier, form, parent=self)
         except DomainError as exc:
             self.outcome_bar.set_print_failed()
             show_error(self, exc)
-            return
-        title = dossier.code or dossier.applicant.name
-        self.desk.send(self.slip_path, form=form, title=title, parent=self)
 
     def open_components(self) -> ComponentsDialog | None:
         """The scans and signatures of the dossier just received (Decree 118 Art. 17.1.c)."""

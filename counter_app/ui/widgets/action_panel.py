@@ -201,8 +201,6 @@ class ActionPanel(QGroupBox):
 
     def _print(self, dossier: Dossier, form: SlipForm) -> None:
         try:
-            path = self.desk.issue(dossier, form)
+            self.desk.print_slip(dossier, form, parent=self)
         except DomainError as exc:
             show_error(self, exc)
-            return
-        self.desk.send(path, form=form, title=dossier.code or dossier.uuid[:8], parent=self)

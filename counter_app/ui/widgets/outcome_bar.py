@@ -40,8 +40,9 @@ class OutcomeBar(QFrame):
         self.setStyleSheet("#outcome_bar { background: #e8f4ea; }")
         self.show()
 
-    def set_printed(self, copies: int) -> None:
-        self.note_label.setText(t.printed_note(copies))
+    def set_printed(self, pages: int) -> None:
+        """The printer confirmed the slip's job (``pages`` pages: both liên of a receipt)."""
+        self.note_label.setText(t.printed_note(pages))
         self.setStyleSheet("#outcome_bar { background: #e8f4ea; }")
 
     def set_print_failed(self) -> None:

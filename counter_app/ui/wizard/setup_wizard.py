@@ -18,7 +18,7 @@ from counter_app.services.setup import (
 )
 from counter_app.services.station import StationContext
 from counter_app.texts import wizard as t
-from counter_app.ui.qt_printer import QtPrinter
+from counter_app.ui.qt_printer import system_printer
 from counter_app.ui.wizard.pages import (
     ADMIN_PAGE,
     CHOICE_PAGE,
@@ -48,7 +48,7 @@ class SetupWizard(QWizard):
         self,
         ctx: StationContext,
         *,
-        make_printer: Callable[[str | None], Printer] = QtPrinter,
+        make_printer: Callable[[str | None], Printer] = system_printer,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # --- Procedure picker -----------------------------------------------------------------------
 PROCEDURE_NO_MATCH = "Không có thủ tục nào khớp với nội dung đã gõ — gõ lại tên hoặc mã thủ tục."
-PROCEDURE_PINNED_MARK = "★ "
+PROCEDURE_PINNED_MARK = "[Ghim] "
 
 # --- Checklist ------------------------------------------------------------------------------
 PAPER_SHOWN_MARK = "Xuất trình"

@@ -2,7 +2,7 @@
 
 The pop-up lists the matches in the ranking of domain/procedure_search.py (phrase and whole
 words of the name first, the office's level, pinned favourites, everyday procedures, short
-names; use count last); pinned favourites carry a star. Enter takes the first match. Down in
+names; use count last); pinned favourites start with "[Ghim]". Enter takes the first match. Down in
 the empty field lists the pinned favourites, then the most used procedures.
 
 Typing clears the previous choice at once: when the text matches nothing, the line under the

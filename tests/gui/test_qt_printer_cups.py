@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,17 +21,43 @@ from counter_app.services.slips import SlipForm, issue_slip
 from counter_app.services.station import StationContext
 from counter_app.ui.qt_printer import QtPrinter, system_printer
 from tests.conftest import make_applicant
-from tests.cups_pdf import PdfQueue, pdf_queue
+from tests.cups_pdf import PRINT_WAIT_S, PdfQueue, pdf_queue
+
+_QUEUES: dict[str, PdfQueue] = {}
 
 
-@pytest.fixture(scope="module")
-def cups_queue() -> Iterator[PdfQueue]:
+@pytest.fixture(scope="session")
+def cups_queue() -> Iterator[str]:
+    """The name of a cups-pdf queue of its own (the wizard's tests reuse this fixture)."""
     with pdf_queue("QMC_C") as queue:
-        yield queue
+        _QUEUES[queue.name] = queue
+        yield queue.name
+        del _QUEUES[queue.name]
+
+
+def _pdfs() -> dict[Path, int]:
+    """The PDFs the queues wrote so far, with their modification times."""
+    return {p: p.stat().st_mtime_ns for q in _QUEUES.values() for p in q.out_dir.glob("*.pdf")}
+
+
+def _wait_for_new_pdf(before: dict[Path, int], *, token: str = "") -> Path:
+    """The complete PDF written since ``before`` whose name holds ``token`` (the job title)."""
+    deadline = time.monotonic() + PRINT_WAIT_S
+    while time.monotonic() < deadline:
+        done = [
+            p
+            for q in _QUEUES.values()
+            for p in q.pdfs()
+            if token in p.name and before.get(p) != p.stat().st_mtime_ns
+        ]
+        if done:
+            return max(done, key=lambda p: p.stat().st_mtime_ns)
+        time.sleep(0.2)
+    raise AssertionError(f"cups-pdf wrote nothing in {PRINT_WAIT_S}s")
 
 
 def test_receipt_printed_on_cups_reads_back_as_the_dossier_code(
-    qapp, cups_queue: PdfQueue, station: StationContext, tmp_path: Path
+    qapp, cups_queue: str, station: StationContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     zxingcpp = pytest.importorskip("zxingcpp")
     if shutil.which("pdftoppm") is None:
@@ -40,9 +67,9 @@ def test_receipt_printed_on_cups_reads_back_as_the_dossier_code(
     _record, pdf, _ = issue_slip(
         station, dossier, form=SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
-    before = len(cups_queue.pdfs())
-    CupsPrinter(cups_queue.name).print_pdf(pdf, size=PaperSize.A5, copies=1, title="barcode")
-    printed = cups_queue.wait_for(before + 1)[-1]
+    before = _pdfs()
+    CupsPrinter(cups_queue).print_pdf(pdf, size=PaperSize.A5, copies=1, title="barcode")
+    printed = _wait_for_new_pdf(before, token="barcode")
 
     prefix = tmp_path / "page"
     rendered = subprocess.run(
@@ -68,8 +95,8 @@ class _OnCups(PrinterContract):
     """The shared contract on the real queue; what the queue wrote since the printer was made."""
 
     @pytest.fixture(autouse=True)
-    def _queue(self, qapp, cups_queue: PdfQueue) -> None:  # type: ignore[no-untyped-def]
-        self.queue = cups_queue
+    def _queue(self, qapp, cups_queue: str) -> None:  # type: ignore[no-untyped-def]
+        self.queue = _QUEUES[cups_queue]
         self.expect_output = True
 
     def make_printer(self, tmp_path: Path) -> Printer:
@@ -113,8 +140,8 @@ def test_unknown_queue_is_offline(qapp) -> None:  # type: ignore[no-untyped-def]
     assert offline.value.code in (ErrorCode.PRINTER_OFFLINE, ErrorCode.PRINTER_FAILED)
 
 
-def test_this_system_prints_through_cups(cups_queue: PdfQueue) -> None:
-    assert isinstance(system_printer(cups_queue.name), CupsPrinter)
+def test_this_system_prints_through_cups(cups_queue: str) -> None:
+    assert isinstance(system_printer(cups_queue), CupsPrinter)
 
 
 def test_the_media_of_each_paper() -> None:

@@ -202,11 +202,17 @@ def media_of(size: PaperSize, *, height_pt: float) -> str:
 
 
 def _first_page_height(pdf: Path) -> float:
-    """Height in points of the first page (the 80 mm slip's length); 0 when not found."""
-    found = re.search(
-        rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", pdf.read_bytes()
-    )
-    return float(found.group(4)) - float(found.group(2)) if found else 0.0
+    """Height in points of the first page (the 80 mm slip's length)."""
+    import pypdfium2 as pdfium  # only for the 80 mm roll
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError:
+        raise DomainError(ErrorCode.PRINTER_FAILED, detail=f"{pdf.name}: unreadable") from None
+    try:
+        return float(document[0].get_size()[1]) if len(document) else 0.0
+    finally:
+        document.close()
 
 
 class CupsPrinter:
@@ -293,7 +299,8 @@ class CupsPrinter:
         return _int(values.get("job-state"))
 
     def _submit(self, pdf: Path, *, queue: str, size: PaperSize, copies: int, title: str) -> int:
-        media = media_of(size, height_pt=_first_page_height(pdf))
+        height = _first_page_height(pdf) if size is PaperSize.THERMAL_80MM else 0.0
+        media = media_of(size, height_pt=height)
         done = _run(
             "lp", "-d", queue, "-t", title, "-n", str(copies), "-o", f"media={media}", str(pdf)
         )

@@ -216,3 +216,27 @@ def test_ipp_answers_are_read() -> None:
     assert cups._int(values["printer-state"]) == cups.PRINTER_STOPPED_STATE
     assert values["printer-is-accepting-jobs"] == b"\x00"
     assert values["printer-state-reasons"] == b"paused"
+
+
+def test_the_roll_is_cut_at_the_slip_length(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    roll = tmp_path / "roll.pdf"
+    canvas = Canvas(str(roll), pagesize=(80 * mm, 213 * mm))
+    canvas.drawString(10, 10, "roll")
+    canvas.save()
+    ran: list[tuple[str, ...]] = []
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        ran.append(args)
+        return subprocess.CompletedProcess(args, 0, "request id is QUAY-8 (1 file(s))\n", "")
+
+    monkeypatch.setattr(cups, "_run", run)
+    printer = CupsPrinter("QUAY")
+    monkeypatch.setattr(printer, "queue_state", lambda _q: READY)
+    monkeypatch.setattr(printer, "job_state", lambda _job: cups.JOB_COMPLETED)
+    printer.print_pdf(roll, size=PaperSize.THERMAL_80MM, copies=1, title="t")
+    assert "media=Custom.80x213mm" in ran[0]

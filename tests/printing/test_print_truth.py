@@ -142,10 +142,11 @@ def test_a_job_that_does_not_complete_is_cancelled_and_not_printed(
 
 
 def test_a_queue_stopping_while_the_job_waits_is_said(
-    commands: list[tuple[str, ...]], pdf: Path
+    commands: list[tuple[str, ...]], pdf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     printer = FakeCups([cups.JOB_PENDING], READY, wait_s=5)
-    printer.queue_state = lambda _q: QueueState(accepting=True, stopped=printer.submitted > 0)  # type: ignore[method-assign]
+    stopped_after_submit = lambda _q: QueueState(accepting=True, stopped=printer.submitted > 0)  # noqa: E731
+    monkeypatch.setattr(printer, "queue_state", stopped_after_submit)
     assert outcome(printer, pdf) is ErrorCode.PRINTER_STOPPED
     assert commands == [("cancel", "QUAY-41")]
 

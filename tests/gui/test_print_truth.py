@@ -11,7 +11,6 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
 from counter_app import texts
@@ -21,6 +20,7 @@ from counter_app.printing.cups import CupsPrinter
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
 from counter_app.ui.main_window import MainWindow
+from counter_app.ui.slip_desk import page_count
 from tests.conftest import make_applicant
 from tests.cups_pdf import PdfQueue, pdf_queue, run
 from tests.gui.helpers import message_boxes
@@ -52,14 +52,6 @@ def text_of(pdf: Path) -> str:
     return skeleton(done.stdout.decode("utf-8", "replace"))
 
 
-def pages_of(pdf: Path) -> int:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def print_and_wait(qtbot, window: MainWindow, dossier: Dossier, *, ok: bool) -> list[object]:  # type: ignore[no-untyped-def]
     """Print the dossier's first slip through the desk; the signal that said how it went."""
     desk = window.desk
@@ -78,12 +70,19 @@ def slip_events(ctx: StationContext, dossier: Dossier) -> list[dict[str, object]
     return [e.payload for e in events if e.kind == "slip_printed"]
 
 
-def the_box_says(code: ErrorCode, queue: PdfQueue) -> None:
+def not_printed(
+    qtbot, window: MainWindow, dossier: Dossier, code: ErrorCode, queue: PdfQueue
+) -> None:  # type: ignore[no-untyped-def]
+    """Printing fails with ``code``; the officer is told so, naming the printer; nothing is
+    recorded as printed."""
+    _path, error = print_and_wait(qtbot, window, dossier, ok=False)
+    assert isinstance(error, DomainError) and error.code is code
     (box,) = message_boxes()
-    expected = texts.error_message(DomainError(code, printer=queue.name, seconds=30))
-    assert box.text() == expected
+    assert box.text() == texts.error_message(error)
     assert f"«{queue.name}»" in box.text() and "CHƯA" in box.text()
     box.close()
+    assert printed_forms(window.desk.session.ctx, dossier) == []
+    assert slip_events(window.desk.session.ctx, dossier) == []
 
 
 def test_a_receipt_is_one_job_holding_both_lien_and_says_original(
@@ -94,8 +93,8 @@ def test_a_receipt_is_one_job_holding_both_lien_and_says_original(
     path, pages = print_and_wait(qtbot, window, dossier, ok=True)
     (printed,) = queue.wait_for(1)
     assert len(queue.jobs()) == 1  # one job, never copies × copies
-    archived_pages = pages_of(Path(str(path)))
-    assert pages == archived_pages == pages_of(printed)
+    archived_pages = page_count(Path(str(path)))
+    assert pages == archived_pages == page_count(printed)
     text = text_of(printed)
     assert text.count(skeleton("(Liên 1:")) == 1 and text.count(skeleton("(Liên 2:")) == 1
     assert skeleton("BẢN IN LẠI") not in text
@@ -110,10 +109,7 @@ def test_a_rejecting_queue_prints_nothing_then_the_first_real_print_is_the_origi
     window = make_window(CupsPrinter(queue.name, wait_s=30))
     dossier = received(station)
     queue.reject()
-    _path, error = print_and_wait(qtbot, window, dossier, ok=False)
-    assert isinstance(error, DomainError) and error.code is ErrorCode.PRINTER_REFUSED
-    the_box_says(ErrorCode.PRINTER_REFUSED, queue)
-    assert printed_forms(station, dossier) == [] and slip_events(station, dossier) == []
+    not_printed(qtbot, window, dossier, ErrorCode.PRINTER_REFUSED, queue)
     assert queue.jobs() == []
 
     queue.accept()
@@ -137,10 +133,8 @@ def test_a_stopped_queue_is_not_sent_the_job(
     window = make_window(CupsPrinter(queue.name, wait_s=30))
     dossier = received(station)
     queue.disable()
-    _path, error = print_and_wait(qtbot, window, dossier, ok=False)
-    assert isinstance(error, DomainError) and error.code is ErrorCode.PRINTER_STOPPED
-    the_box_says(ErrorCode.PRINTER_STOPPED, queue)
-    assert printed_forms(station, dossier) == [] and queue.jobs() == []
+    not_printed(qtbot, window, dossier, ErrorCode.PRINTER_STOPPED, queue)
+    assert queue.jobs() == []
     queue.enable()
     print_and_wait(qtbot, window, dossier, ok=True)
     (printed,) = queue.wait_for(1)
@@ -155,10 +149,7 @@ def test_a_held_job_is_cancelled_and_not_recorded(
     assert held.returncode == 0, held.stderr
     window = make_window(CupsPrinter(queue.name, wait_s=30))
     dossier = received(station)
-    _path, error = print_and_wait(qtbot, window, dossier, ok=False)
-    assert isinstance(error, DomainError) and error.code is ErrorCode.PRINTER_JOB_FAILED
-    the_box_says(ErrorCode.PRINTER_JOB_FAILED, queue)
-    assert printed_forms(station, dossier) == []
+    not_printed(qtbot, window, dossier, ErrorCode.PRINTER_JOB_FAILED, queue)
     assert len(queue.jobs()) == 1  # submitted once ...
     pending = run("lpstat", "-W", "not-completed", "-o", queue.name).stdout
     assert pending.strip() == ""  # ... and cancelled: no paper comes out later

@@ -185,7 +185,9 @@ def test_lp_refusing_the_job_is_said(
     assert outcome(printer, pdf) is code
 
 
-def test_one_copy_of_the_slip_is_one_lp_job(monkeypatch: pytest.MonkeyPatch, pdf: Path) -> None:
+@pytest.fixture
+def lp_job(monkeypatch: pytest.MonkeyPatch) -> tuple[CupsPrinter, list[tuple[str, ...]]]:
+    """A printer whose ``lp`` (recorded) answers job 7 and whose CUPS says it completed."""
     ran: list[tuple[str, ...]] = []
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -196,9 +198,31 @@ def test_one_copy_of_the_slip_is_one_lp_job(monkeypatch: pytest.MonkeyPatch, pdf
     printer = CupsPrinter("QUAY")
     monkeypatch.setattr(printer, "queue_state", lambda _q: READY)
     monkeypatch.setattr(printer, "job_state", lambda job: cups.JOB_COMPLETED if job == 7 else 0)
+    return printer, ran
+
+
+def test_one_copy_of_the_slip_is_one_lp_job(
+    lp_job: tuple[CupsPrinter, list[tuple[str, ...]]], pdf: Path
+) -> None:
+    printer, ran = lp_job
     assert outcome(printer, pdf) is None
     (lp,) = ran
     assert lp == ("lp", "-d", "QUAY", "-t", "t", "-n", "1", "-o", "media=A5", str(pdf))
+
+
+def test_the_roll_is_cut_at_the_slip_length(
+    lp_job: tuple[CupsPrinter, list[tuple[str, ...]]], tmp_path: Path
+) -> None:
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    roll = tmp_path / "roll.pdf"
+    canvas = Canvas(str(roll), pagesize=(80 * mm, 213 * mm))
+    canvas.drawString(10, 10, "roll")
+    canvas.save()
+    printer, ran = lp_job
+    printer.print_pdf(roll, size=PaperSize.THERMAL_80MM, copies=1, title="t")
+    assert "media=Custom.80x213mm" in ran[0]
 
 
 def test_ipp_answers_are_read() -> None:
@@ -217,27 +241,3 @@ def test_ipp_answers_are_read() -> None:
     assert cups._int(values["printer-state"]) == cups.PRINTER_STOPPED_STATE
     assert values["printer-is-accepting-jobs"] == b"\x00"
     assert values["printer-state-reasons"] == b"paused"
-
-
-def test_the_roll_is_cut_at_the_slip_length(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    roll = tmp_path / "roll.pdf"
-    canvas = Canvas(str(roll), pagesize=(80 * mm, 213 * mm))
-    canvas.drawString(10, 10, "roll")
-    canvas.save()
-    ran: list[tuple[str, ...]] = []
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        ran.append(args)
-        return subprocess.CompletedProcess(args, 0, "request id is QUAY-8 (1 file(s))\n", "")
-
-    monkeypatch.setattr(cups, "_run", run)
-    printer = CupsPrinter("QUAY")
-    monkeypatch.setattr(printer, "queue_state", lambda _q: READY)
-    monkeypatch.setattr(printer, "job_state", lambda _job: cups.JOB_COMPLETED)
-    printer.print_pdf(roll, size=PaperSize.THERMAL_80MM, copies=1, title="t")
-    assert "media=Custom.80x213mm" in ran[0]

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize, check_job
+from counter_app.texts import printing as t
 
 log = logging.getLogger(__name__)
 
@@ -257,10 +258,10 @@ class CupsPrinter:
         try:
             _status, values = self.server.ipp("/", _OP_CUPS_GET_DEFAULT, [])
         except OSError:
-            raise DomainError(ErrorCode.PRINTER_OFFLINE, printer=self.name) from None
+            values = {}
         name = values.get("printer-name", b"").decode()
         if not name:
-            raise DomainError(ErrorCode.PRINTER_OFFLINE, printer=self.name)
+            raise DomainError(ErrorCode.PRINTER_OFFLINE, printer=t.NO_DEFAULT_PRINTER)
         return name
 
     def queue_state(self, queue: str) -> QueueState:

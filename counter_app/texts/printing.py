@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from counter_app.domain.errors import ErrorCode
 
+NO_DEFAULT_PRINTER = "mặc định của hệ thống (chưa có máy in mặc định)"
+
 _AGAIN = "Hồ sơ đã được lưu; sau khi xử lý, bấm «In phiếu» (Ctrl+P) để in lại."
 
 PRINTING_ERRORS: dict[ErrorCode, str] = {

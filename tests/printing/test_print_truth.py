@@ -19,6 +19,7 @@ from counter_app.services import slips
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.slips import SlipForm
 from counter_app.services.station import StationContext
+from counter_app.texts import printing as printing_texts
 from tests.conftest import make_applicant
 from tests.gui.helpers import pdf_text
 
@@ -241,3 +242,17 @@ def test_ipp_answers_are_read() -> None:
     assert cups._int(values["printer-state"]) == cups.PRINTER_STOPPED_STATE
     assert values["printer-is-accepting-jobs"] == b"\x00"
     assert values["printer-state-reasons"] == b"paused"
+
+
+def test_no_default_printer_is_said(monkeypatch: pytest.MonkeyPatch, pdf: Path) -> None:
+    class NoDefault(cups.CupsServer):
+        def ipp(
+            self, path: str, operation: int, attributes: object
+        ) -> tuple[int, dict[str, bytes]]:
+            return 0x0406, {}
+
+    printer = CupsPrinter(None, server=NoDefault("/nowhere"))
+    with pytest.raises(DomainError) as offline:
+        printer.print_pdf(pdf, size=PaperSize.A5, copies=1, title="t")
+    assert offline.value.code is ErrorCode.PRINTER_OFFLINE
+    assert offline.value.params["printer"] == printing_texts.NO_DEFAULT_PRINTER

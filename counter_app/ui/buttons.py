@@ -169,7 +169,8 @@ def confirm_box(
     """Ask before something the officer may not mean; non-blocking (``open()``).
 
     Enter and Esc choose ``back_text`` (the safe way: nothing happens); only pressing the
-    ``go_text`` button itself (Tab then Space, or the mouse) goes on.
+    ``go_text`` button itself (its Alt shortcut, Tab then Space, or the mouse) goes on.
+    The caller keeps the box (one at a time) and deletes it when it asks the next question.
     """
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
     box.setParent(parent, box.windowFlags())
@@ -181,7 +182,6 @@ def confirm_box(
         button.setAutoDefault(False)
     box.setDefaultButton(back)
     box.setEscapeButton(back)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def finished(_result: int) -> None:
         if box.clickedButton() is go:

@@ -98,7 +98,10 @@ class ScanFilter(QObject):
         return watched if watched is (focused or self.window) else None
 
     def _on_key(self, widget: QWidget, event: QKeyEvent) -> bool:
-        now = self.clock_ms()
+        # When the key was pressed, not when it is handled: a busy GUI thread (a search per
+        # key in the procedure field) must not split a scanner's burst. Synthetic events
+        # carry no time stamp: the clock then.
+        now = float(event.timestamp()) if event.timestamp() else self.clock_ms()
         if event.key() in _ENTER:
             whole, self._burst = self._burst, ""
             if not self._fast(now):

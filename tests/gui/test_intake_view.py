@@ -40,6 +40,8 @@ def ready(qtbot, make_window: Callable[..., MainWindow], printer: object) -> Int
     """The window just after login: the focus is in the procedure field, nothing clicked."""
     window = make_window(printer)
     window.followup.reminders_dialog.hide()
+    ticks = iter(range(0, 10**9, 5))  # keys 5 ms apart, as a scanner types (the GUI thread
+    window.followup.scan.clock_ms = lambda: float(next(ticks))  # may be slower than that)
     window.activateWindow()
     view = window.intake_view
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.picker.search_edit)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
@@ -241,8 +242,7 @@ class IntakeView(QWidget):
         if not self.has_input():
             self.clear()
             return None
-        self.confirm = confirm_box(
-            self,
+        self._ask(
             title=t.DISCARD_TITLE,
             text=t.DISCARD_TEXT,
             back_text=t.DISCARD_BACK,
@@ -251,6 +251,12 @@ class IntakeView(QWidget):
             on_back=self.focus_form,
         )
         return self.confirm
+
+    def _ask(self, **question: Any) -> None:
+        """One question at a time (the previous box is deleted)."""
+        if self.confirm is not None:
+            self.confirm.deleteLater()
+        self.confirm = confirm_box(self, **question)
 
     def clear(self) -> None:
         """Start a new dossier: every field empty, the outcome bar closed, the picker focused."""
@@ -412,8 +418,7 @@ class IntakeView(QWidget):
         if request is None:
             return
         if request.documents is not None and not any(d.received for d in request.documents):
-            self.confirm = confirm_box(
-                self,
+            self._ask(
                 title=t.NO_PAPER_TITLE,
                 text=t.NO_PAPER_TEXT,
                 back_text=t.NO_PAPER_BACK,

@@ -207,10 +207,6 @@ def _is_phrase(words: Sequence[str], tokens: Sequence[str]) -> bool:
     return False
 
 
-def _covered(token: str, query: Query) -> bool:
-    return token in query.words or any(token.startswith(w) for w in query.content)
-
-
 def at_office(candidate: Candidate, office_level: str) -> bool:
     """Whether the procedure is one the office's own counter receives."""
     if candidate.level != office_level:
@@ -257,7 +253,8 @@ def sort_key(query: Query, candidate: Candidate, prefs: SearchPreferences) -> So
             tier = WHOLE
         else:
             tier = PARTIAL
-    left = sum(1 for t in content_name if not _covered(t, query))
+    typed, prefixes = frozenset(query.words), tuple(query.content)
+    left = sum(1 for t in content_name if t not in typed and not t.startswith(prefixes))
     favourite = (
         prefs.favourites.index(candidate.code) if candidate.code in prefs.favourites else 999
     )

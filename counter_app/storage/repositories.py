@@ -138,6 +138,7 @@ class ReferenceRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._cache: dict[str, Procedure | None] = {}
+        self._candidates: dict[str, procedure_search.Candidate] = {}
         self._cache_version: tuple[int, int] | None = None
 
     def _fresh_cache(self) -> dict[str, Procedure | None]:
@@ -149,11 +150,13 @@ class ReferenceRepository:
         )
         if version != self._cache_version:
             self._cache.clear()
+            self._candidates.clear()
             self._cache_version = version
         return self._cache
 
     def replace_procedures(self, procedures: Iterable[Procedure]) -> int:
         self._cache.clear()
+        self._candidates.clear()
         rows = [
             (
                 p.code,
@@ -226,25 +229,34 @@ class ReferenceRepository:
         return [found[c] for c in codes if c in found]
 
     def search_candidates(self, words: Iterable[str]) -> list[procedure_search.Candidate]:
-        """Light rows of the procedures whose folded code, name and field contain every word."""
+        """The procedures whose folded code, name and field contain every word (light rows,
+        cached like the procedures: one query per keystroke returns only the codes)."""
         words = list(words)
         where = " AND ".join("folded LIKE ?" for _ in words) or "1"
-        rows = self.db.conn.execute(
-            "SELECT code, name, field, level, use_count, everyday_rank FROM procedures "
-            f"WHERE {where}",
-            [f"%{w}%" for w in words],
-        )
-        return [
-            procedure_search.Candidate(
-                code=code,
-                name=name,
-                field=field or "",
-                level=level or "",
-                use_count=int(uses or 0),
-                everyday_rank=int(rank or 0),
+        codes = [
+            row[0]
+            for row in self.db.conn.execute(
+                f"SELECT code FROM procedures WHERE {where}", [f"%{w}%" for w in words]
             )
-            for code, name, field, level, uses, rank in rows
         ]
+        candidates = self._all_candidates()
+        return [candidates[c] for c in codes if c in candidates]
+
+    def _all_candidates(self) -> dict[str, procedure_search.Candidate]:
+        self._fresh_cache()
+        if not self._candidates:
+            for code, name, field, level, uses, rank in self.db.conn.execute(
+                "SELECT code, name, field, level, use_count, everyday_rank FROM procedures"
+            ):
+                self._candidates[code] = procedure_search.Candidate(
+                    code=code,
+                    name=name,
+                    field=field or "",
+                    level=level or "",
+                    use_count=int(uses or 0),
+                    everyday_rank=int(rank or 0),
+                )
+        return self._candidates
 
     def search_preferences(self) -> SearchPreferences:
         """The office's level (``office_level``, default commune) and pinned favourites."""
@@ -263,6 +275,9 @@ class ReferenceRepository:
         cached = self._cache.get(code)
         if cached is not None:
             self._cache[code] = replace(cached, use_count=cached.use_count + 1)
+        candidate = self._candidates.get(code)
+        if candidate is not None:
+            self._candidates[code] = replace(candidate, use_count=candidate.use_count + 1)
 
     def calendar_overrides(self) -> dict[int, YearCalendar]:
         out = {}

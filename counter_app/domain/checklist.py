@@ -13,9 +13,10 @@ legal text (shared/data/README.md, issue 5). What the counter shows instead:
      ending in ":", "Lưu ý" rows, rows for online filing only ("Mẫu … điện tử tương tác",
      "… theo hình thức trực tuyến" without the counter), rows naming no paper at all;
   2. only shown (xuất trình): the row's group says "xuất trình", or the text starts with
-     "Xuất trình", or the paper is brought "để đối chiếu";
+     "Xuất trình", or its first clause says "để đối chiếu";
   3. conditional: the text starts with "Trường hợp", "Trong trường hợp", "Nếu", "Đối với …",
-     or says "(nếu có)", or its group names a case ("Trường hợp …", "Đối với …");
+     or says "(nếu có)", or its first clause says "trong trường hợp" / "đối với trường hợp",
+     or its group names a case ("Trường hợp …", "Đối với …");
   4. the title: item letters ("a)", "(i)", "1.") dropped; "Trường hợp X thì phải có Y" becomes
      "Y (trường hợp X)"; cut at the first sentence end, ";" or ":", at most 90 characters on a
      word boundary (ending in "...");
@@ -151,12 +152,16 @@ def is_show_only(paper: RawPaper) -> bool:
     folded, group = _folded(paper.name), _folded(paper.group or "")
     if "xuat trinh" in group and "nop" not in group.replace("xuat trinh", ""):
         return True
-    return _strip_mark(folded).startswith("xuat trinh") or "de doi chieu" in folded
+    head = _folded(_first_clause(nfc(paper.name)))
+    return _strip_mark(folded).startswith("xuat trinh") or "de doi chieu" in head
 
 
 def is_conditional(paper: RawPaper) -> bool:
     folded, group = _strip_mark(_folded(paper.name)), _strip_mark(_folded(paper.group or ""))
+    head = _folded(_first_clause(nfc(paper.name)))
     if folded.startswith(_CONDITIONAL_STARTS) or "(neu co)" in folded:
+        return True
+    if " trong truong hop " in head or " doi voi truong hop " in head:
         return True
     return group.startswith(("truong hop", "doi voi", "neu "))
 

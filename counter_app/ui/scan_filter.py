@@ -63,6 +63,8 @@ class ScanFilter(QObject):
         self.enabled = True
         self._burst = ""
         self._last = 0.0
+        self._held: int | None = None  # where the burst stopped reaching the widget
+        self._held_widget: QWidget | None = None
 
     def install(self) -> None:
         app = QApplication.instance()
@@ -103,11 +105,14 @@ class ScanFilter(QObject):
         # carry no time stamp: the clock then.
         now = float(event.timestamp()) if event.timestamp() else self.clock_ms()
         if event.key() in _ENTER:
-            whole, self._burst = self._burst, ""
-            if not self._fast(now):
-                return False
-            if self._take_card(widget, whole):
+            whole, held = self._burst, self._held
+            fast = self._fast(now)
+            if fast and self._take_card(widget, whole, held):
+                self._reset(flush=False)
                 return True
+            self._reset()
+            if not fast:
+                return False
             words = whole.split()
             burst = words[-1] if words else ""  # what was typed just before, in the burst
             if len(burst) >= MIN_LENGTH and looks_like_code(burst):
@@ -122,24 +127,38 @@ class ScanFilter(QObject):
             or event.modifiers()
             & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
-            self._burst = ""
+            self._reset()
             return False
         if self._burst and not self._fast(now):
-            self._burst = ""
+            self._reset()
         self._burst += text
         self._last = now
-        return False
+        if self._held is None and self._in_card_area(widget) and _ID_QR_START.search(self._burst):
+            self._held, self._held_widget = len(self._burst) - 1, widget
+        # The rest of an ID-card QR is held back: its spaces would tick papers in the
+        # checklist, its letters would choose items in a list. Given back if it is no card.
+        return self._held is not None
 
-    def _take_card(self, widget: QWidget, burst: str) -> bool:
-        """An ID-card QR burst typed into the card area: report it, True when taken."""
+    def _reset(self, *, flush: bool = True) -> None:
+        """Forget the burst; what was held back goes to its line edit when ``flush``."""
+        widget, held = self._held_widget, self._held
+        if flush and held is not None and isinstance(widget, QLineEdit):
+            widget.insert(self._burst[held:])
+        self._burst, self._held, self._held_widget = "", None, None
+
+    def _in_card_area(self, widget: QWidget) -> bool:
         area = self.card_area
-        if area is None or not (widget is area or area.isAncestorOf(widget)):
+        return area is not None and (widget is area or area.isAncestorOf(widget))
+
+    def _take_card(self, widget: QWidget, burst: str, held: int | None) -> bool:
+        """An ID-card QR burst typed into the card area: report it, True when taken."""
+        if not self._in_card_area(widget):
             return False
         start = _ID_QR_START.search(burst)
         if start is None or burst.count("|", start.start()) < ID_QR_MIN_BARS:
             return False
         text = burst[start.start() :]
-        self._remove_from(widget, text)
+        self._remove_from(widget, burst[start.start() : held])  # what reached the widget
         try:
             card = parse_id_qr(text)
         except DomainError as exc:

@@ -10,7 +10,15 @@ from PySide6.QtCore import Qt
 from counter_app.texts import window as t
 from counter_app.ui.main_window import MainWindow
 from tests.gui.helpers import ID_QR
-from tests.gui.keyboard import focused, key, keys, pick_procedure, scan
+from tests.gui.keyboard import (
+    focused,
+    key,
+    keys,
+    pick_procedure,
+    scan,
+    wait_focus,
+    wait_focus_in,
+)
 from tests.gui.test_intake_view import BIRTH_CODE, ready
 
 PERSONAL = ("Nguyễn", "001090123456", "Thôn Đông", "01011990")
@@ -84,3 +92,28 @@ def test_a_damaged_card_is_refused_without_personal_data(
     message = view.message_label.text()
     assert "Ngày sinh" in message and not any(p in message for p in PERSONAL)
     assert form.id_edit.text() == ""
+
+
+def test_a_qr_scanned_into_the_checklist_ticks_nothing(
+    qtbot, make_window: Callable[..., MainWindow], folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, BIRTH_CODE)
+    scan()
+    key(Qt.Key.Key_F5)  # nothing ticked: Enter goes back to the checklist
+    wait_focus_in(qtbot, view.confirm)
+    key(Qt.Key.Key_Return)
+    wait_focus(qtbot, view.checklist.table)
+    scan()  # its spaces would toggle the current paper
+    assert not any(item.received for item in view.checklist.model.items())
+    assert view.applicant_form.name_edit.text() == "Nguyễn Văn Đức"
+
+
+def test_fast_typing_that_is_no_card_is_given_back(
+    qtbot, make_window: Callable[..., MainWindow], folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, BIRTH_CODE)
+    key(Qt.Key.Key_Tab)
+    scan("001090123456|Lê Văn")  # 12 digits and a bar, but no card: nothing is lost
+    assert view.applicant_form.name_edit.text() == "001090123456|Lê Văn"

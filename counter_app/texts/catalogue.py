@@ -9,7 +9,7 @@ PROCEDURE_PINNED_MARK = "[Ghim] "
 # --- Checklist ------------------------------------------------------------------------------
 PAPER_SHOWN_MARK = "Xuất trình"
 PAPER_HANDED_MARK = "Nộp"
-PAPER_CONDITIONAL_MARK = "nếu có trường hợp"
+PAPER_CONDITIONAL_MARK = "tùy trường hợp"
 PAPER_ADDED_MARK = "do cán bộ thêm"
 
 
@@ -22,8 +22,11 @@ def paper_marks(*, show_only: bool, conditional: bool) -> str:
 
 
 def paper_title(label: str, *, show_only: bool, conditional: bool) -> str:
-    """A paper's row in the checklist: its short title, then its marks."""
-    marks = paper_marks(show_only=show_only, conditional=conditional)
+    """A paper's row in the checklist: its short title, then its marks (a title that names its
+    case already, "(trường hợp …)" or "(nếu …)", is not marked conditional a second time)."""
+    lowered = label.lower()
+    names_case = "(trường hợp" in lowered or "(nếu" in lowered
+    marks = paper_marks(show_only=show_only, conditional=conditional and not names_case)
     return f"{label} — {marks}" if marks else label
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from counter_app.domain.models import DocumentItem
 from counter_app.services.station import StationContext
 from counter_app.texts import catalogue as tc
 from counter_app.ui.models.checklist_model import COUNT, FORM, NAME, RECEIVED
@@ -82,5 +83,10 @@ def test_tooltips_and_marks(qtbot, station) -> None:  # type: ignore[no-untyped-
     assert tc.PAPER_SHOWN_MARK in model.index(shown, NAME).data()
     assert tc.PAPER_SHOWN_MARK not in model.index(0, NAME).data()
     assert model.index(conditional, NAME).data(Qt.ItemDataRole.FontRole).italic()
-    assert tc.PAPER_CONDITIONAL_MARK in model.index(conditional, NAME).data()
+    assert "(trường hợp" in model.index(conditional, NAME).data()
+    assert tc.PAPER_CONDITIONAL_MARK not in model.index(conditional, NAME).data()  # said once
     assert model.missing()[0] == "Tờ khai đăng ký khai sinh"
+    model.set_items(
+        [DocumentItem("Sơ đồ thửa đất, nếu có", title="Sơ đồ thửa đất", conditional=True)]
+    )
+    assert model.index(0, NAME).data() == f"Sơ đồ thửa đất — {tc.PAPER_CONDITIONAL_MARK}"

@@ -335,15 +335,16 @@ def switched_officer(full_name: str) -> str:
 DISCARD_TITLE = "Bỏ thông tin đang nhập?"
 DISCARD_TEXT = (
     "Biểu mẫu đang có thông tin chưa lưu của công dân trước.\n"
-    "Bỏ các thông tin này để nhập hồ sơ mới?\n"
-    "Enter: quay lại biểu mẫu · Alt+B: bỏ và nhập hồ sơ mới."
+    "Bỏ các thông tin này để nhập hồ sơ mới?\n\n"
+    "Enter: quay lại biểu mẫu.\nAlt+B: bỏ và nhập hồ sơ mới."
 )
 DISCARD_BACK = "Quay lại biểu mẫu"
 DISCARD_CONFIRM = "&Bỏ và nhập hồ sơ mới"
 NO_PAPER_TITLE = "Chưa đánh dấu giấy tờ nào"
 NO_PAPER_TEXT = (
-    "Chưa có giấy tờ nào được đánh dấu «Đã nhận». Phiếu tiếp nhận chỉ ghi các giấy tờ đã "
-    "đánh dấu.\nEnter: quay lại đánh dấu các giấy tờ công dân đã nộp (phím Space trong bảng) · "
+    "Chưa có giấy tờ nào được đánh dấu «Đã nhận».\n"
+    "Phiếu tiếp nhận chỉ ghi các giấy tờ đã đánh dấu.\n\n"
+    "Enter: quay lại đánh dấu giấy tờ công dân đã nộp (phím Space trong bảng).\n"
     "Alt+T: tiếp nhận hồ sơ không kèm giấy tờ nào."
 )
 NO_PAPER_BACK = "Quay lại đánh dấu giấy tờ"
@@ -351,9 +352,11 @@ NO_PAPER_RECEIVE = "&Tiếp nhận, không có giấy tờ nào"
 PROCEDURE_NOT_MATCHED = (
     "Không có thủ tục nào khớp với nội dung đã nhập; hãy gõ lại mã hoặc tên thủ tục (Ctrl+K)."
 )
-STATED_TIME_LABEL = "Thời hạn giải quyết (cán bộ nhập)"
-STATED_TIME_NOTE = (
-    "Danh mục chưa có thời hạn giải quyết của thủ tục này: nhập số và đơn vị theo quy định."
+STATED_TIME_LABEL = "Thời hạn giải quyết"
+STATED_TIME_NOTE = "danh mục chưa có: nhập theo quy định"
+STATED_TIME_TIP = (
+    "Danh mục chưa có thời hạn giải quyết của thủ tục này: nhập số và đơn vị theo văn bản "
+    "quy định thủ tục; thời hạn được ghi vào hồ sơ và ngày hẹn trả tính theo đó."
 )
 STATED_TIME_UNITS = (
     ("working_days", "ngày làm việc"),

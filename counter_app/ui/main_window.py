@@ -177,8 +177,8 @@ class MainWindow(QMainWindow):
         self.demo_label.setObjectName("demo_label")
         self.demo_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.demo_label.setContentsMargins(8, 0, 8, 0)
-        status.addWidget(self.demo_label)
         status.addWidget(self.office_label, 1)
+        status.addPermanentWidget(self.demo_label)  # stays while a message is shown
         self.lookup_warning_label = QLabel()  # admins: the QR leads to a placeholder address
         self.lookup_warning_label.setObjectName("lookup_warning_label")
         self.lookup_warning_label.setStyleSheet("color: #b00020; font-weight: bold;")

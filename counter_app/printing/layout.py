@@ -1,12 +1,20 @@
 """Page geometry, styles and the drawing of each slip section (used by ``slip.py``).
 
-One :class:`Geometry` per paper size. A5 and A4 use the two-column administrative header and
-a documents table; the 80 mm roll uses one centred column, a numbered list instead of the
-table, a larger code text, and the barcode running down the roll beside the QR.
+One :class:`Geometry` per paper size. A5, A4 and the halves of "A4, two copies side by side"
+use the two-column administrative header and a ruled documents table; the 80 mm roll uses one
+centred column, a numbered list instead of the table, a larger code text, and a code block
+made of the barcode running down the roll beside the QR, the lookup key and the boxed
+appointment, with the lookup sentence and its address under it at the roll's full width (a
+sentence is never cut by the barcode).
+
+Type is never smaller than :data:`MIN_PT` (9 pt) anywhere on a slip. :func:`denser` gives
+the tighter variants of a paper geometry (smaller body type, down to 9 pt) that ``slip.py``
+tries before letting a copy run onto a second sheet.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 from collections.abc import Callable, Sequence
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
     from counter_app.printing.slip import PersonLines, SlipData
 
 MARK_LINE_MM = 4.5
+MIN_PT = 9.0  # the smallest type printed on a slip
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,37 +72,72 @@ class Geometry:
 
 
 _SERIF_FACES = {"font": SERIF, "bold_font": SERIF_BOLD, "italic_font": SERIF_ITALIC}
+_A5 = Geometry(
+    width_mm=148, height_mm=210, left_mm=12, right_mm=9, top_mm=6, bottom_mm=6,
+    **_SERIF_FACES, body_pt=10, header_pt=9.5, title_pt=12, code_pt=11,
+    barcode_mm=7, qr_mm=21, sign_space_mm=11, thermal=False,
+)  # fmt: skip
 GEOMETRIES: dict[PaperSize, Geometry] = {
-    PaperSize.A5: Geometry(
-        width_mm=148, height_mm=210, left_mm=13, right_mm=10, top_mm=8, bottom_mm=8,
-        **_SERIF_FACES, body_pt=9.5, header_pt=9, title_pt=12, code_pt=11,
-        barcode_mm=8, qr_mm=22, sign_space_mm=12, thermal=False,
-    ),
+    PaperSize.A5: _A5,
     PaperSize.A4: Geometry(
-        width_mm=210, height_mm=297, left_mm=25, right_mm=15, top_mm=12, bottom_mm=12,
-        **_SERIF_FACES, body_pt=12.5, header_pt=12, title_pt=14, code_pt=13,
-        barcode_mm=12, qr_mm=28, sign_space_mm=22, thermal=False,
+        width_mm=210, height_mm=297, left_mm=18, right_mm=12, top_mm=10, bottom_mm=10,
+        **_SERIF_FACES, body_pt=12, header_pt=11.5, title_pt=14, code_pt=13,
+        barcode_mm=11, qr_mm=27, sign_space_mm=20, thermal=False,
     ),
+    # Each half of the landscape A4 sheet is an A5 page (297 / 2 = 148.5 mm wide).
+    PaperSize.A4X2: dataclasses.replace(_A5, width_mm=148.5),
     # Thermal roll: 72 mm printable; sans-serif reads better on thermal paper.
     PaperSize.THERMAL_80MM: Geometry(
         width_mm=80, height_mm=None, left_mm=4, right_mm=4, top_mm=3, bottom_mm=6,
-        font=SANS, bold_font=SANS_BOLD, italic_font=SANS, body_pt=8.5, header_pt=8,
-        title_pt=10.5, code_pt=12, barcode_mm=15, qr_mm=40, sign_space_mm=14, thermal=True,
+        font=SANS, bold_font=SANS_BOLD, italic_font=SANS, body_pt=9.5, header_pt=9,
+        title_pt=11, code_pt=12.5, barcode_mm=14, qr_mm=36, sign_space_mm=14, thermal=True,
     ),
 }  # fmt: skip
+
+
+def denser(geometry: Geometry) -> list[Geometry]:
+    """``geometry`` then its tighter variants: body type 0.5 pt smaller each time down to
+    :data:`MIN_PT` (A4 in 1 pt steps), signature space shrunk a little (never on the roll)."""
+    if geometry.thermal:
+        return [geometry]
+    step = 1.0 if geometry.body_pt >= 12 else 0.5
+    variants = [geometry]
+    body = geometry.body_pt - step
+    while body >= MIN_PT - 0.01:
+        ratio = body / geometry.body_pt
+        variants.append(
+            dataclasses.replace(
+                geometry,
+                body_pt=body,
+                header_pt=max(MIN_PT, geometry.header_pt * ratio),
+                title_pt=max(11.0, geometry.title_pt * ratio),
+                code_pt=max(10.5, geometry.code_pt * ratio),
+                sign_space_mm=geometry.sign_space_mm * max(ratio, 0.8),
+                qr_mm=max(20.0, geometry.qr_mm * ratio),
+            )
+        )
+        body -= step
+    return variants
 
 
 Styles = dict[str, ParagraphStyle]
 
 
+def _at_least(size: float) -> float:
+    return max(MIN_PT, size)
+
+
 @functools.cache
 def styles_for(geometry: Geometry) -> Styles:
-    """Paragraph styles of a layout (cached: styles are immutable once made)."""
+    """Paragraph styles of a layout (cached: styles are immutable once made); none is
+    smaller than :data:`MIN_PT`."""
     size, font = geometry.body_pt, geometry.font
-    base = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.18)
+    base = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.16)
     centred = "thermal" if geometry.thermal else "paper"
+    cell = _at_least(size * 0.95)
+    small = _at_least(size * 0.85)
     return {
-        "body": ParagraphStyle("body", base, alignment=TA_LEFT, spaceBefore=size * 0.06),
+        "body": ParagraphStyle("body", base, alignment=TA_LEFT, spaceBefore=size * 0.05),
         "just": ParagraphStyle(
             "just", base, alignment=TA_LEFT if geometry.thermal else TA_JUSTIFY
         ),
@@ -103,13 +147,13 @@ def styles_for(geometry: Geometry) -> Styles:
         "small": ParagraphStyle(
             f"small-{centred}",
             base,
-            fontSize=size * 0.8,
-            leading=size,
+            fontSize=small,
+            leading=small * 1.15,
             alignment=TA_CENTER if geometry.thermal else TA_RIGHT,
         ),
-        "cell": ParagraphStyle("cell", base, fontSize=size * 0.92, leading=size * 1.1),
+        "cell": ParagraphStyle("cell", base, fontSize=cell, leading=cell * 1.12),
         "cell-c": ParagraphStyle(
-            "cell-c", base, fontSize=size * 0.92, leading=size * 1.1, alignment=TA_CENTER
+            "cell-c", base, fontSize=cell, leading=cell * 1.12, alignment=TA_CENTER
         ),
         "head": ParagraphStyle(
             "head", base, fontSize=geometry.header_pt, leading=geometry.header_pt * 1.2,
@@ -117,7 +161,7 @@ def styles_for(geometry: Geometry) -> Styles:
         ),
         "title": ParagraphStyle(
             "title", base, fontName=geometry.bold_font, fontSize=geometry.title_pt,
-            leading=geometry.title_pt * 1.2, alignment=TA_CENTER, spaceBefore=size * 0.5,
+            leading=geometry.title_pt * 1.2, alignment=TA_CENTER, spaceBefore=size * 0.4,
         ),
         "code": ParagraphStyle(
             "code", base, fontName=geometry.bold_font, fontSize=geometry.code_pt,
@@ -125,10 +169,14 @@ def styles_for(geometry: Geometry) -> Styles:
         ),
         "sign": ParagraphStyle("sign", base, alignment=TA_CENTER, leading=size * 1.15),
         "head-small": ParagraphStyle(
-            "head-small", base, fontSize=geometry.header_pt * 0.85,
-            leading=geometry.header_pt * 1.05, alignment=TA_CENTER,
+            "head-small", base, fontSize=_at_least(geometry.header_pt * 0.9),
+            leading=_at_least(geometry.header_pt * 0.9) * 1.15, alignment=TA_CENTER,
         ),
-        "note": ParagraphStyle("note", base, fontSize=size * 0.85, leading=size * 1.0),
+        "note": ParagraphStyle("note", base, fontSize=small, leading=small * 1.15),
+        "appointment": ParagraphStyle(
+            "appointment", base, fontName=geometry.bold_font, leading=size * 1.25,
+            alignment=TA_CENTER if geometry.thermal else TA_LEFT,
+        ),
     }  # fmt: skip
 
 
@@ -148,9 +196,10 @@ def _gap(geometry: Geometry, factor: float = 0.5) -> Spacer:
 
 
 def _fit(text: str, font: str, size: float, width: float) -> float:
-    """The largest size ≤ ``size`` at which ``text`` fits in ``width`` on one line."""
+    """The largest size ≤ ``size`` (and ≥ :data:`MIN_PT`: below that the text wraps) at which
+    ``text`` fits in ``width`` on one line."""
     needed = stringWidth(text, font, size)
-    return size if needed <= width else size * width / needed * 0.98
+    return size if needed <= width else max(MIN_PT, size * width / needed * 0.98)
 
 
 def header(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
@@ -159,7 +208,7 @@ def header(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]
         legal_basis=data.template.legal_basis,
         parent_body=data.parent_body,
         unit_name=data.unit_name,
-        number=data.number,
+        number=data.number or None,
         place_date=data.place_date,
         geometry=geometry,
         styles=styles,
@@ -171,7 +220,7 @@ def header_block(
     legal_basis: str,
     parent_body: str,
     unit_name: str,
-    number: str,
+    number: str | None,
     place_date: str,
     geometry: Geometry,
     styles: Styles,
@@ -180,7 +229,9 @@ def header_block(
 ) -> list[Flowable]:
     """The administrative header of any form: caption, issuing body and "Số" line on the left
     (plus ``left_extra`` lines, e.g. a letter's "V/v" subject), national motto on the right.
-    ``width`` defaults to the geometry's frame width (pass it for landscape pages)."""
+    ``number`` "" prints the blank "Số: ……/……" a clerk fills by hand; None prints no "Số" line
+    (a slip without a register number). ``width`` defaults to the geometry's frame width
+    (pass it for landscape pages)."""
     head = styles["head"]
     caption = _p(f"<i>{escape(legal_basis)}</i>", styles["small"])
     if width is None:
@@ -188,10 +239,10 @@ def header_block(
     left = [
         _p(escape(parent_body), head),
         _p(f"<b><u>{escape(unit_name)}</u></b>", head),
-        _p(escape(number or t.NUMBER_BLANK), head),
+        *([] if number is None else [_p(escape(number or t.NUMBER_BLANK), head)]),
         *(_p(f"<i>{escape(line)}</i>", styles["head-small"]) for line in left_extra),
     ]
-    right_share = 0.58 if width < 200 * mm else 0.5
+    right_share = 0.6 if width < 200 * mm else 0.5
     motto_width = width if geometry.thermal else width * right_share - 4
     motto_pt = _fit(t.MOTTO_COUNTRY, geometry.bold_font, geometry.header_pt, motto_width)
     motto = ParagraphStyle("motto", head, fontSize=motto_pt, leading=motto_pt * 1.25)
@@ -264,34 +315,49 @@ def section(name: Section, data: SlipData, geometry: Geometry, styles: Styles) -
     return _SECTIONS[name](data, geometry, styles)
 
 
+def frame_width(geometry: Geometry) -> float:
+    return float((geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm)
+
+
 def _code(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
     if not (data.template.barcode and data.code):
         return []
     code_text = _p(escape(data.code), styles["code"])
     if geometry.thermal:
-        return [_gap(geometry), _p(escape(t.LABEL_CODE), styles["centre"]), code_text,
-                _gap(geometry, 0.4), *_thermal_symbols(data, geometry, styles)]  # fmt: skip
+        return [_gap(geometry, 0.4), _p(escape(t.LABEL_CODE), styles["centre"]), code_text,
+                _gap(geometry, 0.3), *_thermal_symbols(data, geometry, styles)]  # fmt: skip
     bars = Code128Bars(data.code, height_mm=geometry.barcode_mm, vertical=False)
     bars.hAlign = "CENTER"
-    return [_gap(geometry, 0.5), bars, code_text]
+    return [_gap(geometry, 0.3), bars, code_text]
 
 
 def _thermal_symbols(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    """The roll's code block: barcode down the left, QR and lookup key on the right."""
+    """The roll's code block: the barcode down the left (the code does not fit across 72 mm
+    at the minimum module width); on the right the QR, the lookup key and the boxed
+    appointment. The lookup sentence and its address follow at the roll's full width."""
     bars = Code128Bars(data.code, height_mm=geometry.barcode_mm, vertical=True)
+    width = frame_width(geometry)
+    left_width = geometry.barcode_mm * mm + 3 * mm
     right: list[Flowable] = []
     after: list[Flowable] = []
     if data.template.qr and data.lookup_url:
         qr = QrSquares(data.lookup_url, size_mm=geometry.qr_mm)
         qr.hAlign = "CENTER"
-        right = [qr, _lookup_key(data, styles), _gap(geometry, 0.6),
-                 _p(f"<i>{escape(t.FOOTER_RECEIPT)}</i>", styles["centre"])]  # fmt: skip
-        after = [_p(escape(data.lookup_base), styles["centre"])]
-    width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
-    left_width = geometry.barcode_mm * mm + 3 * mm
+        right = [qr, _lookup_key(data, styles), _gap(geometry, 0.6)]
+        after = [_gap(geometry, 0.4), *_lookup_sentence(data, styles, centred=True)]
+    right += appointment_box(data, geometry, styles, width=width - left_width)
     table = Table([[bars, right]], colWidths=[left_width, width - left_width])
     table.setStyle(TableStyle([*_PLAIN.getCommands(), ("VALIGN", (1, 0), (1, 0), "MIDDLE")]))
     return [table, *after, _gap(geometry, 0.6)]
+
+
+def _lookup_sentence(data: SlipData, styles: Styles, *, centred: bool) -> list[Flowable]:
+    """ "Mang theo phiếu này … tại" and the lookup address, never split apart."""
+    style = styles["centre"] if centred else styles["note"]
+    base = escape(data.lookup_base)
+    if centred:  # the roll: the address on its own line, so it is never cut
+        return [_p(f"<i>{escape(t.FOOTER_RECEIPT)}</i>", style), _p(f"<b>{base}</b>", style)]
+    return [_p(f"<i>{escape(t.FOOTER_RECEIPT)}</i> <b>{base}</b>", style)]
 
 
 def _lookup_key(data: SlipData, styles: Styles, *, size: float | None = None) -> Paragraph:
@@ -304,7 +370,7 @@ def _lookup_key(data: SlipData, styles: Styles, *, size: float | None = None) ->
 
 
 def _unit(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    return [_gap(geometry, 0.5), _field(t.LABEL_UNIT, data.unit_name, styles["body"])]
+    return [_gap(geometry, 0.3), _field(t.LABEL_UNIT, data.unit_name, styles["body"])]
 
 
 def _nobreak(label: str) -> str:
@@ -314,18 +380,20 @@ def _nobreak(label: str) -> str:
 def _person(
     label: str, person: PersonLines, styles: Styles, *, same_address_as: str = ""
 ) -> list[Flowable]:
+    """Name, ID number and phone in one paragraph (it wraps when long), then the address."""
     body = styles["body"]
-    ids = f"<b>{_nobreak(t.LABEL_ID_NUMBER)}</b> {escape(person.id_number)}"
+    line = f"<b>{escape(label)} {escape(person.name)}</b>; "
+    line += f"<b>{_nobreak(t.LABEL_ID_NUMBER)}</b>&nbsp;{escape(person.id_number)}"
     if person.phone:
-        ids += f"&nbsp;&nbsp;&nbsp; <b>{_nobreak(t.LABEL_PHONE)}</b>&nbsp;{escape(person.phone)}"
-    out: list[Flowable] = [_p(f"<b>{escape(label)} {escape(person.name)}</b>", body), _p(ids, body)]
+        line += f"; <b>{_nobreak(t.LABEL_PHONE)}</b>&nbsp;{escape(person.phone)}"
+    out: list[Flowable] = [_p(line, body)]
     if person.address and person.address != same_address_as:
         out.append(_field(t.LABEL_ADDRESS, person.address, body))
     return out
 
 
 def _applicant(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    return _person(t.LABEL_APPLICANT, data.applicant, styles)
+    return _person(data.template.applicant_label, data.applicant, styles)
 
 
 def _submitter(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
@@ -341,20 +409,22 @@ def _procedure(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
 
 
 def _documents(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    label = _p(f"<b>{escape(t.LABEL_DOCUMENTS)}</b>", styles["left"])
+    """ "1. Thành phần hồ sơ nộp gồm:" and exactly the papers recorded as handed over; when
+    none was recorded, a sentence says so (never the catalogue's checklist)."""
+    label_text = f"<b>{escape(t.LABEL_DOCUMENTS)}</b>"
     if not data.documents:
-        return [label, _p(escape(t.NOTHING), styles["indent"])]
+        return [_p(label_text, styles["left"]), _p(escape(t.NO_PAPER_RECORDED), styles["indent"])]
     if geometry.thermal:
         items = [
             _p(f"{i}. {escape(d.name)} <i>({escape(d.form)}: {escape(d.count)})</i>",
                styles["indent"])
             for i, d in enumerate(data.documents, 1)
         ]  # fmt: skip
-        return [label, *items]
+        return [_p(label_text, styles["left"]), *items]
     header_row = [t.COLUMN_NO, t.COLUMN_DOCUMENT, t.COLUMN_FORM, t.COLUMN_COUNT]
     rows = [[str(i), d.name, d.form, d.count] for i, d in enumerate(data.documents, 1)]
-    widths = (0.07, 0.63, 0.18, 0.12)
-    return [label, _gap(geometry, 0.2), grid(header_row, rows, widths, geometry, styles)]
+    widths = (0.06, 0.70, 0.15, 0.09)
+    return [grid(header_row, rows, widths, geometry, styles, caption=label_text)]
 
 
 def grid(
@@ -363,25 +433,37 @@ def grid(
     widths: Sequence[float],
     geometry: Geometry,
     styles: Styles,
+    *,
+    caption: str = "",
 ) -> Table:
-    """A ruled table whose cells wrap; the header row repeats on a new page."""
+    """A ruled table whose cells wrap. On a new page the header row repeats (with the
+    ``caption`` line above it, which is the table's first, unruled row, so the caption is
+    never left alone at the foot of a page); a row is never split across pages."""
     cell, centre = styles["cell"], styles["cell-c"]
     head = [_p(f"<b>{escape(h)}</b>", centre) for h in header_row]
     body = [[_p(escape(v), cell if j == 1 else centre) for j, v in enumerate(row)] for row in rows]
-    width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
-    table = Table([head, *body], colWidths=[width * w for w in widths], repeatRows=1, splitInRow=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ]
-        )
-    )
+    width = frame_width(geometry)
+    top: list[list[object]] = []
+    if caption:
+        top = [[_p(caption, styles["left"]), *([""] * (len(header_row) - 1))]]
+    first = len(top)
+    table = Table([*top, head, *body], colWidths=[width * w for w in widths], repeatRows=first + 1)
+    commands: list[tuple[object, ...]] = [
+        ("GRID", (0, first), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, first), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, first), (-1, -1), 2.5),
+        ("TOPPADDING", (0, first), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, first), (-1, -1), 2),
+    ]
+    if caption:
+        commands += [
+            ("SPAN", (0, 0), (-1, 0)),
+            ("LEFTPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+        ]
+    table.setStyle(TableStyle(commands))
     return table
 
 
@@ -392,22 +474,64 @@ def _simple(label: str, attr: str) -> Callable[[SlipData, Geometry, Styles], lis
     return build
 
 
-def _due(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    out: list[Flowable] = [_field(t.LABEL_DUE, data.due_at, styles["body"])]
+def appointment_box(
+    data: SlipData, geometry: Geometry, styles: Styles, *, width: float | None = None
+) -> list[Flowable]:
+    """The return appointment ("17 giờ 00, thứ Tư, ngày 02/12/2026") in a bold ruled box,
+    with the estimated-calendar note under it when there is one."""
+    style = styles["appointment"]
+    big = ParagraphStyle(
+        f"appointment-big-{style.fontSize}", style, fontSize=style.fontSize + 1,
+        leading=(style.fontSize + 1) * 1.2,
+    )  # fmt: skip
+    if geometry.thermal:
+        cells: list[Flowable] = [
+            _p(escape(t.LABEL_APPOINTMENT), style),
+            _p(escape(data.due_at), big),
+        ]
+    else:
+        label = escape(t.LABEL_DUE)
+        cells = [_p(f"{label} <font size={big.fontSize}>{escape(data.due_at)}</font>", style)]
     if data.due_note:
-        out.append(_p(f"<i>{escape(data.due_note)}</i>", styles["indent"]))
-    return out
+        note = ParagraphStyle("appointment-note", styles["note"], alignment=style.alignment)
+        cells.append(_p(f"<i>{escape(data.due_note)}</i>", note))
+    box = Table([[cells]], colWidths=[width or frame_width(geometry)])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.4, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+            ]
+        )
+    )
+    return [_gap(geometry, 0.25), box, _gap(geometry, 0.25)]
+
+
+def _due(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
+    if geometry.thermal:  # the box is in the code block beside the barcode
+        return [_field(t.LABEL_DUE, data.due_at, styles["body"])]
+    return appointment_box(data, geometry, styles)
+
+
+def _fee(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
+    """The fee as the catalogue or the officer gave it; unknown: a dotted line to fill in."""
+    return [_field(t.LABEL_FEE, data.fee or t.FEE_BLANK, styles["body"])]
 
 
 def _missing(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
     body = styles["body"]
-    out: list[Flowable] = [_gap(geometry), _p(f"<b>{escape(t.SUPPLEMENT_INTRO)}</b>", body)]
+    intro = f"<b>{escape(t.SUPPLEMENT_INTRO)}</b>"
+    out: list[Flowable] = [_gap(geometry)]
     if geometry.thermal:
+        out.append(_p(intro, body))
         out += [_p(f"{i}. {escape(m)}", styles["indent"]) for i, m in enumerate(data.missing, 1)]
     else:
         rows = [[str(i), m] for i, m in enumerate(data.missing, 1)]
-        out += [_gap(geometry, 0.2), grid([t.COLUMN_NO, t.COLUMN_MISSING], rows,
-                                          (0.08, 0.92), geometry, styles)]  # fmt: skip
+        out.append(grid([t.COLUMN_NO, t.COLUMN_MISSING], rows, (0.08, 0.92), geometry, styles,
+                        caption=intro))  # fmt: skip
     out += [_gap(geometry, 0.4), _field(t.LABEL_REASON, data.reason, body),
             _p(f"<i>{escape(t.SUPPLEMENT_GUIDANCE)}</i>", styles["just"])]  # fmt: skip
     return out
@@ -441,7 +565,7 @@ _SECTIONS: dict[Section, Callable[[SlipData, Geometry, Styles], list[Flowable]]]
     Section.RECEIVED_AT: _simple(t.LABEL_RECEIVED, "received_at"),
     Section.DUE_AT: _due,
     Section.RETURN_METHOD: _simple(t.LABEL_RETURN, "return_method"),
-    Section.FEE: _simple(t.LABEL_FEE, "fee"),
+    Section.FEE: _fee,
     Section.MISSING: _missing,
     Section.REFUSAL: _refusal,
     Section.LOOKUP: _none,
@@ -452,8 +576,9 @@ _SECTIONS: dict[Section, Callable[[SlipData, Geometry, Styles], list[Flowable]]]
 
 
 def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
-    """One column per signer (the officer's printed name under the space); on A5/A4 the
-    receipt's QR and lookup key take a column on the left, the footer line follows."""
+    """One column per signer (the officer's printed name under the space), all in one block
+    that never splits; on paper the receipt's QR and lookup key take a column on the left and
+    the lookup sentence runs under the signers, beside the key."""
     style = _sign_style(data, geometry, styles)
     cells: list[list[Flowable]] = []
     for signer in data.template.signatures:
@@ -466,26 +591,36 @@ def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
                 _p(f"<b>{escape(name)}</b>", style),
             ]
         )
-    width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
+    width = frame_width(geometry)
     with_qr = data.template.qr and bool(data.lookup_url) and not geometry.thermal
     lead = 0.0
     if with_qr:
         qr = QrSquares(data.lookup_url, size_mm=geometry.qr_mm)
         qr.hAlign = "CENTER"
-        cells.insert(0, [qr, _lookup_key(data, styles, size=geometry.body_pt)])
-        lead = qr.size + 3 * mm
+        key = _lookup_key(data, styles, size=geometry.body_pt)
+        cells.insert(0, [qr, key])
+        key_width = stringWidth(
+            f"{t.LABEL_LOOKUP_KEY} {data.lookup_key}", geometry.bold_font, geometry.body_pt
+        )
+        lead = max(qr.size, key_width) + 3 * mm  # the key on one line under the QR
     elif len(cells) == 1:
         cells.insert(0, [])
         lead = width / 2
     rest = (width - lead) / max(len(cells) - (1 if lead else 0), 1)
     widths = ([lead] if lead else []) + [rest] * (len(cells) - (1 if lead else 0))
-    table = Table([cells], colWidths=widths)
-    table.setStyle(_PLAIN)
-    out: list[Flowable] = [_gap(geometry, 0.8), table]
+    rows: list[list[object]] = [list(cells)]
+    commands = list(_PLAIN.getCommands())
     if with_qr:
-        footer = f"<i>{escape(t.FOOTER_RECEIPT)}</i> {escape(data.lookup_base)}"
-        out += [_gap(geometry, 0.4), _p(footer, styles["note"])]
-    return out
+        rows.append(["", _lookup_sentence(data, styles, centred=False), *[""] * (len(cells) - 2)])
+        commands += [
+            ("SPAN", (0, 0), (0, 1)),
+            ("SPAN", (1, 1), (-1, 1)),
+            ("VALIGN", (1, 1), (-1, 1), "BOTTOM"),
+            ("LEFTPADDING", (1, 1), (1, 1), 4),
+        ]
+    table = Table(rows, colWidths=widths)
+    table.setStyle(TableStyle(commands))
+    return [_gap(geometry, 0.6), table]
 
 
 def _sign_style(data: SlipData, geometry: Geometry, styles: Styles) -> ParagraphStyle:
@@ -493,8 +628,7 @@ def _sign_style(data: SlipData, geometry: Geometry, styles: Styles) -> Paragraph
     style = styles["sign"]
     if not geometry.thermal:
         return style
-    width = (geometry.width_mm - geometry.left_mm - geometry.right_mm) * mm
-    column = width / max(len(data.template.signatures), 2) - 2
+    column = frame_width(geometry) / max(len(data.template.signatures), 2) - 2
     size = min(
         _fit(s, geometry.bold_font, style.fontSize, column) for s in data.template.signatures
     )
@@ -505,9 +639,17 @@ def mark_lines(*, demo: bool, reprint: str) -> list[str]:
     return [m for m in ((t.DEMO_MARK if demo else ""), reprint) if m]
 
 
-def draw_page_marks(canvas: Canvas, geometry: Geometry, *, demo: bool, reprint: str) -> None:
-    """On every page: a faint DEMO watermark, and the DEMO / reprint lines at the very top."""
-    width, height = canvas._pagesize
+def draw_page_marks(
+    canvas: Canvas,
+    geometry: Geometry,
+    *,
+    demo: bool,
+    reprint: str,
+    box: tuple[float, float] | None = None,
+) -> None:
+    """On every page (or every ``box`` = (width, height) at the origin, e.g. each half of a
+    sheet): a faint DEMO watermark, and the DEMO / reprint lines at the very top."""
+    width, height = box or canvas._pagesize
     canvas.saveState()
     if demo:
         canvas.setFillColorRGB(0.91, 0.91, 0.91)
@@ -519,7 +661,7 @@ def draw_page_marks(canvas: Canvas, geometry: Geometry, *, demo: bool, reprint: 
         canvas.rotate(-35)
         canvas.translate(-width / 2, -height / 2)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.setFont(geometry.bold_font, geometry.body_pt * 0.9)
+    canvas.setFont(geometry.bold_font, MIN_PT)
     y = height - 5 * mm
     for line in mark_lines(demo=demo, reprint=reprint):
         canvas.drawCentredString(width / 2, y, line)
@@ -528,10 +670,50 @@ def draw_page_marks(canvas: Canvas, geometry: Geometry, *, demo: bool, reprint: 
 
 
 def measure(story: Sequence[Flowable], width: float) -> float:
-    """The height the flowables take in a frame ``width`` wide (for the roll's length)."""
+    """The height the flowables take in a frame ``width`` wide (the roll's length; whether a
+    copy fits on one sheet)."""
     canvas = Canvas(io.BytesIO())
     total = 0.0
     for flowable in story:
         _, height = flowable.wrapOn(canvas, width, 1e7)
         total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     return total
+
+
+def continuation_band(geometry: Geometry) -> float:
+    """Height (points) kept at the top of a continuation page for its running header."""
+    return geometry.body_pt * 2.2
+
+
+def draw_continuation(
+    canvas: Canvas, geometry: Geometry, *, top: float, text: str, width: float
+) -> None:
+    """The running header of a continuation page (code, applicant, copy) under ``top``,
+    with a thin rule under it."""
+    x = geometry.left_mm * mm
+    inner = width - (geometry.left_mm + geometry.right_mm) * mm
+    size = _fit(text, geometry.italic_font, geometry.body_pt, inner)
+    canvas.saveState()
+    canvas.setFont(geometry.italic_font, size)
+    canvas.drawString(x, top - geometry.body_pt, text)
+    canvas.setLineWidth(0.5)
+    canvas.line(x, top - geometry.body_pt * 1.5, x + inner, top - geometry.body_pt * 1.5)
+    canvas.restoreState()
+
+
+def draw_page_number(canvas: Canvas, geometry: Geometry, *, text: str, width: float) -> None:
+    """ "Trang x/y" at the foot of a page of a copy that runs over."""
+    canvas.saveState()
+    canvas.setFont(geometry.italic_font, MIN_PT)
+    canvas.drawRightString(width - geometry.right_mm * mm, geometry.bottom_mm * mm * 0.4, text)
+    canvas.restoreState()
+
+
+def draw_cut_line(canvas: Canvas, *, x: float, height: float) -> None:
+    """The dashed line between the two halves of an "A4, two copies" sheet."""
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    canvas.setDash(4, 3)
+    canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
+    canvas.line(x, 3 * mm, x, height - 3 * mm)
+    canvas.restoreState()

@@ -37,6 +37,7 @@ PDF_MAGIC = b"%PDF-"
 class PaperSize(StrEnum):
     A5 = "a5"
     A4 = "a4"
+    A4X2 = "a4x2"  # landscape A4, two A5 copies side by side, cut along the dashed line
     THERMAL_80MM = "80mm"
 
     @classmethod

@@ -52,6 +52,7 @@ class SlipTemplate:
     signatures: tuple[str, ...]
     barcode: bool
     qr: bool
+    applicant_label: str = t.LABEL_APPLICANT
 
     @property
     def template_id(self) -> str:
@@ -65,10 +66,12 @@ class SlipTemplate:
 
 TT03 = "TT03-2025"
 
+# Version 2 (issue 11): "Số:" carries the register number, the appointment in a bold box
+# with its weekday, an unknown fee left blank to fill by hand, the papers exactly as ticked.
 RECEIPT = SlipTemplate(
     family=TT03,
     form_number="01",
-    version=1,
+    version=2,
     title=t.TITLE_RECEIPT,
     copies=(t.COPY_KEEP, t.COPY_APPLICANT),
     sections=(
@@ -91,11 +94,14 @@ RECEIPT = SlipTemplate(
 )
 
 # Mẫu 02 and 03 are given at the counter to a dossier that was NOT received: there is no
-# dossier code and no lookup key, hence no barcode and no QR (nothing to look up).
+# dossier code and no lookup key, hence no barcode and no QR (nothing to look up), and no
+# register number. Version 2: they no longer say "Tiếp nhận hồ sơ của" (nothing was received;
+# the 2018 practice templates kept the receipt's wording, one-stop-rules §2.3-2.4): the
+# applicant line reads "Hồ sơ của Ông/Bà:".
 SUPPLEMENT = SlipTemplate(
     family=TT03,
     form_number="02",
-    version=1,
+    version=2,
     title=t.TITLE_SUPPLEMENT,
     copies=("",),
     sections=(
@@ -108,12 +114,13 @@ SUPPLEMENT = SlipTemplate(
     signatures=(t.SIGN_GUIDE,),
     barcode=False,
     qr=False,
+    applicant_label=t.LABEL_APPLICANT_NOT_RECEIVED,
 )
 
 REFUSAL = SlipTemplate(
     family=TT03,
     form_number="03",
-    version=1,
+    version=2,
     title=t.TITLE_REFUSAL,
     copies=("",),
     sections=(
@@ -126,6 +133,7 @@ REFUSAL = SlipTemplate(
     signatures=(t.SIGN_APPLICANT, t.SIGN_OFFICER),
     barcode=False,
     qr=False,
+    applicant_label=t.LABEL_APPLICANT_NOT_RECEIVED,
 )
 
 # Mẫu 04 and Mẫu 06 are drawn by ``letters.py`` (a letter and a ruled control table), not by

@@ -23,6 +23,7 @@ Guarantees:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -136,11 +137,38 @@ def _officer_name(ctx: StationContext, username: str) -> str:
 
 
 def _documents(dossier: Dossier) -> tuple[DocumentRow, ...]:
-    handed = [d for d in dossier.documents if d.received] or list(dossier.documents)
+    """Exactly the papers recorded as handed over, under the name the dossier recorded; none
+    ticked gives none (the slip then says no paper was recorded), never the checklist."""
     return tuple(
         DocumentRow(name=d.name, form=t.document_form(d.form), count=t.copies_count(d.count))
-        for d in handed
+        for d in dossier.documents
+        if d.received
     )
+
+
+_FEE_PARTS = re.compile("; (?=(?:" + "|".join(t.FEE_CHANNEL_LABELS.values()) + "): )")
+
+
+def _fee(dossier: Dossier) -> str:
+    """The fee text, or "" (a dotted line on paper, for the officer to fill in by hand) when
+    it is unknown: empty, or the catalogue's "Không có thông tin". A catalogue fee given per
+    channel ("Trực tuyến: …; Dịch vụ bưu chính: …; Trực tiếp: …") prints only the part of
+    the dossier's channel when it has one."""
+    fee = dossier.fee.strip()
+    label = t.FEE_CHANNEL_LABELS.get(dossier.channel, "")
+    for part in _FEE_PARTS.split(fee):
+        if label and part.startswith(f"{label}: "):
+            fee = part.removeprefix(f"{label}: ").strip()
+            break
+    return "" if fee.casefold().rstrip(".") in t.FEE_UNKNOWN_TEXTS else fee
+
+
+def _number(dossier: Dossier) -> str:
+    """The "Số:" line: the dossier's register (Sổ theo dõi) number and year; "" when it has
+    none (Mẫu 02/03: a dossier that was not received is not in the register)."""
+    if not dossier.register_no:
+        return ""
+    return t.register_number(dossier.register_no, dossier.received_at.astimezone(VN_TZ).year)
 
 
 def _lookup(office: Office, dossier: Dossier) -> str:
@@ -172,7 +200,7 @@ def slip_data(
         parent_body=office.parent_body,
         unit_name=office.unit_name,
         place_date=t.place_date(office.place_name, received),
-        number="",
+        number=_number(dossier),
         code=dossier.code or "",
         lookup_url=_lookup(office, dossier),
         lookup_base=office.lookup_url,
@@ -184,10 +212,10 @@ def slip_data(
         sets=t.sets_count(dossier.sets),
         processing_time=describe_time(dossier.processing_time),
         received_at=t.moment(received),
-        due_at=t.moment(due) if due else t.NO_DUE_DATE,
+        due_at=t.appointment(due) if due else t.NO_DUE_DATE,
         due_note=t.DUE_ESTIMATED_NOTE if due and dossier.due_estimated else "",
         return_method=t.return_method(dossier.return_method, address=dossier.return_address),
-        fee=dossier.fee.strip() or t.FEE_NONE,
+        fee=_fee(dossier),
         missing=dossier.missing,
         reason=dossier.reason,
         officer_name=_officer_name(ctx, dossier.officer),
@@ -322,7 +350,7 @@ def control_sheet_data(
         parent_body=office.parent_body,
         unit_name=office.unit_name,
         place_date=t.place_date(office.place_name, received),
-        number="",
+        number=_number(dossier),
         code=dossier.code or "",
         applicant=_person(dossier.applicant),
         procedure=dossier.procedure_name,

@@ -96,7 +96,7 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.SLIP_FORM_INVALID: (
         "Mẫu phiếu «{value}» không có; chọn receipt, supplement hoặc refusal."
     ),
-    ErrorCode.PAPER_SIZE_INVALID: "Khổ giấy «{value}» không có; chọn a5, a4 hoặc 80mm.",
+    ErrorCode.PAPER_SIZE_INVALID: "Khổ giấy «{value}» không có; chọn a5, a4, a4x2 hoặc 80mm.",
     ErrorCode.SLIP_NOT_AVAILABLE: "Hồ sơ «{code}» không có loại phiếu này.",
     ErrorCode.PRINTER_OFFLINE: (
         "Máy in «{printer}» không sẵn sàng (tắt, mất kết nối hoặc hết giấy). Hồ sơ đã được lưu; "

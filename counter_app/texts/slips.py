@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app.domain.models import DocumentForm, ReturnMethod
+from counter_app.domain.models import Channel, DocumentForm, ReturnMethod
 
 # --- Header -------------------------------------------------------------------------------------
 
 MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_SLOGAN = "Độc lập - Tự do - Hạnh phúc"
-NUMBER_BLANK = "Số: ……/……"
+NUMBER_BLANK = "Số: ……/……"  # letters numbered by the clerk (văn thư) by hand
+
+
+def register_number(number: int, year: int) -> str:
+    """The "Số:" line of a dossier's slips: its register (Sổ theo dõi) number and year."""
+    return f"Số: {number}/{year}"
+
+
 LEGAL_BASIS_TT03 = "Mẫu số {number} Phụ lục I, Thông tư số 03/2025/TT-VPCP"
 
 # --- Titles and copies (Circular 03/2025, Phụ lục I) ---------------------------------------------
@@ -31,6 +38,8 @@ COPY_APPLICANT = "Liên 2: Giao người nộp hồ sơ"
 LABEL_CODE = "Mã hồ sơ:"
 LABEL_UNIT = "Bộ phận tiếp nhận và trả kết quả:"
 LABEL_APPLICANT = "Tiếp nhận hồ sơ của Ông/Bà:"
+# Mẫu 02 and 03 are given for a dossier that was NOT received: they must not say "Tiếp nhận".
+LABEL_APPLICANT_NOT_RECEIVED = "Hồ sơ của Ông/Bà:"
 LABEL_SUBMITTER = "Người nộp thay (được ủy quyền):"
 LABEL_ID_NUMBER = "Số định danh cá nhân:"
 LABEL_ADDRESS = "Địa chỉ:"
@@ -41,6 +50,7 @@ LABEL_SETS = "2. Số lượng hồ sơ:"
 LABEL_TIME = "3. Thời gian giải quyết hồ sơ theo quy định:"
 LABEL_RECEIVED = "4. Thời gian nhận hồ sơ:"
 LABEL_DUE = "5. Thời gian trả kết quả giải quyết hồ sơ:"
+LABEL_APPOINTMENT = "HẸN TRẢ KẾT QUẢ:"
 LABEL_RETURN = "6. Đăng ký nhận kết quả tại:"
 LABEL_FEE = "7. Phí, lệ phí:"
 LABEL_LOOKUP_KEY = "Mã tra cứu:"
@@ -55,7 +65,17 @@ DUE_ESTIMATED_NOTE = (
     "năm); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
 )
 NOTHING = "Không"
+NO_PAPER_RECORDED = "Không có giấy tờ nào được ghi nhận là đã nộp khi tiếp nhận hồ sơ."
 FEE_NONE = "Không thu"
+FEE_UNKNOWN_TEXTS = ("không có thông tin", "chưa có thông tin", "không rõ")
+FEE_BLANK = "……………………………………………"
+CONTINUED = "tiếp theo"
+# How the catalogue names each channel in a fee given per channel ("Trực tiếp: 20.000 đồng; …").
+FEE_CHANNEL_LABELS = {
+    Channel.DIRECT: "Trực tiếp",
+    Channel.ONLINE: "Trực tuyến",
+    Channel.POSTAL: "Dịch vụ bưu chính",
+}
 
 # --- Mẫu 02 and Mẫu 03 ----------------------------------------------------------------------------
 
@@ -136,6 +156,28 @@ def copies_count(count: int) -> str:
     return f"{count:02d}"
 
 
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday(when: datetime) -> str:
+    return _WEEKDAYS[when.weekday()]
+
+
+def appointment(when: datetime) -> str:
+    """``17 giờ 00, thứ Tư, ngày 02/12/2026`` (the boxed return appointment)."""
+    return f"{when:%H} giờ {when:%M}, {weekday(when)}, ngày {when:%d/%m/%Y}"
+
+
+def continued_header(code: str, name: str, copy: str) -> str:
+    """The line on top of a slip's continuation page: code, applicant, copy."""
+    copy_part = f" — {copy}" if copy else ""
+    return f"Mã hồ sơ {code} — {name}{copy_part} ({CONTINUED})"
+
+
+def page_of(number: int, total: int) -> str:
+    return f"Trang {number}/{total}"
+
+
 def reprint_mark(when: datetime) -> str:
     """The reprint marker printed on every page of a slip issued again."""
     return f"BẢN IN LẠI — in ngày {when:%d/%m/%Y} lúc {when:%H:%M}"
@@ -158,7 +200,10 @@ CLI_SLIP_FORM = (
     "loại phiếu: receipt (Mẫu 01), supplement (Mẫu 02), refusal (Mẫu 03), apology (Mẫu 04: "
     "văn bản xin lỗi), control_sheet (Mẫu 06: phiếu kiểm soát)"
 )
-CLI_SLIP_SIZE = "khổ giấy: a5 (mặc định), a4, 80mm (giấy in nhiệt)"
+CLI_SLIP_SIZE = (
+    "khổ giấy: a5 (mặc định), a4, a4x2 (A4 ngang, hai liên cạnh nhau, cắt đôi thành hai tờ A5), "
+    "80mm (giấy in nhiệt)"
+)
 CLI_SLIP_OUT = "tệp PDF cần ghi"
 METAVAR_FORM = "LOẠI-PHIẾU"
 METAVAR_SIZE = "KHỔ-GIẤY"

@@ -8,12 +8,14 @@ Rules, in order of weight (the first difference decides):
    then codes that start with it.
 2. How the words match the *name*: every typed word, in order and next to each other, as a
    phrase (the last word may still be half typed) > the same without the stop-words > every
-   word a whole word of the name > every word in the name, some only as the start of a word >
+   word a whole word of the name, or the typed words naming the procedure's field ("chung thuc"
+   finds every certification) > every word in the name, some only as the start of a word >
    some word found only elsewhere (field, code).
    Stop-words ("thủ tục", "cấp", "đăng ký", "giấy", "của", …) never carry a match alone: a
    procedure must match every other typed word, and a typed word never matches a stop-word of the
    name by its first letters ("khai tu" does not find "thủ tục"). A query of stop-words only is
-   matched word by word like any other.
+   matched word by word like any other. The words of stop phrases of a name ("thực hiện")
+   never match at all.
 3. More words matched whole.
 4. The office's level first: a commune office (``xa``) sees commune procedures first, except the
    customs, tax and treasury ones the portal tags "Cấp xã" but no commune counter receives.
@@ -66,6 +68,9 @@ STOP_WORDS = frozenset(
         "viec",
     }
 )
+# Phrases of procedure names that say nothing of the procedure ("thực hiện tại cấp xã"): their
+# words never match a typed word ("chung thuc" does not find "chứng nhận … thực hiện").
+STOP_PHRASES: tuple[tuple[str, ...], ...] = (("thuc", "hien"),)
 # Words officers and citizens say, rewritten to the catalogue's words (folded).
 SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("hop", "dong"), ("giao", "dich")),
@@ -183,15 +188,26 @@ class _Prepared:
     other_set: frozenset[str]
 
 
+def _masked(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``tokens`` with the words of stop phrases ("thực hiện") blanked: they never match."""
+    out = list(tokens)
+    for phrase in STOP_PHRASES:
+        n = len(phrase)
+        for start in range(len(tokens) - n + 1):
+            if tokens[start : start + n] == phrase:
+                out[start : start + n] = [""] * n
+    return tuple(out)
+
+
 @lru_cache(maxsize=8192)
 def _prepared(candidate: Candidate) -> _Prepared:
-    name = _tokens(candidate.name)
+    name = _masked(_tokens(candidate.name))
     other = _tokens(f"{candidate.field} {candidate.code}")
     return _Prepared(
         haystack=" ".join(search_tokens(f"{candidate.code} {candidate.name} {candidate.field}")),
         name=name,
-        name_set=frozenset(name),
-        content=tuple(t for t in name if t not in STOP_WORDS),
+        name_set=frozenset(name) - {""},
+        content=tuple(t for t in name if t and t not in STOP_WORDS),
         other=other,
         other_set=frozenset(other),
     )
@@ -243,7 +259,10 @@ def sort_key(query: Query, candidate: Candidate, prefs: SearchPreferences) -> So
         ):
             return None
         exact = sum(1 for m in levels if m == 2)
-        if 0 in levels:
+        if 0 in levels and _is_phrase(query.content, _tokens(candidate.field)):
+            # the field named as typed ("chung thuc"): as good as whole words of the name
+            tier, exact = WHOLE, len(levels)
+        elif 0 in levels:
             tier = ELSEWHERE
         elif _is_phrase(query.words, name_tokens):
             tier = TYPED_PHRASE

@@ -87,6 +87,7 @@ class ApplicantForm(QGroupBox):
         return {
             "name": self.name_edit,
             "id_number": self.id_edit,
+            "old_id_number": self.old_id_edit,
             "birth_date": self.birth_edit,
             "sex": self.sex_combo,
             "address": self.address_edit,

@@ -449,12 +449,12 @@ class IntakeView(QWidget):
         self._after_save(dossier, t.received_banner(dossier.code or "", due))
 
     def _open_reason(
-        self, dialog: ReasonDialog, store: Callable[[ReasonDialog, ReceptionRequest], None]
+        self,
+        dialog: ReasonDialog,
+        request: ReceptionRequest,
+        store: Callable[[ReasonDialog, ReceptionRequest], None],
     ) -> None:
-        """Ask the reason once the form is complete; the service's refusal keeps it open."""
-        request = self._checked_request()
-        if request is None:
-            return
+        """Ask the reason of a checked request; the service's refusal keeps the dialog open."""
 
         def submit(filled: ReasonDialog) -> None:
             store(filled, request)
@@ -465,7 +465,8 @@ class IntakeView(QWidget):
         dialog.open()
 
     def _on_guide_button_clicked(self) -> None:
-        if self._checked_request() is None:
+        request = self._checked_request()  # check first, then ask
+        if request is None:
             return
         dialog = ReasonDialog(
             title=t.GUIDE_TITLE,
@@ -475,7 +476,7 @@ class IntakeView(QWidget):
             reason=t.GUIDE_REASON_DEFAULT,
             parent=self,
         )
-        self._open_reason(dialog, self._store_guided)
+        self._open_reason(dialog, request, self._store_guided)
 
     def _store_guided(self, dialog: ReasonDialog, request: ReceptionRequest) -> None:
         dossier, changes = intake.guide_dossier(
@@ -489,7 +490,8 @@ class IntakeView(QWidget):
         self._after_save(dossier, t.guided_banner(dossier.applicant.name))
 
     def _on_refuse_button_clicked(self) -> None:
-        if self._checked_request() is None:
+        request = self._checked_request()  # check first, then ask
+        if request is None:
             return
         dialog = ReasonDialog(
             title=t.REFUSE_TITLE,
@@ -497,7 +499,7 @@ class IntakeView(QWidget):
             confirm_text=t.BUTTON_CONFIRM_REFUSE,
             parent=self,
         )
-        self._open_reason(dialog, self._store_refused)
+        self._open_reason(dialog, request, self._store_refused)
 
     def _store_refused(self, dialog: ReasonDialog, request: ReceptionRequest) -> None:
         dossier, changes = intake.refuse_dossier(

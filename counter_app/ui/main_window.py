@@ -6,7 +6,8 @@ shown, wherever the focus is in the window; F2 opens the reception tab with an e
 (asking before typed data is dropped). The focus lands in the procedure field when the window
 first shows, after the lock and after the settings and sync dialogs.
 
-Ctrl+L locks with its own message; the idle lock says how many minutes passed. On the lock
+Ctrl+L locks with its own message; the idle lock says how many minutes passed. While locked,
+the window's other windows (a dossier's details, reminders) are hidden. On the lock
 screen another officer may log in: the session then works for that officer (status bar,
 rights, the name recorded in new events). The demo office says DEMO in the window title and
 the status bar from the first second.
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from counter_app import __version__, texts
 from counter_app.domain.changes import Changes
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.idle_minutes = idle_minutes
         self.dialogs: list[QWidget] = []
         self.lock_dialog: LockDialog | None = None
+        self.hidden_by_lock: list[QWidget] = []
         self.setWindowTitle(t.window_title(texts.APP_NAME, session.ctx.office().is_demo))
         self._shown_once = False
         self.desk = SlipDesk(session, self)
@@ -295,6 +297,9 @@ class MainWindow(QMainWindow):
         self.lock_cover.setGeometry(self.rect())
         self.lock_cover.raise_()
         self.lock_cover.show()
+        self.hidden_by_lock = self._own_windows()  # a dossier's details show personal data
+        for window in self.hidden_by_lock:
+            window.hide()
         minutes = None if manual else max(1, round(self.idle_minutes))
         self.lock_dialog = LockDialog(
             self.session.ctx, self.session.officer, minutes=minutes, parent=self
@@ -310,8 +315,22 @@ class MainWindow(QMainWindow):
         if dialog is not None and dialog.switched():
             self.switch_officer(dialog.officer)
         self.lock_cover.hide()
+        for window in self.hidden_by_lock:
+            window.show()
+        self.hidden_by_lock = []
         self.idle.start()
         self.focus_current()
+
+    def _own_windows(self) -> list[QWidget]:
+        """The visible windows of this window (dossier details, reminders, message boxes)."""
+        found = []
+        for widget in QApplication.topLevelWidgets():
+            owner = widget.parentWidget()
+            while owner is not None and owner is not self:
+                owner = owner.parentWidget()
+            if owner is self and widget.isVisible() and widget is not self.lock_dialog:
+                found.append(widget)
+        return found
 
     def switch_officer(self, officer: Officer) -> None:
         """Another officer logged in on the lock screen: the window now works for them."""

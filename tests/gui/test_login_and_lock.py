@@ -164,3 +164,25 @@ def test_idle_lock_covers_the_window_until_the_same_password(
     lock.unlock_button.click()
     assert window.lock_dialog is None and not window.lock_cover.isVisible()
     assert window.isVisible()
+
+
+def test_the_lock_hides_the_windows_that_show_a_dossier(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.services.intake import ReceptionRequest, receive_dossier
+    from tests.conftest import make_applicant
+
+    request = ReceptionRequest(procedure_code="1.014061", applicant=make_applicant())
+    dossier, _ = receive_dossier(station, request, officer="canbo")
+    window = ready(qtbot, make_window, folder_printer).window()
+    assert isinstance(window, MainWindow)
+    details = window.open_dossier(dossier)  # (opened from the list)
+    qtbot.waitUntil(details.isVisible)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    key(Qt.Key.Key_L, CTRL)
+    assert window.lock_dialog is not None and not details.isVisible()
+    wait_focus_in(qtbot, window.lock_dialog)
+    keys(DEMO_PASSWORD)
+    key(Qt.Key.Key_Return)
+    assert window.lock_dialog is None and details.isVisible()

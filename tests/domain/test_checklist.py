@@ -42,7 +42,11 @@ def test_notes_never_become_rows() -> None:
             "hồ sơ theo hình thức trực tuyến)"
         )
     )
+    assert is_note(RawPaper("thực hiện theo quy định tại điểm a, điểm b, điểm c"))
+    assert is_note(RawPaper("Không quy định."))
     assert not is_note(RawPaper("Tờ khai đăng ký khai sinh theo mẫu"))
+    for paper in ("(2) Điều lệ;", "Ủy nhiệm chi", "Thông báo thụ lý khiếu nại", "a) Tờ trình"):
+        assert not is_note(RawPaper(paper)), paper
     assert not is_note(RawPaper(ID_TEXT, group="Giấy tờ phải xuất trình"))
 
 

@@ -579,7 +579,20 @@ def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
     """One column per signer (the officer's printed name under the space), all in one block
     that never splits; on paper the receipt's QR and lookup key take a column on the left and
     the lookup sentence runs under the signers, beside the key."""
-    style = _sign_style(data, geometry, styles)
+    width = frame_width(geometry)
+    with_qr = data.template.qr and bool(data.lookup_url) and not geometry.thermal
+    lead = 0.0
+    if with_qr:
+        qr = QrSquares(data.lookup_url, size_mm=geometry.qr_mm)
+        qr.hAlign = "CENTER"
+        key_width = stringWidth(
+            f"{t.LABEL_LOOKUP_KEY} {data.lookup_key}", geometry.bold_font, geometry.body_pt
+        )
+        lead = max(qr.size, key_width) + 3 * mm  # the key on one line under the QR
+    elif len(data.template.signatures) == 1:
+        lead = width / 2
+    column = (width - lead) / max(len(data.template.signatures), 2 if geometry.thermal else 1)
+    style = _sign_style(data, geometry, styles, column=column)
     cells: list[list[Flowable]] = []
     for signer in data.template.signatures:
         name = "" if signer == t.SIGN_APPLICANT else data.officer_name
@@ -591,21 +604,10 @@ def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
                 _p(f"<b>{escape(name)}</b>", style),
             ]
         )
-    width = frame_width(geometry)
-    with_qr = data.template.qr and bool(data.lookup_url) and not geometry.thermal
-    lead = 0.0
     if with_qr:
-        qr = QrSquares(data.lookup_url, size_mm=geometry.qr_mm)
-        qr.hAlign = "CENTER"
-        key = _lookup_key(data, styles, size=geometry.body_pt)
-        cells.insert(0, [qr, key])
-        key_width = stringWidth(
-            f"{t.LABEL_LOOKUP_KEY} {data.lookup_key}", geometry.bold_font, geometry.body_pt
-        )
-        lead = max(qr.size, key_width) + 3 * mm  # the key on one line under the QR
+        cells.insert(0, [qr, _lookup_key(data, styles, size=geometry.body_pt)])
     elif len(cells) == 1:
         cells.insert(0, [])
-        lead = width / 2
     rest = (width - lead) / max(len(cells) - (1 if lead else 0), 1)
     widths = ([lead] if lead else []) + [rest] * (len(cells) - (1 if lead else 0))
     rows: list[list[object]] = [list(cells)]
@@ -617,22 +619,60 @@ def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
             ("SPAN", (1, 1), (-1, 1)),
             ("VALIGN", (1, 1), (-1, 1), "BOTTOM"),
             ("LEFTPADDING", (1, 1), (1, 1), 4),
+            ("TOPPADDING", (1, 1), (1, 1), geometry.body_pt * 0.4),
         ]
     table = Table(rows, colWidths=widths)
     table.setStyle(TableStyle(commands))
-    return [_gap(geometry, 0.6), table]
+    return [_gap(geometry, 0.35), table]
 
 
-def _sign_style(data: SlipData, geometry: Geometry, styles: Styles) -> ParagraphStyle:
-    """The signature style, shrunk on the roll so each signer's title stays on one line."""
+def _sign_style(
+    data: SlipData, geometry: Geometry, styles: Styles, *, column: float
+) -> ParagraphStyle:
+    """The signature style, shrunk (never under 9 pt) so each signer's title stays on one line
+    of its ``column``."""
     style = styles["sign"]
-    if not geometry.thermal:
-        return style
-    column = frame_width(geometry) / max(len(data.template.signatures), 2) - 2
     size = min(
-        _fit(s, geometry.bold_font, style.fontSize, column) for s in data.template.signatures
+        _fit(s, geometry.bold_font, style.fontSize, column - 2) for s in data.template.signatures
     )
+    if size == style.fontSize:
+        return style
     return ParagraphStyle(f"sign-{size:.2f}", style, fontSize=size, leading=size * 1.2)
+
+
+class KeptTogether(Flowable):  # type: ignore[misc]
+    """Flowables stacked as one block that never splits: it moves to the next page whole
+    (the receipt's items 2-7 with the signatures and the QR, so a page that runs over never
+    holds the signatures alone)."""
+
+    def __init__(self, flowables: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.flowables = list(flowables)
+        self._placed: list[tuple[float, float, float]] = []  # (before, height, after)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._placed = []
+        after = 0.0  # a frame overlaps one's space after with the next one's space before
+        for index, flowable in enumerate(self.flowables):
+            _, height = flowable.wrap(avail_width, avail_height)
+            before = max(flowable.getSpaceBefore() - after, 0.0) if index else 0.0
+            after = flowable.getSpaceAfter()
+            self._placed.append((before, height, after))
+        self.width, self.height = avail_width, sum(sum(p) for p in self._placed)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+        return float(self.flowables[0].getSpaceBefore()) if self.flowables else 0.0
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, (before, height, after) in zip(self.flowables, self._placed, strict=True):
+            y -= before + height
+            flowable.drawOn(self.canv, 0, y)
+            y -= after
 
 
 def mark_lines(*, demo: bool, reprint: str) -> list[str]:

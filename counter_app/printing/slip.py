@@ -35,7 +35,7 @@ from counter_app import texts
 from counter_app.printing import layout
 from counter_app.printing.fonts import register_fonts
 from counter_app.printing.printer import PaperSize
-from counter_app.printing.templates import SlipTemplate
+from counter_app.printing.templates import Section, SlipTemplate
 from counter_app.texts import slips as slip_texts
 
 __all__ = ["DocumentRow", "PersonLines", "SlipData", "page_size_mm", "render_slip"]
@@ -275,7 +275,14 @@ def _copy(
     story += layout.title(data.template.title, styles)
     if any(data.template.copies):
         story.append(label)
+    after: list[Flowable] | None = None  # what follows the documents, kept with the signers
     for section in data.template.sections:
-        story += layout.section(section, data, geometry, styles)
-    story += layout.signatures(data, geometry, styles)
-    return story
+        flowables = layout.section(section, data, geometry, styles)
+        if after is None:
+            story += flowables
+        else:
+            after += flowables
+        if section is Section.DOCUMENTS:
+            after = []
+    block = [*(after or []), *layout.signatures(data, geometry, styles)]
+    return [*story, layout.KeptTogether(block)]

@@ -27,6 +27,9 @@ from counter_app.domain.models import Channel
 from counter_app.domain.processing_time import parse_processing_time
 from counter_app.services import intake, lookup, maintenance
 from counter_app.services.setup import lookup_url_warning
+from counter_app.storage.db import is_fault, storage_fault
+from counter_app.storage.store import DB_NAME
+from counter_app.texts import faults as fault_texts
 from counter_app.texts import wizard as wizard_texts
 
 log = logging.getLogger(__name__)
@@ -256,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8")
     parser = build_parser()
     args = parser.parse_args(argv)
+    _no_traceback_on_the_terminal()
     if args.command is None:
         return start_default(args, parser)
     try:
@@ -263,13 +267,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         sys.stderr.write(texts.error_message(error) + "\n")
         return 2
-    except Exception:  # the user gets a sentence, the log gets the traceback
+    except Exception as exc:  # the user gets a sentence, the log gets the traceback
+        fault = _fault(args, exc)
+        if fault is not None:
+            sys.stderr.write(texts.error_message(fault) + "\n")
+            return 2
         log.exception("unexpected error in %s", args.command)
         data_dir = paths.data_dir(getattr(args, "data_dir", None))
         sys.stderr.write(texts.CLI_UNEXPECTED.format(path=data_dir / "logs") + "\n")
         return 1
     _emit(result)
     return 0
+
+
+def _no_traceback_on_the_terminal() -> None:
+    """Log records go to the log file only: when it could not be opened, Python's last-resort
+    handler would print tracebacks on standard error."""
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())
+
+
+def _fault(args: argparse.Namespace, exc: Exception) -> DomainError | None:
+    """A disk or lock fault met outside a transaction (full, read-only, locked), as the
+    refusal it is; None for anything else (a bug: logged, generic sentence, exit 1)."""
+    if not is_fault(exc):
+        return None
+    return storage_fault(exc, paths.data_dir(getattr(args, "data_dir", None)) / DB_NAME)
+
+
+def _refuse_at_start(args: argparse.Namespace, message: str) -> int:
+    """The station cannot open: one sentence on standard error and, when there is a screen
+    (and not for ``--start-check``, which nobody answers), the same in a window; exit 2."""
+    sys.stderr.write(message + "\n")
+    if _has_screen() and not args.start_check:
+        from counter_app.ui.app import show_start_failure
+
+        show_start_failure(message, sys.argv[:1])
+    return 2
 
 
 def _has_screen() -> bool:
@@ -315,6 +350,8 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
     """No subcommand: open (and on first start seed) the station, then the window.
 
     The window shows the first-start wizard on a station not yet set up, unless ``--demo``.
+    A station that cannot open (read-only or full data folder, missing or locked database,
+    damage) is said in one sentence on standard error and in a window, exit 2.
 
     Without a screen (a server, an SSH session) it says so and shows the station and the
     command list instead of crashing in Qt.
@@ -322,8 +359,14 @@ def start_default(args: argparse.Namespace, parser: VietnameseParser) -> int:
     try:
         ctx = station(args)
     except DomainError as error:
-        sys.stderr.write(texts.error_message(error) + "\n")
-        return 2
+        return _refuse_at_start(args, texts.error_message(error))
+    except Exception as exc:  # never a traceback: a sentence, in a window when there is one
+        fault = _fault(args, exc)
+        if fault is not None:
+            return _refuse_at_start(args, texts.error_message(fault))
+        log.exception("unexpected error at start")
+        logs = paths.data_dir(getattr(args, "data_dir", None)) / "logs"
+        return _refuse_at_start(args, fault_texts.START_UNEXPECTED.format(path=logs))
     if args.start_check:
         return _start_check(ctx, offer_setup=not args.demo)
     if _has_screen():

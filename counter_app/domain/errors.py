@@ -55,6 +55,13 @@ class ErrorCode(StrEnum):
     # Storage, backups
     DATABASE_DAMAGED = "database_damaged"
     DATABASE_TOO_NEW = "database_too_new"
+    # Faults of the data folder (issue 11): none of them is damage, none asks for a restore
+    # except a database that is gone while the folder shows the station existed.
+    DATA_FOLDER_READ_ONLY = "data_folder_read_only"
+    DATA_FOLDER_FULL = "data_folder_full"
+    DATABASE_LOCKED = "database_locked"
+    DATABASE_MISSING = "database_missing"
+    STORAGE_IO_ERROR = "storage_io_error"
     BACKUP_INVALID = "backup_invalid"
     SEARCH_QUERY_EMPTY = "search_query_empty"
     SETTING_INVALID = "setting_invalid"

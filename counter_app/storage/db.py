@@ -5,10 +5,18 @@ cut), foreign keys on, a 5 s busy timeout, and transactions that are either whol
 or wholly rolled back (``Database.atomic``). sqlite-utils is used for schema work; writes in
 a use case go through plain SQL on the same connection because sqlite-utils' own helpers
 commit on their own.
+
+Faults are told apart from damage (:func:`storage_fault`): a database or folder that cannot be
+written, a full disk, a lock held by another program and a disk error become their own
+``DomainError`` (DATA_FOLDER_READ_ONLY, DATA_FOLDER_FULL, DATABASE_LOCKED, STORAGE_IO_ERROR),
+at open and in every transaction; only what SQLite reports as corrupt (or not a database) is
+DATABASE_DAMAGED. The open also starts and rolls back a write transaction, so a database that
+cannot be written or is locked is reported when the station opens, not at the first save.
 """
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,27 +26,100 @@ import sqlite_utils
 
 from counter_app.domain.errors import DomainError, ErrorCode
 
+# What the composition root turns into faults when opening the store (``storage_fault``).
+STORAGE_ERRORS = (OSError, sqlite3.Error)
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock
+# SQLite primary result codes (sqlite3.h) and the fault each one is.
+_SQLITE_FAULTS = {
+    3: ErrorCode.DATA_FOLDER_READ_ONLY,  # SQLITE_PERM
+    5: ErrorCode.DATABASE_LOCKED,  # SQLITE_BUSY
+    6: ErrorCode.DATABASE_LOCKED,  # SQLITE_LOCKED
+    8: ErrorCode.DATA_FOLDER_READ_ONLY,  # SQLITE_READONLY
+    10: ErrorCode.STORAGE_IO_ERROR,  # SQLITE_IOERR
+    13: ErrorCode.DATA_FOLDER_FULL,  # SQLITE_FULL
+    14: ErrorCode.DATA_FOLDER_READ_ONLY,  # SQLITE_CANTOPEN: no right to open or create it
+}
+# Disk faults whatever file they hit (a transaction may also write the ledger file) ...
+_DISK_ERRNOS = {
+    errno.ENOSPC: ErrorCode.DATA_FOLDER_FULL,
+    getattr(errno, "EDQUOT", errno.ENOSPC): ErrorCode.DATA_FOLDER_FULL,
+    errno.EROFS: ErrorCode.DATA_FOLDER_READ_ONLY,
+}
+# ... and, met on the data folder itself, missing rights.
+_OS_FAULTS = {
+    **_DISK_ERRNOS,
+    errno.EACCES: ErrorCode.DATA_FOLDER_READ_ONLY,
+    errno.EPERM: ErrorCode.DATA_FOLDER_READ_ONLY,
+}
+
+
+def _fault_code(exc: BaseException) -> ErrorCode | None:
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return _SQLITE_FAULTS.get(code & 0xFF) if isinstance(code, int) else None
+    if isinstance(exc, OSError):
+        return _OS_FAULTS.get(exc.errno or 0, ErrorCode.STORAGE_IO_ERROR)
+    return None
+
+
+def is_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` is a fault of the disk or of a lock (not damage, not a bug): an SQLite
+    fault, or a full or read-only disk. Other OS errors inside a transaction (a file the
+    officer chose that cannot be read) keep their own meaning."""
+    if isinstance(exc, OSError):
+        return exc.errno in _DISK_ERRNOS
+    return _fault_code(exc) is not None
+
+
+def storage_fault(exc: BaseException, path: Path | None) -> DomainError:
+    """The DomainError for an OSError or SQLite error met on the database at ``path``.
+
+    Faults (read-only, full, locked, disk error) get their own codes with the data folder
+    as ``path``; anything else SQLite reports (corrupt, not a database) is DATABASE_DAMAGED.
+    """
+    folder = str(path.parent) if path is not None else ""
+    code = _fault_code(exc)
+    if code is None:
+        return DomainError(ErrorCode.DATABASE_DAMAGED, detail=str(exc))
+    if code is ErrorCode.DATABASE_LOCKED:
+        return DomainError(code)
+    return DomainError(code, path=folder, detail=_detail(exc))
+
+
+def _detail(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
+
 
 class Database:
     """One SQLite connection with explicit, nestable transactions (outermost one commits)."""
 
-    def __init__(self, path: Path | str, *, check: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, check: bool = True, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
+        conn: sqlite3.Connection | None = None
         try:
-            self.conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False, timeout=5.0
+            conn = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout
             )
-            self.conn.execute("PRAGMA busy_timeout = 5000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = FULL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
             if check:
-                problem = open_check(self.conn, Path(path) if self.path else None)
+                problem = open_check(conn, self.path)
                 if problem:
-                    self.conn.close()
                     raise DomainError(ErrorCode.DATABASE_DAMAGED, detail=problem)
-        except sqlite3.DatabaseError as exc:
-            raise DomainError(ErrorCode.DATABASE_DAMAGED, detail=str(exc)) from exc
+                _write_check(conn)
+        except (sqlite3.Error, OSError, DomainError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, DomainError):
+                raise
+            raise storage_fault(exc, self.path) from exc
+        self.conn = conn
         self.utils = sqlite_utils.Database(self.conn)
         self._depth = 0
 
@@ -52,16 +133,26 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise storage_fault(exc, self.path) from exc
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error | OSError) and is_fault(exc):
+                raise storage_fault(exc, self.path) from exc
             raise
         self._depth = 0
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise storage_fault(exc, self.path) from exc
 
     @property
     def in_transaction(self) -> bool:
@@ -72,6 +163,17 @@ class Database:
 
 
 FULL_CHECK_AT_OPEN_MAX_BYTES = 256 * 1024 * 1024
+
+
+def _write_check(conn: sqlite3.Connection) -> None:
+    """Write page 1 in a transaction rolled back at once: raises SQLITE_READONLY for a file
+    that cannot be written and SQLITE_BUSY for one another program keeps locked."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
@@ -89,15 +191,23 @@ def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
+        if is_fault(exc):
+            raise
         return str(exc)
     return None
 
 
 def quick_check(conn: sqlite3.Connection) -> str | None:
-    """Return None when SQLite's quick_check passes, else the first problem it reports."""
+    """Return None when SQLite's quick_check passes, else the first problem it reports.
+
+    A fault met while checking (locked, unreadable disk: :func:`is_fault`) is raised as the
+    SQLite error it is, never reported as a problem of the database.
+    """
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
+        if is_fault(exc):
+            raise
         return str(exc)
     first = rows[0][0] if rows else "no answer"
     return None if first == "ok" else str(first)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from counter_app import texts
 from counter_app.domain.dossier import Dossier
@@ -14,6 +14,8 @@ from counter_app.domain.models import Officer
 from counter_app.printing.printer import Printer
 from counter_app.services.setup import is_set_up
 from counter_app.services.station import StationContext
+from counter_app.texts import faults as fault_texts
+from counter_app.texts import window as window_texts
 from counter_app.ui.dialogs.login_dialog import LoginDialog
 from counter_app.ui.idle import DEFAULT_IDLE_MINUTES
 from counter_app.ui.main_window import MainWindow
@@ -39,6 +41,23 @@ def application(argv: list[str]) -> QApplication:
     font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE))
     app.setFont(font)
     return app
+
+
+def show_start_failure(message: str, argv: list[str]) -> None:
+    """Why the station cannot open, in a window of its own (before any login); Enter or Esc
+    closes it. The caller exits with 2 afterwards."""
+    application(argv)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        fault_texts.START_FAILED_TITLE,
+        message,
+        QMessageBox.StandardButton.NoButton,
+    )
+    box.setObjectName("start_failure_box")
+    close = box.addButton(window_texts.BUTTON_CLOSE, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.exec()
 
 
 def received_today(ctx: StationContext) -> list[Dossier]:

@@ -12,10 +12,18 @@ from starlette.concurrency import run_in_threadpool
 from province_server import texts
 from province_server.config import Settings
 from province_server.deps import PoolDep
+from province_server.errors import ApiError
+from province_server.http import read_body
 from province_server.pages import dashboard, lookup, throttle
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
 _FORM = "application/x-www-form-urlencoded"
+_FORM_SCHEMA = {
+    "schema": {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "key": {"type": "string"}},
+    }
+}
 MAX_FORM_BYTES = 2048
 
 
@@ -60,13 +68,13 @@ def make_router(settings: Settings) -> APIRouter:
         "`PROVINCE_LOOKUP_WINDOW_MINUTES`, 5 in 15): past that, 429 with `Retry-After`."
     )
 
-    @router.get(
-        settings.lookup_path,
-        summary="Citizen status lookup (HTML, Vietnamese)",
-        description=description,
-        response_class=HTMLResponse,
-        responses={200: _HTML, 400: _HTML, 404: _HTML, 429: _HTML},
-    )
+    pages: dict[str, Any] = {
+        "description": description,
+        "response_class": HTMLResponse,
+        "responses": {200: _HTML, 400: _HTML, 404: _HTML, 429: _HTML},
+    }
+
+    @router.get(settings.lookup_path, summary="Citizen status lookup (HTML, Vietnamese)", **pages)
     def lookup_page(request: Request, pool: PoolDep) -> HTMLResponse:
         query = request.query_params
         return answer(
@@ -76,28 +84,18 @@ def make_router(settings: Settings) -> APIRouter:
     @router.post(
         settings.lookup_path,
         summary="Citizen status lookup, from the form (HTML, Vietnamese)",
-        description=description,
-        response_class=HTMLResponse,
-        responses={200: _HTML, 400: _HTML, 404: _HTML, 429: _HTML},
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    _FORM: {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"code": {"type": "string"}, "key": {"type": "string"}},
-                        }
-                    }
-                },
-            }
-        },
+        openapi_extra={"requestBody": {"required": True, "content": {_FORM: _FORM_SCHEMA}}},
+        **pages,
     )
     async def lookup_form(request: Request, pool: PoolDep) -> HTMLResponse:
-        body = await request.body()
-        fields = parse_qs(body[:MAX_FORM_BYTES].decode("utf-8", "replace"), max_num_fields=10)
-        code, key = (fields.get(name, [""])[0] for name in ("code", "key"))
-        given = lookup.clean_input(code, key)
+        try:
+            body = await read_body(request, MAX_FORM_BYTES)
+            fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+        except (ApiError, ValueError):  # not what a browser sends for this form: a wrong try
+            given = lookup.LookupInput(code="", key="", valid=False)
+        else:
+            code, key = (fields.get(name, [""])[0] for name in ("code", "key"))
+            given = lookup.clean_input(code, key)
         return await run_in_threadpool(answer, request, pool, given)
 
     @router.get(

@@ -262,6 +262,7 @@ def test_wrong_keys_are_limited_per_client_and_per_code(
         "code=" + "9" * 500 + "&key=ABCDEF",
         "code=%E1%BA%A1%3Cscript%3E&key=%0A",
         "code=%ff%fe&key=1",
+        "code=" + "A" * 3000,  # more than a form of two short fields sends
     ],
 )
 def test_strange_input_gets_the_neutral_page_never_a_500(server: ServerProcess, query: str) -> None:
@@ -300,3 +301,14 @@ def test_the_access_log_never_holds_a_key(
         logged.stop()
     assert "GET /tra-cuu?code=" in log and "key=***" in log and "POST /tra-cuu " in log
     assert dossier.lookup_key not in log
+
+
+def test_a_form_body_no_browser_sends_is_a_wrong_try(server: ServerProcess) -> None:
+    headers = {"X-Forwarded-For": new_address()}
+    many = "&".join(f"f{n}=1" for n in range(12)) + "&code=X&key=Y"  # more fields than it has
+    posted = httpx.post(
+        f"{server.url}/tra-cuu",
+        content=many.encode(),
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert posted.status_code == 404 and NOT_FOUND in posted.text

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import io
 import json
 import os
 import statistics
@@ -29,9 +28,10 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pypdfium2 as pdfium
-from reportlab.pdfgen.canvas import Canvas
+from bench_slip import baseline_pdf, median_ms
 
 from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
@@ -67,22 +67,6 @@ def _pages(pdf: bytes) -> list[float]:
         document.close()
 
 
-def _baseline_ms(runs: int = 50) -> float:
-    def one() -> None:
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, invariant=1)
-        canvas.drawString(72, 720, "000.00.19.H56-260213-000001")
-        canvas.showPage()
-        canvas.save()
-
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        one()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def _quantile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -102,7 +86,7 @@ def main() -> None:
         os.environ.setdefault("COUNTER_APP_MIRROR_DIR", str(Path(folder) / "mirror"))
         clock = FixedClock(datetime(2026, 12, 2, 9, 30, tzinfo=VN_TZ))
         ctx = open_station(Path(folder) / "station", clock=clock)
-        baseline = _baseline_ms()
+        baseline = median_ms(baseline_pdf)
         for number, code in enumerate(codes, 1):
             procedure = intake.procedure_or_error(ctx, code)
             documents = tuple(replace(d, received=True) for d in procedure.documents)

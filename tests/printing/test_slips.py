@@ -454,3 +454,16 @@ def test_cli_slip_refuses_in_vietnamese(
     assert result.stdout == ""
     assert expected in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_cli_slip_prints_two_copies_side_by_side_on_a4(
+    tmp_path: Path, cli_dossiers: dict[str, Dossier]
+) -> None:
+    dossier = cli_dossiers["received"]
+    out = tmp_path / "a4x2.pdf"
+    result = run_cli(tmp_path, "slip", str(dossier.code), "--size", "a4x2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["size"] == "a4x2"
+    assert [(round(w), round(h)) for w, h in page_sizes_mm(out)] == [(297, 210)]
+    (image,) = scans(out, tmp_path)
+    assert decoded(image)["Code128"] == [dossier.code, dossier.code]

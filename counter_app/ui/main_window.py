@@ -27,6 +27,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import Officer, Role
 from counter_app.services.setup import lookup_url_warning
+from counter_app.sync.engine import SyncReport
 from counter_app.sync.scheduler import SyncHealth
 from counter_app.texts import lookup as t_lookup
 from counter_app.texts import support as tsup
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         for view in (self.today_view, self.search_view):
             view.dossier_activated.connect(self.open_dossier)
         self.sync.health_changed.connect(self._on_sync_health_changed)
+        self.sync.sync_finished.connect(self._on_sync_finished)
         self.sync_ticker = QTimer(self)  # keeps "retry in 2 minutes" and ages current
         self.sync_ticker.timeout.connect(self.sync.refresh)
         self.sync_ticker.start(SYNC_TICK_MS)
@@ -274,6 +276,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.focus_current())
         dialog.open()
         return dialog
+
+    def _on_sync_finished(self, outcome: object) -> None:
+        """Office names and the slips' lookup address may come with the reference data."""
+        if isinstance(outcome, SyncReport) and outcome.reference_changes:
+            self._refresh_office()
 
     def _on_sync_health_changed(self, health: SyncHealth) -> None:
         self.sync_indicator.show_health(

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from counter_app.printing.printer import FolderPrinter
 from counter_app.services.setup import DEFAULT_LOOKUP_URL
 from counter_app.services.station import StationContext
+from counter_app.sync.engine import SyncReport
 from counter_app.texts import lookup as t
 from counter_app.ui.main_window import MainWindow
 
@@ -54,4 +55,22 @@ def test_an_officer_is_not_bothered_with_it(
 ) -> None:  # type: ignore[no-untyped-def]
     _real_office_on_the_example_address(station)
     window = make_window(folder_printer, username="canbo")
+    assert window.lookup_warning_label.isHidden()
+
+
+def test_the_warning_goes_when_the_province_sends_the_address(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer: FolderPrinter,
+) -> None:  # type: ignore[no-untyped-def]
+    _real_office_on_the_example_address(station)
+    window = make_window(folder_printer, username="quantri")
+    assert window.lookup_warning_label.isVisible()
+    # what a reference pull stores (counter_app.sync.engine), then reports
+    office = replace(station.office(), lookup_url="https://dichvucong.phutho.gov.vn/tra-cuu")
+    station.store.config.set("office", asdict(office))
+    at = station.clock.now()
+    report = SyncReport(0, 0, 0, 0, 0, None, at, at, reference_changes=1)
+    window.sync.sync_finished.emit(report)
     assert window.lookup_warning_label.isHidden()

@@ -34,6 +34,15 @@ from counter_app.domain.idcard import parse_id_qr
 MAX_GAP_MS = 50.0  # scanners: 2-15 ms per key; people: rarely under 60 ms
 MIN_LENGTH = 10
 _ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+_MODIFIER_KEYS = {
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+    Qt.Key.Key_NumLock,
+}
 _ID_QR_START = re.compile(r"(?<!\d)\d{12}\|")
 ID_QR_MIN_BARS = 5
 
@@ -103,6 +112,8 @@ class ScanFilter(QObject):
         # When the key was pressed, not when it is handled: a busy GUI thread (a search per
         # key in the procedure field) must not split a scanner's burst. Synthetic events
         # carry no time stamp: the clock then.
+        if event.key() in _MODIFIER_KEYS:
+            return False  # a scanner presses Shift for "|" and capitals: part of the burst
         now = float(event.timestamp()) if event.timestamp() else self.clock_ms()
         if event.key() in _ENTER:
             whole, held = self._burst, self._held

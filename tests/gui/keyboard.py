@@ -47,7 +47,7 @@ def back_to_window(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The offscreen platform leaves a closed completer pop-up active; a window manager
     gives the activation back to the window: do what it does."""
     window = focused().window()
-    if QApplication.activeWindow() is not window:
+    if QApplication.activeWindow() is not window or not window.isActiveWindow():
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
@@ -67,6 +67,7 @@ def pick_procedure(qtbot, code: str) -> None:  # type: ignore[no-untyped-def]
     key(Qt.Key.Key_K, CTRL)
     keys(code)
     key(Qt.Key.Key_Return)
+    qtbot.wait(20)  # the focus moves on once the completer is closed
     back_to_window(qtbot)
 
 

@@ -33,9 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QImage
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -53,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fees import counter_fee
 from counter_app.domain.fields import clean_text
 from counter_app.domain.idcard import IdCardData
 from counter_app.domain.models import Procedure, ReturnMethod
@@ -74,6 +76,7 @@ from counter_app.ui.widgets.due_panel import DuePanel
 from counter_app.ui.widgets.outcome_bar import OutcomeBar
 from counter_app.ui.widgets.procedure_picker import ProcedurePicker
 
+FOCUS_GRACE_MS = 1000
 ERROR_STYLE = "color: #b00020;"
 INFO_STYLE = "color: #1b5e20;"
 
@@ -95,8 +98,14 @@ class IntakeView(QWidget):
         self.components_dialog: ComponentsDialog | None = None
         self.confirm: QMessageBox | None = None
         self._procedure_code: str | None = None
+        self._restoring = False  # the procedure field put back after a scan into it
+        self._next_field: QWidget | None = None
         self._build_ui()
         self._connect_signals()
+        self.picker.search_edit.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         self.refresh()
 
     # --- building -----------------------------------------------------------------------------
@@ -355,10 +364,14 @@ class IntakeView(QWidget):
         """The procedure field as it was before the scan (the scanned text never stays)."""
         code = self._procedure_code
         procedure = self.ctx.store.reference.procedure(code) if code else None
-        if procedure is not None:
-            self.picker.choose(procedure)
-        else:
+        if procedure is None:
             self.picker.clear()
+            return
+        self._restoring = True
+        try:
+            self.picker.choose(procedure)
+        finally:
+            self._restoring = False
 
     # --- building the request -----------------------------------------------------------------
 
@@ -581,15 +594,52 @@ class IntakeView(QWidget):
             self._procedure_code = procedure.code
             self._reset_procedure_fields()
             self.checklist.model.set_items(list(procedure.documents))
-            self.fee_edit.setText(procedure.fee_text)
+            self.fee_edit.setText(counter_fee(procedure.fee_text))
+            self.fee_edit.setToolTip(procedure.fee_text)
             self.due_panel.set_procedure(procedure)
             self.message_label.clear()
+        if not self._restoring:  # once the completer has closed its pop-up
+            QTimer.singleShot(0, self._focus_after_procedure)
+
+    def _focus_after_procedure(self) -> None:
+        """The next field to fill: the stated time, the card scan, or the checklist."""
         if self.due_panel.needs_time():
-            self.due_panel.stated_amount.setFocus(Qt.FocusReason.OtherFocusReason)
+            target: QWidget = self.due_panel.stated_amount
         elif self.applicant_form.is_empty():
-            self.applicant_form.scan_edit.setFocus()
+            target = self.applicant_form.scan_edit
         else:
             self.focus_checklist()
+            target = self.checklist.table
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Under X11 the window manager gives the window back its activation once the
+        # completer's pop-up is gone, and Qt then puts the focus back into the procedure
+        # field: that one time, the focus goes on to the next field.
+        self._next_field = target
+        QTimer.singleShot(FOCUS_GRACE_MS, self._forget_next_field)
+
+    def _forget_next_field(self) -> None:
+        self._next_field = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.picker.search_edit
+            and event.type() == QEvent.Type.FocusIn
+            and isinstance(event, QFocusEvent)
+            and event.reason() is Qt.FocusReason.ActiveWindowFocusReason
+            and self._next_field is not None
+        ):
+            target, self._next_field = self._next_field, None
+            QTimer.singleShot(0, lambda: self._move_on(target))
+        return super().eventFilter(watched, event)
+
+    def _move_on(self, target: QWidget) -> None:
+        if self.picker.search_edit.hasFocus():  # nobody went elsewhere meanwhile
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """The officer left the next field for another one: nothing to put right any more."""
+        if old is not None and old is self._next_field and new is not self.picker.search_edit:
+            self._next_field = None
 
     def _on_return_combo_changed(self, _index: int) -> None:
         self.refresh()

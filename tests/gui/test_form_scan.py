@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from counter_app.texts import window as t
 from counter_app.ui.main_window import MainWindow
-from tests.gui.helpers import ID_QR
+from tests.gui.helpers import ID_QR, press, type_text
 from tests.gui.keyboard import (
     focused,
     key,
@@ -117,3 +117,23 @@ def test_fast_typing_that_is_no_card_is_given_back(
     key(Qt.Key.Key_Tab)
     scan("001090123456|Lê Văn")  # 12 digits and a bar, but no card: nothing is lost
     assert view.applicant_form.name_edit.text() == "001090123456|Lê Văn"
+
+
+def test_a_scanner_pressing_shift_for_bars_and_capitals_is_still_one_burst(
+    qtbot, make_window: Callable[..., MainWindow], folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = ready(qtbot, make_window, folder_printer)
+    widget = focused()
+    for ch in ID_QR:
+        if ch == "|" or ch.isupper():  # a real scanner sends Shift first, a key without text
+            shift = QKeyEvent(
+                QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier
+            )
+            QApplication.sendEvent(widget, shift)
+        type_text(widget, ch)
+    press(widget)
+    assert view.applicant_form.name_edit.text() == "Nguyễn Văn Đức"

@@ -320,3 +320,17 @@ def m0010_checklists(db: sqlite_utils.Database) -> None:
             for p in load_catalogue()
         ],
     )
+
+
+@migration("m0014_history_chain")
+def m0014_history_chain(db: sqlite_utils.Database) -> None:
+    """Issue 17 item 9: the hash chain of the station's own events and audit entries
+    (storage/chain.py), computed here for the rows stored before it, in that order."""
+    from counter_app.storage import chain
+
+    for statement in chain.CREATE_SQL:
+        db.execute(statement)
+    row = db.execute(
+        "SELECT json_extract(value, '$.station_id') FROM config WHERE key = 'office'"
+    ).fetchone()
+    chain.chain_existing(db, station_id=row[0] if row else None)

@@ -30,6 +30,7 @@ from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
 from counter_app.storage import dossier_list
+from counter_app.storage.chain import SOURCE_AUDIT, SOURCE_EVENT, ChainRepository
 from counter_app.storage.db import Database
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.mapping import (
@@ -370,10 +371,11 @@ class AuditRepository:
         dossier_uuid: str | None,
         detail: dict[str, Any],
     ) -> None:
-        self.db.conn.execute(
+        cur = self.db.conn.execute(
             "INSERT INTO audit_log (at, officer, action, dossier_uuid, detail) VALUES (?,?,?,?,?)",
             (at.isoformat(), officer, action, dossier_uuid, dumps(detail)),
         )
+        ChainRepository(self.db, []).append(SOURCE_AUDIT, str(cur.lastrowid))
 
     def entries(self, *, limit: int = 100) -> list[dict[str, Any]]:
         rows = self.db.conn.execute(
@@ -494,6 +496,7 @@ class DossierRepository:
             "INSERT INTO outbox (event_uuid, queued_at) VALUES (?, ?)",
             (event.uuid, queued_at.isoformat()),
         )
+        ChainRepository(self.db, []).append(SOURCE_EVENT, event.uuid)  # the station's own
 
     def by_uuid(self, uuid: str) -> Dossier | None:
         row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?", (uuid,)).fetchone()

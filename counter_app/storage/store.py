@@ -40,6 +40,7 @@ from counter_app.storage.blobs import (
     iter_blob_files,
     write_blob_file,
 )
+from counter_app.storage.chain import TAIL_AT_OPEN, ChainBreak, ChainRepository, head_paths
 from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
@@ -150,7 +151,26 @@ class Store:
         self.prints = PrintArchiveRepository(self.db)
         self.sync = SyncRepository(self.db)
         self.blobs = BlobRepository(self.db, data_dir / SCANS_DIR)
-        self._recover_if_restored()
+        self.chain = ChainRepository(
+            self.db, head_paths(data_dir, mirror_path(mirror_dir, data_dir))
+        )
+        restored = self._recover_if_restored()
+        self.open_breaks = self._check_history_at_open(restored=restored)
+
+    def _check_history_at_open(self, *, restored: bool) -> list[ChainBreak]:
+        """The chain's last rows and its head against the head files (chain.py); the head
+        files move on only when that is clean (a break stays reported at every open)."""
+        breaks = self.chain.verify(tail=TAIL_AT_OPEN, saved=not restored)
+        if breaks:
+            log.warning("history chain: %d break(s) found at open", len(breaks))
+        else:
+            self.chain.save_head()
+        return breaks
+
+    def history_breaks(self) -> list[ChainBreak]:
+        """Every break of the history chain (full check: ``counter-app check``)."""
+        office = self.config.get("office") or {}
+        return self.chain.verify(station_id=office.get("station_id"))
 
     def _backup_before_upgrade(self) -> Path | None:
         """Copy a database made by an older version into backups/ before migrating it.
@@ -170,18 +190,25 @@ class Store:
         except (OSError, sqlite3.Error, DomainError) as exc:
             raise DomainError(ErrorCode.UPGRADE_BACKUP_FAILED, detail=str(exc)) from exc
 
-    def _recover_if_restored(self) -> None:
-        """A backup copied back by hand still carries its flag: skip every reserved number."""
+    def _recover_if_restored(self) -> bool:
+        """A backup copied back by hand still carries its flag: skip every reserved number.
+        True when it did (the history went back on purpose: its head files are rewritten)."""
         flag = self.config.get(_BACKUP_FLAG)
         if flag is None:
-            return
+            return False
         with self.db.atomic():
             self.ledger.merge(flag.get("reserved", {}))
             self.counters.raise_to(self.ledger.all_reserved())
             self.config.delete(_BACKUP_FLAG)
             self.config.set("restored", {"from": flag, "at": _now()})
+        return True
 
     def close(self) -> None:
+        if not self.open_breaks:
+            try:
+                self.chain.save_head()
+            except Exception:  # a closed or broken connection: the open's head stays
+                log.warning("history chain head not saved at close", exc_info=True)
         self.db.close()
 
     def check(self) -> list[str]:
@@ -221,6 +248,7 @@ class Store:
         target = _free_name(folder, (now or datetime.now(UTC)).astimezone(UTC), kind)
         partial = target.with_suffix(".part")
         source = sqlite3.connect(_ro_uri(self.db_path), uri=True, timeout=30.0)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         dest = sqlite3.connect(str(partial))
         try:
             source.backup(dest)
@@ -239,6 +267,7 @@ class Store:
         finally:
             source.close()
         dest.close()
+        os.chmod(partial, 0o600)  # the user's only (issue 17): it holds personal data
         _fsync_file(partial)
         os.replace(partial, target)
         _rotate(folder, kind, keep)
@@ -266,6 +295,7 @@ def copy_backup(backup: Path, folder: Path, *, keep: int | None = None) -> Path:
     target = folder / backup.name
     partial = folder / (backup.name + ".part")
     shutil.copyfile(backup, partial)
+    os.chmod(partial, 0o600)
     _fsync_file(partial)
     os.replace(partial, target)
     parsed = parse_backup_name(target)
@@ -393,12 +423,15 @@ def restore_backup(data_dir: Path, backup: Path, *, mirror_dir: Path) -> BackupI
             repo.delete(_BACKUP_FLAG)
             repo.set("restored", {"from": str(backup), "made_at": info.made_at, "at": _now()})
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The history goes back with the database, on purpose: so does its head outside it.
+        ChainRepository(db, head_paths(data_dir, mirror_path(mirror_dir, data_dir))).save_head()
     finally:
         db.close()
     if live.exists():
         keep = data_dir / BACKUP_DIR / f"pre-restore-{datetime.now(UTC):%Y%m%d-%H%M%S-%f}.db"
         keep.parent.mkdir(parents=True, exist_ok=True)
         _copy_live(live, keep)
+        os.chmod(keep, 0o600)
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
         Path(f"{staging}{suffix}").unlink(missing_ok=True)

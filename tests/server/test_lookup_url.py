@@ -12,6 +12,8 @@ import pytest
 from counter_app.app import open_station
 from counter_app.cli.main import main
 from counter_app.domain.clock import FixedClock
+from counter_app.domain.models import Officer, Role
+from counter_app.services.officers import hash_password
 from counter_app.services.settings import read_settings, update_settings
 from counter_app.services.setup import DEFAULT_LOOKUP_URL, complete_setup, lookup_url_warning
 from counter_app.sync.client import HttpSyncClient
@@ -44,7 +46,9 @@ def test_the_lookup_address_follows_the_province_setting(
         assert ctx.office().lookup_url == PROVINCE_PAGE
         assert lookup_url_warning(ctx) is None
         # An administrator's own address stays while the province keeps its own...
-        admin = "quantri"  # the seeded administrator (the wizard has not run yet)
+        admin = "quantri2"  # an administrator of the office (demo accounts may be locked)
+        account = Officer(admin, "Lê Minh Thuỷ", Role.ADMIN)
+        ctx.store.officers.add(account, hash_password("mat-khau-2026"), at=clock.now())
         settings = replace(read_settings(ctx), lookup_url="https://tracuu.xa-minhhoa.gov.vn/")
         update_settings(ctx, settings, officer=admin)
         with httpx.Client() as http:

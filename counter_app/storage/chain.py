@@ -1,0 +1,283 @@
+"""The station's history chain: its own events and its audit entries, linked by hash.
+
+Every event this station makes and every audit entry gets one row in ``chain`` (in the same
+transaction): ``content`` is the SHA-256 of the row's canonical content (its columns, as
+stored, in a JSON array) and ``hash`` the SHA-256 of the previous row's ``hash`` followed by
+``content``. So an event or audit row edited in the file no longer matches its ``content``;
+a row deleted leaves its chain row pointing at nothing; a chain row deleted too breaks the
+link of the next one; rows added outside the program are not in the chain.
+
+What the database alone cannot show, a chain rewritten whole or cut at its end, is shown by
+the head kept outside it: ``chain-head`` in the data folder and in the ledger's mirror folder
+(``<position> <hash>``), written when the store opens (after a clean check) and closes. At
+open only the last :data:`TAIL_AT_OPEN` rows and the head are checked (milliseconds);
+``counter-app check`` checks every row. The head also goes with every push: the province
+sees a history that does not extend the one it was sent before (see sync/engine.py).
+
+A restore (by ``counter-app restore`` or a backup copied back by hand) takes the history back
+on purpose: the head files are then rewritten from the restored database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class _Connected(Protocol):
+    """A Database, or sqlite-utils' one inside a migration: anything with ``conn``."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
+
+GENESIS = "0" * 64
+TAIL_AT_OPEN = 200
+HEAD_NAME = "chain-head"
+SOURCE_EVENT = "event"
+SOURCE_AUDIT = "audit"
+# What a break is (the texts say it in Vietnamese): a row's content changed, a chained row
+# gone, the link to the previous row broken (a chain row removed or forged), the end of the
+# chain before the head kept outside the database, a row that is not in the chain.
+EDITED = "edited"
+MISSING = "missing"
+LINK = "link"
+TRUNCATED = "truncated"
+UNCHAINED = "unchained"
+
+_SELECT = {
+    SOURCE_EVENT: "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
+    "FROM events WHERE uuid = ?",
+    SOURCE_AUDIT: "SELECT id, at, officer, action, dossier_uuid, detail FROM audit_log "
+    "WHERE id = ?",
+}
+
+CREATE_SQL = (
+    "CREATE TABLE chain (pos INTEGER PRIMARY KEY, source TEXT NOT NULL, ref TEXT NOT NULL,"
+    " content TEXT NOT NULL, hash TEXT NOT NULL)",
+    # Not unique: an audit id can come again after a row was deleted in the file (SQLite
+    # reuses the highest rowid); the new row is chained, the old chain row reports the edit.
+    "CREATE INDEX chain_ref ON chain (source, ref)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last row of the chain: its position (1, 2, …) and hash."""
+
+    pos: int
+    hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pos": self.pos, "hash": self.hash}
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """One place where the stored history is not the one written: ``kind`` (see above), the
+    chain position and what the row was (``event``/``audit``; never its content)."""
+
+    kind: str
+    pos: int
+    source: str = ""
+
+
+def content_hash(source: str, row: Iterable[Any]) -> str:
+    """SHA-256 of a row's canonical content: its columns as stored, in a JSON array."""
+    text = json.dumps([source, *row], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def link_hash(previous: str, content: str) -> str:
+    return hashlib.sha256((previous + content).encode("ascii")).hexdigest()
+
+
+class ChainRepository:
+    """Appends to and checks the chain; keeps the head outside the database."""
+
+    def __init__(self, db: _Connected, head_paths: list[Path]) -> None:
+        self.db = db
+        self.head_paths = head_paths
+
+    # --- writing --------------------------------------------------------------------------
+
+    def append(self, source: str, ref: str) -> ChainHead:
+        """Chain the stored row ``ref`` of ``source``; inside the writing transaction."""
+        row = self.db.conn.execute(_SELECT[source], (ref,)).fetchone()
+        if row is None:
+            raise ValueError(f"no {source} row {ref} to chain")
+        content = content_hash(source, row)
+        head = self.head()
+        previous = head.hash if head else GENESIS
+        pos = (head.pos if head else 0) + 1
+        digest = link_hash(previous, content)
+        self.db.conn.execute(
+            "INSERT INTO chain (pos, source, ref, content, hash) VALUES (?,?,?,?,?)",
+            (pos, source, str(ref), content, digest),
+        )
+        return ChainHead(pos, digest)
+
+    def head(self) -> ChainHead | None:
+        row = self.db.conn.execute(
+            "SELECT pos, hash FROM chain ORDER BY pos DESC LIMIT 1"
+        ).fetchone()
+        return ChainHead(int(row[0]), row[1]) if row else None
+
+    def hash_at(self, pos: int) -> str | None:
+        row = self.db.conn.execute("SELECT hash FROM chain WHERE pos = ?", (pos,)).fetchone()
+        return row[0] if row else None
+
+    # --- checking -------------------------------------------------------------------------
+
+    def verify(
+        self, *, tail: int | None = None, station_id: str | None = None, saved: bool = True
+    ) -> list[ChainBreak]:
+        """Breaks of the chain (empty: intact) and, with ``saved``, of the head kept outside
+        the database (not after a restore: the history went back on purpose).
+
+        ``tail``: only the last ``tail`` rows (at open); None: every row, and every audit
+        entry and every event of ``station_id`` must be chained.
+        """
+        conn = self.db.conn
+        start = 0
+        if tail is not None:
+            row = conn.execute(
+                "SELECT pos FROM chain ORDER BY pos DESC LIMIT 1 OFFSET ?", (tail,)
+            ).fetchone()
+            start = int(row[0]) if row else 0
+        previous = GENESIS if start == 0 else (self.hash_at(start) or GENESIS)
+        expected = start + 1
+        breaks: list[ChainBreak] = []
+        rows = conn.execute(
+            "SELECT pos, source, ref, content, hash FROM chain WHERE pos > ? ORDER BY pos",
+            (start,),
+        )
+        for pos, source, ref, content, digest in rows:
+            if pos != expected or link_hash(previous, content) != digest:
+                breaks.append(ChainBreak(LINK, pos, source))
+            found = conn.execute(_SELECT[source], (ref,)).fetchone() if source in _SELECT else None
+            if found is None:
+                breaks.append(ChainBreak(MISSING, pos, source))
+            elif content_hash(source, found) != content:
+                breaks.append(ChainBreak(EDITED, pos, source))
+            previous, expected = digest, pos + 1
+        if saved:
+            breaks += self._against_saved_head()
+        breaks += self._unchained(full=tail is None, station_id=station_id)
+        return breaks
+
+    def _against_saved_head(self) -> list[ChainBreak]:
+        saved = self.saved_head()
+        if saved is None:
+            return []
+        here = self.hash_at(saved.pos)
+        if here == saved.hash:
+            return []
+        head = self.head()
+        if head is None or head.pos < saved.pos:
+            return [ChainBreak(TRUNCATED, head.pos if head else 0)]
+        return [ChainBreak(LINK, saved.pos)]
+
+    def _unchained(self, *, full: bool, station_id: str | None) -> list[ChainBreak]:
+        conn = self.db.conn
+        audit_sql = (
+            "SELECT count(*) FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM chain c"
+            " WHERE c.source = 'audit' AND c.ref = CAST(a.id AS TEXT))"
+        )
+        if not full:  # at open: only entries after the last chained one
+            audit_sql += (
+                " AND a.id > (SELECT coalesce(max(CAST(ref AS INTEGER)), 0) FROM chain"
+                " WHERE source = 'audit')"
+            )
+        count = int(conn.execute(audit_sql).fetchone()[0])
+        if full and station_id:
+            count += int(
+                conn.execute(
+                    "SELECT count(*) FROM events e WHERE e.station_id = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM chain c WHERE c.source = 'event' AND c.ref = e.uuid)",
+                    (station_id,),
+                ).fetchone()[0]
+            )
+        head = self.head()
+        return [ChainBreak(UNCHAINED, head.pos if head else 0)] if count else []
+
+    # --- the head outside the database ----------------------------------------------------
+
+    def saved_head(self) -> ChainHead | None:
+        """The furthest head recorded in the head files (None: none yet)."""
+        best: ChainHead | None = None
+        for path in self.head_paths:
+            found = _read_head(path)
+            if found is not None and (best is None or found.pos > best.pos):
+                best = found
+        return best
+
+    def save_head(self) -> None:
+        """Write the database's head into every head file (atomically; errors ignored: the
+        files are a second witness, never a reason to stop the desk)."""
+        head = self.head()
+        if head is None:
+            return
+        line = f"{head.pos} {head.hash}\n".encode("ascii")
+        for path in self.head_paths:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(path.name + ".part")
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, line)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(partial, path)
+            except OSError:
+                continue
+
+
+def head_paths(data_dir: Path, mirror: Path) -> list[Path]:
+    """The head file in the data folder and beside the ledger's mirror ``mirror``."""
+    return [data_dir / HEAD_NAME, mirror.with_name(mirror.name.replace("reservations", HEAD_NAME))]
+
+
+def _read_head(path: Path) -> ChainHead | None:
+    try:
+        text = path.read_text(encoding="ascii", errors="replace").split()
+    except OSError:
+        return None
+    if len(text) != 2 or not text[0].isdigit() or len(text[1]) != 64:
+        return None
+    return ChainHead(int(text[0]), text[1])
+
+
+def chain_existing(db: _Connected, *, station_id: str | None) -> int:
+    """Chain the rows stored before the chain existed (migration m0014): the station's own
+    events by sequence, then the audit entries by id. Returns how many were chained."""
+    conn = db.conn
+    repo = ChainRepository(db, [])
+    count = 0
+    if station_id:
+        for (uuid,) in conn.execute(
+            "SELECT uuid FROM events WHERE station_id = ? ORDER BY seq", (station_id,)
+        ).fetchall():
+            repo.append(SOURCE_EVENT, uuid)
+            count += 1
+    for (entry,) in conn.execute("SELECT id FROM audit_log ORDER BY id").fetchall():
+        repo.append(SOURCE_AUDIT, str(entry))
+        count += 1
+    return count
+
+
+__all__ = [
+    "CREATE_SQL",
+    "ChainBreak",
+    "ChainHead",
+    "ChainRepository",
+    "chain_existing",
+    "head_paths",
+]

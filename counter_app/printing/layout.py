@@ -97,7 +97,8 @@ GEOMETRIES: dict[PaperSize, Geometry] = {
 
 def denser(geometry: Geometry) -> list[Geometry]:
     """``geometry`` then its tighter variants: body type 0.5 pt smaller each time down to
-    :data:`MIN_PT` (A4 in 1 pt steps), signature space shrunk a little (never on the roll)."""
+    :data:`MIN_PT` (A4 in 1 pt steps), signature space, QR and bar height shrunk with it
+    (never on the roll)."""
     if geometry.thermal:
         return [geometry]
     step = 1.0 if geometry.body_pt >= 12 else 0.5
@@ -114,6 +115,7 @@ def denser(geometry: Geometry) -> list[Geometry]:
                 code_pt=max(10.5, geometry.code_pt * ratio),
                 sign_space_mm=geometry.sign_space_mm * max(ratio, 0.8),
                 qr_mm=max(20.0, geometry.qr_mm * ratio),
+                barcode_mm=max(7.0, geometry.barcode_mm * ratio),
             )
         )
         body -= step

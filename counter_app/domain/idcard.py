@@ -16,6 +16,12 @@ decomposed (NFD) text and case or missing diacritics in the sex field. Every fie
 normalised to NFC with inner white space collapsed. Anything else is refused with a specific
 :class:`~counter_app.domain.errors.ErrorCode`; the error parameters name the offending field
 (``field=...``) but never carry its value, which is personal data.
+
+Every text field is bounded and cleaned as the reception form's (``domain.fields.clean_text``):
+NUL and other control characters (tab included), bidi marks and lone surrogates refuse the
+field (``APPLICANT_FIELD_INVALID``, ``problem="characters"``), as does a name over 100 or an
+address over 300 characters (``problem="too_long"``); a payload longer than
+:data:`MAX_QR_TEXT` is no card (``QR_NOT_ID_CARD``) and is not even split.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fields import clean_text
 from counter_app.domain.models import Applicant
 from counter_app.domain.text import fold, nfc
 
@@ -32,6 +39,8 @@ SEX_MALE = "Nam"
 SEX_FEMALE = "Nữ"
 
 MIN_FIELDS = 6
+MAX_QR_TEXT = 2000  # a real card's payload is under 300 characters
+EXTRA_FIELD_LIMIT = 300
 MIN_BIRTH_YEAR = 1900
 
 _ID_RE = re.compile(r"[0-9]{12}")
@@ -77,7 +86,7 @@ def parse_id_qr(text: str) -> IdCardData:
     cleaned = text.replace("\r", "").replace("\n", "")
     if not cleaned.strip():
         raise DomainError(ErrorCode.QR_EMPTY)
-    if "|" not in cleaned:
+    if "|" not in cleaned or len(cleaned) > MAX_QR_TEXT:
         raise DomainError(ErrorCode.QR_NOT_ID_CARD, field_count=1)
     fields = [nfc(part) for part in cleaned.split("|")]
     if len(fields) < MIN_FIELDS:
@@ -91,7 +100,7 @@ def parse_id_qr(text: str) -> IdCardData:
     if old_id_number is not None and not _OLD_ID_RE.fullmatch(old_id_number):
         raise DomainError(ErrorCode.QR_BAD_OLD_ID, field="old_id_number")
 
-    name = fields[2]
+    name = clean_text("name", fields[2])
     if not name or any(ch.isdigit() for ch in name) or not any(ch.isalpha() for ch in name):
         raise DomainError(ErrorCode.QR_BAD_NAME, field="name")
 
@@ -103,7 +112,7 @@ def parse_id_qr(text: str) -> IdCardData:
     if sex is None:
         raise DomainError(ErrorCode.QR_BAD_SEX, field="sex")
 
-    address = fields[5]
+    address = clean_text("address", fields[5])
 
     issue_date: date | None = None
     if len(fields) > MIN_FIELDS and fields[6]:
@@ -121,7 +130,10 @@ def parse_id_qr(text: str) -> IdCardData:
         sex=sex,
         address=address,
         issue_date=issue_date,
-        extra_fields=tuple(fields[MIN_FIELDS + 1 :]),
+        extra_fields=tuple(
+            clean_text("qr_extra", extra, limit=EXTRA_FIELD_LIMIT)
+            for extra in fields[MIN_FIELDS + 1 :]
+        ),
     )
 
 

@@ -299,9 +299,16 @@ def _normalised(value: str) -> str:
 
 
 _NAME_CHARS = st.sampled_from(list("ABCDEGHIKLMNOPQRSTUVXYĐÀÁẢÃẠĂẮẰÂẦÊỂÔỐƠỜƯỮỲÝ abcdđơưỹ"))
-_FREE_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="|\r\n"), max_size=40).map(
-    _normalised
-)
+# Free text as a card may hold it: no controls, no bidi marks (refused, see below).
+_FREE_TEXT = st.text(
+    st.characters(
+        codec="utf-8",
+        exclude_characters="|\r\n\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069",
+        exclude_categories=("Cc", "Cs"),
+    ),
+    max_size=40,
+).map(_normalised)
 
 
 @st.composite
@@ -346,3 +353,36 @@ def test_valid_cards_round_trip_through_scanner_noise(
     noisy = "  " + format_id_qr(card).replace("|", " |" + newline + " ") + newline
     text = unicodedata.normalize("NFD", noisy) if decompose else noisy
     assert parse_id_qr(text) == card
+
+
+_CARD = "001090123456|012345678|{name}|01011990|Nam|{address}|15042021{extra}"
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "extra", "field"),
+    [
+        ("NGUYỄN\x00VĂN A", "Thôn Đông", "", "name"),
+        ("NGUYỄN VĂN A", "Thôn\x00Đông", "", "address"),
+        ("NGUYỄN \u202eVĂN A", "Thôn Đông", "", "name"),
+        ("NGUYỄN VĂN A", "Thôn \u2066Đông", "", "address"),
+        ("NGUYỄN \ud800VĂN A", "Thôn Đông", "", "name"),
+        ("NGUYỄN VĂN A", "Thôn Đông", "|Cha\x07", "qr_extra"),
+        ("A" * 101, "Thôn Đông", "", "name"),
+        ("NGUYỄN VĂN A", "Đ" * 301, "", "address"),
+    ],
+)
+def test_bad_characters_and_lengths_are_refused_with_the_field(
+    name: str, address: str, extra: str, field: str
+) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_id_qr(_CARD.format(name=name, address=address, extra=extra))
+    assert info.value.code is ErrorCode.APPLICANT_FIELD_INVALID
+    assert info.value.params["field"] == field
+    assert "NGUY" not in str(info.value.params) and "Thôn" not in str(info.value.params)
+
+
+def test_a_megabyte_payload_is_no_card_and_is_not_split() -> None:
+    huge = _CARD.format(name="A" * 1_000_000, address="x", extra="")
+    with pytest.raises(DomainError) as info:
+        parse_id_qr(huge)
+    assert info.value.code is ErrorCode.QR_NOT_ID_CARD

@@ -7,7 +7,8 @@ and a submitter (the longest applicant block), then its receipt is rendered by
 ``services.slips.render`` on A5, A4, A4x2 and 80 mm and read back with pypdfium2.
 
 Output (one JSON object): for A5 and A4 the share of procedures whose every copy fits on one
-sheet (target ≥ 95 %), the distribution of pages per copy, and the worst procedures; for
+sheet (target ≥ 95 %), also per catalogue level (``xa`` = commune, the counters' own
+procedures), the distribution of pages per copy, and the worst procedures; for
 A4x2 the halves per copy; for 80 mm the roll length per copy (mm: median, p95, max) since a
 roll copy is always one page; the median render time per size over the catalogue and, as a
 baseline measured in the same run, a one-line reportlab PDF. Takes 2-4 minutes.
@@ -76,7 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N procedures")
     args = parser.parse_args()
-    codes = [r["code"] for r in json.loads(CATALOGUE.read_text("utf-8"))]
+    catalogue = json.loads(CATALOGUE.read_text("utf-8"))
+    codes = [r["code"] for r in catalogue]
+    level_of = {r["code"]: r.get("level") or "" for r in catalogue}
     if args.limit:
         codes = codes[: args.limit]
     pages: dict[str, dict[str, int]] = {s.value: {} for s in PaperSize}
@@ -132,6 +135,13 @@ def main() -> None:
         }
         if size in (PaperSize.A5, PaperSize.A4):
             entry["meets_target"] = one >= TARGET_SHARE
+            levels = collections.defaultdict(list)
+            for code, count in per_copy.items():
+                levels[level_of[code]].append(count == 1)
+            entry["one_sheet_share_by_level"] = {
+                level: {"procedures": len(v), "share": round(sum(v) / len(v), 4)}
+                for level, v in sorted(levels.items())
+            }
         if size is PaperSize.THERMAL_80MM:
             entry["roll_mm_per_copy"] = {
                 "median": round(statistics.median(roll_mm), 1),

@@ -24,10 +24,16 @@ def _run(*args: str) -> bool:
     return subprocess.run(args, capture_output=True).returncode == 0
 
 
+def _root() -> bool:
+    if os.name != "posix":
+        pytest.skip("read-only mounts and tmpfs are POSIX tools")
+    return os.geteuid() == 0
+
+
 @contextmanager
 def read_only(path: Path) -> Iterator[Path]:
     """``path`` (a folder or a file) made read-only for this process, for the block."""
-    if os.geteuid() == 0:
+    if _root():
         if not _run("mount", "--bind", str(path), str(path)):
             pytest.skip("cannot bind-mount here (no CAP_SYS_ADMIN)")
         try:
@@ -48,7 +54,7 @@ def read_only(path: Path) -> Iterator[Path]:
 @contextmanager
 def small_disk(where: Path, *, megabytes: int = 24) -> Iterator[Path]:
     """A tmpfs of ``megabytes`` mounted at ``where`` (root only), unmounted afterwards."""
-    if os.geteuid() != 0:
+    if not _root():
         pytest.skip("a full disk is simulated with a tmpfs, which needs root")
     where.mkdir(parents=True, exist_ok=True)
     if not _run("mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(where)):

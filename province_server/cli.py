@@ -7,13 +7,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from province_server.config import Settings
 from province_server.db import connect
 from province_server.errors import AdminError
 from province_server.reference import service as reference
-from province_server.stations import service
+from province_server.stations import ownership, service
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -137,6 +138,13 @@ def _revoke(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
     return {"revoked": args.station_id}
 
 
+def _check_codes(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    """Stored dossiers whose code their creating station could not have minted (read-only)."""
+    with connect(settings) as conn:
+        found = ownership.foreign_codes(conn)
+    return {"foreign_codes": len(found), "dossiers": [asdict(f) for f in found]}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="province-server",
@@ -162,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--place-name", default="", help="place name printed on slips")
     revoke = sub.add_parser("revoke", help="refuse a station's token from now on")
     revoke.add_argument("--station-id", required=True)
+    sub.add_parser(
+        "check-codes",
+        help="list stored dossiers whose code does not carry the prefix (and province) of the "
+        "station that created them",
+    )
     load = sub.add_parser(
         "load-catalogue", help="insert or update procedures from a catalogue JSON file"
     )
@@ -197,6 +210,7 @@ _COMMANDS = {
     "migrate": _migrate,
     "issue-code": _issue_code,
     "revoke": _revoke,
+    "check-codes": _check_codes,
     "load-catalogue": _load_catalogue,
     "set-calendar": _set_calendar,
     "set-office": _set_office,

@@ -80,6 +80,7 @@ class RejectReason(StrEnum):
     UNKNOWN_DOSSIER = "unknown_dossier"  # a follow-up event of a dossier the server lacks
     INVALID_EVENT = "invalid_event"  # a creating event without a valid agency/code
     EVENT_TOO_LARGE = "event_too_large"  # (client side) one event bigger than a batch
+    FOREIGN_CODE = "foreign_code"  # the code was not minted by the pushing station
 
 
 def dumps(value: Any) -> str:

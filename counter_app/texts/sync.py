@@ -44,6 +44,7 @@ REJECT_REASONS: dict[str, str] = {
     "unknown_dossier": "máy chủ chưa có hồ sơ gốc của sự kiện này",
     "invalid_event": "dữ liệu hồ sơ không hợp lệ",
     "event_too_large": "dữ liệu quá lớn để gửi lên máy chủ",
+    "foreign_code": "mã số hồ sơ không do quầy này cấp (sai mã cơ quan hoặc số hiệu quầy)",
 }
 
 # --- Command line ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 
 from province_server.errors import ApiError
+from province_server.stations.ownership import code_refusal, record_high_water
 from province_server.stations.service import Station, touch
 from sync_protocol import (
     CREATING_KINDS,
@@ -88,11 +89,13 @@ def _verdicts(
             fields = _creating_fields(event)
             if fields is None:
                 reason = RejectReason.INVALID_EVENT
+            elif dossier is not None and dossier.owner_agency != station.agency_id:
+                reason = RejectReason.FORBIDDEN_AGENCY
+            elif (refusal := code_refusal(station, event.kind, *fields)) is not None:
+                reason = refusal  # a code this station did not mint (stations/ownership.py)
             elif dossier is None:  # a new dossier: owned by the receiving station's office
                 known[event.dossier_uuid] = _Known(station.agency_id, new=True)
                 creating[event.dossier_uuid] = fields
-            elif dossier.owner_agency != station.agency_id:
-                reason = RejectReason.FORBIDDEN_AGENCY
         elif dossier is None:
             reason = RejectReason.UNKNOWN_DOSSIER
         elif dossier.owner_agency != station.agency_id:
@@ -192,6 +195,7 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
         known = _load_known(conn, sorted({e.dossier_uuid for e in batch.events}))
         reasons, creating = _verdicts(station, batch, known)
         taken = _insert_dossiers(conn, station, creating)
+        record_high_water(conn, station, [f for u, f in creating.items() if u not in taken])
         for index, event in enumerate(batch.events):
             if reasons[index] is None and event.dossier_uuid in taken:
                 creates = event.kind in CREATING_KINDS

@@ -205,6 +205,7 @@ def test_a_reused_code_is_rejected_loudly_and_kept(
         report = run_sync(b, client_for(b, http))
         assert report.rejected == 1 and report.waiting == 0
         (refused,) = b.store.sync.rejected()
-        assert refused.reason == "duplicate_code" and refused.event.dossier_uuid == clash.uuid
+        # The copied prefix is not b's own: refused as foreign_code (issue 17), before the clash.
+        assert refused.reason == "foreign_code" and refused.event.dossier_uuid == clash.uuid
         again = run_sync(b, client_for(b, http))  # not retried for ever
         assert again.rejected == 0 and len(b.store.sync.rejected()) == 1

@@ -116,8 +116,14 @@ def allowed_forms(dossier: Dossier) -> tuple[SlipForm, ...]:
     return tuple(forms)
 
 
+def _letter_size(size: PaperSize) -> PaperSize:
+    """Mẫu 04 and 06 are single documents: on "A4, two copies side by side" paper they are
+    printed on the A4 sheet itself."""
+    return PaperSize.A4 if PaperSize(size) is PaperSize.A4X2 else PaperSize(size)
+
+
 def _check_allowed(dossier: Dossier, form: SlipForm, size: PaperSize | None = None) -> None:
-    letter_on_roll = form in LETTERS and size is not None and PaperSize(size) not in LETTER_SIZES
+    letter_on_roll = form in LETTERS and size is not None and _letter_size(size) not in LETTER_SIZES
     if form not in allowed_forms(dossier) or letter_on_roll:
         raise DomainError(ErrorCode.SLIP_NOT_AVAILABLE, code=dossier.code or dossier.uuid)
 
@@ -377,6 +383,7 @@ def _render_form(
     """(PDF bytes, template id) of one form of ``dossier``."""
     _check_allowed(dossier, form, size)
     if form is SlipForm.APOLOGY or form is SlipForm.CONTROL_SHEET:
+        size = _letter_size(size)
         events = ctx.store.dossiers.events_of(dossier.uuid)
         if form is SlipForm.APOLOGY:
             letter = apology_data(

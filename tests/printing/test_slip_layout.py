@@ -28,6 +28,7 @@ from tests.printing.test_slips import (
     ROOT,
     decoded,
     guided,
+    page_sizes_mm,
     page_texts,
     pdf_text,
     refused,
@@ -242,18 +243,28 @@ def test_an_unknown_fee_is_left_blank_to_fill_by_hand(
 def test_the_receipt_lists_exactly_the_papers_ticked(
     station: StationContext, tmp_path: Path
 ) -> None:
-    procedure = intake.procedure_or_error(station, "1.001193")
-    papers = tuple(replace(d, received=i in (0, 2)) for i, d in enumerate(procedure.documents))
-    text = pdf_text(receipt(station, receive(station, "1.001193", documents=papers), PaperSize.A5,
-                            tmp_path))  # fmt: skip
-    for i, paper in enumerate(procedure.documents):
-        assert (" ".join(paper.name.split()[:12]) in text) is (i in (0, 2)), paper.name
-    nothing = tuple(replace(d, received=False) for d in procedure.documents)
-    empty = pdf_text(receipt(station, receive(station, "1.001193", documents=nothing),
-                             PaperSize.A5, tmp_path))  # fmt: skip
-    assert t.NO_PAPER_RECORDED in empty
-    assert not any(" ".join(p.name.split()[:8]) in empty for p in procedure.documents)
-    assert t.COLUMN_DOCUMENT not in empty
+    papers = tuple(replace(d, received=i in (0, 2)) for i, d in enumerate(everyday(5)))
+    dossier = receive(station, "1.001193", documents=papers)
+    text = pdf_text(receipt(station, dossier, PaperSize.A5, tmp_path))
+    for i, paper in enumerate(papers):
+        assert (" ".join(paper.name.split()[:4]) in text) is (i in (0, 2)), paper.name
+    nothing = tuple(replace(d, received=False) for d in papers)
+    empty = receive(station, "1.001193", documents=nothing)
+    text = pdf_text(receipt(station, empty, PaperSize.A5, tmp_path))
+    assert t.NO_PAPER_RECORDED in text
+    assert not any(" ".join(p.name.split()[:4]) in text for p in papers)
+    assert t.COLUMN_DOCUMENT not in text
+    procedure = intake.procedure_or_error(station, "1.001193")  # nor the catalogue's papers
+    assert not any(" ".join(p.name.split()[:6]) in text for p in procedure.documents)
+
+
+def test_letters_on_a4x2_paper_print_on_the_a4_sheet(
+    station: StationContext, tmp_path: Path
+) -> None:
+    dossier = receive(station, "1.001193", documents=everyday(2))
+    pdf = slips.render(station, dossier, form=slips.SlipForm.CONTROL_SHEET, size=PaperSize.A4X2)
+    sizes = page_sizes_mm(write(tmp_path, "control.pdf", pdf))
+    assert [(round(w), round(h)) for w, h in sizes] == [(210, 297)]
 
 
 # --- A4, two copies side by side ----------------------------------------------------------------

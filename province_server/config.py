@@ -25,7 +25,9 @@ class Settings:
       reference pull (see :meth:`public_lookup_url`);
     - ``PROVINCE_LOOKUP_MAX_WRONG`` / ``PROVINCE_LOOKUP_WINDOW_MINUTES``: wrong lookup keys
       allowed per client address and per dossier code in a window (5 in 15 minutes);
-    - ``PROVINCE_ADMIN_TOKEN``: the administrator token of ``/dashboard`` (empty: disabled).
+    - ``PROVINCE_ADMIN_TOKEN``: the administrator token of ``/dashboard`` (empty: disabled);
+    - ``PROVINCE_UPLOAD_QUOTA_MB``: attachment bytes one station may store per day (Vietnam
+      time), in MiB (2048: some 400 scanned dossiers of 5 MB); past it, 429.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -38,6 +40,7 @@ class Settings:
     lookup_url: str = ""
     lookup_max_wrong: int = 5
     lookup_window_minutes: int = 15
+    upload_quota_bytes: int = 2048 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +56,7 @@ class Settings:
             lookup_url=http_url(env.get("PROVINCE_LOOKUP_URL", ""), "PROVINCE_LOOKUP_URL"),
             lookup_max_wrong=int(env.get("PROVINCE_LOOKUP_MAX_WRONG", "5")),
             lookup_window_minutes=int(env.get("PROVINCE_LOOKUP_WINDOW_MINUTES", "15")),
+            upload_quota_bytes=int(env.get("PROVINCE_UPLOAD_QUOTA_MB", "2048")) * 1024 * 1024,
         )
 
     def public_lookup_url(self, request_base: str) -> str:

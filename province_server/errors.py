@@ -8,11 +8,14 @@ from sync_protocol import ErrorBody
 class ApiError(Exception):
     """Raised by routers and dependencies; answered as JSON :class:`ErrorBody`."""
 
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
+    def __init__(
+        self, status: int, code: str, detail: str = "", *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.status = status
         self.code = code
         self.detail = detail
+        self.headers = dict(headers or {})
 
     def body(self) -> ErrorBody:
         return ErrorBody(code=self.code, detail=self.detail)

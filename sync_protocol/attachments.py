@@ -11,7 +11,10 @@ Attachments travel separately from events (an event only names a blob by its ``s
   :class:`OffsetConflict` carrying the server's status when the offset is not the server's
   one (the client continues from ``status.received``). The chunk that completes the blob is
   checked against the SHA-256 of the whole: a mismatch discards every byte received and
-  answers 422 ``hash_mismatch``;
+  answers 422 ``hash_mismatch``. A station stores at most the server's daily quota of bytes
+  (``PROVINCE_UPLOAD_QUOTA_MB`` per station and per day, Vietnam time): a chunk past it gets
+  429 ``upload_quota_exceeded`` with ``Retry-After`` (seconds to the next day) and stores
+  nothing;
 - ``GET  /api/v1/attachments/{sha256}/content``: the bytes of a complete blob of the caller's
   office (404 otherwise).
 
@@ -37,6 +40,8 @@ DEFAULT_MIME = "application/octet-stream"
 OFFSET_CONFLICT = "offset_mismatch"  # 409
 HASH_MISMATCH = "hash_mismatch"  # 422
 ATTACHMENT_TOO_LARGE = "attachment_too_large"  # 413
+# 429 (with Retry-After): the station stored its quota of bytes for the day (Vietnam time)
+UPLOAD_QUOTA_EXCEEDED = "upload_quota_exceeded"
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$", re.ASCII)
 _MIME_RE = re.compile(r"^[a-z0-9][a-z0-9.+\-]{0,63}/[a-z0-9][a-z0-9.+\-]{0,63}$", re.ASCII)
 

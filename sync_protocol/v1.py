@@ -194,14 +194,51 @@ def _reject_constant(name: str) -> Any:
     raise _fail(f"JSON constant {name} is not allowed")
 
 
+# A ``\\uD800``-``\\uDFFF`` escape: JSON text may spell a lone surrogate this way (raw bytes
+# cannot: strict UTF-8 decoding refuses them), and Python decodes it into a ``str`` that can
+# be neither encoded as UTF-8 nor stored in PostgreSQL.
+_SURROGATE_TEXT = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _surrogate_path(value: Any, path: str) -> str | None:
+    """The path of the first text (key or value) holding a lone surrogate, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "$"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _surrogate_path(key, path) or _surrogate_path(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _surrogate_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 def loads(raw: bytes | str) -> Any:
-    """Parse JSON strictly (no NaN/Infinity); any failure is a :class:`ProtocolError`."""
+    """Parse JSON strictly (no NaN/Infinity, no lone surrogate in any text); any failure is a
+    :class:`ProtocolError` (the detail names the place of a lone surrogate)."""
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_constant=_reject_constant)
     except ProtocolError:
         raise
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         raise _fail(f"not JSON: {type(exc).__name__}") from None
+    if isinstance(raw, str):
+        suspect = _SURROGATE_TEXT.search(raw) is not None
+    else:
+        suspect = _SURROGATE_BYTES.search(raw) is not None
+    if suspect:
+        where = _surrogate_path(value, "")
+        if where is not None:
+            raise _fail(f"{where.lstrip('.') or 'body'}: lone surrogate (invalid Unicode text)")
+    return value
 
 
 # --- messages -----------------------------------------------------------------------------

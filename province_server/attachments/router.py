@@ -24,6 +24,7 @@ from sync_protocol.attachments import (
     MAX_CHUNK_BYTES,
     MIME_HEADER,
     SIZE_HEADER,
+    UPLOAD_QUOTA_EXCEEDED,
     AttachmentStatus,
     OffsetConflict,
     is_mime,
@@ -77,19 +78,38 @@ def attachment_status(station: StationDep, pool: PoolDep, sha256: Sha256) -> Res
         "the answer is the new `AttachmentStatus`. Another offset (a retry of a chunk already "
         "stored, a duplicate) gets 409 `offset_mismatch` with the server's status, and stores "
         "nothing. The last chunk is checked against the SHA-256 of the whole; a mismatch "
-        "discards every byte received and answers 422 `hash_mismatch`."
+        "discards every byte received and answers 422 `hash_mismatch`. A station stores at "
+        "most `PROVINCE_UPLOAD_QUOTA_MB` per day (Vietnam time): a chunk past it gets 429 "
+        "`upload_quota_exceeded` with `Retry-After` (seconds to the next day) and stores "
+        "nothing."
     ),
     response_model=None,
     responses={
         200: {"model": AttachmentStatus},
         409: {"model": OffsetConflict},
-        **error_responses(400, 401, 413, 422, 426),
+        **error_responses(400, 401, 413, 422, 426, 429),
     },
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {"application/octet-stream": {"schema": {"type": "string"}}},
-        }
+        },
+        "parameters": [
+            {
+                "name": SIZE_HEADER,
+                "in": "header",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ATTACHMENT_BYTES},
+                "description": "the total size of the blob in bytes",
+            },
+            {
+                "name": MIME_HEADER,
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 100},
+                "description": f"its media type, `type/subtype` (default {DEFAULT_MIME})",
+            },
+        ],
     },
 )
 async def put_chunk(
@@ -108,13 +128,30 @@ async def put_chunk(
     if offset + len(data) > size or (not data and size > 0):
         raise ApiError(400, ErrorCodes.MALFORMED, "the chunk is empty or ends past the size")
 
+    quota: int = request.app.state.settings.upload_quota_bytes
+
     def store() -> service.ChunkResult:
         with pool.connection() as conn:
             return service.put_chunk(
-                conn, station, sha256=sha256, offset=offset, size=size, mime=mime, data=data
+                conn,
+                station,
+                sha256=sha256,
+                offset=offset,
+                size=size,
+                mime=mime,
+                data=data,
+                quota=quota,
             )
 
-    result = await run_in_threadpool(store)
+    try:
+        result = await run_in_threadpool(store)
+    except service.QuotaExceededError as exceeded:
+        raise ApiError(
+            429,
+            UPLOAD_QUOTA_EXCEEDED,
+            "this station stored its quota of attachment bytes for today",
+            headers={"Retry-After": str(exceeded.retry_after)},
+        ) from None
     if result.outcome is service.ChunkOutcome.HASH_MISMATCH:
         raise ApiError(422, HASH_MISMATCH, "the bytes received do not match the SHA-256")
     if result.outcome is service.ChunkOutcome.CONFLICT:

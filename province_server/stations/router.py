@@ -7,6 +7,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from province_server.boundary import checked_text
 from province_server.config import Settings
 from province_server.deps import PoolDep
 from province_server.errors import ApiError
@@ -27,7 +28,9 @@ router = APIRouter(tags=["stations"])
         "prefix, unique in the province, and `lookup_url`, the citizen status page the "
         "station prints in each slip's QR (`PROVINCE_LOOKUP_URL`, else `PROVINCE_PUBLIC_URL` "
         "or the address the station used, followed by the lookup path). An unknown, used, "
-        "expired or revoked code is refused with 403 `enrol_refused`."
+        "expired or revoked code is refused with 403 `enrol_refused`; a body that is not JSON of "
+        "an `EnrolRequest`, or a text with a control character, a bidirectional mark or a "
+        "lone surrogate, with 400 `malformed` naming the field."
     ),
     response_model=None,
     responses={200: {"model": EnrolResponse}, **error_responses(400, 403, 426)},
@@ -43,6 +46,8 @@ async def enrol(request: Request, pool: PoolDep) -> Response:
         body = EnrolRequest.from_json(loads(await read_body(request, 4096)))
     except ProtocolError as error:
         raise ApiError(400, error.code, error.detail) from None
+    checked_text(body.code, "code", max_len=64)
+    checked_text(body.app_version, "app_version", max_len=40)
 
     def spend() -> EnrolResponse | None:
         with pool.connection() as conn:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from province_server.boundary import checked_text
 from province_server.deps import PoolDep, StationDep
 from province_server.errors import ApiError
 from province_server.http import error_responses, json_response, read_body
@@ -25,6 +26,7 @@ from sync_protocol import (
 )
 
 router = APIRouter(tags=["sync"])
+MAX_CODE = 80
 
 
 @router.post(
@@ -35,7 +37,8 @@ router = APIRouter(tags=["sync"])
         f"most {MAX_BATCH_BYTES} bytes before compression. The answer has one result per "
         "event, in request order: `accepted` (stored now) or `duplicate` (stored before) "
         "both mean durably committed; `rejected` carries a reason (`forbidden_agency`, "
-        "`wrong_station`, `duplicate_code`, `unknown_dossier`, `invalid_event`) and nothing "
+        "`wrong_station`, `duplicate_code`, `unknown_dossier`, `invalid_event`, "
+        "`foreign_code`: the code does not carry the station's prefix) and nothing "
         "of that event is stored. The batch is one transaction, committed before answering."
     ),
     response_model=None,
@@ -94,13 +97,19 @@ def pull(
 @router.get(
     "/dossiers/{code}",
     summary="A dossier of the caller's agency by its code",
-    description="Every event of the dossier in server order; 403 for another agency's.",
+    description=(
+        "Every event of the dossier in server order. 404 both for a code no dossier holds and "
+        "for a dossier of another office (the answer never tells whether another office holds "
+        "a code); 400 for a code with a control character, a bidirectional mark or a lone "
+        "surrogate."
+    ),
     response_model=None,
-    responses={200: {"model": DossierResponse}, **error_responses(401, 403, 404, 426)},
+    responses={200: {"model": DossierResponse}, **error_responses(400, 401, 404, 426)},
 )
 def dossier(
-    station: StationDep, pool: PoolDep, code: Annotated[str, Path(max_length=80)]
+    station: StationDep, pool: PoolDep, code: Annotated[str, Path(max_length=MAX_CODE)]
 ) -> Response:
+    code = checked_text(code, "code", max_len=MAX_CODE)
     with pool.connection() as conn:
         found = service.dossier(conn, station, code)
     return json_response(found.to_json())

@@ -245,17 +245,18 @@ def pull(conn: psycopg.Connection, station: Station, *, cursor: int, limit: int)
 
 
 def dossier(conn: psycopg.Connection, station: Station, code: str) -> DossierResponse:
-    """A dossier owned by the station's office, by code: 404 when unknown, 403 when
-    another office's."""
+    """A dossier owned by the station's office, by code; 404 when there is none.
+
+    Another office's dossier gets the same 404 as an unknown code (same query, same answer),
+    so the answer never tells a station whether another office holds a code.
+    """
     row = conn.execute(
         "SELECT uuid::text, code, agency_id, station_id::text, owner_agency FROM dossiers "
-        "WHERE code = %s",
-        (code.strip().upper(),),
+        "WHERE code = %s AND owner_agency = %s",
+        (code.strip().upper(), station.agency_id),
     ).fetchone()
     if row is None:
-        raise ApiError(404, ErrorCodes.NOT_FOUND, "no dossier with this code")
-    if row[4] != station.agency_id:
-        raise ApiError(403, ErrorCodes.FORBIDDEN_AGENCY, "the dossier belongs to another office")
+        raise ApiError(404, ErrorCodes.NOT_FOUND, "no dossier of this office with this code")
     events = conn.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE dossier_uuid = %s ORDER BY seq", (row[0],)
     ).fetchall()

@@ -78,8 +78,14 @@ class RejectReason(StrEnum):
     WRONG_STATION = "wrong_station"  # the event was made by another station
     DUPLICATE_CODE = "duplicate_code"  # another dossier already holds this dossier code
     UNKNOWN_DOSSIER = "unknown_dossier"  # a follow-up event of a dossier the server lacks
-    INVALID_EVENT = "invalid_event"  # a creating event without a valid agency/code
+    INVALID_EVENT = "invalid_event"  # a field of the wrong type or out of its range
     EVENT_TOO_LARGE = "event_too_large"  # (client side) one event bigger than a batch
+    # Content of one event (sync_protocol.events; the reason reads ``<code>:<field path>``):
+    UNKNOWN_KIND = "unknown_kind"  # not a kind of sync_protocol.events.EVENT_KINDS
+    MISSING_FIELD = "missing_field"  # a required field absent or blank
+    INVALID_TEXT = "invalid_text"  # controls, bidi marks, lone surrogates, or not NFC
+    TEXT_TOO_LONG = "text_too_long"  # a text (or a list) longer than its maximum
+    DUPLICATE_DOSSIER = "duplicate_dossier"  # a second creating event for one dossier
     FOREIGN_CODE = "foreign_code"  # the code was not minted by the pushing station
 
 

@@ -182,7 +182,7 @@ def _warnings(ctx: Any) -> list[str]:
 
 
 def build_parser() -> VietnameseParser:
-    from counter_app.cli import digitisation_cmd, dossier_cmd, slip_cmd, sync_cmd
+    from counter_app.cli import conflicts_cmd, digitisation_cmd, dossier_cmd, slip_cmd, sync_cmd
 
     parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
     parser.add_argument(
@@ -247,6 +247,7 @@ def build_parser() -> VietnameseParser:
     dossier_cmd.register(add)
     slip_cmd.register(add)
     sync_cmd.register(add)
+    conflicts_cmd.register(add)
     digitisation_cmd.register(add)
     catalogue_cmd.register(add)
     return parser

@@ -78,6 +78,7 @@ class ErrorCode(StrEnum):
     SYNC_ENROL_REFUSED = "sync_enrol_refused"
     SYNC_NOT_ENROLLED = "sync_not_enrolled"
     SYNC_SERVER_ERROR = "sync_server_error"
+    SYNC_INSECURE_URL = "sync_insecure_url"  # plain http to a server that is not loopback
     PRINTER_REFUSED = "printer_refused"  # the queue does not accept jobs
     PRINTER_STOPPED = "printer_stopped"  # the queue is stopped or paused
     PRINTER_JOB_FAILED = "printer_job_failed"  # the job was held, cancelled or aborted
@@ -120,6 +121,7 @@ class ErrorCode(StrEnum):
     ATTACHMENT_NOT_FOUND = "attachment_not_found"
     ATTACHMENT_CORRUPT = "attachment_corrupt"
     ATTACHMENT_REJECTED = "attachment_rejected"
+    ATTACHMENT_QUOTA_EXCEEDED = "attachment_quota_exceeded"  # the station's quota for today
     # First-start wizard (issue 7)
     SETUP_ALREADY_DONE = "setup_already_done"
     SETUP_PASSWORDS_DIFFER = "setup_passwords_differ"

@@ -7,7 +7,8 @@ with the value, which is personal data:
 - ``characters``: NUL and other control characters, bidirectional marks and overrides
   (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069), lone surrogates;
 - ``too_long``: more than ``limit`` characters (``limit=`` is given; name ≤ 100,
-  address ≤ 300, see :data:`LIMITS`);
+  address ≤ 300, see :data:`LIMITS`; the character rules and the limits are those of
+  :mod:`sync_protocol.text`, which the event validator applies to the same fields);
 - ``missing``: empty while required.
 
 :func:`parse_birth_date` reads a birth date as the reception form takes it (``dd/mm/yyyy``;
@@ -23,19 +24,10 @@ import unicodedata
 from datetime import date
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from sync_protocol.text import LIMITS as LIMITS  # re-exported: the form's maxima
+from sync_protocol.text import bad_character as bad_character
 
 MIN_BIRTH_YEAR = 1900
-LIMITS = {
-    "name": 100,
-    "address": 300,
-    "id_number": 12,
-    "old_id_number": 12,
-    "phone": 15,
-    "return_address": 300,
-    "fee": 200,
-    "reason": 2000,
-    "due_override_reason": 300,
-}
 PROBLEM_CHARACTERS = "characters"
 PROBLEM_TOO_LONG = "too_long"
 PROBLEM_MISSING = "missing"
@@ -43,7 +35,6 @@ PROBLEM_FORMAT = "format"
 PROBLEM_FUTURE = "future"
 PROBLEM_TOO_OLD = "too_old"
 
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _EIGHT = re.compile(r"(\d{2})(\d{2})(\d{4})")
@@ -53,11 +44,6 @@ def _refuse(field: str, problem: str, **params: object) -> DomainError:
     if problem == PROBLEM_MISSING:
         return DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=field, problem=problem)
     return DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field=field, problem=problem, **params)
-
-
-def bad_character(ch: str) -> bool:
-    """Control characters (tab and line breaks included), bidi marks and lone surrogates."""
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs")
 
 
 def clean_text(field: str, value: str, *, required: bool = False, limit: int | None = None) -> str:

@@ -18,6 +18,8 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Event, Office
 from counter_app.reference.holidays_vn import default_calendar
 from counter_app.storage.store import Store
+from sync_protocol.events import EventProblem, payload_problem
+from sync_protocol.v1 import RejectReason
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 EVENT_SEQ = "event_seq"
@@ -83,7 +85,15 @@ class StationContext:
         payload: dict[str, Any],
         station_id: str | None = None,
     ) -> Event:
-        """A new event of this station; call inside the use case's transaction."""
+        """A new event of this station; call inside the use case's transaction.
+
+        The event is checked first by the validator the province server runs
+        (``sync_protocol.events``): a payload the server would refuse is refused here, with
+        the field named, before anything is written (so it can never block the outbox).
+        """
+        problem = payload_problem(kind, payload, officer=officer)
+        if problem is not None:
+            raise event_refusal(problem)
         seq = self.store.counters.next(EVENT_SEQ)
         return Event(
             uuid=self.new_id(),
@@ -111,6 +121,21 @@ class StationContext:
         if found is None:
             raise DomainError(ErrorCode.DOSSIER_NOT_FOUND, code=dossier_uuid)
         return found
+
+
+def event_refusal(problem: EventProblem) -> DomainError:
+    """The domain error of an event the validator refuses: the field named by its last part
+    (``applicant.name`` -> ``name``), the problem as ``domain.fields`` says it."""
+    leaf = problem.field.rsplit(".", 1)[-1].split("[", 1)[0] or problem.field
+    if problem.code == RejectReason.MISSING_FIELD:
+        return DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=leaf, problem="missing")
+    if problem.code == RejectReason.TEXT_TOO_LONG:
+        return DomainError(
+            ErrorCode.APPLICANT_FIELD_INVALID, field=leaf, problem="too_long", limit=problem.limit
+        )
+    if problem.code == RejectReason.INVALID_TEXT:
+        return DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field=leaf, problem="characters")
+    return DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field=leaf, problem="format")
 
 
 def append_event(

@@ -322,6 +322,18 @@ def m0010_checklists(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("m0011_conflicts")
+def m0011_conflicts(db: sqlite_utils.Database) -> None:
+    """Issue 17: the events a dossier's projection had to skip (set aside, in conflict), with
+    why; rewritten at each re-projection of the dossier (``SyncRepository.set_conflicts``).
+    """
+    db.execute(
+        "CREATE TABLE sync_conflicts (event_uuid TEXT PRIMARY KEY, dossier_uuid TEXT NOT NULL,"
+        " reason TEXT NOT NULL, detected_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX sync_conflicts_dossier ON sync_conflicts (dossier_uuid)")
+
+
 @migration("m0014_history_chain")
 def m0014_history_chain(db: sqlite_utils.Database) -> None:
     """Issue 17 item 9: the hash chain of the station's own events and audit entries

@@ -16,6 +16,7 @@ from typing import Any
 
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.models import Event, Officer
+from counter_app.domain.total_projection import Conflict
 from counter_app.storage.db import Database
 from counter_app.storage.mapping import event_from_row, event_to_row
 from counter_app.storage.repositories import ConfigRepository, DossierRepository, _search_text
@@ -51,6 +52,16 @@ class SyncAttempt:
     waiting: int
     server_time: datetime | None
     error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictEntry:
+    """An event a dossier's projection skipped (``domain.total_projection``), with why."""
+
+    event: Event
+    reason: str
+    detected_at: datetime
+    dossier_code: str | None  # the code of the dossier row, else of its creating event
 
 
 def _utf8_len(text: str) -> int:
@@ -194,24 +205,83 @@ class SyncRepository:
         return touched
 
     def put_projection(self, dossier: Dossier) -> bool:
-        """Insert or replace the dossier row and its search entry; False if its code clashes."""
-        row = self.db.conn.execute(
-            "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
-        ).fetchone()
+        """Insert or replace the dossier row and its search entry; False (nothing written)
+        if its code clashes or its values cannot be stored (a savepoint undoes a half)."""
+        conn = self.db.conn
+        conn.execute("SAVEPOINT put_projection")
         try:
-            if row is None:
+            row = conn.execute("SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,))
+            found = row.fetchone()
+            if found is None:
                 rowid = self._dossiers.insert_row(dossier)
             else:
-                rowid = row[0]
+                rowid = found[0]
                 self._dossiers.update_row(dossier)
-                self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
-        except sqlite3.IntegrityError:
+                conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
+            conn.execute(
+                "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+                (rowid, _search_text(dossier)),
+            )
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError):
+            conn.execute("ROLLBACK TO put_projection")
+            conn.execute("RELEASE put_projection")
             return False
-        self.db.conn.execute(
-            "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
-            (rowid, _search_text(dossier)),
-        )
+        except BaseException:
+            conn.execute("ROLLBACK TO put_projection")
+            conn.execute("RELEASE put_projection")
+            raise
+        conn.execute("RELEASE put_projection")
         return True
+
+    # --- conflicts -------------------------------------------------------------------------
+
+    def set_conflicts(
+        self, dossier_uuid: str, conflicts: Iterable[Conflict], *, at: datetime
+    ) -> None:
+        """Replace the dossier's conflicts by ``conflicts`` (none: the dossier is clean);
+        an event already listed keeps the time it was first found."""
+        conn = self.db.conn
+        kept = dict(
+            conn.execute(
+                "SELECT event_uuid, detected_at FROM sync_conflicts WHERE dossier_uuid = ?",
+                (dossier_uuid,),
+            ).fetchall()
+        )
+        conn.execute("DELETE FROM sync_conflicts WHERE dossier_uuid = ?", (dossier_uuid,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO sync_conflicts (event_uuid, dossier_uuid, reason,"
+            " detected_at) VALUES (?, ?, ?, ?)",
+            [
+                (c.event_uuid, dossier_uuid, c.reason, kept.get(c.event_uuid, at.isoformat()))
+                for c in conflicts
+            ],
+        )
+
+    def conflicts(self) -> list[ConflictEntry]:
+        """Every event in conflict, by dossier then in the dossier's order of events."""
+        rows = self.db.conn.execute(
+            f"SELECT {_EVENT_COLUMNS}, c.reason, c.detected_at, d.code,"
+            " (SELECT json_extract(f.payload, '$.code') FROM events f"
+            "  WHERE f.dossier_uuid = c.dossier_uuid"
+            "  AND f.kind IN ('received', 'guided', 'refused') LIMIT 1)"
+            " FROM sync_conflicts c JOIN events e ON e.uuid = c.event_uuid"
+            " LEFT JOIN dossiers d ON d.uuid = c.dossier_uuid"
+            " ORDER BY c.detected_at, c.dossier_uuid, e.at, e.seq"
+        ).fetchall()
+        return [
+            ConflictEntry(
+                event_from_row(row[:8]),
+                row[8],
+                datetime.fromisoformat(row[9]),
+                _code(row[10]) or _code(row[11]),
+            )
+            for row in rows
+        ]
+
+    def conflict_count(self) -> int:
+        """How many dossiers are in conflict."""
+        row = self.db.conn.execute("SELECT count(DISTINCT dossier_uuid) FROM sync_conflicts")
+        return int(row.fetchone()[0])
 
     # --- log -------------------------------------------------------------------------------
 
@@ -248,6 +318,10 @@ class SyncRepository:
             "SELECT finished_at FROM sync_log WHERE status = 'ok' ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
+
+
+def _code(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _attempt(row: tuple[Any, ...]) -> SyncAttempt:

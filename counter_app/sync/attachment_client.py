@@ -3,8 +3,10 @@
 Same headers, token and failure mapping as the event sync (``HttpSyncClient._send``): no
 connection / timeout / 502-504 → SYNC_UNREACHABLE, 401 → SYNC_UNAUTHORIZED, 426 →
 SYNC_PROTOCOL_MISMATCH. Besides: a chunk refused at its offset (409) is not an error, the
-answer is the server's status; 413 and 422 → ATTACHMENT_REJECTED; a blob the server does not
-serve to this station (404) → ATTACHMENT_NOT_FOUND; any other answer → SYNC_SERVER_ERROR.
+answer is the server's status; 413 and 422 → ATTACHMENT_REJECTED; the station's daily upload
+quota used up (429 ``upload_quota_exceeded``) → ATTACHMENT_QUOTA_EXCEEDED, which ends the
+round (the next day's rounds go on); a blob the server does not serve to this station (404) →
+ATTACHMENT_NOT_FOUND; any other answer → SYNC_SERVER_ERROR.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sync_protocol.attachments import (
     DEFAULT_MIME,
     MIME_HEADER,
     SIZE_HEADER,
+    UPLOAD_QUOTA_EXCEEDED,
     AttachmentStatus,
     OffsetConflict,
     is_mime,
@@ -50,6 +53,8 @@ class HttpAttachmentClient:
         )
         if response.status_code in (413, 422):
             raise DomainError(ErrorCode.ATTACHMENT_REJECTED, detail=_error_code(response))
+        if response.status_code == 429 and _error_code(response) == UPLOAD_QUOTA_EXCEEDED:
+            raise DomainError(ErrorCode.ATTACHMENT_QUOTA_EXCEEDED)
         return _status(response, sha256, accept=(200, 409))
 
     def attachment_content(self, sha256: str) -> tuple[bytes, str]:

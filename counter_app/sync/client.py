@@ -5,10 +5,19 @@ bounded by ``MAX_BATCH_BYTES``; every answer is validated by ``sync_protocol`` b
 returned. Failures become ``DomainError``: 426 → SYNC_PROTOCOL_MISMATCH, 401 →
 SYNC_UNAUTHORIZED, a refused enrolment → SYNC_ENROL_REFUSED, no connection / timeout /
 502-504 → SYNC_UNREACHABLE, anything else unexpected → SYNC_SERVER_ERROR.
+
+https only (issue 17): the station token and the office's personal data never travel in
+clear, so :func:`normalise_url` — used when an address is typed (``counter-app enrol``, the
+first-start wizard) and by every client, hence at enrolment and at each sync — refuses
+``http://`` to a server that is not on this computer (loopback: ``localhost``, 127.0.0.0/8,
+``::1``) with SYNC_INSECURE_URL. Override, for a test network only: the administrator sets
+the environment variable ``COUNTER_APP_ALLOW_HTTP=1`` for the application.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -46,12 +55,34 @@ def make_http(*, timeout: float = 30.0) -> httpx.Client:
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
 
 
-def normalise_url(url: str) -> str:
-    """``http(s)://host[:port][/path]`` without a trailing slash, or SYNC_UNREACHABLE."""
+ALLOW_HTTP_ENV = "COUNTER_APP_ALLOW_HTTP"
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def http_allowed() -> bool:
+    """The administrator's override for a test network (see the module docstring)."""
+    return os.environ.get(ALLOW_HTTP_ENV, "").strip() == "1"
+
+
+def normalise_url(url: str, *, allow_http: bool | None = None) -> str:
+    """``https://host[:port][/path]`` (or ``http://`` to a loopback address, or anywhere when
+    ``allow_http``, default :func:`http_allowed`) without a trailing slash; otherwise
+    SYNC_UNREACHABLE (not an address) or SYNC_INSECURE_URL (plain http elsewhere)."""
     value = url.strip().rstrip("/")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         raise DomainError(ErrorCode.SYNC_UNREACHABLE, url=url)
+    allowed = http_allowed() if allow_http is None else allow_http
+    if parts.scheme == "http" and not allowed and not _loopback(parts.hostname):
+        raise DomainError(ErrorCode.SYNC_INSECURE_URL, url=value)
     return value
 
 
@@ -65,8 +96,9 @@ class HttpSyncClient:
         http: httpx.Client,
         *,
         protocol_version: int = PROTOCOL_VERSION,
+        allow_http: bool | None = None,
     ) -> None:
-        self.base_url = normalise_url(base_url)
+        self.base_url = normalise_url(base_url, allow_http=allow_http)
         self.token = token
         self.http = http
         self.protocol_version = protocol_version

@@ -8,7 +8,14 @@ Guarantees:
   it queued, with the attempt counted;
 - a pulled page is applied in one local transaction together with the new cursor: remote
   events are stored without outbox entries and every dossier they touch is re-projected
-  from all its events (``domain.dossier.project``), so every station converges;
+  from all its events by a projection that never aborts (``domain.total_projection``), so
+  every station converges; an event it cannot apply (refused by the shared validator, by
+  the status machine, or failing in any way) is kept, skipped and listed with its reason
+  (``SyncRepository.conflicts``, ``counter-app conflicts``), and the cursor moves on: one bad
+  event sets its dossier aside, never the office's sync, reference data or uploads;
+- before a batch is built, every queued event passes the validator the server runs
+  (``sync_protocol.events``); one it would refuse moves to the refused list at once with
+  the same reason, so it never holds back the events queued behind it;
 - reference data (procedures, calendar years, office names, officer accounts) is applied
   in one local transaction together with its version; a year's calendar change drops the
   station's calendar cache, so the next due date uses it;
@@ -29,15 +36,16 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.calendar import YearCalendar
 from counter_app.domain.codes import validate_agency_id, validate_station_prefix
-from counter_app.domain.dossier import project
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.lookup_url import clean_lookup_url
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
+from counter_app.domain.total_projection import Conflict, project_total
 from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.sync.attachments import AttachmentReport, sync_attachments
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from sync_protocol import (
+    CREATING_KINDS,
     MAX_BATCH_BYTES,
     EventWire,
     PushRequest,
@@ -47,6 +55,7 @@ from sync_protocol import (
     RejectReason,
     dumps,
 )
+from sync_protocol.events import event_problem
 
 if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
     from counter_app.services.station import StationContext
@@ -258,6 +267,8 @@ def push_outbox(
         events = store.sync.pending(limit - ENVELOPE_BYTES)
         if not events:
             return tally
+        if _set_aside_invalid(ctx, events, tally):
+            continue
         request = _fitting_batch(ctx, events, limit)
         if request is None:  # one event bigger than any batch: set it aside, visibly
             with store.db.atomic():
@@ -274,6 +285,21 @@ def push_outbox(
             raise
         if _record_results(ctx, request, response, tally) == 0:
             return tally  # the server answered nothing usable: stop, retry later
+
+
+def _set_aside_invalid(ctx: StationContext, events: list[Event], tally: _Tally) -> bool:
+    """Move the queued events the server would refuse to the refused list (one transaction);
+    True when there were some."""
+    refused = [(e, problem) for e in events if (problem := event_problem(_to_wire(e)))]
+    if not refused:
+        return False
+    now = ctx.clock.now()
+    with ctx.store.db.atomic():
+        for event, problem in refused:
+            ctx.store.sync.mark_rejected(event.uuid, problem.reason(), at=now)
+    log.warning("%d queued events set aside before sending: invalid", len(refused))
+    tally.rejected += len(refused)
+    return True
 
 
 def pull_remote(
@@ -406,17 +432,23 @@ def _store_lookup_url(ctx: StationContext, lookup: str) -> None:
 
 
 def _reproject(ctx: StationContext, dossier_uuid: str) -> bool:
-    """Rebuild one dossier row from all its events; False when they do not project."""
-    events = ctx.store.dossiers.events_of(dossier_uuid)
-    try:
-        dossier = project(events)
-    except DomainError as error:
-        log.warning("dossier %s does not project after pull: %s", dossier_uuid, error)
-        return False
-    if not ctx.store.sync.put_projection(dossier):
-        log.warning("dossier %s: its code is held by another local dossier", dossier_uuid)
-        return False
-    return True
+    """Rebuild one dossier row from all its events, skipping those that cannot be applied,
+    and store its conflicts (none: clean); False when it has some.
+
+    A dossier none of whose creating events can be applied keeps its old row (if any); one
+    whose code is held by another local dossier too (its creating event: ``duplicate_code``).
+    """
+    store = ctx.store
+    events = store.dossiers.events_of(dossier_uuid)
+    result = project_total(events)
+    conflicts = list(result.conflicts)
+    if result.dossier is not None and not store.sync.put_projection(result.dossier):
+        creating = next(e for e in events if e.kind in CREATING_KINDS)
+        conflicts.append(Conflict(creating.uuid, RejectReason.DUPLICATE_CODE.value))
+    store.sync.set_conflicts(dossier_uuid, conflicts, at=ctx.clock.now())
+    if conflicts:
+        log.warning("dossier %s: %d events in conflict", dossier_uuid, len(conflicts))
+    return not conflicts
 
 
 def run_sync(

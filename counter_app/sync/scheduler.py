@@ -123,6 +123,7 @@ class SyncHealth:
     last_error: ErrorCode | None
     clock_skew: timedelta | None
     attachments_waiting: int = 0  # local scans and signed files not yet uploaded (issue 6)
+    conflicts: int = 0  # dossiers with events set aside (issue 17, ``counter-app conflicts``)
 
     @property
     def last_ok(self) -> bool:
@@ -188,4 +189,5 @@ def sync_health(ctx: StationContext, now: datetime) -> SyncHealth:
         last_error=error_code_of(last.error) if last and last.status != OK_STATUS else None,
         clock_skew=_skew(attempts),
         attachments_waiting=attachments_waiting(ctx),
+        conflicts=store.sync.conflict_count(),
     )

@@ -17,4 +17,9 @@ ATTACHMENTS_ERRORS: dict[ErrorCode, str] = {
         "Máy chủ tỉnh không nhận tệp đính kèm (tệp quá lớn hoặc nội dung không khớp mã băm). "
         "Tệp vẫn được giữ tại quầy; hãy báo quản trị viên."
     ),
+    ErrorCode.ATTACHMENT_QUOTA_EXCEEDED: (
+        "Hôm nay quầy đã gửi hết dung lượng tệp đính kèm máy chủ tỉnh cho phép. Các tệp còn lại "
+        "vẫn được giữ tại quầy và sẽ tự động được gửi vào ngày mai; nếu cần gửi gấp, hãy báo "
+        "quản trị viên của tỉnh."
+    ),
 }

@@ -34,6 +34,11 @@ SYNC_ERRORS: dict[ErrorCode, str] = {
         "Máy chủ tỉnh đang gặp sự cố hoặc trả lời không hợp lệ. Các thay đổi vẫn được giữ tại "
         "quầy và sẽ được gửi lại sau."
     ),
+    ErrorCode.SYNC_INSECURE_URL: (
+        "Địa chỉ máy chủ tỉnh «{url}» không dùng kết nối bảo mật: hãy nhập địa chỉ bắt đầu bằng "
+        "https://. Chỉ trên mạng thử nghiệm, quản trị viên mới có thể cho phép http:// bằng "
+        "cách đặt biến môi trường COUNTER_APP_ALLOW_HTTP=1."
+    ),
 }
 
 # Why the province server refused one event (sync_protocol.RejectReason), shown to the officer.
@@ -44,6 +49,12 @@ REJECT_REASONS: dict[str, str] = {
     "unknown_dossier": "máy chủ chưa có hồ sơ gốc của sự kiện này",
     "invalid_event": "dữ liệu hồ sơ không hợp lệ",
     "event_too_large": "dữ liệu quá lớn để gửi lên máy chủ",
+    # The content of one event (sync_protocol.events; the reason reads "<code>:<field>").
+    "unknown_kind": "loại sự kiện không được máy chủ nhận biết",
+    "missing_field": "thiếu một thông tin bắt buộc",
+    "invalid_text": "có ký tự điều khiển, ký tự ẩn hoặc ký tự không hợp lệ",
+    "text_too_long": "một thông tin dài quá mức cho phép",
+    "duplicate_dossier": "hồ sơ đã có sự kiện tạo lập khác",
     "foreign_code": "mã số hồ sơ không do quầy này cấp (sai mã cơ quan hoặc số hiệu quầy)",
 }
 

@@ -136,5 +136,10 @@ CLOCK_WARNING_TIP = (
 
 
 def reject_reason(code: str) -> str:
-    """The officer's words for a refusal reason (unknown codes are shown as they are)."""
-    return REJECT_REASONS.get(code, code)
+    """The officer's words for a refusal reason (unknown codes are shown as they are); a
+    reason ``<code>:<field>`` gets the code's words and the field's name after them."""
+    base, _, field = code.partition(":")
+    words = REJECT_REASONS.get(code) or REJECT_REASONS.get(base)
+    if words is None:
+        return code
+    return f"{words} ({field})" if field and code not in REJECT_REASONS else words

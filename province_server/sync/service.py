@@ -9,7 +9,11 @@ Push guarantees: the whole batch is one PostgreSQL transaction, committed before
 is built, so "accepted" and "duplicate" both mean "durably stored"; an event is stored at
 most once (``ON CONFLICT (uuid) DO NOTHING``); a dossier code is held by one dossier only
 (unique index); a station never writes into a dossier owned by another office nor in
-another station's name. Pushes of one office are serialised by a transaction-scoped
+another station's name; every event's content passes the validator the counter runs too
+(``sync_protocol.events``: the kind's payload schema, texts bounded and clean), else it is
+answered ``rejected`` with the reason ``<code>:<field>``, and a dossier keeps its one creating
+event (``duplicate_dossier``), so no stored event can break a station's projection.
+Pushes of one office are serialised by a transaction-scoped
 advisory lock, so within an office the server sequence grows in commit order and a pull
 cursor (the last sequence seen) can never step over an event that commits later.
 ``events.agency_id`` is the owner office of the event's dossier.
@@ -44,6 +48,7 @@ from sync_protocol import (
     RejectReason,
     dumps,
 )
+from sync_protocol.events import event_problem
 
 _AGENCY_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
 # Events that can change whether a dossier is a digitised paper dossier (r0006).
@@ -57,6 +62,7 @@ _EVENT_COLUMNS = (
 class _Known:
     owner_agency: str  # the office that received the dossier
     new: bool  # created by this batch (not yet inserted)
+    creator: str = ""  # the uuid of its creating event
 
 
 def now_text() -> str:
@@ -85,6 +91,8 @@ def _verdicts(
         dossier = known.get(event.dossier_uuid)
         if event.station_id != station.id:
             reason = RejectReason.WRONG_STATION
+        elif (problem := event_problem(event)) is not None:
+            reason = problem.reason()  # its content (sync_protocol.events): never stored
         elif event.kind in CREATING_KINDS:
             fields = _creating_fields(event)
             if fields is None:
@@ -93,8 +101,10 @@ def _verdicts(
                 reason = RejectReason.FORBIDDEN_AGENCY
             elif (refusal := code_refusal(station, event.kind, *fields)) is not None:
                 reason = refusal  # a code this station did not mint (stations/ownership.py)
+            elif dossier is not None and dossier.creator != event.uuid:
+                reason = RejectReason.DUPLICATE_DOSSIER  # a dossier has one creating event
             elif dossier is None:  # a new dossier: owned by the receiving station's office
-                known[event.dossier_uuid] = _Known(station.agency_id, new=True)
+                known[event.dossier_uuid] = _Known(station.agency_id, new=True, creator=event.uuid)
                 creating[event.dossier_uuid] = fields
         elif dossier is None:
             reason = RejectReason.UNKNOWN_DOSSIER
@@ -106,10 +116,12 @@ def _verdicts(
 
 def _load_known(conn: psycopg.Connection, dossier_uuids: list[str]) -> dict[str, _Known]:
     rows = conn.execute(
-        "SELECT uuid::text, owner_agency FROM dossiers WHERE uuid = ANY(%s::uuid[])",
-        (dossier_uuids,),
+        "SELECT d.uuid::text, d.owner_agency, (SELECT e.uuid::text FROM events e"
+        " WHERE e.dossier_uuid = d.uuid AND e.kind = ANY(%s) ORDER BY e.seq LIMIT 1)"
+        " FROM dossiers d WHERE d.uuid = ANY(%s::uuid[])",
+        (sorted(CREATING_KINDS), dossier_uuids),
     ).fetchall()
-    return {uuid: _Known(owner, new=False) for uuid, owner in rows}
+    return {uuid: _Known(owner, new=False, creator=creator or "") for uuid, owner, creator in rows}
 
 
 def _insert_dossiers(

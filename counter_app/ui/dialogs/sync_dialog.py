@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from counter_app import texts
 from counter_app.domain.errors import DomainError
 from counter_app.sync.scheduler import SyncHealth
+from counter_app.texts import conflicts as conflict_texts
 from counter_app.texts import sync_status as s
 from counter_app.texts import window as t
 from counter_app.ui.models.rejected_table_model import RejectedTableModel
@@ -80,6 +81,8 @@ class SyncDialog(QDialog):
                 lines.append(texts.error_message(DomainError(health.last_error)))
             if health.clock_off and health.clock_skew is not None:
                 lines.append(s.clock_warning(health.clock_skew))
+            if health.conflicts:
+                lines.append(conflict_texts.conflicts_line(health.conflicts))
         self.summary_label.setText("\n".join(lines))
         self.sync_button.setEnabled(health.enrolled and not self.controller.running)
         self.model.set_rows(health.rejected)

@@ -19,6 +19,7 @@ from counter_app.services.station import StationContext
 from counter_app.services.support import RedactIdNumbers
 from counter_app.storage.db import STORAGE_ERRORS, is_fault, storage_fault
 from counter_app.storage.faults import check_data_folder, check_database_present
+from counter_app.storage.loss import check_database_file
 from counter_app.storage.store import DB_NAME, Store
 
 __all__ = ["RedactIdNumbers", "open_station", "setup_logging"]
@@ -34,11 +35,13 @@ def setup_logging(data_dir: Path) -> Path:
 def open_station(data_dir: Path, *, clock: Clock | None = None) -> StationContext:
     """Open (creating and seeding on first start) the station stored in ``data_dir``.
 
-    Refusals (nothing written): DATABASE_MISSING, DATA_FOLDER_READ_ONLY, DATA_FOLDER_FULL,
+    Refusals (nothing written): DATABASE_MISSING, DATABASE_EMPTY, DATABASE_NOT_SQLITE,
+    DATA_FOLDER_READ_ONLY, DATA_FOLDER_FULL,
     DATABASE_LOCKED, STORAGE_IO_ERROR, DATABASE_DAMAGED, DATABASE_TOO_NEW.
     """
     mirror = paths.mirror_dir()
     check_database_present(data_dir, mirror_dir=mirror)
+    check_database_file(data_dir)  # 0 bytes or not SQLite: never a new demo (storage/loss.py)
     check_data_folder(data_dir)
     try:
         store = Store(data_dir, mirror_dir=mirror)

@@ -18,7 +18,7 @@ from typing import Any
 
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
-from counter_app.cli import catalogue_cmd
+from counter_app.cli import catalogue_cmd, new_database_cmd
 from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
 from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.errors import DomainError, ErrorCode
@@ -247,6 +247,7 @@ def build_parser() -> VietnameseParser:
     dossier_cmd.register(add)
     slip_cmd.register(add)
     sync_cmd.register(add)
+    new_database_cmd.register(add)
     conflicts_cmd.register(add)
     digitisation_cmd.register(add)
     catalogue_cmd.register(add)

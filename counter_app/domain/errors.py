@@ -61,6 +61,10 @@ class ErrorCode(StrEnum):
     DATA_FOLDER_FULL = "data_folder_full"
     DATABASE_LOCKED = "database_locked"
     DATABASE_MISSING = "database_missing"
+    # A lost or emptied database never re-mints (issue 17, storage/loss.py)
+    DATABASE_EMPTY = "database_empty"  # counter.db has 0 bytes
+    DATABASE_NOT_SQLITE = "database_not_sqlite"  # counter.db is not an SQLite file
+    DATABASE_PRESENT = "database_present"  # new-database refused: the file is SQLite
     STORAGE_IO_ERROR = "storage_io_error"
     BACKUP_INVALID = "backup_invalid"
     SEARCH_QUERY_EMPTY = "search_query_empty"

@@ -18,6 +18,7 @@ from counter_app.texts.digitisation import (
     EVENT_COMPONENT_SIGNED,
     EVENT_RECEIPT_SIGNED,
 )
+from counter_app.texts.db_loss import DB_LOSS_ERRORS
 from counter_app.texts.faults import FAULT_ERRORS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS
@@ -117,6 +118,7 @@ _ERRORS.update(SUPPORT_ERRORS)
 
 _ERRORS.update(PRINTING_ERRORS)
 _ERRORS.update(FAULT_ERRORS)
+_ERRORS.update(DB_LOSS_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",
     "id_number": "số định danh cá nhân (12 chữ số)",

@@ -31,7 +31,9 @@ FAULT_ERRORS: dict[ErrorCode, str] = {
         "Không thấy tệp cơ sở dữ liệu «{path}» dù thư mục này đã có dữ liệu của quầy (nhật ký "
         "số hồ sơ, bản sao lưu): hãy kiểm tra ổ đĩa chứa dữ liệu (ổ USB, ổ mạng) đã được kết "
         "nối và tệp không bị di chuyển hay đổi tên rồi mở lại ứng dụng; nếu tệp đã mất thật, "
-        "nhờ cán bộ kỹ thuật khôi phục bản sao lưu gần nhất (counter-app restore)."
+        "nhờ cán bộ kỹ thuật khôi phục bản sao lưu gần nhất (counter-app restore), hoặc nếu "
+        "không còn bản sao lưu nào, tạo cơ sở dữ liệu mới (counter-app new-database: số hồ sơ "
+        "tiếp tục sau các số đã cấp)."
     ),
     ErrorCode.STORAGE_IO_ERROR: (
         "Không đọc ghi được thư mục dữ liệu «{path}» (lỗi ổ đĩa): hãy kiểm tra ổ đĩa còn kết "

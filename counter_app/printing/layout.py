@@ -728,15 +728,22 @@ def continuation_band(geometry: Geometry) -> float:
 
 
 def draw_continuation(
-    canvas: Canvas, geometry: Geometry, *, top: float, text: str, width: float
+    canvas: Canvas, geometry: Geometry, *, top: float, parts: tuple[str, str, str], width: float
 ) -> None:
-    """The running header of a continuation page (code, applicant, copy) under ``top``,
-    with a thin rule under it."""
+    """The running header of a continuation page under ``top``: (code, applicant, copy) as
+    ``texts.slips.continued_header`` words it, on one line (the name shortened with "…" if
+    even 9 pt is too wide), with a thin rule under it."""
+    code, name, copy = parts
     x = geometry.left_mm * mm
     inner = width - (geometry.left_mm + geometry.right_mm) * mm
-    size = _fit(text, geometry.italic_font, geometry.body_pt, inner)
+    text = t.continued_header(code, name, copy)
+    font = geometry.italic_font
+    while stringWidth(text, font, MIN_PT) > inner and len(name) > 1:
+        name = name[:-2]
+        text = t.continued_header(code, f"{name}…", copy)
+    size = _fit(text, font, geometry.body_pt, inner)
     canvas.saveState()
-    canvas.setFont(geometry.italic_font, size)
+    canvas.setFont(font, size)
     canvas.drawString(x, top - geometry.body_pt, text)
     canvas.setLineWidth(0.5)
     canvas.line(x, top - geometry.body_pt * 1.5, x + inner, top - geometry.body_pt * 1.5)

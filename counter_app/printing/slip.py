@@ -213,10 +213,9 @@ class _LaidOut:
         if index == 0:
             self.slot.stamp(canvas, label)
         else:
-            who = data.code or data.template.title
-            text = slip_texts.continued_header(who, data.applicant.name, label)
+            parts = (data.code or data.template.title, data.applicant.name, label)
             layout.draw_continuation(
-                canvas, g, top=self.height - self.top, text=text, width=self.width
+                canvas, g, top=self.height - self.top, parts=parts, width=self.width
             )
         pages = self.pages
         if pages > 1:

@@ -169,8 +169,8 @@ def appointment(when: datetime) -> str:
 
 
 def continued_header(code: str, name: str, copy: str) -> str:
-    """The line on top of a slip's continuation page: code, applicant, copy."""
-    copy_part = f" — {copy}" if copy else ""
+    """The line on top of a slip's continuation page: code, applicant, copy ("Liên 1")."""
+    copy_part = f" — {copy.split(':')[0]}" if copy else ""
     return f"Mã hồ sơ {code} — {name}{copy_part} ({CONTINUED})"
 
 

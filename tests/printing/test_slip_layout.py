@@ -65,6 +65,7 @@ def receive(
     *,
     documents: tuple[DocumentItem, ...] | None = None,
     submitter: bool = True,
+    name: str = "Nguyễn Văn Đức",
 ) -> Dossier:
     """A dossier of ``code`` with ``documents`` (default: the whole checklist, ticked)."""
     procedure = intake.procedure_or_error(ctx, code)
@@ -73,7 +74,7 @@ def receive(
     unknown = procedure.processing_time.unit is TimeUnit.UNKNOWN
     request = intake.ReceptionRequest(
         procedure_code=code,
-        applicant=make_applicant(),
+        applicant=make_applicant(name=name),
         submitter=make_applicant(name="Trần Thị Bích Ngọc", id_number="001190654321")
         if submitter
         else None,
@@ -314,8 +315,10 @@ def test_a_long_table_never_splits_a_row_and_repeats_code_name_and_header(
     station: StationContext, tmp_path: Path, size: PaperSize
 ) -> None:
     papers = _long_papers(40)
-    dossier = receive(station, "1.001193", documents=papers)
+    long_name = "Tôn Nữ Hoàng Thị Phương Thảo Nguyễn Ngọc Bảo Trâm Khánh Linh"
+    dossier = receive(station, "1.001193", documents=papers, name=long_name)
     pdf = receipt(station, dossier, size, tmp_path)
+    assert _rightmost_text_mm(pdf) <= (148 if size is PaperSize.A5 else 210) - 5
     pages = page_texts(pdf)
     per_copy = len(pages) // 2
     assert per_copy >= 2
@@ -325,8 +328,9 @@ def test_a_long_table_never_splits_a_row_and_repeats_code_name_and_header(
         for number, page in enumerate(mine, 1):
             assert t.page_of(number, per_copy) in page
             assert t.COLUMN_DOCUMENT in page or number == per_copy  # header row repeated
-            if number > 1:
-                assert t.continued_header(str(dossier.code), dossier.applicant.name, label) in page
+            if number > 1:  # the running header: code, (shortened) name, copy
+                running = t.continued_header(str(dossier.code), "", label).split(" — ")
+                assert running[0] in page and running[-1] in page and long_name[:20] in page
         for i in range(1, len(papers) + 1):  # each row wholly on one page
             start, end = f"Giấy tờ số {i:02d}:", f"(hết giấy tờ {i:02d})"
             holders = [p for p in mine if start in p]
@@ -335,6 +339,20 @@ def test_a_long_table_never_splits_a_row_and_repeats_code_name_and_header(
     images = scans(pdf, tmp_path)
     last = decoded(images[per_copy - 1])
     assert len(last.get("QRCode", [])) == 1  # the QR with the signatures, under the code line
+
+
+def _rightmost_text_mm(pdf: Path) -> float:
+    """The right edge (mm) of the rightmost printed character on any page."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        edges = [0.0]
+        for page in document:
+            chars = page.get_textpage()
+            edges += [chars.get_charbox(i)[2] / MM for i in range(chars.count_chars())
+                      if chars.get_text_range(i, 1).strip()]  # fmt: skip
+        return max(edges)
+    finally:
+        document.close()
 
 
 # --- 80 mm roll ---------------------------------------------------------------------------------

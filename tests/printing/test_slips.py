@@ -28,6 +28,7 @@ from counter_app.printing import fonts
 from counter_app.printing.printer import FolderPrinter, PaperSize, Printer, PrinterContract
 from counter_app.printing.qr import lookup_url
 from counter_app.services import intake, slips
+from counter_app.services.setup import DEMO_PASSWORD
 from counter_app.services.station import StationContext
 from counter_app.texts import slips as t
 from tests.conftest import make_applicant
@@ -376,19 +377,32 @@ def test_folder_printer_prints_an_archived_slip(station: StationContext, tmp_pat
 # --- Command line -------------------------------------------------------------------------------
 
 
+def _officer_signs_in() -> bool:
+    """Whether the CLI asks the acting officer's password (``--password-stdin``)."""
+    from counter_app.cli import common
+
+    return hasattr(common, "add_officer_options")
+
+
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``counter-app ARGS`` on the test station; ``slip`` records who printed, so the demo
+    officer gives the password on standard input when the CLI asks for one."""
     env = {
         **os.environ,
         "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
         "COUNTER_APP_DATA_DIR": str(tmp_path / "cli-station"),
         "PYTHONIOENCODING": "utf-8",
     }
+    stdin = None
+    if _officer_signs_in() and args[:1] == ("slip",):
+        args, stdin = (*args, "--password-stdin"), f"{DEMO_PASSWORD}\n"
     return subprocess.run(
         [sys.executable, "-m", "counter_app", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
         env=env,
+        input=stdin,
         timeout=120,
         check=False,
         cwd=ROOT,

@@ -143,10 +143,11 @@ def _officer_name(ctx: StationContext, username: str) -> str:
 
 
 def _documents(dossier: Dossier) -> tuple[DocumentRow, ...]:
-    """Exactly the papers recorded as handed over, under the name the dossier recorded; none
-    ticked gives none (the slip then says no paper was recorded), never the checklist."""
+    """Exactly the papers recorded as handed over, under their short title (the legal text
+    stays in the dossier; papers the officer typed have no title: their name); none ticked
+    gives none (the slip then says no paper was recorded), never the checklist."""
     return tuple(
-        DocumentRow(name=d.name, form=t.document_form(d.form), count=t.copies_count(d.count))
+        DocumentRow(name=d.label, form=t.document_form(d.form), count=t.copies_count(d.count))
         for d in dossier.documents
         if d.received
     )

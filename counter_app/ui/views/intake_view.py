@@ -6,10 +6,11 @@ status, Ctrl+P to print again, its preview) and the form is emptied for the next
 with the focus in the procedure field: a failed print never loses anything (the slip is
 archived and printed again from the bar or the history) and a dossier is never saved twice.
 
-Keyboard (window-level shortcuts, active while this tab is shown, wherever the focus is):
-F5 receive, F6 supplement request, F7 refusal, F10 digitise, Ctrl+N (and F2) new dossier,
-Ctrl+P print again, Ctrl+K procedure field, Ctrl+Q ID-card scan field. The focus lands in the
-procedure field after login, after each save, after each dialog and after a new dossier.
+Keyboard (window-level shortcuts, active while this tab is shown, wherever the focus is): F5
+receive, F6 supplement request, F7 refusal, F10 digitise, Ctrl+N (and F2) new dossier, Ctrl+P
+print again, Ctrl+K procedure field, Ctrl+Q ID-card scan field, Ctrl+G the papers' checklist
+(Space ticks, Down moves on), Ctrl+T the stated time (procedures without one). The focus lands
+in the procedure field after login, after each save, after each dialog and after a new dossier.
 
 A clean form for every citizen:
 - Ctrl+N / F2 always give an empty form; with typed, unsaved data they ask first (Enter or
@@ -203,6 +204,8 @@ class IntakeView(QWidget):
             ("Ctrl+P", self._on_print_button_clicked),
             ("Ctrl+K", self.picker.focus),
             ("Ctrl+Q", self.focus_scan),
+            ("Ctrl+G", self.focus_checklist),
+            ("Ctrl+T", self.focus_stated_time),
         ]
 
     # --- state --------------------------------------------------------------------------------
@@ -228,6 +231,12 @@ class IntakeView(QWidget):
         window = self.window()
         if window.isVisible() and not window.isActiveWindow():
             window.activateWindow()
+
+    def focus_stated_time(self) -> None:
+        """Ctrl+T: the stated time's amount, for a procedure the catalogue gives no time."""
+        if self.due_panel.needs_time():
+            self.due_panel.stated_amount.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.due_panel.stated_amount.selectAll()
 
     def focus_scan(self) -> None:
         self.applicant_form.scan_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -525,6 +534,7 @@ class IntakeView(QWidget):
         """The dossier is stored: the bar shows it, the form is emptied for the next citizen."""
         self.saved = dossier
         self.slip_path = None
+        self._next_field = None  # the saved citizen's next field is nobody's now
         self._clear_form()
         self.message_label.clear()
         self.refresh()

@@ -73,6 +73,7 @@ SYNC_NOT_CONNECTED = "Chưa đăng ký với máy chủ tỉnh"  # the sync indi
 SHORTCUTS_TEXT = (
     "F2: tiếp nhận  ·  F3: hồ sơ hôm nay  ·  F4: tra cứu\n"
     "Ctrl+K: chọn thủ tục  ·  Ctrl+Q: ô quét mã QR thẻ căn cước\n"
+    "Ctrl+G: danh sách giấy tờ (Phím cách: đánh dấu đã nộp)  ·  Ctrl+T: thời hạn giải quyết\n"
     "F5: tiếp nhận hồ sơ  ·  F6: yêu cầu bổ sung  ·  F7: từ chối  ·  F10: số hóa giấy tờ\n"
     "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình\n"
     "F8: danh sách hồ sơ  ·  F9: báo cáo  ·  F11: nhắc việc (đến hạn, quá hạn)\n"

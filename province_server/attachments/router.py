@@ -32,7 +32,15 @@ from sync_protocol.attachments import (
 )
 
 router = APIRouter(tags=["attachments"])
-Sha256 = Annotated[str, Path(min_length=64, max_length=64, description="SHA-256, lower-case hex")]
+Sha256 = Annotated[
+    str,
+    Path(
+        min_length=64,
+        max_length=64,
+        pattern="^[0-9a-f]{64}$",
+        description="SHA-256, lower-case hex",
+    ),
+]
 
 
 def _checked(sha256: str) -> str:

@@ -56,18 +56,18 @@ class EventProblem:
 
 
 class _InvalidError(Exception):
-    def __init__(self, code: str, path: str, limit: int | None = None) -> None:
+    def __init__(self, code: str, path: str = "", limit: int | None = None) -> None:
         super().__init__(code, path)
         self.code = code
         self.path = path
         self.limit = limit
 
 
-Check = Callable[[Any, str], None]
+Check = Callable[[Any], None]  # raises _InvalidError (its path relative to the value)
 
 
-def _type_error(path: str) -> _InvalidError:
-    return _InvalidError(RejectReason.INVALID_EVENT, path)
+def _type_error() -> _InvalidError:
+    return _InvalidError(RejectReason.INVALID_EVENT)
 
 
 # --- field checks -------------------------------------------------------------------------
@@ -78,103 +78,103 @@ def text(
 ) -> Check:
     """A string of at most ``limit`` characters (``required``: not blank)."""
 
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if value is None and nullable:
             return
         if value is None and required:
-            raise _InvalidError(RejectReason.MISSING_FIELD, path)
+            raise _InvalidError(RejectReason.MISSING_FIELD)
         if not isinstance(value, str):
-            raise _type_error(path)
+            raise _type_error()
         problem = text_problem(value, limit=limit, multiline=multiline)
         if problem is not None:
             if problem == PROBLEM_TOO_LONG:
-                raise _InvalidError(RejectReason.TEXT_TOO_LONG, path, limit)
-            raise _InvalidError(RejectReason.INVALID_TEXT, path)
+                raise _InvalidError(RejectReason.TEXT_TOO_LONG, limit=limit)
+            raise _InvalidError(RejectReason.INVALID_TEXT)
         if required and not value.strip():
-            raise _InvalidError(RejectReason.MISSING_FIELD, path)
+            raise _InvalidError(RejectReason.MISSING_FIELD)
 
     return check
 
 
 def one_of(values: frozenset[Any], *, nullable: bool = False) -> Check:
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if value is None and nullable:
             return
         if isinstance(value, bool) or value not in values:
-            raise _type_error(path)
+            raise _type_error()
 
     return check
 
 
 def integer(low: int, high: int, *, nullable: bool = False) -> Check:
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if value is None and nullable:
             return
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise _type_error(path)
+            raise _type_error()
 
     return check
 
 
 def number(low: float, high: float) -> Check:
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _type_error(path)
+            raise _type_error()
         if not low <= value <= high:
-            raise _type_error(path)
+            raise _type_error()
 
     return check
 
 
-def boolean(value: Any, path: str) -> None:
+def boolean(value: Any) -> None:
     if not isinstance(value, bool):
-        raise _type_error(path)
+        raise _type_error()
 
 
-def flag(value: Any, path: str) -> None:
+def flag(value: Any) -> None:
     """A boolean, or 0/1 (older counters wrote some flags as integers)."""
     if not isinstance(value, bool | int) or value not in (0, 1):
-        raise _type_error(path)
+        raise _type_error()
 
 
 def instant(*, nullable: bool = True) -> Check:
     """An ISO 8601 time with a UTC offset (what ``datetime.fromisoformat`` reads back)."""
 
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if value is None and nullable:
             return
         if not isinstance(value, str) or len(value) > 40 or not value.isascii():
-            raise _type_error(path)
+            raise _type_error()
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise _type_error(path) from None
+            raise _type_error() from None
         if parsed.utcoffset() is None:
-            raise _type_error(path)
+            raise _type_error()
 
     return check
 
 
-def day(value: Any, path: str) -> None:
+def day(value: Any) -> None:
     """A calendar date ``yyyy-mm-dd`` or null."""
     if value is None or value == "":
         return
     if not isinstance(value, str) or len(value) != 10 or not value.isascii():
-        raise _type_error(path)
+        raise _type_error()
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise _type_error(path) from None
+        raise _type_error() from None
 
 
-def sha256(value: Any, path: str) -> None:
+def sha256(value: Any) -> None:
     if not isinstance(value, str) or not _SHA256_RE.match(value):
-        raise _type_error(path)
+        raise _type_error()
 
 
-def agency(value: Any, path: str) -> None:
+def agency(value: Any) -> None:
     if not isinstance(value, str) or len(value) > 35 or not _AGENCY_RE.match(value):
-        raise _type_error(path)
+        raise _type_error()
 
 
 Fields = dict[str, tuple[Check, bool]]  # key -> (check, required)
@@ -183,47 +183,61 @@ Fields = dict[str, tuple[Check, bool]]  # key -> (check, required)
 def obj(fields: Fields, *, nullable: bool = False) -> Check:
     """An object whose named keys pass their checks; other keys only the character rules."""
 
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if value is None and nullable:
             return
         if not isinstance(value, dict):
-            raise _type_error(path)
-        check_fields(value, fields, path)
+            raise _type_error()
+        check_fields(value, fields)
 
     return check
 
 
 def items(item: Check, *, max_items: int = MAX_ITEMS) -> Check:
-    def check(value: Any, path: str) -> None:
+    def check(value: Any) -> None:
         if not isinstance(value, list):
-            raise _type_error(path)
+            raise _type_error()
         if len(value) > max_items:
-            raise _InvalidError(RejectReason.TEXT_TOO_LONG, path, max_items)
+            raise _InvalidError(RejectReason.TEXT_TOO_LONG, limit=max_items)
         for index, element in enumerate(value):
-            item(element, f"{path}[{index}]")
+            try:
+                item(element)
+            except _InvalidError as invalid:
+                invalid.path = _join(f"[{index}]", invalid.path)
+                raise
 
     return check
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def _join(key: str, sub: str) -> str:
+    """``key`` then the path below it (``applicant`` + ``name``; ``documents`` + ``[3].form``)."""
+    if not sub:
+        return key
+    return f"{key}{sub}" if sub.startswith("[") else f"{key}.{sub}"
 
 
-def check_fields(data: dict[str, Any], fields: Fields, path: str = "") -> None:
+def check_fields(data: dict[str, Any], fields: Fields) -> None:
+    seen = 0
     for key, (check, required) in fields.items():
         if key in data:
-            check(data[key], _join(path, key))
+            seen += 1
+            try:
+                check(data[key])
+            except _InvalidError as invalid:
+                invalid.path = _join(key, invalid.path)
+                raise
         elif required:
-            raise _InvalidError(RejectReason.MISSING_FIELD, _join(path, key))
-    for key, value in data.items():
-        if key not in fields:
-            _check_any(value, _join(path, str(key)), depth=0)
+            raise _InvalidError(RejectReason.MISSING_FIELD, key)
+    if seen != len(data):
+        for key, value in data.items():
+            if key not in fields:
+                _check_any(value, str(key), depth=0)
 
 
 def _check_any(value: Any, path: str, *, depth: int) -> None:
     """A value no schema names: any JSON, but its texts (keys too) obey the character rules."""
     if depth > 16:
-        raise _type_error(path)
+        raise _InvalidError(RejectReason.INVALID_EVENT, path)
     if isinstance(value, str):
         if has_bad_characters(value, multiline=True):
             raise _InvalidError(RejectReason.INVALID_TEXT, path)
@@ -237,9 +251,9 @@ def _check_any(value: Any, path: str, *, depth: int) -> None:
             _check_any(element, path, depth=depth + 1)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise _type_error(path)
+            raise _InvalidError(RejectReason.INVALID_EVENT, path)
     elif value is not None and not isinstance(value, bool | int):
-        raise _type_error(path)
+        raise _InvalidError(RejectReason.INVALID_EVENT, path)
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -411,9 +425,13 @@ def payload_problem(kind: str, payload: Any, *, officer: str = "") -> EventProbl
     if fields is None:
         return EventProblem(RejectReason.UNKNOWN_KIND.value, "kind")
     try:
-        _OFFICER(officer, "officer")
+        try:
+            _OFFICER(officer)
+        except _InvalidError as invalid:
+            invalid.path = "officer"
+            raise
         if not isinstance(payload, dict):
-            raise _type_error("payload")
+            raise _InvalidError(RejectReason.INVALID_EVENT, "payload")
         check_fields(payload, fields)
     except _InvalidError as invalid:
         return EventProblem(str(invalid.code), invalid.path, invalid.limit)

@@ -52,6 +52,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from counter_app.services.station import StationContext
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.attachment_client import HttpAttachmentClient
 from counter_app.sync.attachments import upload_pending
 from counter_app.sync.client import HttpSyncClient
@@ -153,7 +154,7 @@ def run(count: int, dpi: int) -> dict[str, Any]:
     try:
         with httpx.Client(timeout=60) as plain, httpx.Client(timeout=60, event_hooks=hooks) as http:
             station = _enrolled(work / "a", server, db_url, 1, plain)
-            token = station.store.config.get("sync")["token"]
+            token = station_token(station.store.data_dir)
             client = HttpAttachmentClient(HttpSyncClient(server.url, token, http))
             for files in dossiers:
                 _put(station, files)
@@ -167,7 +168,7 @@ def run(count: int, dpi: int) -> dict[str, Any]:
             assert idle.chunks == 0
             twin = _enrolled(work / "b", server, db_url, 2, plain)
             twin_client = HttpAttachmentClient(
-                HttpSyncClient(server.url, twin.store.config.get("sync")["token"], http)
+                HttpSyncClient(server.url, station_token(twin.store.data_dir), http)
             )
             _put(twin, dossiers[0])
             held = upload_pending(twin, twin_client)

@@ -44,6 +44,7 @@ from counter_app.domain.dossier import apply_event
 from counter_app.domain.models import Applicant
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import _to_wire, enrol, pull_remote, push_outbox
 from province_server.stations.service import issue_code
@@ -166,7 +167,7 @@ def run(dossiers: int) -> dict[str, Any]:
             station = _enrolled(work / "a", server, db_url, 1, plain)
             _fill(station, dossiers)
             events = station.store.sync.waiting()
-            token = station.store.config.get("sync")["token"]
+            token = station_token(station.store.data_dir)
             client = HttpSyncClient(server.url, token, http)
             started = time.perf_counter()
             tally = push_outbox(station, client)
@@ -175,7 +176,7 @@ def run(dossiers: int) -> dict[str, Any]:
             baseline_s = _baseline(db_url, station)
             single = _single_dossier_body(station)
             reader = _enrolled(work / "b", server, db_url, 2, plain)
-            reader_token = reader.store.config.get("sync")["token"]
+            reader_token = station_token(reader.store.data_dir)
             started = time.perf_counter()
             pulled = pull_remote(reader, HttpSyncClient(server.url, reader_token, plain))
             pull_s = time.perf_counter() - started

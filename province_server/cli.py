@@ -73,16 +73,47 @@ def _set_office(settings: Settings, args: argparse.Namespace) -> dict[str, objec
     return office.to_json()
 
 
+PASSWORD_MIN = 8
+DEMO_PASSWORD = "demo1234"
+
+
+def check_password(password: str, username: str) -> None:
+    """The counter's password policy (issue 17): >= 8 characters, not the demo password,
+    not the login name; AdminError otherwise."""
+    folded = password.strip().casefold()
+    if len(password) < PASSWORD_MIN or folded in (DEMO_PASSWORD, username.strip().casefold()):
+        raise AdminError(
+            f"the password must have at least {PASSWORD_MIN} characters and be neither "
+            "the demo password nor the user name"
+        )
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The password: first line of standard input (--password-stdin), else typed twice
+    unseen at the terminal. Never an argument: a command line is visible to every user of
+    the machine and kept in shell histories."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise AdminError("give --password-stdin (the password on standard input) or a terminal")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("password again: ") != first:
+        raise AdminError("the two passwords differ")
+    return first
+
+
 def _add_officer(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
-    if (args.password is None) == (args.password_hash is None):
-        raise AdminError("give exactly one of --password and --password-hash")
     password_hash = args.password_hash
-    if args.password is not None:
-        if len(args.password) < 4:
-            raise AdminError("the password must have at least 4 characters")
+    if password_hash is None:
+        password = _read_password(args)
+        check_password(password, args.username)
         from argon2 import PasswordHasher
 
-        password_hash = PasswordHasher().hash(args.password)
+        password_hash = PasswordHasher().hash(password)
+    elif args.password_stdin:
+        raise AdminError("give either --password-hash or --password-stdin")
     with connect(settings) as conn:
         officer = reference.add_officer(
             conn,
@@ -201,7 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     officer.add_argument("--full-name", required=True)
     officer.add_argument("--role", required=True, choices=["officer", "leader", "admin"])
     officer.add_argument("--password-hash", default=None, help="an argon2 hash")
-    officer.add_argument("--password", default=None, help="hashed here with argon2")
+    officer.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (else it is asked at the terminal); "
+        "hashed here with argon2",
+    )
     officer.add_argument("--inactive", action="store_true", help="disable the account")
     return parser
 

@@ -84,6 +84,19 @@ DASHBOARD_PAPER = "Hồ sơ giấy"
 DASHBOARD_DIGITISED = "Đã số hóa"
 DASHBOARD_RATE = "Tỷ lệ số hóa"
 DASHBOARD_BAD_MONTH = "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-02."
+# Signing in and revoking a station (issue 17): the administrator token is typed in a form,
+# never put in an address.
+DASHBOARD_LOGIN_INTRO = "Nhập mã quản trị của máy chủ tỉnh để xem bảng điều khiển."
+DASHBOARD_LOGIN_LABEL = "Mã quản trị"
+DASHBOARD_LOGIN_BUTTON = "Đăng nhập"
+DASHBOARD_LOGIN_WRONG = "Mã quản trị không đúng."
+DASHBOARD_ACTION = "Thu hồi mã quầy"
+DASHBOARD_REVOKE_BUTTON = "Thu hồi"
+DASHBOARD_REVOKE_NOTE = (
+    "Thu hồi khi máy của quầy bị mất, bị thay hoặc bản sao của nó có thể đã lọt ra ngoài: máy "
+    "chủ từ chối mã của quầy ngay lập tức; quầy phải đăng ký lại bằng mã đăng ký mới."
+)
+DASHBOARD_REVOKE_REFUSED = "Yêu cầu thu hồi không hợp lệ; hãy mở lại bảng điều khiển và thử lại."
 
 
 def dashboard_month(month: int, year: int) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
-from counter_app.cli import catalogue_cmd, new_database_cmd
+from counter_app.cli import backup_key_cmd, catalogue_cmd, new_database_cmd
 from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
 from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.errors import DomainError, ErrorCode
@@ -133,8 +133,10 @@ def cmd_backup(args: argparse.Namespace) -> Any:
 def cmd_restore(args: argparse.Namespace) -> Any:
     data_dir = paths.data_dir(args.data_dir)
     setup_logging(data_dir)
+    by = args.officer or "cli"
+    passphrase = backup_key_cmd.restore_passphrase(args)  # a sealed (USB) backup: issue 17
     info = maintenance.restore(
-        data_dir, Path(args.file), mirror_dir=paths.mirror_dir(), officer=args.officer or "cli"
+        data_dir, Path(args.file), mirror_dir=paths.mirror_dir(), officer=by, passphrase=passphrase
     )
     sys.stderr.write(texts.cli_restored(str(info.path), info.dossiers) + "\n")
     return {
@@ -241,12 +243,14 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     p = add("restore", texts.CLI_RESTORE, cmd_restore)
     p.add_argument("file", metavar=texts.METAVAR_FILE, help=texts.CLI_RESTORE_FILE)
+    backup_key_cmd.add_passphrase_option(p)
     p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
     add("check", texts.CLI_CHECK, cmd_check)
     add("info", texts.CLI_INFO, cmd_info)
     dossier_cmd.register(add)
     slip_cmd.register(add)
     sync_cmd.register(add)
+    backup_key_cmd.register(add)
     new_database_cmd.register(add)
     conflicts_cmd.register(add)
     digitisation_cmd.register(add)

@@ -139,6 +139,11 @@ class ErrorCode(StrEnum):
     BACKUP_COPY_FAILED = "backup_copy_failed"
     BACKUP_DIR_INVALID = "backup_dir_invalid"
     UPGRADE_BACKUP_FAILED = "upgrade_backup_failed"
+    # Secrets at rest (issue 17)
+    BACKUP_KEY_MISSING = "backup_key_missing"  # no office backup passphrase set yet
+    BACKUP_KEY_WRONG = "backup_key_wrong"  # the passphrase does not open this backup
+    PASSWORD_WEAK = "password_weak"  # detail: short / demo / username
+    OFFICER_LOCKED_OUT = "officer_locked_out"  # seconds: how long to wait
 
 
 class DomainError(Exception):

@@ -6,28 +6,55 @@ officer asked for it; audited) and ``upgrade`` (made by the store before migrati
 of an older version). Every backup is also copied into the station's second backup folder
 (``backup_dir`` setting, e.g. a USB stick) when one is set; if that copy fails the backup in
 the data folder still counts and the outcome says why the second copy is missing.
+
+Secrets at rest (issue 17): every backup file is the user's only (0600). The copy in the
+second folder, and the scans copied beside it, are **sealed** with the office backup key
+(AES-256-GCM, ``storage.sealed``): without the office backup passphrase a stick found or
+copied yields no readable data, and no token at all (the token is never in a database). The
+administrator sets the passphrase once per station (:func:`set_backup_passphrase`, ``counter-app
+backup-passphrase``; the same passphrase on every PC of the office); until then the second
+copy is refused with BACKUP_KEY_MISSING (the data folder backup is still made).
+
+How an office restores on a new PC: install the application, plug in the stick, run
+``counter-app restore <stick>/<station folder>/counter-<stamp>-daily.db.sealed`` and type the
+office backup passphrase (``--passphrase-stdin`` reads it from standard input); the database
+and the scans come back, no code is minted twice. Then enrol the new PC with a new one-time
+code (the old token stays on the old PC only: revoke it on the province dashboard). The
+passphrase that opened the backup becomes the new PC's office backup key when it has none.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from counter_app.domain.changes import Changes
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
+from counter_app.services.settings import require_admin
 from counter_app.services.station import StationContext
+from counter_app.storage import sealed
+from counter_app.storage.blobs import SCANS_DIR
+from counter_app.storage.station_secrets import BACKUP_KEY, station_secrets
 from counter_app.storage.store import (
     BACKUP_DIR,
+    KEEP_PER_KIND,
+    BackupFile,
     BackupInfo,
     Store,
     inspect_backup,
     list_backups,
+    parse_backup_name,
     restore_backup,
 )
 
 BACKUP_DIR_KEY = "backup_dir"
+BACKUP_PASSPHRASE_MIN = 12
 log = logging.getLogger(__name__)
 
 
@@ -73,17 +100,149 @@ def write_backup(
     reported in the outcome instead.
     """
     try:
-        path = store.backup(kind=kind, extra_dir=extra_dir, now=now)
-    except DomainError as exc:
-        if exc.code is not ErrorCode.BACKUP_COPY_FAILED:
-            raise
-        log.warning("backup %s: second copy failed (%s)", kind, exc.params.get("detail"))
-        return BackupOutcome(Path(exc.params["path"]), kind, extra_dir, exc)
+        path = store.backup(kind=kind, now=now)
     except Exception as exc:  # disk full, folder not writable, database locked
         log.exception("backup %s failed", kind)
         raise DomainError(ErrorCode.BACKUP_FAILED, detail=str(exc)) from exc
     log.info("backup %s written: %s", kind, path.name)
+    if extra_dir is None:
+        return BackupOutcome(path, kind, extra_dir)
+    try:
+        seal_backup(store, path, extra_dir)
+    except DomainError as exc:
+        log.warning("backup %s: second copy refused (%s)", kind, exc.code.value)
+        return BackupOutcome(path, kind, extra_dir, exc)
+    except OSError as exc:
+        log.warning("backup %s: second copy failed (%s)", kind, exc.strerror or exc)
+        error = DomainError(
+            ErrorCode.BACKUP_COPY_FAILED,
+            path=str(path),
+            folder=str(extra_dir),
+            detail=exc.strerror or str(exc),
+        )
+        return BackupOutcome(path, kind, extra_dir, error)
     return BackupOutcome(path, kind, extra_dir)
+
+
+# --- the office backup key and the sealed second copy (issue 17) -------------------------------
+
+
+def office_key(store: Store) -> sealed.OfficeKey | None:
+    """The office backup key this station holds (None: no passphrase set here yet)."""
+    return _station_key(store.data_dir)
+
+
+def set_backup_passphrase(ctx: StationContext, passphrase: str, *, by: str) -> Changes:
+    """Set the office backup passphrase (>= 12 characters, else PASSWORD_WEAK): its derived
+    key goes to the station's secret store (never to the database), audited. Later copies
+    to the second backup folder are sealed with it."""
+    require_admin(ctx, by)
+    if len(passphrase) < BACKUP_PASSPHRASE_MIN or not passphrase.strip():
+        raise DomainError(ErrorCode.PASSWORD_WEAK, minimum=BACKUP_PASSPHRASE_MIN)
+    key = sealed.derive_key(passphrase)
+    station_secrets(ctx.store.data_dir).set(BACKUP_KEY, key.to_text())
+    with ctx.store.db.atomic():
+        ctx.store.audit.record(
+            at=ctx.clock.now(),
+            officer=by,
+            action="backup_passphrase_set",
+            dossier_uuid=None,
+            detail={},
+        )
+    return Changes(config=True)
+
+
+def seal_backup(store: Store, backup_file: Path, folder: Path) -> Path:
+    """Seal ``backup_file`` into ``folder`` (and the scans it lacks); rotate the sealed
+    backups of that kind there. BACKUP_KEY_MISSING without an office key; OSError if the
+    folder cannot be written."""
+    key = office_key(store)
+    if key is None:
+        raise DomainError(ErrorCode.BACKUP_KEY_MISSING, folder=str(folder))
+    target = folder / (backup_file.name + sealed.SEALED_SUFFIX)
+    sealed.seal_file(backup_file, target, key)
+    sealed.seal_scans(store.blobs.folder, folder / sealed.SEALED_SCANS_DIR, key)
+    parsed = parse_backup_name(backup_file)
+    if parsed is not None:
+        same = [b.path for b in list_sealed(folder) if b.kind == parsed.kind]
+        for old in same[: -KEEP_PER_KIND[parsed.kind]]:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def list_sealed(folder: Path) -> list[BackupFile]:
+    """Sealed backups in ``folder``, oldest first (their names without ``.sealed``)."""
+    try:
+        names = list(folder.glob("counter-*.db" + sealed.SEALED_SUFFIX))
+    except OSError:
+        return []
+    found = []
+    for path in names:
+        parsed = parse_backup_name(path.with_name(path.name[: -len(sealed.SEALED_SUFFIX)]))
+        if parsed is not None:
+            found.append(BackupFile(path=path, kind=parsed.kind, made_at=parsed.made_at))
+    return sorted(found, key=lambda b: (b.made_at, b.path.name))
+
+
+def opens_with_station_key(ctx: StationContext, backup_file: Path) -> bool:
+    """Whether this station's office key opens the sealed ``backup_file``."""
+    key = _station_key(ctx.store.data_dir)
+    try:
+        salt, check = sealed.read_header(backup_file)
+    except DomainError:
+        return False
+    return key is not None and (key.salt, key.check) == (salt, check)
+
+
+def check_passphrase(backup_file: Path, passphrase: str) -> None:
+    """BACKUP_KEY_WRONG (or BACKUP_INVALID) unless ``passphrase`` opens ``backup_file``."""
+    sealed.key_for(backup_file, passphrase)
+
+
+@contextmanager
+def _plain_backup(
+    data_dir: Path, backup_file: Path, passphrase: str | None
+) -> Iterator[tuple[Path, sealed.OfficeKey | None]]:
+    """The backup to restore as a plain file: ``backup_file`` itself, or a sealed one
+    decrypted into a private work folder (removed afterwards) with the key of
+    ``passphrase``, else the station's own key (BACKUP_KEY_WRONG when neither opens it)."""
+    if not sealed.is_sealed(backup_file):
+        yield backup_file, None
+        return
+    key = (
+        sealed.key_for(backup_file, passphrase)
+        if passphrase is not None
+        else _station_key(data_dir)
+    )
+    if key is None:
+        raise DomainError(ErrorCode.BACKUP_KEY_WRONG)
+    work = data_dir / ".unsealing"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(mode=0o700, parents=True)
+    try:
+        plain = work / backup_file.name[: -len(sealed.SEALED_SUFFIX)]
+        sealed.open_file(backup_file, plain, key)
+        yield plain, key
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _station_key(data_dir: Path) -> sealed.OfficeKey | None:
+    text = station_secrets(data_dir).get(BACKUP_KEY)
+    try:
+        return sealed.OfficeKey.from_text(text) if text else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _after_unsealing(data_dir: Path, backup_file: Path, key: sealed.OfficeKey | None) -> None:
+    """Bring back the sealed scans beside a sealed backup; keep the office key that opened
+    it when this station has none (a new PC)."""
+    if key is None:
+        return
+    sealed.open_scans(backup_file.parent / sealed.SEALED_SCANS_DIR, data_dir / SCANS_DIR, key)
+    if _station_key(data_dir) is None:
+        station_secrets(data_dir).set(BACKUP_KEY, key.to_text())
 
 
 def record_backup(ctx: StationContext, outcome: BackupOutcome, *, officer: str) -> None:
@@ -128,13 +287,15 @@ class BackupEntry:
     kind: str
     made_at: datetime
     in_extra_dir: bool
+    sealed: bool = False  # encrypted with the office key: read only when restored
 
 
 def list_restorable(ctx: StationContext) -> list[BackupEntry]:
     """Backups of the data folder and of the second backup folder, newest first.
 
     Each is inspected read-only; a file that is not a readable backup is listed with no
-    info (the dialog shows it as unusable) rather than hidden.
+    info (the dialog shows it as unusable) rather than hidden. Sealed backups of the second
+    folder are listed unread (``sealed``): they are opened only to be restored.
     """
     folders = [(ctx.store.data_dir / BACKUP_DIR, False)]
     extra = extra_backup_dir(ctx)
@@ -148,6 +309,11 @@ def list_restorable(ctx: StationContext) -> list[BackupEntry]:
             except DomainError:
                 info = None
             entries.append(BackupEntry(info, found.path, found.kind, found.made_at, is_extra))
+    if extra is not None:
+        entries += [
+            BackupEntry(None, b.path, b.kind, b.made_at, True, sealed=True)
+            for b in list_sealed(extra)
+        ]
     return sorted(entries, key=lambda e: e.made_at, reverse=True)
 
 
@@ -156,13 +322,23 @@ def describe_backup(path: Path) -> BackupInfo:
     return inspect_backup(path)
 
 
-def restore(data_dir: Path, backup_file: Path, *, mirror_dir: Path, officer: str) -> BackupInfo:
+def restore(
+    data_dir: Path,
+    backup_file: Path,
+    *,
+    mirror_dir: Path,
+    officer: str,
+    passphrase: str | None = None,
+) -> BackupInfo:
     """Restore ``backup_file`` as the live database of ``data_dir`` (the station is closed).
 
     No code printed before the restore can be minted again afterwards. The restore is
-    written to the restored database's audit log.
+    written to the restored database's audit log. A sealed backup (the USB stick's) needs
+    the office backup ``passphrase`` (or the station's own key); a wrong one changes nothing.
     """
-    info = restore_backup(data_dir, backup_file, mirror_dir=mirror_dir)
+    with _plain_backup(data_dir, backup_file, passphrase) as (plain, key):
+        info = restore_backup(data_dir, plain, mirror_dir=mirror_dir)
+        _after_unsealing(data_dir, backup_file, key)
     store = Store(data_dir, mirror_dir=mirror_dir)
     try:
         _audit_restore(store, info, officer=officer)
@@ -171,7 +347,9 @@ def restore(data_dir: Path, backup_file: Path, *, mirror_dir: Path, officer: str
     return info
 
 
-def restore_station(ctx: StationContext, backup_file: Path, *, officer: str) -> BackupInfo:
+def restore_station(
+    ctx: StationContext, backup_file: Path, *, officer: str, passphrase: str | None = None
+) -> BackupInfo:
     """Restore ``backup_file`` under the open station ``ctx`` and reopen it in place.
 
     The station's store is closed, the backup restored (codes and event numbers move past
@@ -180,15 +358,17 @@ def restore_station(ctx: StationContext, backup_file: Path, *, officer: str) -> 
     invalid backup is refused before anything is closed; if the restore itself fails the
     previous database is reopened.
     """
-    info = inspect_backup(backup_file)
     store = ctx.store
     data_dir, mirror_dir = store.data_dir, store.mirror_dir
-    store.close()
-    try:
-        restored = restore_backup(data_dir, backup_file, mirror_dir=mirror_dir)
-    finally:
-        ctx.store = Store(data_dir, mirror_dir=mirror_dir)
-        ctx.forget_calendar()
+    with _plain_backup(data_dir, backup_file, passphrase) as (plain, key):
+        info = inspect_backup(plain)
+        store.close()
+        try:
+            restored = restore_backup(data_dir, plain, mirror_dir=mirror_dir)
+            _after_unsealing(data_dir, backup_file, key)
+        finally:
+            ctx.store = Store(data_dir, mirror_dir=mirror_dir)
+            ctx.forget_calendar()
     _audit_restore(ctx.store, restored, officer=officer)
     log.info("restored %s (%s, %d dossiers)", backup_file.name, info.kind, info.dossiers)
     return restored

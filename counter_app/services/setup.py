@@ -218,11 +218,11 @@ def check_office(ctx: StationContext, answers: OfficeAnswers) -> Office:
 def check_admin(ctx: StationContext, answers: AdminAnswers) -> str:
     """The admin's full name (NFC) if the account can be created, else the refusal."""
     username = answers.username.strip()
-    name = check_new_officer(
-        ctx, username=username, full_name=answers.full_name, password=answers.password
-    )
     if len(answers.password) < ADMIN_PASSWORD_MIN:
         raise DomainError(ErrorCode.SETUP_PASSWORD_SHORT, minimum=ADMIN_PASSWORD_MIN)
+    name = check_new_officer(  # the password policy too (PASSWORD_WEAK)
+        ctx, username=username, full_name=answers.full_name, password=answers.password
+    )
     if answers.password != answers.password_again:
         raise DomainError(ErrorCode.SETUP_PASSWORDS_DIFFER)
     return name

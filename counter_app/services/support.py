@@ -23,6 +23,7 @@ from counter_app import __version__
 from counter_app.services.station import StationContext
 from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations
+from counter_app.storage.station_secrets import station_token
 from counter_app.texts import support as t
 
 LOG_DIR = "logs"
@@ -180,7 +181,7 @@ def collect_diagnostics(ctx: StationContext, *, qt_version: str = "") -> Diagnos
         last_code=store.dossiers.last_code(),
         backups=len(backups),
         last_backup=backups[-1].name if backups else None,
-        enrolled=bool(sync_settings.get("url") and sync_settings.get("token")),
+        enrolled=bool(sync_settings.get("url") and station_token(store.data_dir)),
         server_url=str(sync_settings["url"]) if sync_settings.get("url") else None,
         last_sync_success=last_success.isoformat() if last_success else None,
         last_sync_status=attempts[0].status if attempts else None,

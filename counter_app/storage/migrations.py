@@ -346,3 +346,14 @@ def m0014_history_chain(db: sqlite_utils.Database) -> None:
         "SELECT json_extract(value, '$.station_id') FROM config WHERE key = 'office'"
     ).fetchone()
     chain.chain_existing(db, station_id=row[0] if row else None)
+
+
+@migration("m0013_token_out_of_database")
+def m0013_token_out_of_database(db: sqlite_utils.Database) -> None:
+    """Issue 17: the station token leaves the database (and so every later backup) for the
+    station's secret store (OS keyring or a 0600 file, ``storage.station_secrets``); its bytes
+    are zeroed in the file and it is taken out of the older backups of the station's folders.
+    """
+    from counter_app.storage.station_secrets import move_token_out
+
+    move_token_out(db.conn)

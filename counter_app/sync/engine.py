@@ -41,9 +41,11 @@ from counter_app.domain.lookup_url import clean_lookup_url
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
 from counter_app.domain.total_projection import Conflict, project_total
 from counter_app.reference.catalogue import procedure_from_record
+from counter_app.storage.station_secrets import set_station_token, station_token
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.sync.attachments import AttachmentReport, sync_attachments
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
+from counter_app.texts import DEMO_OFFICERS
 from sync_protocol import (
     CREATING_KINDS,
     MAX_BATCH_BYTES,
@@ -123,11 +125,16 @@ def next_delay(
 
 
 def sync_settings(ctx: StationContext) -> dict[str, Any]:
-    """The enrolment ({"url", "token", "enrolled_at"}) or SYNC_NOT_ENROLLED."""
+    """The enrolment ({"url", "token", "enrolled_at"}) or SYNC_NOT_ENROLLED.
+
+    The token is not in the database (issue 17): it comes from the station's secret store
+    (``storage.station_secrets``); a database restored without it (a new PC) is not enrolled.
+    """
     value = ctx.store.config.get(SYNC_KEY)
-    if not isinstance(value, dict) or not value.get("url") or not value.get("token"):
+    token = station_token(ctx.store.data_dir)
+    if not isinstance(value, dict) or not value.get("url") or not token:
         raise DomainError(ErrorCode.SYNC_NOT_ENROLLED)
-    return value
+    return {**value, "token": token}
 
 
 def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str) -> Office:
@@ -139,6 +146,10 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
     entry are stored in one transaction. The pull cursor restarts when the agency changes. A
     server too old to send a lookup address (or sending one that is not http(s)) leaves the
     station's own, which the administrator is then warned about if it is a placeholder.
+
+    The token goes to the station's secret store, never into the database (issue 17), and
+    the demo accounts (their password is public) are locked in the same transaction: a real
+    office never opens with ``demo1234``.
     """
     answer = transport.enrol(code)
     agency_id = validate_agency_id(answer.agency_id)
@@ -158,17 +169,19 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
         is_demo=False,
     )
     now = ctx.clock.now()
+    set_station_token(store.data_dir, answer.token)
     with store.db.atomic():
         store.config.set("office", asdict(office))
         store.config.set(
             SYNC_KEY,
             {
                 "url": url.strip().rstrip("/"),
-                "token": answer.token,
                 "enrolled_at": now.isoformat(),
                 PROVINCE_LOOKUP_KEY: lookup or "",
             },
         )
+        for username, _name, _role in DEMO_OFFICERS:
+            store.officers.set_active(username, False)
         if old.agency_id != agency_id:
             store.sync.set_cursor(0)
         store.audit.record(

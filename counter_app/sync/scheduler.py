@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from counter_app.domain.errors import ErrorCode
+from counter_app.storage.station_secrets import station_token
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.sync.attachments import attachments_waiting
 from counter_app.sync.engine import SYNC_KEY, next_delay
@@ -154,9 +155,11 @@ def _skew(attempts: Sequence[SyncAttempt]) -> timedelta | None:
 
 
 def is_enrolled(ctx: StationContext) -> bool:
-    """True when the station holds a server URL and a token."""
+    """True when the station holds a server URL and a token (in its secret store)."""
     value = ctx.store.config.get(SYNC_KEY)
-    return isinstance(value, dict) and bool(value.get("url")) and bool(value.get("token"))
+    if not isinstance(value, dict) or not value.get("url"):
+        return False
+    return station_token(ctx.store.data_dir) is not None
 
 
 def sync_health(ctx: StationContext, now: datetime) -> SyncHealth:

@@ -21,6 +21,23 @@ SUPPORT_ERRORS: dict[ErrorCode, str] = {
         "Không sao lưu được cơ sở dữ liệu trước khi nâng cấp ({detail}), nên chưa nâng cấp. "
         "Không có gì bị thay đổi; hãy giải phóng ổ đĩa rồi mở lại ứng dụng."
     ),
+    ErrorCode.BACKUP_KEY_MISSING: (
+        "Chưa đặt mật khẩu sao lưu của cơ quan, nên không chép bản sao lưu ra «{folder}» (bản "
+        "ở thư mục dữ liệu vẫn được giữ). Quản trị viên hãy đặt mật khẩu sao lưu: bản chép ra "
+        "USB được mã hoá bằng mật khẩu đó."
+    ),
+    ErrorCode.BACKUP_KEY_WRONG: (
+        "Mật khẩu sao lưu không đúng: bản sao lưu này được mã hoá bằng mật khẩu sao lưu của cơ "
+        "quan. Hãy nhập đúng mật khẩu (phân biệt chữ hoa, chữ thường)."
+    ),
+    ErrorCode.PASSWORD_WEAK: (
+        "Mật khẩu không được chấp nhận: mật khẩu phải có ít nhất {minimum} ký tự, không được là "
+        "mật khẩu mẫu demo1234 và không được trùng tên đăng nhập."
+    ),
+    ErrorCode.OFFICER_LOCKED_OUT: (
+        "Đã nhập sai mật khẩu {failures} lần. Tài khoản tạm khoá: hãy đợi {seconds} giây rồi "
+        "thử lại."
+    ),
 }
 
 # --- Menu -------------------------------------------------------------------------------------
@@ -84,6 +101,44 @@ def restore_confirm(kind: str, made_at: str, dossiers: int, last_code: str, offi
         f" ({office}).\n\nCơ sở dữ liệu hiện tại sẽ được thay bằng bản này (bản hiện tại được "
         "giữ lại trong thư mục backups). Các hồ sơ tiếp nhận sau thời điểm sao lưu sẽ không còn "
         "trên máy này; mã số của chúng không bị cấp lại. Tiếp tục?"
+    )
+
+
+# --- The office backup passphrase (issue 17) ----------------------------------------------------
+
+RESTORE_SEALED = "(mã hoá)"
+ACTION_BACKUP_PASSPHRASE = "Đặt mật khẩu sao lưu của cơ quan…"
+PASSPHRASE_ADMIN_ONLY = "Chỉ quản trị viên được đặt mật khẩu sao lưu."
+PASSPHRASE_TITLE = "Mật khẩu sao lưu của cơ quan"
+PASSPHRASE_LABEL = "&Mật khẩu sao lưu"
+PASSPHRASE_AGAIN_LABEL = "&Nhập lại"
+PASSPHRASE_OK = "Đồng ý"
+PASSPHRASE_DIFFER = "Hai lần nhập mật khẩu sao lưu không giống nhau."
+PASSPHRASE_SET_INTRO = (
+    "Bản sao lưu chép ra ổ USB (thư mục sao lưu thứ hai) được mã hoá bằng mật khẩu này: "
+    "không có nó, không ai đọc được bản sao lưu, kể cả cơ quan. Hãy dùng cùng một mật khẩu "
+    "(ít nhất 12 ký tự) cho mọi máy của cơ quan, ghi ra giấy và cất ở nơi an toàn, tách khỏi "
+    "ổ USB. Khi thay máy mới: cài ứng dụng, cắm ổ USB, khôi phục bản sao lưu và nhập mật khẩu này."
+)
+PASSPHRASE_SET_DONE = "Đã đặt mật khẩu sao lưu. Các bản chép ra ổ USB từ nay được mã hoá."
+PASSPHRASE_RESTORE_INTRO = (
+    "Bản sao lưu trên ổ USB được mã hoá. Nhập mật khẩu sao lưu của cơ quan để khôi phục."
+)
+CLI_BACKUP_PASSPHRASE = (
+    "đặt mật khẩu sao lưu của cơ quan (mã hoá các bản sao lưu chép ra ổ USB; quản trị viên)"
+)
+CLI_PASSPHRASE_STDIN = "đọc mật khẩu sao lưu từ dòng đầu của đầu vào chuẩn (stdin)"
+CLI_PASSPHRASE_PROMPT = "Mật khẩu sao lưu của cơ quan: "
+CLI_PASSPHRASE_AGAIN = "Nhập lại mật khẩu sao lưu: "
+CLI_PASSPHRASE_CANCELLED = "Đã huỷ: chưa nhập mật khẩu sao lưu, không có gì thay đổi."
+
+
+def restore_confirm_sealed(kind: str, made_at: str) -> str:
+    return (
+        f"Bản sao lưu «{kind}» lúc {made_at} trên ổ USB được mã hoá: nội dung của nó chỉ đọc "
+        "được khi khôi phục.\n\nCơ sở dữ liệu hiện tại sẽ được thay bằng bản này (bản hiện tại "
+        "được giữ lại trong thư mục backups). Các hồ sơ tiếp nhận sau thời điểm sao lưu sẽ "
+        "không còn trên máy này; mã số của chúng không bị cấp lại. Tiếp tục?"
     )
 
 

@@ -23,7 +23,7 @@ from counter_app.services import maintenance, support
 from counter_app.services.maintenance import BackupEntry, BackupOutcome
 from counter_app.services.reading import in_worker
 from counter_app.texts import support as ts
-from counter_app.ui.dialogs.backup_dialog import BackupDialog
+from counter_app.ui.dialogs.backup_dialog import BackupDialog, PassphraseDialog
 from counter_app.ui.dialogs.diagnostics_dialog import DiagnosticsDialog
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.session import Session
@@ -134,18 +134,52 @@ class BackupController(QObject):
         dialog.open()
         return dialog
 
-    def restore(self, entry: BackupEntry) -> QMessageBox:
-        """Stop background work, restore, then close the window (the officer logs in again)."""
+    def restore(self, entry: BackupEntry) -> QMessageBox | PassphraseDialog:
+        """Stop background work, restore, then close the window (the officer logs in again).
+
+        A sealed backup (the USB stick's) is opened with this station's office key; when it
+        has none or another one, the office backup passphrase is asked first."""
+        if entry.sealed and not maintenance.opens_with_station_key(self.session.ctx, entry.path):
+            dialog = PassphraseDialog(
+                intro=ts.PASSPHRASE_RESTORE_INTRO,
+                twice=False,
+                check=lambda typed: maintenance.check_passphrase(entry.path, typed),
+                parent=self.window,
+            )
+            dialog.accepted.connect(lambda: self._restore(entry, dialog.passphrase))
+            self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+            dialog.open()
+            return dialog
+        return self._restore(entry, None)
+
+    def _restore(self, entry: BackupEntry, passphrase: str | None) -> QMessageBox:
         self.stop()
         self.before_restore()
         try:
-            maintenance.restore_station(self.session.ctx, entry.path, officer=self.session.username)
+            maintenance.restore_station(
+                self.session.ctx, entry.path, officer=self.session.username, passphrase=passphrase
+            )
         except DomainError as exc:
             return show_error(self.window, exc)
         self.restored = True
         box = show_info(self.window, ts.RESTORE_DONE)
         box.finished.connect(lambda _result: self.window.close())
         return box
+
+    def open_backup_passphrase(self) -> PassphraseDialog:
+        """Set the office backup passphrase (administrators; the menu is disabled for others)."""
+        ctx, username = self.session.ctx, self.session.username
+
+        def check(typed: str) -> None:
+            maintenance.set_backup_passphrase(ctx, typed, by=username)
+
+        dialog = PassphraseDialog(
+            intro=ts.PASSPHRASE_SET_INTRO, twice=True, check=check, parent=self.window
+        )
+        dialog.accepted.connect(lambda: show_info(self.window, ts.PASSPHRASE_SET_DONE))
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
 
     # --- checks and support -------------------------------------------------------------------
 

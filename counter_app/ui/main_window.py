@@ -154,6 +154,12 @@ class MainWindow(QMainWindow):
         self.restore_action.setEnabled(self.session.is_admin)
         if not self.session.is_admin:
             self.restore_action.setToolTip(tsup.RESTORE_ADMIN_ONLY)
+        self.passphrase_action = self._action(
+            tsup.ACTION_BACKUP_PASSPHRASE, self.backups.open_backup_passphrase
+        )
+        self.passphrase_action.setEnabled(self.session.is_admin)
+        if not self.session.is_admin:
+            self.passphrase_action.setToolTip(tsup.PASSPHRASE_ADMIN_ONLY)
         self.check_action = self._action(tsup.ACTION_CHECK_DATABASE, self.backups.check_database)
         self.diagnostics_action = self._action(
             tsup.ACTION_DIAGNOSTICS, self.backups.open_diagnostics
@@ -161,6 +167,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.backup_now_action,
             self.restore_action,
+            self.passphrase_action,
             self.check_action,
             self.diagnostics_action,
         ):

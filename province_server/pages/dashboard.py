@@ -1,7 +1,13 @@
 """Province dashboard: every station's health and every office's overdue dossiers.
 
 ``GET /dashboard`` with the administrator token (``PROVINCE_ADMIN_TOKEN``) as a Bearer
-token or ``?token=``. Figures, all derived from what PostgreSQL holds:
+token, or after signing in: without it the page is a form where the administrator types the
+token (``POST /dashboard/login``), answered with a session cookie (HttpOnly, SameSite=Strict,
+an HMAC of the token, never the token itself). The token is never read from an address
+(issue 17: addresses end up in access logs and browser histories). Each enrolled station has
+a "Thu hồi" button (``POST /dashboard/revoke``, same cookie plus a form token against
+cross-site posts): its token is refused from then on. Figures, all derived from what
+PostgreSQL holds:
 
 - per station: office, station number, last sync (push or pull), events stored today
   (Vietnam's day), enrolment state;
@@ -20,6 +26,7 @@ token or ``?token=``. Figures, all derived from what PostgreSQL holds:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -33,7 +40,7 @@ from province_server.pages.html import VN_TZ, esc, page, vn_time
 
 _STATIONS_SQL = """
 SELECT s.agency_id, a.unit_name, s.prefix, s.last_sync_at, s.enrolled_at, s.revoked_at,
-       s.waiting,
+       s.waiting, s.id::text,
        (SELECT count(*) FROM events e WHERE e.station_id = s.id
           AND e.stored_at >= (date_trunc('day', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')
                               AT TIME ZONE 'Asia/Ho_Chi_Minh')) AS today
@@ -147,6 +154,7 @@ class StationRow:
     revoked: bool
     events_today: int
     waiting: int
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +165,38 @@ class OfficeRow:
     overdue: int
 
 
-def token_ok(expected: str, header: str | None, query: str | None) -> bool:
-    """True when the Bearer header or ``?token=`` carries ``expected`` (constant time)."""
+SESSION_COOKIE = "qmc_dashboard"
+
+
+def _mac(secret: str, purpose: str) -> str:
+    return hmac.new(secret.encode("utf-8"), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def session_value(admin_token: str) -> str:
+    """The session cookie's value: bound to the token (changing it signs everyone out)."""
+    return _mac(admin_token, "dashboard-session-v1")
+
+
+def form_token(admin_token: str) -> str:
+    """The hidden value every dashboard form carries (a cross-site post does not know it)."""
+    return _mac(admin_token, "dashboard-form-v1")
+
+
+def same(expected: str, given: str | None) -> bool:
+    return bool(expected) and hmac.compare_digest(
+        expected.encode("utf-8"), (given or "").encode("utf-8", "replace")
+    )
+
+
+def token_ok(expected: str, header: str | None, cookie: str | None) -> bool:
+    """True when the Bearer header carries ``expected`` or the session cookie is the one
+    of ``expected`` (constant time); never from the address."""
+    if not expected:
+        return False
     scheme, _, value = (header or "").partition(" ")
-    given = value.strip() if scheme.lower() == "bearer" else (query or "")
-    return bool(expected) and hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
+    if scheme.lower() == "bearer" and same(expected, value.strip()):
+        return True
+    return cookie is not None and same(session_value(expected), cookie)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +212,9 @@ def figures(conn: psycopg.Connection, period: Period) -> Figures:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         stations = [
             StationRow(
-                a, u or "", p, last, enrolled is not None, revoked is not None, int(n), int(w)
+                a, u or "", p, last, enrolled is not None, revoked is not None, int(n), int(w), i
             )
-            for a, u, p, last, enrolled, revoked, w, n in conn.execute(_STATIONS_SQL)
+            for a, u, p, last, enrolled, revoked, w, i, n in conn.execute(_STATIONS_SQL)
         ]
         offices = [
             OfficeRow(a, u or "", int(o), int(late)) for a, u, o, late in conn.execute(_OFFICES_SQL)
@@ -206,12 +241,46 @@ def _state(row: StationRow) -> str:
     return texts.DASHBOARD_ACTIVE if row.enrolled else texts.DASHBOARD_NOT_ENROLLED
 
 
-def _table(headers: list[str], rows: list[list[tuple[str, str]]]) -> str:
+def _table(
+    headers: list[str], rows: list[list[tuple[str, str]]], extra: list[str] | None = None
+) -> str:
+    """A table of escaped cells; ``extra``: one more cell per row, already HTML."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{c}">{esc(v)}</td>' for v, c in row) + "</tr>" for row in rows
+        "<tr>"
+        + "".join(f'<td class="{c}">{esc(v)}</td>' for v, c in row)
+        + (f"<td>{extra[i]}</td>" if extra is not None else "")
+        + "</tr>"
+        for i, row in enumerate(rows)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _revoke_form(station: StationRow, form: str) -> str:
+    """The "Thu hồi" button of an enrolled station (nothing for others)."""
+    if not station.enrolled or station.revoked or not station.id:
+        return ""
+    return (
+        '<form method="post" action="/dashboard/revoke" class="revoke">'
+        f'<input type="hidden" name="station_id" value="{esc(station.id)}">'
+        f'<input type="hidden" name="form" value="{esc(form)}">'
+        f'<button type="submit">{esc(texts.DASHBOARD_REVOKE_BUTTON)}</button></form>'
+    )
+
+
+def login_page(*, wrong: bool = False, status: int = 401) -> Any:
+    """The sign-in form (the token is posted, never put in the address)."""
+    message = f'<p class="late">{esc(texts.DASHBOARD_LOGIN_WRONG)}</p>' if wrong else ""
+    body = (
+        f"<h1>{esc(texts.DASHBOARD_TITLE)}</h1>{message}"
+        f"<p>{esc(texts.DASHBOARD_LOGIN_INTRO)}</p>"
+        '<form method="post" action="/dashboard/login" class="lookup">'
+        f'<p><label for="token">{esc(texts.DASHBOARD_LOGIN_LABEL)}</label><br>'
+        '<input id="token" name="token" type="password" autocomplete="current-password" '
+        'maxlength="200" required autofocus></p>'
+        f'<button type="submit">{esc(texts.DASHBOARD_LOGIN_BUTTON)}</button></form>'
+    )
+    return page(texts.DASHBOARD_TITLE, body, status=status, robots=False)
 
 
 def _digitisation_html(period: Period, rows: list[DigitisationRow]) -> str:
@@ -249,7 +318,8 @@ def _digitisation_html(period: Period, rows: list[DigitisationRow]) -> str:
     )
 
 
-def dashboard_page(figures: Figures) -> Any:
+def dashboard_page(figures: Figures, form: str = "") -> Any:
+    """The dashboard; ``form``: the form token of the revoke buttons."""
     stations, offices = figures.stations, figures.offices
     station_rows = [
         [
@@ -282,9 +352,12 @@ def dashboard_page(figures: Figures) -> Any:
                 texts.DASHBOARD_EVENTS_TODAY,
                 texts.DASHBOARD_WAITING,
                 texts.DASHBOARD_STATE,
+                texts.DASHBOARD_ACTION,
             ],
             station_rows,
+            [_revoke_form(s, form) for s in stations],
         )
+        + f'<p class="muted">{esc(texts.DASHBOARD_REVOKE_NOTE)}</p>'
         if stations
         else f"<p>{esc(texts.DASHBOARD_NO_STATIONS)}</p>"
     )

@@ -6,15 +6,16 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from province_server import texts
 from province_server.config import Settings
 from province_server.deps import PoolDep
-from province_server.errors import ApiError
+from province_server.errors import AdminError, ApiError
 from province_server.http import read_body
 from province_server.pages import dashboard, lookup, throttle
+from province_server.stations import service as stations_service
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
 _FORM = "application/x-www-form-urlencoded"
@@ -98,18 +99,36 @@ def make_router(settings: Settings) -> APIRouter:
             given = lookup.clean_input(code, key)
         return await run_in_threadpool(answer, request, pool, given)
 
+    def admin_session(request: Request) -> bool:
+        return dashboard.token_ok(
+            settings.admin_token,
+            request.headers.get("authorization"),
+            request.cookies.get(dashboard.SESSION_COOKIE),
+        )
+
+    async def form_fields(request: Request) -> dict[str, str]:
+        """The first value of each field of a small urlencoded form ({} when it is not one)."""
+        try:
+            body = await read_body(request, MAX_FORM_BYTES)
+            fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+        except (ApiError, ValueError):
+            return {}
+        return {name: values[0] for name, values in fields.items() if values}
+
     @router.get(
         "/dashboard",
         summary="Province dashboard (HTML, Vietnamese, administrator only)",
         description=(
             "Every station (office, station number, last sync, events stored today, "
-            "enrolment state) and, per receiving office, dossiers in progress and overdue "
-            "(due date passed, not finished, clock not stopped by a supplement request), "
-            "derived from the stored events, and the digitisation of paper dossiers per "
-            "receiving office and station for a month (`?month=YYYY-MM`, the current month "
-            "in Vietnam by default) and its year to date. Needs the administrator token "
-            "`PROVINCE_ADMIN_TOKEN` as `Authorization: Bearer <token>` or `?token=`; 401 "
-            "without it, 403 when the server has no token configured."
+            "enrolment state, a button to revoke its token) and, per receiving office, "
+            "dossiers in progress and overdue (due date passed, not finished, clock not "
+            "stopped by a supplement request), derived from the stored events, and the "
+            "digitisation of paper dossiers per receiving office and station for a month "
+            "(`?month=YYYY-MM`, the current month in Vietnam by default) and its year to "
+            "date. Needs the administrator token `PROVINCE_ADMIN_TOKEN` as `Authorization: "
+            "Bearer <token>` or the session cookie of `POST /dashboard/login`; without it, "
+            "401 with the sign-in form (the token is never read from the address); 403 when "
+            "the server has no token configured."
         ),
         response_class=HTMLResponse,
         responses={200: _HTML, 401: _HTML, 403: _HTML, 422: _HTML},
@@ -117,24 +136,103 @@ def make_router(settings: Settings) -> APIRouter:
     def dashboard_page(
         request: Request,
         pool: PoolDep,
-        token: Annotated[str | None, Query(max_length=200)] = None,
         month: Annotated[str | None, Query(max_length=20)] = None,
     ) -> HTMLResponse:
         if not settings.admin_token:
             refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
             return refused
-        if not dashboard.token_ok(
-            settings.admin_token, request.headers.get("authorization"), token
-        ):
-            unauthorized: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_UNAUTHORIZED, 401)
-            return unauthorized
+        if not admin_session(request):
+            login: HTMLResponse = dashboard.login_page()
+            return login
         period = dashboard.Period.parse(month) if month else dashboard.Period.current()
         if period is None:
             bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
             return bad
         with pool.connection() as conn:
             figures = dashboard.figures(conn, period)
-        shown: HTMLResponse = dashboard.dashboard_page(figures)
+        shown: HTMLResponse = dashboard.dashboard_page(
+            figures, dashboard.form_token(settings.admin_token)
+        )
         return shown
+
+    token_form = {"type": "object", "properties": {"token": {"type": "string"}}}
+    revoke_form = {
+        "type": "object",
+        "properties": {"station_id": {"type": "string"}, "form": {"type": "string"}},
+    }
+
+    @router.post(
+        "/dashboard/login",
+        summary="Sign in to the province dashboard (form with the administrator token)",
+        description=(
+            "The form of the sign-in page: `token=<PROVINCE_ADMIN_TOKEN>`. The right token: "
+            "303 to `/dashboard` with the session cookie (HttpOnly, SameSite=Strict, an HMAC "
+            "of the token); a wrong one: 401 with the form again; 403 without a token "
+            "configured."
+        ),
+        response_class=HTMLResponse,
+        responses={303: {"description": "signed in"}, 401: _HTML, 403: _HTML},
+        openapi_extra={
+            "requestBody": {"required": True, "content": {_FORM: {"schema": token_form}}}
+        },
+    )
+    async def dashboard_login(request: Request) -> Response:
+        if not settings.admin_token:
+            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
+            return refused
+        given = (await form_fields(request)).get("token", "").strip()
+        if not dashboard.same(settings.admin_token, given):
+            wrong: HTMLResponse = dashboard.login_page(wrong=True)
+            return wrong
+        answer = RedirectResponse("/dashboard", status_code=303)
+        answer.set_cookie(
+            dashboard.SESSION_COOKIE,
+            dashboard.session_value(settings.admin_token),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/dashboard",
+            max_age=8 * 3600,
+        )
+        return answer
+
+    @router.post(
+        "/dashboard/revoke",
+        summary="Revoke a station's token (province dashboard, administrator only)",
+        description=(
+            'The "Thu hồi" button of a station: `station_id=<uuid>&form=<form token of '
+            "the page>`, with the session cookie (or the Bearer token). The station's token "
+            "is refused from then on (401) and its unused enrolment codes expire; 303 back "
+            "to `/dashboard`. Without the session: 401; a wrong form token or an unknown "
+            "station: 400."
+        ),
+        response_class=HTMLResponse,
+        responses={303: {"description": "revoked"}, 400: _HTML, 401: _HTML, 403: _HTML},
+        openapi_extra={
+            "requestBody": {"required": True, "content": {_FORM: {"schema": revoke_form}}}
+        },
+    )
+    async def dashboard_revoke(request: Request, pool: PoolDep) -> Response:
+        if not settings.admin_token:
+            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
+            return refused
+        if not admin_session(request):
+            login: HTMLResponse = dashboard.login_page()
+            return login
+        fields = await form_fields(request)
+        station_id = fields.get("station_id", "").strip()
+        if not dashboard.same(dashboard.form_token(settings.admin_token), fields.get("form")):
+            return dashboard.refusal_page(texts.DASHBOARD_REVOKE_REFUSED, 400)  # type: ignore[no-any-return]
+
+        def revoke() -> bool:
+            with pool.connection() as conn:
+                try:
+                    return stations_service.revoke(conn, station_id)
+                except AdminError:
+                    return False
+
+        if not await run_in_threadpool(revoke):
+            return dashboard.refusal_page(texts.DASHBOARD_REVOKE_REFUSED, 400)  # type: ignore[no-any-return]
+        return RedirectResponse("/dashboard", status_code=303)
 
     return router

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from counter_app.printing.printer import FolderPrinter
 from counter_app.services.station import StationContext
+from counter_app.storage.station_secrets import set_station_token
 from counter_app.ui.app import build_main_window
 from tests.cli.test_sync_attachments_waiting import scan_two_components
 from tests.gui.helpers import officer
@@ -16,6 +17,7 @@ def test_sync_details_dialog_shows_the_scans_waiting(
     station: StationContext,
     tmp_path: Path,
 ) -> None:
+    set_station_token(station.store.data_dir, "tok")
     with station.store.db.atomic():
         station.store.config.set(
             "sync", {"url": "https://tinh.example.vn", "token": "tok", "enrolled_at": ""}

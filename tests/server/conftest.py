@@ -19,7 +19,7 @@ from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
 from counter_app.services.station import StationContext
 from counter_app.sync.client import HttpSyncClient
-from counter_app.sync.engine import enrol
+from counter_app.sync.engine import enrol, sync_settings
 from province_server.stations import service
 from province_server.testing import PostgresUnavailableError, ServerProcess, ThrowawayDatabase
 
@@ -112,5 +112,5 @@ def enrolled_station(
 
 
 def client_for(ctx: StationContext, http: httpx.Client) -> HttpSyncClient:
-    settings = ctx.store.config.get("sync")
+    settings = sync_settings(ctx)
     return HttpSyncClient(settings["url"], settings["token"], http)

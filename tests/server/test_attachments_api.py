@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 
+from counter_app.storage.station_secrets import station_token
 from province_server.testing import ServerProcess
 from sync_protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync_protocol.attachments import (
@@ -27,7 +28,7 @@ HEADERS = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
 
 
 def _auth(ctx: Any) -> dict[str, str]:
-    return {**HEADERS, "Authorization": f"Bearer {ctx.store.config.get('sync')['token']}"}
+    return {**HEADERS, "Authorization": f"Bearer {station_token(ctx.store.data_dir)}"}
 
 
 def _blob(size: int, seed: int) -> tuple[bytes, str]:

@@ -52,7 +52,11 @@ def _scan(ctx: StationContext, dossier_uuid: str, component: int, sha: str) -> N
 def _office_rows(server: ServerProcess, month: str, agency: str) -> dict[str, list[str]]:
     """The office's rows of the digitisation table, by their station cell (``Cả đơn vị``
     for the office's total): month paper, digitised, rate, then the same for the year."""
-    page = httpx.get(f"{server.url}/dashboard", params={"token": ADMIN_TOKEN, "month": month})
+    page = httpx.get(
+        f"{server.url}/dashboard",
+        params={"month": month},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
     assert page.status_code == 200, page.text
     assert "Số hóa hồ sơ giấy" in page.text
     section = page.text.split("Số hóa hồ sơ giấy", 1)[1]
@@ -133,7 +137,11 @@ def test_a_correction_of_the_checklist_changes_what_is_required(
 
 def test_a_bad_month_is_refused(server: ServerProcess) -> None:
     for bad in ("2026-13", "02/2026", "x"):
-        answer = httpx.get(f"{server.url}/dashboard", params={"token": ADMIN_TOKEN, "month": bad})
+        answer = httpx.get(
+            f"{server.url}/dashboard",
+            params={"month": bad},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
         assert answer.status_code == 422 and "YYYY-MM" in answer.text
     assert httpx.get(f"{server.url}/dashboard", params={"month": "2026-02"}).status_code == 401
 

@@ -167,7 +167,8 @@ def test_the_dashboard_shows_stations_and_overdue_dossiers(
     station_rows = _station_rows(html, prefix)
     assert len(station_rows) == 1 and agency in station_rows[0]
     assert f"ngày {today}" in station_rows[0] and ">6<" in station_rows[0]
-    assert httpx.get(url, params={"token": ADMIN_TOKEN}).status_code == 200
+    # Never from the address (issue 17): the sign-in form instead.
+    assert httpx.get(url, params={"token": ADMIN_TOKEN}).status_code == 401
     assert late.uuid != on_time.uuid
 
 
@@ -175,7 +176,7 @@ def test_the_dashboard_is_off_without_an_admin_token(province_db: str) -> None:
     own = ServerProcess(province_db, env={"PROVINCE_ADMIN_TOKEN": ""})
     own.start()
     try:
-        refused = httpx.get(f"{own.url}/dashboard", params={"token": ""})
+        refused = httpx.get(f"{own.url}/dashboard")
         assert refused.status_code == 403 and "PROVINCE_ADMIN_TOKEN" in refused.text
     finally:
         own.stop()
@@ -192,7 +193,8 @@ def test_the_dashboard_shows_what_each_station_still_has_to_send(
     prefix = ctx.office().station_prefix
 
     def waiting_shown() -> str:
-        (row,) = _station_rows(httpx.get(url, params={"token": ADMIN_TOKEN}).text, prefix)
+        page = httpx.get(url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        (row,) = _station_rows(page.text, prefix)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
         return cells[5]  # agency, unit, station, last sync, events today, waiting, state
 

@@ -23,6 +23,7 @@ from counter_app.domain.models import VN_TZ, Role
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.services import officers
 from counter_app.services.intake import due_for
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import run_sync
 from province_server.reference import service as reference
@@ -42,10 +43,11 @@ from tests.server.helpers import receive
 pytestmark = pytest.mark.server
 
 
-def admin(db_url: str, *args: str) -> dict[str, Any]:
+def admin(db_url: str, *args: str, stdin: str | None = None) -> dict[str, Any]:
     """``province-server <args>``; its JSON answer (the command must succeed)."""
     result = subprocess.run(
         [sys.executable, "-m", "province_server", *args],
+        input=stdin,
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -136,8 +138,8 @@ def test_an_officer_added_on_the_server_logs_in_offline(
         "Nguyễn Thị Lan",
         "--role",
         "leader",
-        "--password",
-        "mat-khau-1",
+        "--password-stdin",
+        stdin="mat-khau-1\n",
     )
     other = new_agency()
     admin(province_db, "set-office", "--agency", other, "--unit-name", "UBND xã Khác")
@@ -152,8 +154,8 @@ def test_an_officer_added_on_the_server_logs_in_offline(
         "Vũ Văn Khác",
         "--role",
         "officer",
-        "--password",
-        "mat-khau-2",
+        "--password-stdin",
+        stdin="mat-khau-2\n",
     )
     sync(ctx)
     # Offline from here: the hash is cached at the counter.
@@ -303,7 +305,7 @@ def test_reference_answers_only_what_changed_and_needs_a_station(
     server: ServerProcess, enrolled_station: EnrolledStation, pg: psycopg.Connection
 ) -> None:
     ctx = enrolled_station("raw")
-    token = ctx.store.config.get("sync")["token"]
+    token = station_token(ctx.store.data_dir)
     headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Authorization": f"Bearer {token}"}
     url = f"{server.url}/api/v1/reference"
     everything = ReferenceResponse.from_json(httpx.get(url, headers=headers).json())

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.client import HttpSyncClient
-from counter_app.sync.engine import enrol, run_sync
+from counter_app.sync.engine import enrol, run_sync, sync_settings
 from province_server.errors import AdminError
 from province_server.stations import service
 from province_server.testing import ServerProcess
@@ -75,7 +76,7 @@ def test_station_numbers_are_unique_in_the_province(issue_code: IssueCode) -> No
 
 
 def _auth(ctx: Any) -> dict[str, str]:
-    return {**HEADERS, "Authorization": f"Bearer {ctx.store.config.get('sync')['token']}"}
+    return {**HEADERS, "Authorization": f"Bearer {station_token(ctx.store.data_dir)}"}
 
 
 def test_a_dossier_for_another_deciding_agency_belongs_to_the_receiving_office(
@@ -169,7 +170,7 @@ def test_protocol_mismatch_gets_426_and_an_update_message(
     raw = httpx.get(f"{server.url}/api/v1/sync/pull", headers={PROTOCOL_HEADER: "0"})
     assert raw.status_code == 426 and raw.json()["code"] == "protocol_mismatch"
     assert httpx.get(f"{server.url}/api/v1/sync/pull").status_code == 426  # no header
-    settings_ = ctx.store.config.get("sync")
+    settings_ = sync_settings(ctx)
     with httpx.Client() as http:
         old = HttpSyncClient(settings_["url"], settings_["token"], http, protocol_version=0)
         report = run_sync(ctx, old)

@@ -44,8 +44,12 @@ def _seq(code: str) -> int:
     return int(code.rsplit("-", 1)[1])
 
 
+OFFICE_PASSPHRASE = "mật khẩu sao lưu 2026"
+
+
 def _set_backup_dir(ctx: StationContext, folder: str) -> None:
     update_settings(ctx, replace(read_settings(ctx), backup_dir=folder), officer="quantri")
+    maintenance.set_backup_passphrase(ctx, OFFICE_PASSPHRASE, by="quantri")
 
 
 @pytest.mark.parametrize("kind", ["daily", "exit", "manual", "usb"])
@@ -62,10 +66,11 @@ def test_restore_each_kind_then_the_next_code_is_new(
     )
     own = maintenance.extra_backup_dir(station)
     assert own is not None and own.parent == usb
-    assert outcome.copied and (own / outcome.path.name).exists()
-    chosen = own / outcome.path.name if kind == "usb" else outcome.path
-    assert parse_backup_name(chosen) is not None
-    assert chosen.name.endswith(f"-{'manual' if kind == 'usb' else kind}.db")
+    sealed_copy = own / (outcome.path.name + ".sealed")
+    assert outcome.copied and sealed_copy.exists() and not (own / outcome.path.name).exists()
+    chosen = sealed_copy if kind == "usb" else outcome.path
+    assert parse_backup_name(outcome.path) is not None
+    assert outcome.path.name.endswith(f"-{'manual' if kind == 'usb' else kind}.db")
     printed = _receive(station, 3)  # printed after the backup, then the disk is lost
 
     info = maintenance.restore_station(station, chosen, officer="quantri")
@@ -82,6 +87,7 @@ def test_restore_each_kind_then_the_next_code_is_new(
 def test_a_second_folder_out_of_reach_keeps_the_backup(station: StationContext, tmp_path: Path):  # type: ignore[no-untyped-def]
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file, like a USB stick that was pulled out and left a stale path")
+    maintenance.set_backup_passphrase(station, OFFICE_PASSPHRASE, by="quantri")
     outcome = maintenance.write_backup(station.store, kind="daily", extra_dir=blocked / "usb")
     assert outcome.path.exists() and inspect_backup(outcome.path).dossiers == 0
     assert outcome.copy_error is not None
@@ -139,8 +145,8 @@ def test_two_stations_sharing_one_usb_stick_keep_their_own_backups(
         own = maintenance.extra_backup_dir(station)
         theirs = maintenance.extra_backup_dir(other)
         assert own is not None and theirs is not None and own != theirs
-        assert (own / mine.path.name).exists()  # not rotated away by the other PC
-        assert len(list(theirs.glob("counter-*-manual.db"))) == KEEP_PER_KIND["manual"]
+        assert (own / (mine.path.name + ".sealed")).exists()  # not rotated away by the other PC
+        assert len(list(theirs.glob("counter-*-manual.db.sealed"))) == KEEP_PER_KIND["manual"]
     finally:
         other.store.close()
 
@@ -156,7 +162,8 @@ def test_restore_list_shows_both_places(station: StationContext, tmp_path: Path)
     )
     entries = maintenance.list_restorable(station)
     readable = [e for e in entries if e.info is not None]
-    assert {e.in_extra_dir for e in readable} == {False, True}
+    assert {e.in_extra_dir for e in readable} == {False}
+    assert [e.in_extra_dir for e in entries if e.sealed] == [True]  # the stick's: sealed
     assert all(e.info.last_code == code and e.info.dossiers == 1 for e in readable if e.info)
     assert [e.info for e in entries if e.path.name.startswith("counter-2020")] == [None]
 

@@ -14,6 +14,7 @@ from counter_app import __version__
 from counter_app.services import maintenance, support
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
+from counter_app.storage.station_secrets import set_station_token
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.texts import support as ts
 from tests.conftest import make_applicant
@@ -100,6 +101,7 @@ def test_diagnostics_list_versions_paths_sync_state_and_errors(
     station: StationContext, logged: Path
 ) -> None:
     store = station.store
+    set_station_token(store.data_dir, "tok-SECRET-123")  # kept out of the database (issue 17)
     with store.db.atomic():
         store.config.set(
             "sync", {"url": "https://tinh.example.vn", "token": "tok-SECRET-123", "enrolled_at": ""}

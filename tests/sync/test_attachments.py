@@ -22,6 +22,7 @@ from counter_app.domain.clock import FixedClock
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services.station import StationContext
 from counter_app.storage.blob_sync import BlobSyncRepository
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.attachment_client import HttpAttachmentClient
 from counter_app.sync.attachments import fetch_blob, upload_pending
 from counter_app.sync.client import HttpSyncClient
@@ -77,7 +78,7 @@ def _blob(ctx: StationContext, clock: FixedClock, seed: int, size: int = SIZE) -
 
 
 def _token(ctx: StationContext) -> str:
-    token: str = ctx.store.config.get("sync")["token"]
+    token: str = station_token(ctx.store.data_dir)
     return token
 
 

@@ -31,6 +31,7 @@ from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import RATINGS, Action, record_action
 from counter_app.services.station import StationContext
 from counter_app.storage.mapping import dossier_to_json
+from counter_app.storage.station_secrets import station_token
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import enrol, run_sync
 from province_server.testing import ServerProcess
@@ -101,7 +102,7 @@ def _open(
     ctx = open_station(folder, clock=clock)
     ctx.store.db.conn.execute("PRAGMA synchronous = OFF")  # durability is not what is tested
     enrol(ctx, HttpSyncClient(proxy.url, None, http), url=proxy.url, code=code)
-    token = ctx.store.config.get("sync")["token"]
+    token = station_token(ctx.store.data_dir)
     return Station(folder.name, ctx, clock, proxy.url, token, random.Random(SEED + index))
 
 
@@ -291,7 +292,7 @@ def _open_plain(
 ) -> Station:
     ctx = open_station(folder, clock=clock)
     enrol(ctx, HttpSyncClient(server.url, None, http), url=server.url, code=code)
-    token = ctx.store.config.get("sync")["token"]
+    token = station_token(ctx.store.data_dir)
     return Station(folder.name, ctx, clock, server.url, token, random.Random(SEED))  # type: ignore[arg-type]
 
 

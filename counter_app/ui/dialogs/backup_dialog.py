@@ -7,6 +7,7 @@ when :attr:`BackupDialog.restore_confirmed` fires.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -24,10 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app import texts
+from counter_app.domain.errors import DomainError
 from counter_app.domain.models import VN_TZ
 from counter_app.services.maintenance import BackupEntry
 from counter_app.texts import support as ts
 from counter_app.texts import window as t
+from counter_app.ui.buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 KIND, MADE_AT, DOSSIERS, LAST_CODE, PLACE = range(5)
@@ -84,7 +90,7 @@ class BackupTableModel(QAbstractTableModel):
         if column == PLACE:
             return ts.RESTORE_PLACE_EXTRA if entry.in_extra_dir else ts.RESTORE_PLACE_DATA
         if entry.info is None:
-            return ts.RESTORE_UNREADABLE
+            return ts.RESTORE_SEALED if entry.sealed else ts.RESTORE_UNREADABLE
         if column == DOSSIERS:
             return str(entry.info.dossiers)
         return entry.info.last_code or ts.RESTORE_NO_CODE
@@ -142,15 +148,20 @@ class BackupDialog(QDialog):
     def ask_confirmation(self) -> QMessageBox | None:
         """Show what the chosen backup holds; "Khôi phục" emits ``restore_confirmed``."""
         entry = self.selected()
-        if entry is None or entry.info is None:
+        if entry is None or (entry.info is None and not entry.sealed):
             return None
         info = entry.info
-        text = ts.restore_confirm(
-            ts.BACKUP_KIND_LABELS.get(entry.kind, entry.kind),
-            made_at_text(entry),
-            info.dossiers,
-            info.last_code or ts.RESTORE_NO_CODE,
-            info.office or "-",
+        kind = ts.BACKUP_KIND_LABELS.get(entry.kind, entry.kind)
+        text = (
+            ts.restore_confirm(
+                kind,
+                made_at_text(entry),
+                info.dossiers,
+                info.last_code or ts.RESTORE_NO_CODE,
+                info.office or "-",
+            )
+            if info is not None
+            else ts.restore_confirm_sealed(kind, made_at_text(entry))
         )
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -176,3 +187,66 @@ class BackupDialog(QDialog):
         box.buttonClicked.connect(on_clicked)
         box.open()
         return box
+
+
+class PassphraseDialog(QDialog):
+    """The office backup passphrase: typed twice to set it, once to open a sealed backup.
+
+    ``check`` receives the passphrase when the officer confirms; a ``DomainError`` it raises
+    is shown in the dialog (which stays open, nothing changed); otherwise the dialog closes
+    and :attr:`passphrase` holds what was typed.
+    """
+
+    def __init__(
+        self,
+        *,
+        intro: str,
+        twice: bool,
+        check: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(ts.PASSPHRASE_TITLE)
+        self.check = check
+        self.passphrase = ""
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setObjectName("passphrase_edit")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again_edit: QLineEdit | None = None
+        form = QFormLayout()
+        form.addRow(ts.PASSPHRASE_LABEL, self.passphrase_edit)
+        if twice:
+            self.again_edit = QLineEdit()
+            self.again_edit.setObjectName("passphrase_again_edit")
+            self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
+            form.addRow(ts.PASSPHRASE_AGAIN_LABEL, self.again_edit)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setWordWrap(True)
+        box, self.ok_button, _cancel = dialog_buttons(
+            self, accept_text=ts.PASSPHRASE_OK, focus=self.passphrase_edit
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(box)
+
+    def accept(self) -> None:
+        typed = self.passphrase_edit.text()
+        if self.again_edit is not None and self.again_edit.text() != typed:
+            self.error_label.setText(ts.PASSPHRASE_DIFFER)
+            self.again_edit.selectAll()
+            self.again_edit.setFocus()
+            return
+        try:
+            self.check(typed)
+        except DomainError as exc:
+            self.error_label.setText(texts.error_message(exc))
+            self.passphrase_edit.selectAll()
+            self.passphrase_edit.setFocus()
+            return
+        self.passphrase = typed
+        super().accept()

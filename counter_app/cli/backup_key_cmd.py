@@ -1,0 +1,80 @@
+"""``counter-app backup-passphrase`` and the passphrase of ``counter-app restore`` (issue 17).
+
+The office backup passphrase seals the backups copied to the second backup folder (a USB
+stick; see ``services.maintenance``). It is never an argument (a command line is visible to
+every user of the machine and kept in shell histories): it is typed unseen at the terminal
+(twice when it is set), or read from the first line of standard input with
+``--passphrase-stdin`` (after the officer's password line when that is read from standard
+input too). Restoring a sealed backup on a new PC::
+
+    counter-app restore E:\\SaoLuu\\<quầy>\\counter-…-daily.db.sealed
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from counter_app.cli.common import officer, station
+from counter_app.services import maintenance
+from counter_app.storage.sealed import is_sealed
+from counter_app.texts import support as ts
+
+Handler = Callable[[argparse.Namespace], Any]
+Add = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def register(add: Add) -> None:
+    """Add ``backup-passphrase`` to the ``counter-app`` parser (see cli/main.py)."""
+    p = add("backup-passphrase", ts.CLI_BACKUP_PASSPHRASE, cmd_backup_passphrase)
+    add_passphrase_option(p)
+
+
+def add_passphrase_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-stdin", action="store_true", help=ts.CLI_PASSPHRASE_STDIN)
+
+
+def _stdin_line() -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.readline() if stream is not None else b""
+    return raw.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+
+
+def _refuse(message: str) -> NoReturn:
+    sys.stderr.write(message + "\n")
+    raise SystemExit(2)
+
+
+def _typed(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\n")
+        _refuse(ts.CLI_PASSPHRASE_CANCELLED)
+
+
+def read_passphrase(args: argparse.Namespace, *, twice: bool = False) -> str:
+    """The passphrase from standard input (--passphrase-stdin) or typed unseen."""
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin_line()
+    first = _typed(ts.CLI_PASSPHRASE_PROMPT)
+    if twice and _typed(ts.CLI_PASSPHRASE_AGAIN) != first:
+        _refuse(ts.PASSPHRASE_DIFFER)
+    return first
+
+
+def restore_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase for ``counter-app restore`` of a sealed file (None for a plain one)."""
+    return read_passphrase(args) if is_sealed(Path(args.file)) else None
+
+
+def cmd_backup_passphrase(args: argparse.Namespace) -> Any:
+    ctx = station(args)
+    by = officer(ctx, args)
+    maintenance.set_backup_passphrase(ctx, read_passphrase(args, twice=True), by=by)
+    sys.stderr.write(ts.PASSPHRASE_SET_DONE + "\n")
+    return {"backup_passphrase": "set"}

@@ -167,10 +167,12 @@ class Officer:
         """What a window manager does when a pop-up or a progress dialog closes: the main
         window gets the activation back (the offscreen platform leaves none active)."""
         window = self.view.window()
-        if QApplication.activeWindow() is None or QApplication.focusWidget() is None:
+        self.qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=5_000)
+        active = QApplication.activeWindow()
+        dialog_open = active is not None and active is not window and active.isModal()
+        if not dialog_open and (active is not window or QApplication.focusWidget() is None):
             window.activateWindow()
             self.qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-        kb.back_to_window(self.qtbot)
 
 
 def _wait_dialog(qtbot) -> QWidget:  # type: ignore[no-untyped-def]

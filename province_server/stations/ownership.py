@@ -112,6 +112,14 @@ def record_high_water(
     )
 
 
+def high_water_marks(conn: psycopg.Connection, station_id: str) -> dict[tuple[str, date], int]:
+    """The station's highest stored counter per (deciding agency, day) (issue 12 item 3)."""
+    rows = conn.execute(
+        "SELECT agency_id, day, high FROM code_high_water WHERE station_id = %s", (station_id,)
+    ).fetchall()
+    return {(agency, day): int(high) for agency, day, high in rows}
+
+
 @dataclass(frozen=True, slots=True)
 class ForeignCode:
     """A stored dossier whose code its creating station could not have minted."""

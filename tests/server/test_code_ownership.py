@@ -22,7 +22,7 @@ from counter_app.domain.codes import parse_code
 from counter_app.services.station import StationContext
 from counter_app.sync.engine import run_sync
 from province_server.cli import main as server_main
-from province_server.stations.ownership import code_refusal
+from province_server.stations.ownership import code_refusal, high_water_marks
 from province_server.stations.service import Station
 from province_server.testing import ServerProcess
 from sync_protocol import EventWire, PushRequest
@@ -113,12 +113,15 @@ def test_a_station_may_mint_for_any_deciding_agency_of_its_province(
     with httpx.Client() as http:
         report = run_sync(ctx, client_for(ctx, http))
     assert (report.pushed, report.rejected) == (5, 0)
-    marks = pg.execute(
-        "SELECT agency_id, day, high FROM code_high_water WHERE station_id = %s ORDER BY high",
-        (ctx.office().station_id,),
-    ).fetchall()
     day = parse_code(str(mine[0].code)).day
-    assert marks == [(deciding, day, 2), (ctx.office().agency_id, day, 3)]
+    assert high_water_marks(pg, ctx.office().station_id) == {
+        (deciding, day): 2,
+        (ctx.office().agency_id, day): 3,
+    }
+    receive(ctx, count=1)
+    with httpx.Client() as http:
+        assert run_sync(ctx, client_for(ctx, http)).pushed == 1
+    assert high_water_marks(pg, ctx.office().station_id)[(ctx.office().agency_id, day)] == 4
     assert [parse_code(str(d.code)).agency_id for d in for_them] == [deciding] * 2
 
 

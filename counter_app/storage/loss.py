@@ -8,12 +8,13 @@ folder; see ledger.py) outlives the database. Two rules follow:
   not SQLite is DATABASE_NOT_SQLITE, each a Vietnamese sentence; SQLite would otherwise turn
   such a file into a brand-new demo office whose counters start at 1 again. Nothing changes.
 - :func:`recreate_database` (``counter-app new-database``) is the deliberate way on when the
-  database is really lost and no backup is left (a backup: ``counter-app restore``, which also
-  skips every reservation): the unusable file is kept aside in ``backups/`` as
-  ``lost-<stamp>.db``, and the new database's counters start after every block reserved in
-  the ledger or its mirror, so the next code's counter is past every one minted before. The
-  office identity is not in the ledger: the new database opens as the demo office until the
-  station is set up or enrolled again (``counter-app enrol``), which the command says.
+  database is really lost (missing, emptied, overwritten, damaged) and no backup is left (a
+  backup: ``counter-app restore``, which also skips every reservation): the unusable file is
+  kept aside as ``backups/lost-<stamp>.db``, and the new database's counters start after
+  every block reserved in the ledger or its mirror, so the next code's counter is past every
+  one minted before. The office identity is not in the ledger: the new database opens as the
+  demo office until the station is set up or enrolled again (``counter-app enrol``), which
+  the command says.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.db import Database, storage_fault
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.store import BACKUP_DIR, DB_NAME, LEDGER_NAME, Store, mirror_path
 
@@ -77,11 +79,24 @@ class RecreatedDatabase:
 
 
 def _usable(path: Path) -> bool:
+    """Whether ``counter.db`` opens as a sound SQLite database (then it is never replaced).
+
+    A fault of the disk or a lock is raised as such (never a reason to move a file aside);
+    a file of 0 bytes, not SQLite, or that SQLite finds damaged is not usable.
+    """
     try:
         head = _head(path)
-    except OSError:
-        return True  # a fault of the disk is not a lost database: never move it aside
-    return head == SQLITE_MAGIC or (head == b"" and _wal_has_frames(path))
+    except OSError as exc:
+        raise storage_fault(exc, path) from exc
+    if not (head == SQLITE_MAGIC or (head == b"" and _wal_has_frames(path))):
+        return False
+    try:
+        Database(path).close()  # integrity check of the open; nothing is written
+    except DomainError as error:
+        if error.code is ErrorCode.DATABASE_DAMAGED:
+            return False
+        raise
+    return True
 
 
 def recreate_database(
@@ -89,8 +104,9 @@ def recreate_database(
 ) -> RecreatedDatabase:
     """A new database in ``data_dir`` whose counters continue past every reservation.
 
-    Refused with DATABASE_PRESENT (nothing changed) when ``counter.db`` is a SQLite file: a
-    damaged one is restored from a backup, never replaced. Otherwise the unusable file (and
+    Refused with DATABASE_PRESENT (nothing changed) when ``counter.db`` opens as a sound
+    SQLite database. Otherwise (missing, 0 bytes, not SQLite, damaged beyond opening: a
+    backup, when there is one, is better — ``counter-app restore``) the unusable file (and
     its -wal/-shm) moves to ``backups/lost-<stamp>.db``, the new database is created and
     migrated, and in one transaction its counters are raised to the ledger's reservations
     and the recreation is recorded (config ``recreated`` and the audit log).

@@ -155,3 +155,18 @@ def test_new_database_refuses_a_database_that_is_there(tmp_path: Path, clock: Fi
         assert ctx.store.dossiers.count() == 1
     finally:
         ctx.store.close()
+
+
+def test_a_damaged_database_without_backup_continues_too(tmp_path: Path, clock: FixedClock) -> None:
+    folder = tmp_path / "station"
+    earlier = _station_with_codes(folder, clock)
+    database = folder / "counter.db"
+    raw = bytearray(database.read_bytes())
+    raw[4096:] = b"\xa5" * (len(raw) - 4096)  # every page but the first overwritten
+    database.write_bytes(bytes(raw))
+    with pytest.raises(DomainError) as refused:
+        open_station(folder, clock=clock)
+    assert refused.value.code is ErrorCode.DATABASE_DAMAGED
+    made = recreate_database(folder, mirror_dir=tmp_path / "mirror")
+    assert made.kept is not None and made.kept.read_bytes() == bytes(raw)
+    _mints_past(folder, clock, earlier)

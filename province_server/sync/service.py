@@ -12,7 +12,10 @@ most once (``ON CONFLICT (uuid) DO NOTHING``); a dossier code is held by one dos
 another station's name; every event's content passes the validator the counter runs too
 (``sync_protocol.events``: the kind's payload schema, texts bounded and clean), else it is
 answered ``rejected`` with the reason ``<code>:<field>``, and a dossier keeps its one creating
-event (``duplicate_dossier``), so no stored event can break a station's projection.
+event (``duplicate_dossier``), so no stored event can break a station's projection. A
+creating event holds only a code its station minted: its deciding agency, in the station's
+province, then the station's prefix (``foreign_code`` otherwise, ``stations/ownership.py``,
+which also keeps the station's highest counter per agency and day in ``code_high_water``).
 Pushes of one office are serialised by a transaction-scoped
 advisory lock, so within an office the server sequence grows in commit order and a pull
 cursor (the last sequence seen) can never step over an event that commits later.

@@ -27,6 +27,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sync_protocol.chain import ChainClaim
+
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Protocol-Version"
 GZIP_ENCODING = "gzip"
@@ -300,14 +302,18 @@ class PushRequest:
     station_id: str
     events: tuple[EventWire, ...]
     waiting: int = 0  # events still queued at the station after this batch (for the dashboard)
+    chain: ChainClaim | None = None  # the station's history chain (sync_protocol.chain)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "batch_id": self.batch_id,
             "station_id": self.station_id,
             "events": [e.to_json() for e in self.events],
             "waiting": self.waiting,
         }
+        if self.chain is not None:
+            out["chain"] = self.chain.to_json()
+        return out
 
     @classmethod
     def from_json(cls, value: Any) -> PushRequest:
@@ -318,7 +324,12 @@ class PushRequest:
             station_id=_uuid(data, "station_id"),
             events=tuple(EventWire.from_json(e) for e in events),
             waiting=_int(data, "waiting") if "waiting" in data else 0,
+            chain=_chain_claim(data.get("chain")),
         )
+
+
+def _chain_claim(value: Any) -> ChainClaim | None:
+    return None if value is None else ChainClaim.from_json(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ class _Connected(Protocol):
 GENESIS = "0" * 64
 TAIL_AT_OPEN = 200
 HEAD_NAME = "chain-head"
+SENT_KEY = "chain_sent"  # config: positions of the heads pushed since the last acknowledged
+MAX_SENT = 32
 SOURCE_EVENT = "event"
 SOURCE_AUDIT = "audit"
 # What a break is (the texts say it in Vietnamese): a row's content changed, a chained row
@@ -206,6 +208,39 @@ class ChainRepository:
             )
         head = self.head()
         return [ChainBreak(UNCHAINED, head.pos if head else 0)] if count else []
+
+    # --- what a push says of the chain (sync_protocol.chain) -------------------------------
+
+    def push_claim(self) -> tuple[ChainHead, list[ChainHead]] | None:
+        """The head and the anchors to send: the chain's hash now at the positions of the
+        heads sent since the last acknowledged one (included). None: no chain yet."""
+        head = self.head()
+        if head is None:
+            return None
+        anchors = []
+        for pos in self._sent():
+            digest = self.hash_at(pos)
+            if digest is not None and pos != head.pos:
+                anchors.append(ChainHead(pos, digest))
+        return head, anchors
+
+    def note_sent(self, pos: int, *, acknowledged: bool) -> None:
+        """Remember a head sent (before the push) or acknowledged (after its answer): an
+        acknowledged head replaces the list; at most :data:`MAX_SENT` are kept."""
+        sent = [pos] if acknowledged else [p for p in self._sent() if p != pos] + [pos]
+        self.db.conn.execute(
+            "INSERT INTO config (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (SENT_KEY, json.dumps(sent[-MAX_SENT:])),
+        )
+
+    def _sent(self) -> list[int]:
+        row = self.db.conn.execute("SELECT value FROM config WHERE key = ?", (SENT_KEY,)).fetchone()
+        try:
+            values = json.loads(row[0]) if row else []
+        except ValueError:
+            return []
+        return [v for v in values if isinstance(v, int)] if isinstance(values, list) else []
 
     # --- the head outside the database ----------------------------------------------------
 

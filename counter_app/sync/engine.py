@@ -57,6 +57,7 @@ from sync_protocol import (
     RejectReason,
     dumps,
 )
+from sync_protocol.chain import ChainClaim, ChainLink
 from sync_protocol.events import event_problem
 
 if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
@@ -230,13 +231,33 @@ def _fitting_batch(ctx: StationContext, events: list[Event], limit: int) -> Push
     batch_id = ctx.new_id()
     count = len(events)
     queued = ctx.store.sync.waiting()
+    chain = _chain_claim(ctx)
     while count:
         wire = tuple(_to_wire(e) for e in events[:count])
-        request = PushRequest(batch_id, station_id, wire, waiting=max(queued - count, 0))
+        request = PushRequest(
+            batch_id, station_id, wire, waiting=max(queued - count, 0), chain=chain
+        )
         if len(dumps(request.to_json()).encode("utf-8")) <= limit:
             return request
         count //= 2
     return None
+
+
+def _chain_claim(ctx: StationContext) -> ChainClaim | None:
+    """The history chain's head and anchors for a push (storage/chain.py)."""
+    found = ctx.store.chain.push_claim()
+    if found is None:
+        return None
+    head, anchors = found
+    return ChainClaim(
+        ChainLink(head.pos, head.hash), tuple(ChainLink(a.pos, a.hash) for a in anchors)
+    )
+
+
+def _note_chain_sent(ctx: StationContext, request: PushRequest, *, acknowledged: bool) -> None:
+    if request.chain is not None:
+        with ctx.store.db.atomic():
+            ctx.store.chain.note_sent(request.chain.head.pos, acknowledged=acknowledged)
 
 
 def _record_results(
@@ -290,12 +311,14 @@ def push_outbox(
                 )
             tally.rejected += 1
             continue
+        _note_chain_sent(ctx, request, acknowledged=False)
         try:
             response = transport.push(request)
         except DomainError as error:
             with store.db.atomic():
                 store.sync.mark_failed([e.uuid for e in request.events], error.code.value)
             raise
+        _note_chain_sent(ctx, request, acknowledged=True)
         if _record_results(ctx, request, response, tally) == 0:
             return tally  # the server answered nothing usable: stop, retry later
 

@@ -37,6 +37,7 @@ import psycopg
 
 from province_server import texts
 from province_server.pages.html import VN_TZ, esc, page, vn_time
+from province_server.stations.history import warnings_html
 
 _STATIONS_SQL = """
 SELECT s.agency_id, a.unit_name, s.prefix, s.last_sync_at, s.enrolled_at, s.revoked_at,
@@ -205,6 +206,7 @@ class Figures:
     offices: list[OfficeRow]
     period: Period
     digitisation: list[DigitisationRow]
+    history_warnings: str = ""  # stations whose history was rewritten (stations/history.py)
 
 
 def figures(conn: psycopg.Connection, period: Period) -> Figures:
@@ -223,7 +225,8 @@ def figures(conn: psycopg.Connection, period: Period) -> Figures:
             DigitisationRow(a, u, None if total else p, int(mp), int(md), int(yp), int(yd))
             for a, u, p, total, mp, md, yp, yd in conn.execute(_DIGITISATION_SQL, period.bounds())
         ]
-    return Figures(stations, offices, period, digitisation)
+        history = warnings_html(conn)
+    return Figures(stations, offices, period, digitisation, history)
 
 
 def rate_text(digitised: int, paper: int) -> str:
@@ -378,7 +381,7 @@ def dashboard_page(figures: Figures, form: str = "") -> Any:
         f"<h1>{esc(texts.DASHBOARD_TITLE)}</h1>"
         f'<p class="muted">{esc(texts.DASHBOARD_GENERATED)} '
         f"{esc(vn_time(datetime.now(UTC)))}</p>"
-        f"<h2>{esc(texts.DASHBOARD_STATIONS)}</h2>{stations_html}"
+        f"<h2>{esc(texts.DASHBOARD_STATIONS)}</h2>{figures.history_warnings}{stations_html}"
         f"<h2>{esc(texts.DASHBOARD_OFFICES)}</h2>{offices_html}"
         f"<h2>{esc(texts.DASHBOARD_DIGITISATION)}</h2>"
         f'<p class="muted">{esc(texts.DASHBOARD_DIGITISATION_NOTE)}</p>'

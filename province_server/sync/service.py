@@ -37,6 +37,7 @@ import psycopg
 
 from province_server.errors import ApiError
 from province_server.stations.ownership import code_refusal, record_high_water
+from province_server.stations.history import check_chain
 from province_server.stations.service import Station, touch
 from sync_protocol import (
     CREATING_KINDS,
@@ -221,6 +222,7 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
         stored = _insert_events(conn, station, batch.batch_id, to_store)
         _refresh_digitisation(conn, to_store, stored)
         touch(conn, station)
+        check_chain(conn, station.id, batch.chain)  # a rewritten history is flagged, not refused
         conn.execute(
             "UPDATE stations SET waiting = %s, waiting_at = now() WHERE id = %s",
             (batch.waiting, station.id),

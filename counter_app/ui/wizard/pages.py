@@ -194,10 +194,13 @@ class EnrolPage(WizardPage):
         code = self.code_edit.text().strip()
         try:
             url = normalise_url(self.url_edit.text())
-        except DomainError:
+        except DomainError as error:
+            insecure = error.code is ErrorCode.SYNC_INSECURE_URL  # says https is needed
             show_refusal(
                 self.error_label,
-                DomainError(ErrorCode.SETUP_SERVER_URL_INVALID, value=self.url_edit.text()),
+                error
+                if insecure
+                else DomainError(ErrorCode.SETUP_SERVER_URL_INVALID, value=self.url_edit.text()),
             )
             return
         if not code:

@@ -6,19 +6,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from counter_app.printing.printer import FolderPrinter
 from counter_app.services import maintenance
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
+from counter_app.storage.station_secrets import BACKUP_KEY, station_secrets
 from counter_app.storage.store import parse_backup_name
 from counter_app.texts import support as ts
-from counter_app.ui.dialogs.backup_dialog import DOSSIERS, KIND, LAST_CODE, MADE_AT, PLACE
+from counter_app.ui.dialogs.backup_dialog import (
+    DOSSIERS,
+    KIND,
+    LAST_CODE,
+    MADE_AT,
+    PLACE,
+    PassphraseDialog,
+)
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.workers import wait_for_background
 from tests.conftest import make_applicant
 from tests.gui.helpers import message_boxes
+from tests.gui.keyboard import CTRL, key, keys
 
 
 def _receive(ctx: StationContext) -> str:
@@ -64,6 +74,7 @@ def test_restore_dialog_shows_what_each_backup_holds_and_restores(
     usb = tmp_path / "usb"
     with station.store.db.atomic():
         station.store.config.set("backup_dir", str(usb))
+    maintenance.set_backup_passphrase(station, "mật khẩu sao lưu của xã", by="quantri")
     manual = maintenance.write_backup(
         station.store,
         kind="manual",
@@ -86,7 +97,8 @@ def test_restore_dialog_shows_what_each_backup_holds_and_restores(
     daily_row = next(r for r in rows if r[0] == ts.BACKUP_KIND_LABELS["daily"])
     assert daily_row[2:4] == ["0", ts.RESTORE_NO_CODE]
     usb_row = [r for r in rows if r[4] == ts.RESTORE_PLACE_EXTRA]
-    assert manual.copied and usb_row == [[*manual_row[:4], ts.RESTORE_PLACE_EXTRA]]
+    sealed = [ts.RESTORE_SEALED, ts.RESTORE_SEALED, ts.RESTORE_PLACE_EXTRA]  # issue 17
+    assert manual.copied and usb_row == [[*manual_row[:2], *sealed]]
 
     row = next(r for r in range(model.rowCount()) if model.entry(r).path == manual.path)
     dialog.table.selectRow(row)
@@ -129,6 +141,7 @@ def test_backup_now_tells_when_the_second_copy_failed(
     blocked.write_text("not a folder")
     with station.store.db.atomic():
         station.store.config.set("backup_dir", str(blocked / "backups"))
+    maintenance.set_backup_passphrase(station, "mật khẩu sao lưu của xã", by="quantri")
     window = make_window(folder_printer)
     qtbot.waitUntil(lambda: window.backups.last_outcome is not None)
     for box in message_boxes():
@@ -195,3 +208,53 @@ def test_settings_set_the_second_backup_folder(
 def _station_folder(station: StationContext) -> str:
     office = station.office()
     return f"{office.agency_id}-quay{office.station_prefix}-{office.station_id[:8]}"
+
+
+def test_a_sealed_usb_backup_is_restored_with_the_office_passphrase(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer: FolderPrinter,
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: the stick's copy is sealed; a station without the office key (a new PC, or
+    the key lost) asks the passphrase, refuses a wrong one and restores with the right one."""
+    passphrase = "mat khau sao luu xa 2026"
+    window = make_window(folder_printer, username="quantri")
+    qtbot.waitUntil(lambda: window.backups.last_outcome is not None)
+    code = _receive(station)
+    with station.store.db.atomic():
+        station.store.config.set("backup_dir", str(tmp_path / "usb"))
+    maintenance.set_backup_passphrase(station, passphrase, by="quantri")
+    outcome = maintenance.write_backup(
+        station.store, kind="manual", extra_dir=maintenance.extra_backup_dir(station)
+    )
+    assert outcome.copied
+    station_secrets(station.store.data_dir).delete(BACKUP_KEY)  # this PC has no key
+    outcome.path.unlink()  # nor the plain copy: only the stick is left
+    _receive(station)
+
+    window.restore_action.trigger()
+    dialog = window.backups.dialogs[-1]
+    model = dialog.model
+    row = next(r for r in range(model.rowCount()) if model.entry(r).sealed)
+    dialog.table.selectRow(row)
+    box = dialog.ask_confirmation()
+    assert box is not None and ts.RESTORE_SEALED.strip("()") in box.text()
+    dialog.confirm_yes_button.click()
+    ask = window.backups.dialogs[-1]
+    assert isinstance(ask, PassphraseDialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is ask.passphrase_edit)
+    keys("doan thu")
+    key(Qt.Key.Key_Return)
+    assert "không đúng" in ask.error_label.text() and ask.isVisible()
+    assert station.store.dossiers.count() == 2  # nothing restored
+    key(Qt.Key.Key_A, CTRL)
+    keys(passphrase)
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.backups.restored)
+    assert station.store.dossiers.count() == 1
+    assert station.store.dossiers.by_code(code) is not None
+    done = [b for b in message_boxes() if b.text() == ts.RESTORE_DONE]
+    assert len(done) == 1
+    done[0].buttons()[0].click()

@@ -22,6 +22,8 @@ from counter_app.storage.blobs import blob_path, sha256_hex
 from tests.conftest import make_applicant
 from tests.imaging.helpers import reportlab_pdf
 
+PASSPHRASE = "mật khẩu sao lưu của xã"
+
 
 def _digitised(station: StationContext) -> tuple[str, bytes]:
     request = ReceptionRequest(procedure_code="1.001193", applicant=make_applicant())
@@ -77,6 +79,7 @@ def test_database_backups_stay_small_and_the_usb_copy_carries_the_scans(
     update_settings(
         station, replace(read_settings(station), backup_dir=str(usb)), officer="quantri"
     )
+    maintenance.set_backup_passphrase(station, PASSPHRASE, by="quantri")
     uuid, pdf = _digitised(station)
     outcome = maintenance.write_backup(
         station.store, kind="manual", extra_dir=maintenance.extra_backup_dir(station)
@@ -84,15 +87,21 @@ def test_database_backups_stay_small_and_the_usb_copy_carries_the_scans(
     assert pdf not in outcome.path.read_bytes()
     own = maintenance.extra_backup_dir(station)
     assert own is not None and own.parent == usb
-    assert blob_path(own / "scans", sha256_hex(pdf)).read_bytes() == pdf
+    sealed_scan = blob_path(own / "scans.sealed", sha256_hex(pdf))  # sealed (issue 17)
+    assert sealed_scan.exists() and pdf not in sealed_scan.read_bytes()
+    assert not (own / "scans").exists()
 
     # The disk dies: a new data folder, restored from the USB stick.
     data_dir = station.store.data_dir
     station.store.close()
     shutil.rmtree(data_dir)
-    backup_on_usb = own / outcome.path.name
+    backup_on_usb = own / (outcome.path.name + ".sealed")
     maintenance.restore(
-        data_dir, backup_on_usb, mirror_dir=station.store.mirror_dir, officer="quantri"
+        data_dir,
+        backup_on_usb,
+        mirror_dir=station.store.mirror_dir,
+        officer="quantri",
+        passphrase=PASSPHRASE,
     )
     clock = station.clock
     assert isinstance(clock, FixedClock)

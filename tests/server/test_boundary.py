@@ -228,3 +228,22 @@ def test_a_chunk_refused_at_its_offset_leaves_no_trace(
     )
     assert wrong.status_code == 422
     assert table_digests(pg) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not gzip at all", gzip.compress(b'{"batch_id":')[:-6], gzip.compress(b"\xff\xfe{}")],
+    ids=["not-gzip", "truncated", "not-utf8"],
+)
+def test_a_push_body_that_does_not_decode_is_a_400(
+    server: ServerProcess, station: ApiStation, pg: psycopg.Connection, body: bytes
+) -> None:
+    before = table_digests(pg)
+    answer = httpx.post(
+        f"{server.url}/api/v1/sync/push",
+        headers={**station.headers, "Content-Encoding": "gzip"},
+        content=body,
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "malformed"
+    assert table_digests(pg) == before

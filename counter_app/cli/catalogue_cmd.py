@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from counter_app import texts
-from counter_app.cli.common import Add, officer, station
+from counter_app.cli.common import Add, add_officer_options, officer, station
 from counter_app.domain.models import DocumentItem, Procedure
 from counter_app.services import intake, procedures
 from counter_app.services.station import StationContext
@@ -113,7 +113,7 @@ def register(add: Add) -> None:
     p.add_argument(
         "--remove", action="append", metavar=texts.METAVAR_CODE, help=t.CLI_FAVOURITES_REMOVE
     )
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    add_officer_options(p)
 
 
 def add_papers_option(parser: argparse.ArgumentParser) -> None:

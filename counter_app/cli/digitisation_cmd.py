@@ -48,7 +48,7 @@ def register(add: Add) -> None:
         "--component", type=int, required=True, metavar=t.METAVAR_N, help=t.CLI_COMPONENT
     )
     p.add_argument("files", nargs="+", metavar=t.METAVAR_FILES, help=t.CLI_ATTACH_FILES)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    cli.add_officer_options(p)
 
     p = add("scans", t.CLI_SCANS, cmd_scans)
     p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_CODE)
@@ -70,7 +70,7 @@ def register(add: Add) -> None:
     key.add_argument("--pkcs11", metavar=t.METAVAR_LIB, help=t.CLI_SIGN_PKCS11)
     p.add_argument("--token", metavar=t.METAVAR_LABEL, help=t.CLI_SIGN_TOKEN)
     p.add_argument("--pin-stdin", action="store_true", help=t.CLI_SIGN_PIN_STDIN)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    cli.add_officer_options(p)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -180,10 +180,8 @@ def cmd_scan_pdf(args: argparse.Namespace) -> Any:
 
 def _read_secret(args: argparse.Namespace, prompt: str) -> str:
     """The PIN or password: first line of standard input (--pin-stdin) or typed unseen."""
-    if args.pin_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        raw = stream.readline() if stream is not None else b""
-        return raw.decode("utf-8-sig", errors="replace").rstrip("\r\n")  # BOM: Notepad
+    if args.pin_stdin:  # after the officer's password when --password-stdin is given too
+        return cli.read_stdin_line()
     try:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt):

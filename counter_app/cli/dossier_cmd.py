@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from counter_app import texts
-from counter_app.cli.common import Add, dossier_summary, officer, parse_at, station
+from counter_app.cli.common import (
+    Add,
+    add_officer_options,
+    check_texts,
+    dossier_summary,
+    officer,
+    parse_at,
+    station,
+)
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import write_durably
 from counter_app.services.actions import Action, record_action
@@ -37,6 +45,7 @@ def cmd_event(args: argparse.Namespace) -> Any:
         raise DomainError(ErrorCode.JSON_INVALID, detail="syntax", line=exc.lineno) from None
     if not isinstance(payload, dict):
         raise DomainError(ErrorCode.JSON_INVALID, detail="object_expected")
+    check_texts(payload)
     at = parse_at(args.at) if args.at else None
     ctx = station(args)
     dossier = ctx.dossier_by_code(args.code)
@@ -102,7 +111,7 @@ def register(add: Add) -> None:
     )
     p.add_argument("--at", metavar=texts.METAVAR_AT, help=texts.CLI_EVENT_AT)
     p.add_argument("--json", metavar="JSON", help=texts.CLI_EVENT_JSON)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    add_officer_options(p)
     p = add("report", rt.CLI_REPORT, cmd_report)
     p.add_argument(
         "--from",

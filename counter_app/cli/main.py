@@ -19,7 +19,16 @@ from typing import Any
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
 from counter_app.cli import backup_key_cmd, catalogue_cmd, new_database_cmd
-from counter_app.cli.common import Handler, dossier_summary, officer, parse_at, station
+from counter_app.cli.common import (
+    Handler,
+    add_officer_options,
+    check_texts,
+    dossier_summary,
+    officer,
+    parse_at,
+    refuse,
+    station,
+)
 from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.idcard import parse_id_qr
@@ -30,6 +39,7 @@ from counter_app.services.setup import lookup_url_warning
 from counter_app.storage.db import is_fault, storage_fault
 from counter_app.storage.store import DB_NAME
 from counter_app.texts import faults as fault_texts
+from counter_app.texts import integrity as integrity_texts
 from counter_app.texts import wizard as wizard_texts
 
 log = logging.getLogger(__name__)
@@ -80,15 +90,28 @@ def cmd_parse_id(args: argparse.Namespace) -> Any:
     return applicant_json(parse_id_qr(args.text))
 
 
+MAX_JSON_FILE = 1 << 20  # an applicant file is a few hundred bytes
+
+
 def _read_json_file(path: str) -> Any:
+    """A JSON file, UTF-8 (a BOM allowed), whose every text passes :func:`check_texts`."""
     try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_JSON_FILE + 1)
     except OSError:
         raise DomainError(ErrorCode.FILE_UNREADABLE, path=path) from None
+    if len(data) > MAX_JSON_FILE:
+        refuse(integrity_texts.CLI_FILE_TOO_LARGE.format(path=path))
     try:
-        return json.loads(raw)
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        refuse(integrity_texts.CLI_FILE_NOT_UTF8.format(path=path))
+    try:
+        value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise DomainError(ErrorCode.JSON_INVALID, detail="syntax", line=exc.lineno) from None
+    check_texts(value)
+    return value
 
 
 def cmd_receive(args: argparse.Namespace) -> Any:
@@ -133,7 +156,7 @@ def cmd_backup(args: argparse.Namespace) -> Any:
 def cmd_restore(args: argparse.Namespace) -> Any:
     data_dir = paths.data_dir(args.data_dir)
     setup_logging(data_dir)
-    by = args.officer or "cli"
+    by = _restoring_officer(args)
     passphrase = backup_key_cmd.restore_passphrase(args)  # a sealed (USB) backup: issue 17
     info = maintenance.restore(
         data_dir, Path(args.file), mirror_dir=paths.mirror_dir(), officer=by, passphrase=passphrase
@@ -147,11 +170,30 @@ def cmd_restore(args: argparse.Namespace) -> Any:
     }
 
 
+def _restoring_officer(args: argparse.Namespace) -> str:
+    """Who restores: the officer who authenticated against the live database; ``cli`` when
+    that database cannot be opened (lost or damaged: the reason to restore), never the name
+    typed in --officer alone. A wrong password refuses the restore before anything moves."""
+    if not (paths.data_dir(args.data_dir) / DB_NAME).exists():
+        return "cli"
+    try:
+        ctx = station(args)
+    except DomainError:
+        return "cli"
+    try:
+        return officer(ctx, args)
+    finally:
+        ctx.store.close()
+
+
 def cmd_check(args: argparse.Namespace) -> Any:
     ctx = station(args)
     problems = ctx.store.check()
     if problems:
         raise DomainError(ErrorCode.DATABASE_DAMAGED, detail="; ".join(problems[:3]))
+    breaks = ctx.store.history_breaks()  # every row of the chain (storage/chain.py)
+    if breaks:
+        refuse(integrity_texts.history_rewritten(breaks))
     count = ctx.store.dossiers.count()
     sys.stderr.write(texts.cli_check_ok(count) + "\n")
     return {"ok": True, "dossiers": count, "problems": []}
@@ -233,18 +275,18 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--agency", metavar=texts.METAVAR_AGENCY, help=texts.CLI_RECEIVE_AGENCY)
     p.add_argument("--channel", type=int, choices=(1, 3), default=1, help=texts.CLI_RECEIVE_CHANNEL)
     p.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    add_officer_options(p)
     catalogue_cmd.add_papers_option(p)
     p = add("search", texts.CLI_SEARCH, cmd_search)
     p.add_argument("text", metavar=texts.METAVAR_TEXT, help=texts.CLI_SEARCH_TEXT)
     p.add_argument("--limit", type=int, default=50, help=texts.CLI_SEARCH_LIMIT)
     p = add("backup", texts.CLI_BACKUP, cmd_backup)
     p.add_argument("--to", metavar=texts.METAVAR_DIR, help=texts.CLI_BACKUP_DEST)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    add_officer_options(p)
     p = add("restore", texts.CLI_RESTORE, cmd_restore)
     p.add_argument("file", metavar=texts.METAVAR_FILE, help=texts.CLI_RESTORE_FILE)
     backup_key_cmd.add_passphrase_option(p)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    add_officer_options(p)
     add("check", texts.CLI_CHECK, cmd_check)
     add("info", texts.CLI_INFO, cmd_info)
     dossier_cmd.register(add)

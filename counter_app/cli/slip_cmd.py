@@ -37,7 +37,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--form", default="receipt", metavar=t.METAVAR_FORM, help=t.CLI_SLIP_FORM)
     p.add_argument("--size", default="a5", metavar=t.METAVAR_SIZE, help=t.CLI_SLIP_SIZE)
     p.add_argument("--out", required=True, metavar=t.METAVAR_PDF, help=t.CLI_SLIP_OUT)
-    p.add_argument("--officer", metavar=texts.METAVAR_NAME, help=texts.CLI_OFFICER)
+    cli.add_officer_options(p)
 
 
 def find_dossier(ctx: StationContext, code_or_uuid: str) -> Dossier:

@@ -8,8 +8,11 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from counter_app.services.setup import DEMO_PASSWORD
 
 APPLICANT = {
     "name": "Nguyễn Văn Đức",
@@ -22,7 +25,30 @@ APPLICANT = {
 QR = "001090123456|012345678|NGUYỄN VĂN ĐỨC|01011990|Nam|Thôn Đông, Xã Minh Hòa|15042021"
 
 
-def run(tmp_path: Path, *args: str, headless: bool = False) -> subprocess.CompletedProcess[str]:
+# Subcommands that record who acted: the officer authenticates (counter_app/cli/common.py).
+ACTING = frozenset(
+    {"receive", "backup", "restore", "event", "favourites", "attach", "sign", "slip"}
+)
+
+
+def as_officer(args: tuple[str, ...], password: str | None) -> tuple[tuple[str, ...], str]:
+    """``args`` with --password-stdin and the standard input that carries ``password``, for
+    a subcommand that records who acted (None: as given, nothing on standard input)."""
+    if password is None or not ACTING & set(args) or "--help" in args:
+        return args, ""
+    if "--password-stdin" in args:
+        return args, password + "\n"
+    return (*args, "--password-stdin"), password + "\n"
+
+
+def run(
+    tmp_path: Path,
+    *args: str,
+    headless: bool = False,
+    password: str | None = DEMO_PASSWORD,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
+    args, secret = as_officer(args, password)
     env = {
         **os.environ,
         "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
@@ -38,19 +64,20 @@ def run(tmp_path: Path, *args: str, headless: bool = False) -> subprocess.Comple
         text=True,
         encoding="utf-8",
         env=env,
+        input=secret + stdin,
         timeout=120,
         check=False,
     )
 
 
-def ok(tmp_path: Path, *args: str) -> object:
-    result = run(tmp_path, *args)
+def ok(tmp_path: Path, *args: str, password: str | None = DEMO_PASSWORD) -> Any:
+    result = run(tmp_path, *args, password=password)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-def refused(tmp_path: Path, *args: str) -> str:
-    result = run(tmp_path, *args)
+def refused(tmp_path: Path, *args: str, password: str | None = DEMO_PASSWORD) -> str:
+    result = run(tmp_path, *args, password=password)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stdout == ""
     message = result.stderr.strip()

@@ -18,6 +18,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from counter_app import signing
+from counter_app.services.setup import DEMO_PASSWORD
+from tests.cli.test_cli import as_officer
 from tests.signing.conftest import (
     SOFTHSM_LIB,
     init_softhsm_token,
@@ -44,6 +46,9 @@ class Station:
     env: dict[str, str]
 
     def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        # The officer's password first (an acting subcommand), then a PIN (--pin-stdin).
+        args, secret = as_officer(args, DEMO_PASSWORD)
+        stdin = secret + (stdin or "")
         return subprocess.run(
             [sys.executable, "-m", "counter_app", *args],
             capture_output=True,

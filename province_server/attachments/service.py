@@ -101,9 +101,10 @@ def put_chunk(
     after which the bytes of the earlier chunks are discarded in a second transaction, so the
     upload starts again from 0).
     """
+    chunk = _Chunk(sha256, offset, size, mime, data)
     try:
         with conn.transaction():
-            return _store_chunk(conn, station, sha256, offset, size, mime, data, quota)
+            return _store_chunk(conn, station, chunk, quota)
     except _RefusedError as refused:
         if refused.discard:
             with conn.transaction():
@@ -117,17 +118,26 @@ def put_chunk(
         return refused.result
 
 
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    sha256: str
+    offset: int
+    size: int
+    mime: str
+    data: bytes
+
+
 def _store_chunk(
-    conn: psycopg.Connection,
-    station: Station,
-    sha256: str,
-    offset: int,
-    size: int,
-    mime: str,
-    data: bytes,
-    quota: int,
+    conn: psycopg.Connection, station: Station, chunk: _Chunk, quota: int
 ) -> ChunkResult:
     office = station.agency_id
+    sha256, offset, size, mime, data = (
+        chunk.sha256,
+        chunk.offset,
+        chunk.size,
+        chunk.mime,
+        chunk.data,
+    )
     inserted = conn.execute(
         "INSERT INTO attachments (agency_id, sha256, size, mime, uploaded_by)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (agency_id, sha256) DO NOTHING"

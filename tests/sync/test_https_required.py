@@ -6,9 +6,6 @@ The override for a test network is the environment variable ``COUNTER_APP_ALLOW_
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.sync.attachment_client import HttpAttachmentClient
 from counter_app.sync.client import ALLOW_HTTP_ENV, HttpSyncClient, normalise_url
-from province_server.testing import REPO_ROOT
+from tests.server.test_sync_cli import _run as run_cli
 
 FAR = "http://no-such-host.invalid:8000"  # never resolves, so nothing is ever sent
 
@@ -72,34 +69,15 @@ def test_the_administrator_override_allows_http(monkeypatch: pytest.MonkeyPatch)
             HttpSyncClient(FAR, "token", http)
 
 
-def _enrol(tmp_path: Path, *, override: bool) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COUNTER_APP_DATA_DIR": str(tmp_path / "station"),
-        "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    env.pop(ALLOW_HTTP_ENV, None)
-    if override:
-        env[ALLOW_HTTP_ENV] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "counter_app", "enrol", FAR, "ABCD-EFGH"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_enrolment_from_the_command_line_refuses_plain_http(tmp_path: Path) -> None:
-    refused = _enrol(tmp_path, override=False)
+def test_enrolment_from_the_command_line_refuses_plain_http(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = run_cli(tmp_path, "", "counter_app", "enrol", FAR, "ABCD-EFGH")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     insecure = texts.error_message(DomainError(ErrorCode.SYNC_INSECURE_URL, url=FAR))
     assert refused.stderr.strip() == insecure
-    tried = _enrol(tmp_path, override=True)  # allowed: it gets as far as the network
+    monkeypatch.setenv(ALLOW_HTTP_ENV, "1")
+    tried = run_cli(tmp_path, "", "counter_app", "enrol", FAR, "ABCD-EFGH")  # to the network
     assert tried.returncode == 2
     assert tried.stderr.strip() == texts.error_message(DomainError(ErrorCode.SYNC_UNREACHABLE))
 

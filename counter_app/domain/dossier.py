@@ -25,6 +25,7 @@ from counter_app.domain.digitisation import (
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Applicant, Channel, DocumentItem, Event, ReturnMethod
 from counter_app.domain.processing_time import ProcessingTime
+from sync_protocol import status as status_machine
 
 
 class NationalStatus(IntEnum):
@@ -80,9 +81,7 @@ _NATIONAL = {
     Status.WITHDRAWN: NationalStatus.WITHDRAWN,
     Status.STOPPED: NationalStatus.STOPPED,
 }
-_OPEN = frozenset(
-    {Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT}
-)
+_OPEN = frozenset(Status(s) for s in status_machine.OPEN)
 
 
 class EventKind(StrEnum):
@@ -109,30 +108,11 @@ class EventKind(StrEnum):
     RECEIPT_SIGNED = "receipt_signed"
 
 
-_WORKING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
-_ANY_RECEIVED = _OPEN | {Status.RESOLVED, Status.RETURNED, Status.WITHDRAWN, Status.STOPPED}
-_ANY = _ANY_RECEIVED | {Status.GUIDED, Status.REFUSED}
-
-# kind -> (statuses it is allowed from, status after it; None keeps the status)
+# kind -> (statuses it is allowed from, status after it; None keeps the status): the table
+# of sync_protocol.status, which the province server replays too (issue 17).
 TRANSITIONS: dict[EventKind, tuple[frozenset[Status], Status | None]] = {
-    EventKind.CORRECTED: (_OPEN, None),
-    EventKind.DUE_OVERRIDDEN: (_WORKING, None),
-    EventKind.HANDED_OVER: (_WORKING, Status.IN_PROGRESS),
-    EventKind.HANDED_BACK: (frozenset({Status.IN_PROGRESS}), Status.RECEIVED),
-    EventKind.SUPPLEMENT_REQUESTED: (_WORKING, Status.SUPPLEMENT_REQUESTED),
-    EventKind.SUPPLEMENT_RECEIVED: (frozenset({Status.SUPPLEMENT_REQUESTED}), Status.RECEIVED),
-    EventKind.PAYMENT_REQUESTED: (_WORKING, Status.AWAITING_PAYMENT),
-    EventKind.PAYMENT_RECEIVED: (frozenset({Status.AWAITING_PAYMENT}), Status.IN_PROGRESS),
-    EventKind.RESULT_RECEIVED: (_WORKING | {Status.AWAITING_PAYMENT}, Status.RESOLVED),
-    EventKind.APOLOGY_ISSUED: (_WORKING, None),
-    EventKind.WITHDRAWN: (_OPEN, Status.WITHDRAWN),
-    EventKind.STOPPED: (_OPEN, Status.STOPPED),
-    EventKind.RETURNED: (frozenset({Status.RESOLVED}), Status.RETURNED),
-    EventKind.RATING_RECORDED: (_ANY, None),
-    EventKind.SLIP_PRINTED: (_ANY, None),
-    EventKind.COMPONENT_DIGITISED: (_ANY_RECEIVED, None),
-    EventKind.COMPONENT_SIGNED: (_ANY_RECEIVED, None),
-    EventKind.RECEIPT_SIGNED: (_ANY_RECEIVED, None),
+    EventKind(kind): (frozenset(Status(s) for s in allowed), Status(to) if to else None)
+    for kind, (allowed, to) in status_machine.TRANSITIONS.items()
 }
 CREATING_KINDS = {
     EventKind.RECEIVED: Status.RECEIVED,

@@ -27,9 +27,9 @@ from counter_app.domain.dossier import CREATING_KINDS, Dossier, apply_event, dos
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import Event
 from sync_protocol.events import payload_problem
+from sync_protocol.status import NO_CREATING_EVENT
 from sync_protocol.v1 import RejectReason
 
-NO_CREATING_EVENT = "no_creating_event"
 PROJECTION_ERROR = "projection_error"
 
 

@@ -7,6 +7,7 @@ the old server accepted and that broke (or could break) a station's projection.
 from __future__ import annotations
 
 import copy
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,9 @@ from counter_app.domain.dossier import EventKind, project
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Event
 from counter_app.domain.total_projection import project_total
+from sync_protocol import EventWire
 from sync_protocol.events import EVENT_KINDS, PAYLOADS, payload_problem
+from sync_protocol.status import replay
 from sync_protocol.text import LIMITS, text_problem
 from tests.conftest import make_applicant
 
@@ -231,3 +234,37 @@ def test_a_dossier_without_a_usable_creating_event_is_set_aside_whole() -> None:
     result = project_total(events)
     assert result.dossier is None
     assert [c.reason for c in result.conflicts] == ["missing_field:code", "no_creating_event"]
+
+
+def _wire(event: Event) -> EventWire:
+    return EventWire(
+        event.uuid,
+        event.dossier_uuid,
+        event.kind,
+        event.station_id,
+        event.seq,
+        event.officer,
+        event.at.isoformat(),
+        event.payload,
+    )
+
+
+def test_the_shared_status_replay_agrees_with_the_counters_total_projection() -> None:
+    rng = random.Random(17)
+    kinds = [k for k in GOOD if k not in ("received", "guided", "refused")]
+    seen: set[str] = set()
+    for _ in range(300):
+        events = []
+        for seq in range(1, rng.randint(1, 12)):
+            kind = rng.choice(kinds) if seq > 1 or rng.random() < 0.1 else "received"
+            payload = GOOD[kind] if rng.random() > 0.1 else {"note": "a\x00"}
+            if rng.random() < 0.05:
+                kind, payload = "received", RECEIVED  # a second creating event
+            events.append(_event(kind, payload, rng.randint(0, 30), seq))
+        counter = project_total(events)
+        server = replay([_wire(e) for e in events])
+        assert server.status == (counter.dossier.status if counter.dossier else None)
+        assert list(server.conflicts) == [(c.event_uuid, c.reason) for c in counter.conflicts]
+        seen |= {str(server.status)} | {reason for _, reason in server.conflicts}
+    assert {"returned", "withdrawn", "action_not_allowed", "duplicate_dossier"} <= seen
+    assert {"apology_already_issued", "no_creating_event", "invalid_text:note"} <= seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -24,15 +25,36 @@ def register(add: Add) -> None:
     """Add the sync subcommands to the ``counter-app`` parser (see cli/main.py)."""
     p = add("enrol", sync_texts.CLI_ENROL, cmd_enrol)
     p.add_argument("url", metavar=sync_texts.METAVAR_URL, help=sync_texts.CLI_ENROL_URL)
-    p.add_argument("code", metavar=sync_texts.METAVAR_ENROL_CODE, help=sync_texts.CLI_ENROL_CODE)
+    p.add_argument(
+        "code", nargs="?", metavar=sync_texts.METAVAR_ENROL_CODE, help=sync_texts.CLI_ENROL_CODE
+    )
+    p.add_argument("--code-stdin", action="store_true", help=sync_texts.CLI_ENROL_CODE_STDIN)
     add("sync", sync_texts.CLI_SYNC, cmd_sync)
+
+
+def _enrol_code(args: argparse.Namespace) -> str:
+    """The one-time code: the argument (older scripts), else the first line of standard
+    input (--code-stdin), else typed unseen; a code is a secret until it is spent (issue 17),
+    so it is best kept out of the command line and its history."""
+    if args.code:
+        return str(args.code)
+    if args.code_stdin:
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.readline() if stream is not None else b""
+        return raw.decode("utf-8-sig", errors="replace").strip()
+    try:
+        return getpass.getpass(sync_texts.CLI_ENROL_CODE_PROMPT)
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\n")
+        return ""
 
 
 def cmd_enrol(args: argparse.Namespace) -> Any:
     url = normalise_url(args.url)
+    code = _enrol_code(args)
     ctx = station(args)
     with make_http() as http:
-        office = enrol(ctx, HttpSyncClient(url, None, http), url=url, code=args.code)
+        office = enrol(ctx, HttpSyncClient(url, None, http), url=url, code=code)
     sys.stderr.write(sync_texts.cli_enrolled(office.unit_name, office.station_prefix) + "\n")
     warning = lookup_url_warning(ctx)
     sys.stderr.write((warning or lookup_texts.enrolled_lookup(office.lookup_url)) + "\n")

@@ -8,17 +8,29 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
+import pytest
 
-from counter_app.domain.errors import ErrorCode
+from counter_app.app import open_station
+from counter_app.domain.clock import FixedClock
+from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services.intake import ReceptionRequest, receive_dossier
+from counter_app.services.officers import DEMO_PASSWORD, authenticate
 from counter_app.storage.station_secrets import station_token
+from counter_app.storage.store import DB_NAME
 from counter_app.sync.engine import run_sync
 from province_server.testing import REPO_ROOT, ServerProcess
 from sync_protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.conftest import make_applicant
-from tests.server.conftest import ADMIN_TOKEN, EnrolledStation, client_for, new_agency
+from tests.server.conftest import (
+    ADMIN_TOKEN,
+    EnrolledStation,
+    IssueCode,
+    client_for,
+    new_agency,
+)
 from tests.server.test_reference import admin
 
 
@@ -131,3 +143,34 @@ def test_an_officer_password_never_comes_from_the_command_line(province_db: str)
     good = _province(province_db, *base, "--password-stdin", stdin="mat-khau-dai\n")
     assert good.returncode == 0, good.stderr
     assert "mat-khau-dai" not in good.stdout
+
+
+def test_counter_app_enrol_reads_the_code_unseen_and_locks_the_demo_accounts(
+    tmp_path: Path, server: ServerProcess, issue_code: IssueCode, clock: FixedClock
+) -> None:
+    issued = issue_code(new_agency())
+    data = tmp_path / "cli-station"
+    enrol_args = ("enrol", server.url, "--code-stdin")
+    result = subprocess.run(
+        [sys.executable, "-m", "counter_app", "--data-dir", str(data), *enrol_args],
+        input=issued.code + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror")},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ctx = open_station(data, clock=clock)
+    try:
+        for username in ("canbo", "lanhdao", "quantri"):
+            with pytest.raises(DomainError) as locked:
+                authenticate(ctx, username=username, password=DEMO_PASSWORD)
+            assert locked.value.code is ErrorCode.OFFICER_UNKNOWN
+        token = station_token(data)
+        assert token and "token" not in ctx.store.config.get("sync")
+        ctx.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert token.encode() not in (data / DB_NAME).read_bytes()
+    finally:
+        ctx.store.close()

@@ -28,7 +28,9 @@ APPLICANT = {
 }
 
 
-def _run(tmp_path: Path, db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path, db_url: str, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
@@ -43,13 +45,14 @@ def _run(tmp_path: Path, db_url: str, *args: str) -> subprocess.CompletedProcess
         text=True,
         encoding="utf-8",
         env=env,
+        input=stdin,
         timeout=120,
         check=False,
     )
 
 
-def _ok(tmp_path: Path, db_url: str, *args: str) -> dict[str, object]:
-    result = _run(tmp_path, db_url, *args)
+def _ok(tmp_path: Path, db_url: str, *args: str, stdin: str = "") -> dict[str, object]:
+    result = _run(tmp_path, db_url, *args, stdin=stdin)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -67,18 +70,46 @@ def _message(code: ErrorCode) -> str:
     return texts.error_message(DomainError(code))
 
 
+OFFICER = ("--officer", "lan.nt", "--password-stdin")
+PASSWORD = "mat-khau-cua-lan"
+
+
+def _office_officer(tmp_path: Path, db_url: str, agency: str) -> None:
+    """Enrolment locks the demo accounts (issue 17): the office's own officer comes from the
+    province (added there, pulled by the next sync), as for a real office."""
+    _ok(tmp_path, db_url, "province_server", "set-office", "--agency", agency)
+    _ok(
+        tmp_path,
+        db_url,
+        "province_server",
+        "add-officer",
+        "--agency",
+        agency,
+        "--username",
+        "lan.nt",
+        "--full-name",
+        "Nguyễn Thị Lan",
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    _ok(tmp_path, db_url, "counter_app", "sync")
+
+
 def test_enrol_sync_revoke_from_the_command_line(
     tmp_path: Path, server: ServerProcess, province_db: str
 ) -> None:
     db = province_db
     assert _refused(tmp_path, db, "counter_app", "sync") == _message(ErrorCode.SYNC_NOT_ENROLLED)
+    agency = new_agency()
     issued = _ok(
         tmp_path,
         db,
         "province_server",
         "issue-code",
         "--agency",
-        new_agency(),
+        agency,
         "--station",
         str(new_station_number()),
         "--unit-name",
@@ -89,6 +120,7 @@ def test_enrol_sync_revoke_from_the_command_line(
     enrolled = _ok(tmp_path, db, "counter_app", "enrol", server.url, str(issued["code"]))
     assert enrolled["station_id"] == issued["station_id"]
     assert enrolled["station_prefix"] == issued["station_prefix"]
+    _office_officer(tmp_path, db, agency)
     applicant = tmp_path / "applicant.json"
     applicant.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
     received = _ok(
@@ -100,6 +132,8 @@ def test_enrol_sync_revoke_from_the_command_line(
         "1.001193",
         "--applicant-json",
         str(applicant),
+        *OFFICER,
+        stdin=PASSWORD + "\n",
     )
     assert str(received["code"]).split("-")[-1].startswith(str(issued["station_prefix"]))
     synced = _ok(tmp_path, db, "counter_app", "sync")
@@ -148,6 +182,7 @@ def test_receiving_for_another_deciding_agency_syncs_from_the_command_line(
         str(new_station_number()),
     )
     _ok(tmp_path, db, "counter_app", "enrol", server.url, str(issued["code"]))
+    _office_officer(tmp_path, db, office)
     applicant = tmp_path / "applicant.json"
     applicant.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
     received = _ok(
@@ -161,6 +196,8 @@ def test_receiving_for_another_deciding_agency_syncs_from_the_command_line(
         str(applicant),
         "--agency",
         deciding,
+        *OFFICER,
+        stdin=PASSWORD + "\n",
     )
     assert str(received["code"]).startswith(deciding + "-")
     synced = _ok(tmp_path, db, "counter_app", "sync")

@@ -60,6 +60,18 @@ _SELECT = {
     "WHERE id = ?",
 }
 
+# Every chain row with the row it points at, in one pass (a row per chain row: the join keys
+# are the events' primary key and the audit log's rowid).
+_VERIFY_SQL = (
+    "SELECT c.pos, c.source, c.content, c.hash,"
+    " e.uuid, e.dossier_uuid, e.kind, e.station_id, e.seq, e.officer, e.at, e.payload,"
+    " a.id, a.at, a.officer, a.action, a.dossier_uuid, a.detail"
+    " FROM chain c"
+    " LEFT JOIN events e ON c.source = 'event' AND e.uuid = c.ref"
+    " LEFT JOIN audit_log a ON c.source = 'audit' AND a.id = CAST(c.ref AS INTEGER)"
+    " WHERE c.pos > ? ORDER BY c.pos"
+)
+
 CREATE_SQL = (
     "CREATE TABLE chain (pos INTEGER PRIMARY KEY, source TEXT NOT NULL, ref TEXT NOT NULL,"
     " content TEXT NOT NULL, hash TEXT NOT NULL)",
@@ -156,15 +168,11 @@ class ChainRepository:
         previous = GENESIS if start == 0 else (self.hash_at(start) or GENESIS)
         expected = start + 1
         breaks: list[ChainBreak] = []
-        rows = conn.execute(
-            "SELECT pos, source, ref, content, hash FROM chain WHERE pos > ? ORDER BY pos",
-            (start,),
-        )
-        for pos, source, ref, content, digest in rows:
+        for pos, source, content, digest, *columns in conn.execute(_VERIFY_SQL, (start,)):
             if pos != expected or link_hash(previous, content) != digest:
                 breaks.append(ChainBreak(LINK, pos, source))
-            found = conn.execute(_SELECT[source], (ref,)).fetchone() if source in _SELECT else None
-            if found is None:
+            found = columns[:8] if source == SOURCE_EVENT else columns[8:]
+            if found[0] is None:
                 breaks.append(ChainBreak(MISSING, pos, source))
             elif content_hash(source, found) != content:
                 breaks.append(ChainBreak(EDITED, pos, source))
@@ -194,8 +202,8 @@ class ChainRepository:
         )
         if not full:  # at open: only entries after the last chained one
             audit_sql += (
-                " AND a.id > (SELECT coalesce(max(CAST(ref AS INTEGER)), 0) FROM chain"
-                " WHERE source = 'audit')"
+                " AND a.id > coalesce((SELECT CAST(ref AS INTEGER) FROM chain"
+                " WHERE source = 'audit' ORDER BY pos DESC LIMIT 1), 0)"
             )
         count = int(conn.execute(audit_sql).fetchone()[0])
         if full and station_id:

@@ -158,3 +158,20 @@ def test_the_migration_chains_the_rows_stored_before_it(tmp_path: Path, clock: F
     finally:
         store.close()
     assert "m0014_history_chain" in [name for name, _ in MIGRATIONS]
+
+
+def test_a_row_added_outside_the_program_is_found_at_open(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    folder = _station(tmp_path, clock)
+    _tamper(
+        folder,
+        "INSERT INTO audit_log (at, officer, action, dossier_uuid, detail)"
+        " VALUES ('2026-02-13T10:00:00+07:00', 'canbo', 'login', NULL, '{}')",
+    )
+    store = _reopen(folder)
+    try:
+        assert chain.UNCHAINED in _kinds(store.open_breaks)
+        assert chain.UNCHAINED in _kinds(store.history_breaks())
+    finally:
+        store.close()

@@ -116,6 +116,7 @@ def dossier_summary(dossier: Dossier) -> dict[str, Any]:
 # Texts that may span lines (tab and line breaks allowed); any other text is one line.
 MULTILINE_KEYS = frozenset({"note", "reason", "comment", "content"})
 DEFAULT_TEXT_LIMIT = 2000  # a note, a reason, any text without a limit of its own
+LIST_TEXT_LIMIT = 8000  # a paper's legal text in a checklist (the longest is 4,710)
 _LINE_BREAKS = frozenset("\t\n\r")
 
 
@@ -123,10 +124,12 @@ def check_texts(value: Any, path: str = "") -> None:
     """Refuse (exit 2, one sentence naming the field) any text of a JSON value read from a
     file or an argument that holds NUL, another control character, a bidi mark or a lone
     surrogate, or that is longer than its field's maximum (``domain.fields.LIMITS``: name
-    100, address 300…; else 2,000). Keys are texts too. The rules are the reception form's."""
+    100, address 300…; else 2,000; 8,000 inside a list: papers). Keys are texts too. The
+    rules are the reception form's; the shared event validator checks the event again."""
     if isinstance(value, str):
         key = path.rsplit(".", 1)[-1].split("[", 1)[0]
-        limit = LIMITS.get(key, DEFAULT_TEXT_LIMIT)
+        # In a list (a checklist's papers) texts are the catalogue's: only the wire's bound.
+        limit = LIST_TEXT_LIMIT if "[" in path else LIMITS.get(key, DEFAULT_TEXT_LIMIT)
         if len(value) > limit and len(value.strip()) > limit:
             refuse(integrity_texts.text_refused(_label(path), "too_long", limit))
         allowed = _LINE_BREAKS if key in MULTILINE_KEYS else frozenset()

@@ -90,7 +90,9 @@ def station(tmp_path: Path) -> Station:
     applicant = tmp_path / "applicant.json"
     applicant.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
     bare = Station(tmp_path, "", env)
-    code = bare.ok("receive", "--procedure", "1.001193", "--applicant-json", str(applicant))
+    code = bare.ok(
+        "receive", "--procedure", "1.001193", "--applicant-json", str(applicant), "--papers", "1,2"
+    )
     return Station(tmp_path, code["code"], env)
 
 

@@ -12,8 +12,9 @@ second folder, and the scans copied beside it, are **sealed** with the office ba
 (AES-256-GCM, ``storage.sealed``): without the office backup passphrase a stick found or
 copied yields no readable data, and no token at all (the token is never in a database). The
 administrator sets the passphrase once per station (:func:`set_backup_passphrase`, ``counter-app
-backup-passphrase``; the same passphrase on every PC of the office); until then the second
-copy is refused with BACKUP_KEY_MISSING (the data folder backup is still made).
+backup-passphrase``, menu Hệ thống; the same passphrase on every PC of the office); until then
+the second copy is refused with BACKUP_KEY_MISSING (the data folder backup is still made).
+The first sealed copy removes the unencrypted copies an older version left on the stick.
 
 How an office restores on a new PC: install the application, plug in the stick, run
 ``counter-app restore <stick>/<station folder>/counter-<stamp>-daily.db.sealed`` and type the
@@ -167,7 +168,16 @@ def seal_backup(store: Store, backup_file: Path, folder: Path) -> Path:
         same = [b.path for b in list_sealed(folder) if b.kind == parsed.kind]
         for old in same[: -KEEP_PER_KIND[parsed.kind]]:
             old.unlink(missing_ok=True)
+    _drop_plain_copies(folder)
     return target
+
+
+def _drop_plain_copies(folder: Path) -> None:
+    """Remove the unencrypted copies an older version left in the second folder (readable by
+    whoever holds the stick) once a sealed copy is there; the data folder keeps its own."""
+    for old in list_backups(folder):
+        old.path.unlink(missing_ok=True)
+    shutil.rmtree(folder / SCANS_DIR, ignore_errors=True)
 
 
 def list_sealed(folder: Path) -> list[BackupFile]:

@@ -101,7 +101,12 @@ def test_backups_are_the_users_only_and_the_sticks_are_sealed(
     station_secrets.set_station_token(station.store.data_dir, TOKEN)
     own = _usb(station, tmp_path / "usb")
     code = _receive(station)
+    older = own / "counter-20260101-000000-000000-daily.db"  # an older version's plain copy
+    own.mkdir(parents=True)
+    shutil.copyfile(station.store.backup(kind="manual"), older)
+    (own / "scans" / "ab").mkdir(parents=True)
     outcome = maintenance.write_backup(station.store, kind="daily", extra_dir=own)
+    assert not older.exists() and not (own / "scans").exists()
     assert outcome.copied and _mode(outcome.path) == 0o600
     (sealed_file,) = own.glob("*.sealed")
     assert _mode(sealed_file) == 0o600

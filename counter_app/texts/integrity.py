@@ -71,3 +71,6 @@ def text_refused(field_label: str, problem: str, limit: int | None = None) -> st
     """A text of a file or payload refused, the field named (never its value)."""
     what = _TEXT_PROBLEMS.get(problem, _TEXT_PROBLEMS["characters"]).format(limit=limit)
     return f"Trường «{field_label}» {what}; không có gì được lưu."
+
+
+HISTORY_WARNING_SHORT = "Cảnh báo: lịch sử hồ sơ đã bị sửa ngoài phần mềm"

@@ -26,9 +26,11 @@ from counter_app.domain.changes import Changes
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import Officer, Role
+from counter_app.services.integrity import history_warning
 from counter_app.services.setup import lookup_url_warning
 from counter_app.sync.engine import SyncReport
 from counter_app.sync.scheduler import SyncHealth
+from counter_app.texts import integrity as t_integrity
 from counter_app.texts import lookup as t_lookup
 from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
@@ -194,6 +196,10 @@ class MainWindow(QMainWindow):
         self.lookup_warning_label.setObjectName("lookup_warning_label")
         self.lookup_warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
         status.addWidget(self.lookup_warning_label)
+        self.history_warning_label = QLabel()  # the history was rewritten in the file
+        self.history_warning_label.setObjectName("history_warning_label")
+        self.history_warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        status.addWidget(self.history_warning_label)
         status.addPermanentWidget(self.sync_indicator)
         self._refresh_office()
 
@@ -204,6 +210,10 @@ class MainWindow(QMainWindow):
         self.lookup_warning_label.setText(t_lookup.LOOKUP_URL_WARNING_SHORT if shown else "")
         self.lookup_warning_label.setToolTip(warning or "")
         self.lookup_warning_label.setVisible(shown)
+        rewritten = history_warning(self.session.ctx)  # found at open, shown to everyone
+        self.history_warning_label.setText(t_integrity.HISTORY_WARNING_SHORT if rewritten else "")
+        self.history_warning_label.setToolTip(rewritten or "")
+        self.history_warning_label.setVisible(rewritten is not None)
         self.office_label.setText(
             t.status_office(office.unit_name, office.agency_id, office.is_demo)
         )

@@ -137,7 +137,8 @@ def check_texts(value: Any, path: str = "") -> None:
             refuse(integrity_texts.text_refused(_label(path), "characters"))
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_texts(key, f"{path}.(khóa)" if path else "(khóa)")
+            name = integrity_texts.KEY_LABEL
+            check_texts(key, f"{path}.{name}" if path else name)
             check_texts(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):

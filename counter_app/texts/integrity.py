@@ -63,6 +63,7 @@ _TEXT_PROBLEMS = {
     ),
     "too_long": "dài quá {limit} ký tự",
 }
+KEY_LABEL = "(tên khóa)"  # a key of a JSON object, named in a refusal
 CLI_FILE_TOO_LARGE = "Tệp «{path}» quá lớn (hơn 1 MB) để là tệp thông tin người nộp hồ sơ."
 CLI_FILE_NOT_UTF8 = "Tệp «{path}» không phải văn bản UTF-8 hợp lệ; hãy lưu lại tệp dạng UTF-8."
 

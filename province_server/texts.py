@@ -136,3 +136,12 @@ def lookup_too_many_hint(minutes: int) -> str:
         "Để bảo vệ thông tin hồ sơ, việc tra cứu tạm khóa sau nhiều lần nhập sai mã. Vui lòng "
         f"thử lại sau khoảng {minutes} phút, hoặc liên hệ Bộ phận Một cửa nơi đã nộp hồ sơ."
     )
+
+
+# --- a station's history found rewritten (stations/history.py) --------------------------------
+
+DASHBOARD_HISTORY_REWRITTEN = (
+    "Cảnh báo: lịch sử của quầy {prefix} ({unit}, {agency}) không nối tiếp lần gửi trước "
+    "(phát hiện lúc {at}, ở mục thứ {pos}): hồ sơ hoặc nhật ký đã bị sửa, xóa trong tệp dữ "
+    "liệu của quầy, hoặc quầy đã khôi phục một bản sao lưu cũ. Hãy liên hệ quầy để kiểm tra."
+)

@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import psycopg
 
+from province_server import texts
 from province_server.pages.html import esc, vn_time
 from sync_protocol.chain import ChainClaim, ChainLink
-
-WARNING = (
-    "Cảnh báo: lịch sử của quầy {prefix} ({unit}, {agency}) không nối tiếp lần gửi trước "
-    "(phát hiện lúc {at}, ở mục thứ {pos}): hồ sơ hoặc nhật ký đã bị sửa, xóa trong tệp dữ "
-    "liệu của quầy, hoặc quầy đã khôi phục một bản sao lưu cũ. Hãy liên hệ quầy để kiểm tra."
-)
 
 
 def check_chain(conn: psycopg.Connection, station_id: str, claim: ChainClaim | None) -> bool:
@@ -56,7 +51,7 @@ def warnings_html(conn: psycopg.Connection) -> str:
     return "".join(
         '<p class="late">'
         + esc(
-            WARNING.format(
+            texts.DASHBOARD_HISTORY_REWRITTEN.format(
                 prefix=prefix, unit=unit or "", agency=agency, at=vn_time(at), pos=pos or 0
             )
         )

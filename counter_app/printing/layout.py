@@ -425,8 +425,21 @@ def _documents(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
         return [_p(label_text, styles["left"]), *items]
     header_row = [t.COLUMN_NO, t.COLUMN_DOCUMENT, t.COLUMN_FORM, t.COLUMN_COUNT]
     rows = [[str(i), d.name, d.form, d.count] for i, d in enumerate(data.documents, 1)]
-    widths = (0.06, 0.70, 0.15, 0.09)
-    return [grid(header_row, rows, widths, geometry, styles, caption=label_text)]
+    return [grid(header_row, rows, _document_widths(data, styles, geometry), geometry, styles,
+                 caption=label_text)]  # fmt: skip
+
+
+def _document_widths(data: SlipData, styles: Styles, geometry: Geometry) -> tuple[float, ...]:
+    """Column shares of the documents table: the "Hình thức" column as wide as its longest
+    text on one line (within 15-28 % of the width), so a short paper takes one line; the
+    paper's name gets the rest."""
+    cell = styles["cell-c"]
+    longest = max(stringWidth(d.form, cell.fontName, cell.fontSize) for d in data.documents)
+    form = min(max((longest + 2 * _CELL_PAD + 1) / frame_width(geometry), 0.15), 0.28)
+    return (0.06, 1 - 0.06 - form - 0.09, form, 0.09)
+
+
+_CELL_PAD = 2.5  # points of padding left and right in a ruled table's cells
 
 
 def grid(
@@ -453,8 +466,8 @@ def grid(
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, first), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, first), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, first), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, first), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, first), (-1, -1), _CELL_PAD),
         ("TOPPADDING", (0, first), (-1, -1), 1),
         ("BOTTOMPADDING", (0, first), (-1, -1), 2),
     ]

@@ -232,15 +232,20 @@ class ChainRepository:
                 anchors.append(ChainHead(pos, digest))
         return head, anchors
 
-    def note_sent(self, pos: int, *, acknowledged: bool) -> None:
+    def note_sent(self, pos: int, *, acknowledged: bool) -> bool:
         """Remember a head sent (before the push) or acknowledged (after its answer): an
-        acknowledged head replaces the list; at most :data:`MAX_SENT` are kept."""
-        sent = [pos] if acknowledged else [p for p in self._sent() if p != pos] + [pos]
+        acknowledged head replaces the list; at most :data:`MAX_SENT` are kept. False when
+        that changed nothing (no write)."""
+        before = self._sent()
+        sent = [pos] if acknowledged else [p for p in before if p != pos] + [pos]
+        if sent[-MAX_SENT:] == before:
+            return False  # the batches of one sync share their head: nothing to write
         self.db.conn.execute(
             "INSERT INTO config (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (SENT_KEY, json.dumps(sent[-MAX_SENT:])),
         )
+        return True
 
     def _sent(self) -> list[int]:
         row = self.db.conn.execute("SELECT value FROM config WHERE key = ?", (SENT_KEY,)).fetchone()

@@ -266,3 +266,31 @@ def test_enrolment_locks_the_demo_accounts_and_keeps_the_token_out(
     assert "token" not in station.store.config.get("sync")
     station.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert TOKEN.encode() not in (station.store.data_dir / DB_NAME).read_bytes()
+
+
+class _FakeKeyring:
+    """What the ``keyring`` module offers (Windows Credential Manager, Secret Service)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.entries.get((service, name))
+
+    def set_password(self, service: str, name: str, value: str) -> None:
+        self.entries[(service, name)] = value
+
+    def delete_password(self, service: str, name: str) -> None:
+        del self.entries[(service, name)]
+
+
+def test_with_an_os_keyring_the_token_goes_there_and_no_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _FakeKeyring()
+    monkeypatch.setattr(station_secrets, "_usable_keyring", lambda: fake)
+    station_secrets.set_station_token(tmp_path / "a", TOKEN)
+    assert station_secrets.station_token(tmp_path / "a") == TOKEN
+    assert station_secrets.station_token(tmp_path / "b") is None  # one entry per data folder
+    assert not (tmp_path / "a" / station_secrets.SECRETS_FILE).exists()
+    assert list(fake.entries.values()) == [TOKEN]

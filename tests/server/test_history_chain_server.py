@@ -11,14 +11,17 @@ import httpx
 import psycopg
 import pytest
 
+from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
 from counter_app.storage import chain
-from counter_app.sync.engine import run_sync
+from counter_app.sync.engine import push_outbox, run_sync
 from province_server.testing import ServerProcess
 from sync_protocol.chain import ChainClaim, ChainLink
 from sync_protocol.v1 import ProtocolError, PushRequest
 from tests.server.conftest import ADMIN_TOKEN, EnrolledStation, client_for
 from tests.server.helpers import receive
+from tests.sync.fault_proxy import Fault
+from tests.sync.test_attachments import ScriptedProxy
 
 WARNING = "không nối tiếp lần gửi trước"
 
@@ -106,3 +109,28 @@ def test_the_claim_is_optional_and_checked_on_the_wire() -> None:
     for bad in ({"head": {"pos": 0, "hash": "a" * 64}}, {"head": {"pos": 1, "hash": "x"}}):
         with pytest.raises(ProtocolError):
             PushRequest.from_json({**bare, "chain": bad})
+
+
+def test_a_push_whose_answer_was_lost_is_no_rewrite(
+    enrolled_station: EnrolledStation, server: ServerProcess, pg: psycopg.Connection
+) -> None:
+    """The server kept a head the station never heard it got: the next push's anchors hold
+    it (the heads sent since the last acknowledged one), so no false alarm."""
+    proxy = ScriptedProxy(server.port, {2: Fault.DROP_RESPONSE}).start()
+    try:
+        ctx = enrolled_station("a", url=proxy.url)
+        with httpx.Client(timeout=10) as http:
+            client = client_for(ctx, http)
+            receive(ctx)
+            push_outbox(ctx, client)  # request 1: answered
+            receive(ctx)
+            with pytest.raises(DomainError):
+                push_outbox(ctx, client)  # request 2: stored, its answer lost
+            kept = _kept(pg, ctx)[0]
+            head = ctx.store.chain.head()
+            assert head is not None and kept == head.pos
+            receive(ctx)
+            push_outbox(ctx, client)  # request 3: the lost one again and a new dossier
+        assert _kept(pg, ctx) == (ctx.store.chain.head().pos, False)  # type: ignore[union-attr]
+    finally:
+        proxy.stop()

@@ -90,6 +90,9 @@ DASHBOARD_LOGIN_INTRO = "Nhập mã quản trị của máy chủ tỉnh để x
 DASHBOARD_LOGIN_LABEL = "Mã quản trị"
 DASHBOARD_LOGIN_BUTTON = "Đăng nhập"
 DASHBOARD_LOGIN_WRONG = "Mã quản trị không đúng."
+DASHBOARD_LOGIN_TOO_MANY = (
+    "Đã nhập sai mã quản trị quá nhiều lần từ máy này. Hãy đợi 15 phút rồi thử lại."
+)
 DASHBOARD_ACTION = "Thu hồi mã quầy"
 DASHBOARD_REVOKE_BUTTON = "Thu hồi"
 DASHBOARD_REVOKE_NOTE = (

@@ -173,6 +173,12 @@ def _mac(secret: str, purpose: str) -> str:
     return hmac.new(secret.encode("utf-8"), purpose.encode(), hashlib.sha256).hexdigest()
 
 
+def login_subject(address: str) -> str:
+    """The throttle counter of wrong sign-in tries from ``address`` (a digest, as the
+    lookup's; never shared with the lookup's own counters)."""
+    return hashlib.sha256(f"dashboard-login:{address}".encode()).hexdigest()
+
+
 def session_value(admin_token: str) -> str:
     """The session cookie's value: bound to the token (changing it signs everyone out)."""
     return _mac(admin_token, "dashboard-session-v1")

@@ -167,21 +167,40 @@ def make_router(settings: Settings) -> APIRouter:
         description=(
             "The form of the sign-in page: `token=<PROVINCE_ADMIN_TOKEN>`. The right token: "
             "303 to `/dashboard` with the session cookie (HttpOnly, SameSite=Strict, an HMAC "
-            "of the token); a wrong one: 401 with the form again; 403 without a token "
-            "configured."
+            "of the token); a wrong one: 401 with the form again; past "
+            "`PROVINCE_LOOKUP_MAX_WRONG` wrong tries from one client address in "
+            "`PROVINCE_LOOKUP_WINDOW_MINUTES`, 429 with `Retry-After` (even for the right "
+            "token); 403 without a token configured."
         ),
         response_class=HTMLResponse,
-        responses={303: {"description": "signed in"}, 401: _HTML, 403: _HTML},
+        responses={303: {"description": "signed in"}, 401: _HTML, 403: _HTML, 429: _HTML},
         openapi_extra={
             "requestBody": {"required": True, "content": {_FORM: {"schema": token_form}}}
         },
     )
-    async def dashboard_login(request: Request) -> Response:
+    async def dashboard_login(request: Request, pool: PoolDep) -> Response:
         if not settings.admin_token:
             refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
             return refused
         given = (await form_fields(request)).get("token", "").strip()
-        if not dashboard.same(settings.admin_token, given):
+        address = request.client.host if request.client else ""
+        keys = [dashboard.login_subject(address)]
+
+        def try_token() -> int:
+            """Seconds to wait (wrong tries per address, as the lookup's); 0: tried."""
+            with pool.connection() as conn:
+                wait = throttle.blocked_seconds(conn, keys, limit)
+                if not wait and not dashboard.same(settings.admin_token, given):
+                    throttle.record_wrong(conn, keys, limit)
+                    return -1
+            return wait
+
+        wait = await run_in_threadpool(try_token)
+        if wait > 0:
+            blocked: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_LOGIN_TOO_MANY, 429)
+            blocked.headers["Retry-After"] = str(wait)
+            return blocked
+        if wait < 0:
             wrong: HTMLResponse = dashboard.login_page(wrong=True)
             return wrong
         answer = RedirectResponse("/dashboard", status_code=303)

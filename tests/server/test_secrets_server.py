@@ -31,6 +31,7 @@ from tests.server.conftest import (
     client_for,
     new_agency,
 )
+from tests.server.test_lookup_form import new_address
 from tests.server.test_reference import admin
 
 
@@ -57,7 +58,8 @@ def test_the_dashboard_signs_in_by_form_and_revokes_a_station(
     with httpx.Client() as http:
         assert run_sync(ctx, client_for(ctx, http)).ok
 
-    with httpx.Client(base_url=server.url, follow_redirects=False) as browser:
+    address = {"X-Forwarded-For": new_address()}  # its own wrong-try counter
+    with httpx.Client(base_url=server.url, follow_redirects=False, headers=address) as browser:
         first = browser.get("/dashboard")
         assert first.status_code == 401 and 'action="/dashboard/login"' in first.text
         assert 'type="password"' in first.text
@@ -174,3 +176,16 @@ def test_counter_app_enrol_reads_the_code_unseen_and_locks_the_demo_accounts(
         assert token.encode() not in (data / DB_NAME).read_bytes()
     finally:
         ctx.store.close()
+
+
+def test_wrong_admin_tokens_are_limited_per_client_address(server: ServerProcess) -> None:
+    headers = {"X-Forwarded-For": new_address()}
+    with httpx.Client(base_url=server.url, follow_redirects=False, headers=headers) as browser:
+        for _ in range(5):
+            assert browser.post("/dashboard/login", data={"token": "đoán"}).status_code == 401
+        blocked = browser.post("/dashboard/login", data={"token": ADMIN_TOKEN})
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+        assert "quá nhiều lần" in blocked.text
+    other = {"X-Forwarded-For": new_address()}  # another computer is not blocked
+    signed = httpx.post(f"{server.url}/dashboard/login", data={"token": ADMIN_TOKEN}, headers=other)
+    assert signed.status_code == 303

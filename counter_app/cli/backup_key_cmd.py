@@ -17,9 +17,15 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from counter_app.cli.common import officer, station
+from counter_app.cli.common import (
+    add_officer_options,
+    officer,
+    read_stdin_line,
+    refuse,
+    station,
+)
 from counter_app.services import maintenance
 from counter_app.storage.sealed import is_sealed
 from counter_app.texts import support as ts
@@ -31,6 +37,7 @@ Add = Callable[[str, str, Handler], argparse.ArgumentParser]
 def register(add: Add) -> None:
     """Add ``backup-passphrase`` to the ``counter-app`` parser (see cli/main.py)."""
     p = add("backup-passphrase", ts.CLI_BACKUP_PASSPHRASE, cmd_backup_passphrase)
+    add_officer_options(p)
     add_passphrase_option(p)
 
 
@@ -38,32 +45,21 @@ def add_passphrase_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--passphrase-stdin", action="store_true", help=ts.CLI_PASSPHRASE_STDIN)
 
 
-def _stdin_line() -> str:
-    stream = getattr(sys.stdin, "buffer", None)
-    raw = stream.readline() if stream is not None else b""
-    return raw.decode("utf-8-sig", errors="replace").rstrip("\r\n")
-
-
-def _refuse(message: str) -> NoReturn:
-    sys.stderr.write(message + "\n")
-    raise SystemExit(2)
-
-
 def _typed(prompt: str) -> str:
     try:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt):
         sys.stderr.write("\n")
-        _refuse(ts.CLI_PASSPHRASE_CANCELLED)
+        refuse(ts.CLI_PASSPHRASE_CANCELLED)
 
 
 def read_passphrase(args: argparse.Namespace, *, twice: bool = False) -> str:
     """The passphrase from standard input (--passphrase-stdin) or typed unseen."""
     if getattr(args, "passphrase_stdin", False):
-        return _stdin_line()
+        return read_stdin_line()
     first = _typed(ts.CLI_PASSPHRASE_PROMPT)
     if twice and _typed(ts.CLI_PASSPHRASE_AGAIN) != first:
-        _refuse(ts.PASSPHRASE_DIFFER)
+        refuse(ts.PASSPHRASE_DIFFER)
     return first
 
 

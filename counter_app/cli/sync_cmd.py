@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from counter_app.cli.common import station
+from counter_app.cli.common import read_stdin_line, station
 from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
 from counter_app.sync.attachments import attachments_waiting
@@ -39,9 +39,7 @@ def _enrol_code(args: argparse.Namespace) -> str:
     if args.code:
         return str(args.code)
     if args.code_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        raw = stream.readline() if stream is not None else b""
-        return raw.decode("utf-8-sig", errors="replace").strip()
+        return read_stdin_line().strip()
     try:
         return getpass.getpass(sync_texts.CLI_ENROL_CODE_PROMPT)
     except (EOFError, KeyboardInterrupt):

@@ -294,3 +294,29 @@ def test_with_an_os_keyring_the_token_goes_there_and_no_file_is_written(
     assert station_secrets.station_token(tmp_path / "b") is None  # one entry per data folder
     assert not (tmp_path / "a" / station_secrets.SECRETS_FILE).exists()
     assert list(fake.entries.values()) == [TOKEN]
+
+
+def test_the_command_line_sets_the_backup_passphrase_for_an_administrator(
+    tmp_path: Path,
+) -> None:
+    def run(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path / "s"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "COUNTER_APP_MIRROR_DIR": str(tmp_path / "m")},
+            timeout=120,
+            check=False,
+        )
+
+    args = ("backup-passphrase", "--password-stdin", "--passphrase-stdin")
+    short = run(*args, "--officer", "quantri", stdin=f"{DEMO_PASSWORD}\nngắn\n")
+    assert short.returncode == 2 and "ít nhất 12 ký tự" in short.stderr
+    officer = run(*args, "--officer", "canbo", stdin=f"{DEMO_PASSWORD}\n{PASSPHRASE}\n")
+    assert officer.returncode == 2 and "Traceback" not in officer.stderr
+    done = run(*args, "--officer", "quantri", stdin=f"{DEMO_PASSWORD}\n{PASSPHRASE}\n")
+    assert done.returncode == 0, done.stderr
+    assert PASSPHRASE not in done.stdout + done.stderr
+    assert station_secrets.station_secrets(tmp_path / "s").get(station_secrets.BACKUP_KEY)

@@ -149,14 +149,13 @@ class ChainRepository:
 
     # --- checking -------------------------------------------------------------------------
 
-    def verify(
-        self, *, tail: int | None = None, station_id: str | None = None, saved: bool = True
-    ) -> list[ChainBreak]:
+    def verify(self, *, tail: int | None = None, saved: bool = True) -> list[ChainBreak]:
         """Breaks of the chain (empty: intact) and, with ``saved``, of the head kept outside
         the database (not after a restore: the history went back on purpose).
 
-        ``tail``: only the last ``tail`` rows (at open); None: every row, and every audit
-        entry and every event of ``station_id`` must be chained.
+        ``tail``: only the last ``tail`` rows (at open); None: every row. Every audit entry
+        (at open: those after the last chained one) and every event in the outbox must be
+        chained.
         """
         conn = self.db.conn
         start = 0
@@ -179,7 +178,7 @@ class ChainRepository:
             previous, expected = digest, pos + 1
         if saved:
             breaks += self._against_saved_head()
-        breaks += self._unchained(full=tail is None, station_id=station_id)
+        breaks += self._unchained(full=tail is None)
         return breaks
 
     def _against_saved_head(self) -> list[ChainBreak]:
@@ -194,7 +193,7 @@ class ChainRepository:
             return [ChainBreak(TRUNCATED, head.pos if head else 0)]
         return [ChainBreak(LINK, saved.pos)]
 
-    def _unchained(self, *, full: bool, station_id: str | None) -> list[ChainBreak]:
+    def _unchained(self, *, full: bool) -> list[ChainBreak]:
         conn = self.db.conn
         audit_sql = (
             "SELECT count(*) FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM chain c"
@@ -206,14 +205,14 @@ class ChainRepository:
                 " WHERE source = 'audit' ORDER BY pos DESC LIMIT 1), 0)"
             )
         count = int(conn.execute(audit_sql).fetchone()[0])
-        if full and station_id:
-            count += int(
-                conn.execute(
-                    "SELECT count(*) FROM events e WHERE e.station_id = ? AND NOT EXISTS"
-                    " (SELECT 1 FROM chain c WHERE c.source = 'event' AND c.ref = e.uuid)",
-                    (station_id,),
-                ).fetchone()[0]
-            )
+        # Every event queued to go to the province in this station's name (own events that
+        # came back by a pull, e.g. after a restore, are not queued: they are the server's).
+        count += int(
+            conn.execute(
+                "SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM chain c"
+                " WHERE c.source = 'event' AND c.ref = o.event_uuid)"
+            ).fetchone()[0]
+        )
         head = self.head()
         return [ChainBreak(UNCHAINED, head.pos if head else 0)] if count else []
 

@@ -169,8 +169,7 @@ class Store:
 
     def history_breaks(self) -> list[ChainBreak]:
         """Every break of the history chain (full check: ``counter-app check``)."""
-        office = self.config.get("office") or {}
-        return self.chain.verify(station_id=office.get("station_id"))
+        return self.chain.verify()
 
     def _backup_before_upgrade(self) -> Path | None:
         """Copy a database made by an older version into backups/ before migrating it.

@@ -175,3 +175,30 @@ def test_a_row_added_outside_the_program_is_found_at_open(
         assert chain.UNCHAINED in _kinds(store.history_breaks())
     finally:
         store.close()
+
+
+def test_a_forged_event_queued_in_the_stations_name_is_found_but_a_pulled_one_is_not(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    folder = _station(tmp_path, clock)
+    copy = (
+        "INSERT INTO events SELECT '{uuid}', dossier_uuid, kind, station_id, seq + 1000,"
+        " officer, at, payload FROM events ORDER BY seq LIMIT 1"
+    )
+    # An own event that came back by a pull (after a restore): no outbox row, no break.
+    _tamper(folder, copy.format(uuid="00000000-0000-4000-8000-000000000001"))
+    store = _reopen(folder)
+    try:
+        assert store.history_breaks() == []
+    finally:
+        store.close()
+    # The same, queued to be sent in the station's name: forged.
+    forged = "00000000-0000-4000-8000-000000000002"
+    _tamper(folder, copy.format(uuid=forged).replace("seq + 1000", "seq + 2000"))
+    _tamper(folder, f"INSERT INTO outbox (event_uuid, queued_at) VALUES ('{forged}', 'x')")
+    store = _reopen(folder)
+    try:
+        assert chain.UNCHAINED in _kinds(store.open_breaks)
+        assert chain.UNCHAINED in _kinds(store.history_breaks())
+    finally:
+        store.close()

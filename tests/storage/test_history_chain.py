@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from counter_app import paths
@@ -40,6 +42,15 @@ def _reopen(folder: Path) -> Store:
     return Store(folder, mirror_dir=paths.mirror_dir())
 
 
+@contextmanager
+def _opened(folder: Path) -> Iterator[Store]:
+    store = _reopen(folder)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def _kinds(breaks: list[chain.ChainBreak]) -> set[str]:
     return {b.kind for b in breaks}
 
@@ -64,22 +75,16 @@ def test_an_edited_event_is_found_at_open_and_by_the_full_check(
 ) -> None:
     folder = _station(tmp_path, clock)
     _tamper(folder, "UPDATE events SET officer = 'someone' WHERE seq = 2")
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.EDITED in _kinds(store.open_breaks)
         assert chain.EDITED in _kinds(store.history_breaks())
-    finally:
-        store.close()
 
 
 def test_a_deleted_audit_row_is_found(tmp_path: Path, clock: FixedClock) -> None:
     folder = _station(tmp_path, clock)
     _tamper(folder, "DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)")
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.MISSING in _kinds(store.history_breaks())
-    finally:
-        store.close()
 
 
 def test_a_row_and_its_chain_row_deleted_break_the_link(tmp_path: Path, clock: FixedClock) -> None:
@@ -93,11 +98,8 @@ def test_a_row_and_its_chain_row_deleted_break_the_link(tmp_path: Path, clock: F
     _tamper(
         folder, "DELETE FROM chain WHERE pos = (SELECT min(pos) FROM chain WHERE source = 'event')"
     )
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.LINK in _kinds(store.history_breaks())
-    finally:
-        store.close()
 
 
 def test_a_cut_tail_or_a_recomputed_chain_is_found_against_the_head_file(
@@ -111,17 +113,11 @@ def test_a_cut_tail_or_a_recomputed_chain_is_found_against_the_head_file(
         " AND source = 'audit')",
     )
     _tamper(folder, f"DELETE FROM chain WHERE pos = {last}")
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.TRUNCATED in _kinds(store.open_breaks)
-    finally:
-        store.close()
     # The break is still reported at the next open (the head file is not moved on).
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert store.open_breaks
-    finally:
-        store.close()
 
 
 def test_a_restore_takes_the_head_back_without_a_false_alarm(
@@ -149,14 +145,11 @@ def test_the_migration_chains_the_rows_stored_before_it(tmp_path: Path, clock: F
     (folder / chain.HEAD_NAME).unlink()
     for path in paths.mirror_dir().glob(chain.HEAD_NAME + "*"):
         path.unlink()
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert "m0014_history_chain" in store.applied_now
         head = store.chain.head()
         assert head is not None and head.pos >= 6
         assert store.history_breaks() == []
-    finally:
-        store.close()
     assert "m0014_history_chain" in [name for name, _ in MIGRATIONS]
 
 
@@ -169,12 +162,9 @@ def test_a_row_added_outside_the_program_is_found_at_open(
         "INSERT INTO audit_log (at, officer, action, dossier_uuid, detail)"
         " VALUES ('2026-02-13T10:00:00+07:00', 'canbo', 'login', NULL, '{}')",
     )
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.UNCHAINED in _kinds(store.open_breaks)
         assert chain.UNCHAINED in _kinds(store.history_breaks())
-    finally:
-        store.close()
 
 
 def test_a_forged_event_queued_in_the_stations_name_is_found_but_a_pulled_one_is_not(
@@ -187,18 +177,12 @@ def test_a_forged_event_queued_in_the_stations_name_is_found_but_a_pulled_one_is
     )
     # An own event that came back by a pull (after a restore): no outbox row, no break.
     _tamper(folder, copy.format(uuid="00000000-0000-4000-8000-000000000001"))
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert store.history_breaks() == []
-    finally:
-        store.close()
     # The same, queued to be sent in the station's name: forged.
     forged = "00000000-0000-4000-8000-000000000002"
     _tamper(folder, copy.format(uuid=forged).replace("seq + 1000", "seq + 2000"))
     _tamper(folder, f"INSERT INTO outbox (event_uuid, queued_at) VALUES ('{forged}', 'x')")
-    store = _reopen(folder)
-    try:
+    with _opened(folder) as store:
         assert chain.UNCHAINED in _kinds(store.open_breaks)
         assert chain.UNCHAINED in _kinds(store.history_breaks())
-    finally:
-        store.close()

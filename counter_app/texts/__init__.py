@@ -12,13 +12,13 @@ from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
+from counter_app.texts.db_loss import DB_LOSS_ERRORS
 from counter_app.texts.digitisation import (
     DIGITISATION_ERRORS,
     EVENT_COMPONENT_DIGITISED,
     EVENT_COMPONENT_SIGNED,
     EVENT_RECEIPT_SIGNED,
 )
-from counter_app.texts.db_loss import DB_LOSS_ERRORS
 from counter_app.texts.faults import FAULT_ERRORS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS

@@ -36,8 +36,8 @@ from typing import Any
 import psycopg
 
 from province_server.errors import ApiError
-from province_server.stations.ownership import code_refusal, record_high_water
 from province_server.stations.history import check_chain
+from province_server.stations.ownership import code_refusal, record_high_water
 from province_server.stations.service import Station, touch
 from sync_protocol import (
     CREATING_KINDS,

@@ -1,7 +1,7 @@
 """Texts of the dossiers in conflict (events a projection had to skip, issue 17)."""
 
 CLI_CONFLICTS = (
-    "Liệt kê các hồ sơ có sự kiện xung đột (không áp dụng được, đã được để riêng) dưới dạng JSON"
+    "liệt kê các hồ sơ có sự kiện xung đột (không áp dụng được, đã được để riêng) dưới dạng JSON"
 )
 
 

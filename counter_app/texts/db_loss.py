@@ -29,7 +29,7 @@ DB_LOSS_ERRORS: dict[ErrorCode, str] = {
 }
 
 CLI_NEW_DATABASE = (
-    "Tạo cơ sở dữ liệu mới khi tệp cũ đã mất thật và không còn bản sao lưu: số hồ sơ tiếp "
+    "tạo cơ sở dữ liệu mới khi tệp cũ đã mất thật và không còn bản sao lưu: số hồ sơ tiếp "
     "tục sau mọi số đã cấp (theo nhật ký số hồ sơ)"
 )
 

@@ -60,7 +60,7 @@ REJECT_REASONS: dict[str, str] = {
 
 # --- Command line ---------------------------------------------------------------------------
 
-CLI_ENROL = "Đăng ký quầy với máy chủ tỉnh bằng mã đăng ký dùng một lần"
+CLI_ENROL = "đăng ký quầy với máy chủ tỉnh bằng mã đăng ký dùng một lần"
 CLI_ENROL_URL = "địa chỉ máy chủ tỉnh, ví dụ https://motcua.example.gov.vn"
 CLI_ENROL_CODE = (
     "mã đăng ký dùng một lần do quản trị viên của tỉnh cấp (nên bỏ trống: mã được hỏi khi "
@@ -68,7 +68,7 @@ CLI_ENROL_CODE = (
 )
 CLI_ENROL_CODE_STDIN = "đọc mã đăng ký từ dòng đầu của đầu vào chuẩn (stdin)"
 CLI_ENROL_CODE_PROMPT = "Mã đăng ký dùng một lần: "
-CLI_SYNC = "Đồng bộ với máy chủ tỉnh: gửi các thay đổi đang chờ và nhận các thay đổi mới"
+CLI_SYNC = "đồng bộ với máy chủ tỉnh: gửi các thay đổi đang chờ và nhận các thay đổi mới"
 METAVAR_URL = "ĐỊA_CHỈ"
 METAVAR_ENROL_CODE = "MÃ_ĐĂNG_KÝ"
 

@@ -26,7 +26,7 @@ from counter_app.domain.models import Role
 from counter_app.domain.text import nfc
 from counter_app.services.station import StationContext
 
-PAPER_SIZES = ("a5", "a4", "80mm")
+PAPER_SIZES = ("a5", "a4", "a4x2", "80mm")
 DEFAULT_PAPER_SIZE = "a5"
 MAX_TEXT = 200
 # The refusal carries ``setting=<key>`` so that the settings screen can name the field (see

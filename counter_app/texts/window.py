@@ -294,7 +294,12 @@ SETTINGS_LABELS = {
     "afternoon": "Buổi chiều",
     "cutoff": "Sau giờ này trả hôm sau",
 }
-PAPER_LABELS = {"a5": "A5 (mặc định)", "a4": "A4", "80mm": "Giấy in nhiệt 80 mm"}
+PAPER_LABELS = {
+    "a5": "A5 (mặc định)",
+    "a4": "A4",
+    "a4x2": "A4 ngang, 2 liên cạnh nhau (cắt đôi thành 2 tờ A5)",
+    "80mm": "Giấy in nhiệt 80 mm",
+}
 PRINTER_DEFAULT = "(Máy in mặc định của hệ thống)"
 HOURS_TO = "đến"
 SETTINGS_SAVED = "Đã lưu cài đặt của cơ quan."

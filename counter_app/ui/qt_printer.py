@@ -33,8 +33,9 @@ THERMAL_WIDTH_MM = 80.0
 
 
 def page_size_for(size: PaperSize, *, height_pt: float) -> QPageSize:
-    """The QPageSize of a slip page: A5, A4, or 80 mm wide and as long as the page."""
-    if size is PaperSize.A4:
+    """The QPageSize of a slip page: A5, A4 (A4x2 is A4 in landscape, see
+    :func:`orientation_for`), or 80 mm wide and as long as the page."""
+    if size in (PaperSize.A4, PaperSize.A4X2):
         return QPageSize(QPageSize.PageSizeId.A4)
     if size is PaperSize.A5:
         return QPageSize(QPageSize.PageSizeId.A5)
@@ -44,6 +45,13 @@ def page_size_for(size: PaperSize, *, height_pt: float) -> QPageSize:
         "80mm",
         QPageSize.SizeMatchPolicy.ExactMatch,
     )
+
+
+def orientation_for(size: PaperSize) -> QPageLayout.Orientation:
+    """Landscape for two A5 copies side by side on one A4 sheet, portrait otherwise."""
+    if size is PaperSize.A4X2:
+        return QPageLayout.Orientation.Landscape
+    return QPageLayout.Orientation.Portrait
 
 
 def system_printer(name: str | None) -> Printer:
@@ -87,7 +95,7 @@ class QtPrinter:
         printer.setFullPage(True)
         printer.setCopyCount(copies)
         printer.setDocName(title)
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setPageOrientation(orientation_for(size))
         first_height = pages[0][2] if pages else 0.0
         printer.setPageSize(page_size_for(size, height_pt=first_height))
         printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)

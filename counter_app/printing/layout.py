@@ -19,7 +19,7 @@ import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -65,17 +65,25 @@ class Geometry:
     qr_mm: float
     sign_space_mm: float
     thermal: bool
+    papers_run_on: bool = False  # the papers as one numbered run-on paragraph, not a table
+    leading: float = 1.0  # line spacing relative to the normal one (tighter below 1)
 
     def top_with_marks_mm(self, marks: int) -> float:
         """The top margin once ``marks`` marker lines (DEMO, reprint) are printed above it."""
         return self.top_mm + marks * MARK_LINE_MM
 
 
-_SERIF_FACES = {"font": SERIF, "bold_font": SERIF_BOLD, "italic_font": SERIF_ITALIC}
+class _Faces(TypedDict):
+    font: str
+    bold_font: str
+    italic_font: str
+
+
+_SERIF_FACES = _Faces(font=SERIF, bold_font=SERIF_BOLD, italic_font=SERIF_ITALIC)
 _A5 = Geometry(
     width_mm=148, height_mm=210, left_mm=12, right_mm=9, top_mm=6, bottom_mm=6,
     **_SERIF_FACES, body_pt=10, header_pt=9.5, title_pt=12, code_pt=11,
-    barcode_mm=7, qr_mm=21, sign_space_mm=11, thermal=False,
+    barcode_mm=7, qr_mm=21, sign_space_mm=12, thermal=False,
 )  # fmt: skip
 GEOMETRIES: dict[PaperSize, Geometry] = {
     PaperSize.A5: _A5,
@@ -97,29 +105,36 @@ GEOMETRIES: dict[PaperSize, Geometry] = {
 
 def denser(geometry: Geometry) -> list[Geometry]:
     """``geometry`` then its tighter variants: body type 0.5 pt smaller each time down to
-    :data:`MIN_PT` (A4 in 1 pt steps), signature space, QR and bar height shrunk with it
-    (never on the roll)."""
+    :data:`MIN_PT` (A4 in 1 pt steps), QR and bar height shrunk with it (the room to sign
+    never under :data:`SIGN_ROOM_MM`); then the same sizes with the papers as a numbered
+    run-on paragraph instead of the table (``papers_run_on``); last the 9 pt table again,
+    the layout of a copy that runs over onto a second sheet. Never on the roll."""
     if geometry.thermal:
         return [geometry]
     step = 1.0 if geometry.body_pt >= 12 else 0.5
-    variants = [geometry]
+    tables = [geometry]
     body = geometry.body_pt - step
     while body >= MIN_PT - 0.01:
         ratio = body / geometry.body_pt
-        variants.append(
+        tables.append(
             dataclasses.replace(
                 geometry,
                 body_pt=body,
                 header_pt=max(MIN_PT, geometry.header_pt * ratio),
                 title_pt=max(11.0, geometry.title_pt * ratio),
                 code_pt=max(10.5, geometry.code_pt * ratio),
-                sign_space_mm=geometry.sign_space_mm * max(ratio, 0.8),
+                sign_space_mm=max(SIGN_ROOM_MM, geometry.sign_space_mm * max(ratio, 0.8)),
                 qr_mm=max(20.0, geometry.qr_mm * ratio),
                 barcode_mm=max(7.0, geometry.barcode_mm * ratio),
             )
         )
         body -= step
-    return variants
+    run_on = [dataclasses.replace(g, papers_run_on=True, leading=RUN_ON_LEADING) for g in tables]
+    return [*tables, *run_on, tables[-1]]
+
+
+RUN_ON_LEADING = 0.92  # the run-on variants also set their lines a little closer
+SIGN_ROOM_MM = 12.0  # the least room left to sign in, between the note and the name
 
 
 Styles = dict[str, ParagraphStyle]
@@ -133,8 +148,8 @@ def _at_least(size: float) -> float:
 def styles_for(geometry: Geometry) -> Styles:
     """Paragraph styles of a layout (cached: styles are immutable once made); none is
     smaller than :data:`MIN_PT`."""
-    size, font = geometry.body_pt, geometry.font
-    base = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.16)
+    size, font, k = geometry.body_pt, geometry.font, geometry.leading
+    base = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.16 * k)
     centred = "thermal" if geometry.thermal else "paper"
     cell = _at_least(size * 0.95)
     small = _at_least(size * 0.85)
@@ -150,33 +165,33 @@ def styles_for(geometry: Geometry) -> Styles:
             f"small-{centred}",
             base,
             fontSize=small,
-            leading=small * 1.15,
+            leading=small * 1.15 * k,
             alignment=TA_CENTER if geometry.thermal else TA_RIGHT,
         ),
-        "cell": ParagraphStyle("cell", base, fontSize=cell, leading=cell * 1.12),
+        "cell": ParagraphStyle("cell", base, fontSize=cell, leading=cell * 1.12 * k),
         "cell-c": ParagraphStyle(
-            "cell-c", base, fontSize=cell, leading=cell * 1.12, alignment=TA_CENTER
+            "cell-c", base, fontSize=cell, leading=cell * 1.12 * k, alignment=TA_CENTER
         ),
         "head": ParagraphStyle(
-            "head", base, fontSize=geometry.header_pt, leading=geometry.header_pt * 1.2,
+            "head", base, fontSize=geometry.header_pt, leading=geometry.header_pt * 1.2 * k,
             alignment=TA_CENTER,
         ),
         "title": ParagraphStyle(
             "title", base, fontName=geometry.bold_font, fontSize=geometry.title_pt,
-            leading=geometry.title_pt * 1.2, alignment=TA_CENTER, spaceBefore=size * 0.4,
+            leading=geometry.title_pt * 1.2 * k, alignment=TA_CENTER, spaceBefore=size * 0.4,
         ),
         "code": ParagraphStyle(
             "code", base, fontName=geometry.bold_font, fontSize=geometry.code_pt,
-            leading=geometry.code_pt * 1.25, alignment=TA_CENTER,
+            leading=geometry.code_pt * 1.25 * k, alignment=TA_CENTER,
         ),
-        "sign": ParagraphStyle("sign", base, alignment=TA_CENTER, leading=size * 1.15),
+        "sign": ParagraphStyle("sign", base, alignment=TA_CENTER, leading=size * 1.15 * k),
         "head-small": ParagraphStyle(
             "head-small", base, fontSize=_at_least(geometry.header_pt * 0.9),
-            leading=_at_least(geometry.header_pt * 0.9) * 1.15, alignment=TA_CENTER,
+            leading=_at_least(geometry.header_pt * 0.9) * 1.15 * k, alignment=TA_CENTER,
         ),
-        "note": ParagraphStyle("note", base, fontSize=small, leading=small * 1.15),
+        "note": ParagraphStyle("note", base, fontSize=small, leading=small * 1.15 * k),
         "appointment": ParagraphStyle(
-            "appointment", base, fontName=geometry.bold_font, leading=size * 1.25,
+            "appointment", base, fontName=geometry.bold_font, leading=size * 1.25 * k,
             alignment=TA_CENTER if geometry.thermal else TA_LEFT,
         ),
     }  # fmt: skip
@@ -423,10 +438,23 @@ def _documents(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
             for i, d in enumerate(data.documents, 1)
         ]  # fmt: skip
         return [_p(label_text, styles["left"]), *items]
+    if geometry.papers_run_on:
+        return [_p(label_text, styles["left"]), _run_on(data, styles)]
     header_row = [t.COLUMN_NO, t.COLUMN_DOCUMENT, t.COLUMN_FORM, t.COLUMN_COUNT]
     rows = [[str(i), d.name, d.form, d.count] for i, d in enumerate(data.documents, 1)]
     return [grid(header_row, rows, _document_widths(data, styles, geometry), geometry, styles,
                  caption=label_text)]  # fmt: skip
+
+
+def _run_on(data: SlipData, styles: Styles) -> Paragraph:
+    """The papers as one justified paragraph, "1) title — Bản chính, 01; 2) …" (the
+    compact list of a copy whose table would not fit on one sheet); titles are never
+    shortened."""
+    items = [
+        f"<b>{i})</b>&nbsp;{escape(d.name)} — <i>{_nobreak(d.form)},&nbsp;{escape(d.count)}</i>"
+        for i, d in enumerate(data.documents, 1)
+    ]
+    return _p("; ".join(items) + ".", styles["just"])
 
 
 def _document_widths(data: SlipData, styles: Styles, geometry: Geometry) -> tuple[float, ...]:

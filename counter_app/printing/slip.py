@@ -8,7 +8,9 @@ Guarantees:
 - every copy ("liên") of the template starts on a new page (on A4x2: a new half; Liên 1 on
   the left, Liên 2 on the right of the same sheet when each copy takes one half);
 - a copy is laid out on ONE sheet whenever it can be: if it does not fit at the paper's type
-  size, tighter variants (``layout.denser``: down to 9 pt, never smaller) are tried first;
+  size, tighter variants (``layout.denser``: down to 9 pt, never smaller) are tried first,
+  then the same sizes with the papers as one numbered run-on paragraph ("1) title — Bản
+  chính, 01; 2) …", every title whole) instead of the table;
 - only a copy that still does not fit runs over: each continuation page starts with a
   running header (dossier code, applicant, copy, "tiếp theo") and every page of that copy
   says "Trang x/y"; table rows are never split across pages (a row taller than a whole page
@@ -143,11 +145,18 @@ def _next_variant(
     copy: _LaidOut, left: list[Flowable], variants: list[layout.Geometry], number: int
 ) -> int:
     """The next variant worth trying after ``variants[number]`` overflowed by ``left``: the
-    densest at once when even a quadratic shrink of the type could not make the copy fit."""
+    next smaller type of the same kind (table, then run-on papers), or that kind's densest at
+    once when even a quadratic shrink of the type could not make the copy fit; after the
+    densest, the next kind (the last variant, the 9 pt table that runs over, comes after
+    both)."""
+    current = variants[number]
+    last = max(i for i, v in enumerate(variants[:-1]) if v.papers_run_on == current.papers_run_on)
     available = copy.body_height(0)
     needed = available + layout.measure(left, layout.frame_width(copy.geometry))
-    shrink = (variants[-1].body_pt / variants[number].body_pt) ** 2
-    return len(variants) - 1 if needed * shrink > available else number + 1
+    shrink = (variants[last].body_pt / current.body_pt) ** 2
+    if number < last and needed * shrink <= available:
+        return number + 1
+    return last if number < last else last + 1
 
 
 def _canvas(buffer: io.BytesIO, data: SlipData, size: PaperSize, copy: _LaidOut) -> Canvas:

@@ -341,6 +341,29 @@ def test_a_long_table_never_splits_a_row_and_repeats_code_name_and_header(
     assert len(last.get("QRCode", [])) == 1  # the QR with the signatures, under the code line
 
 
+def test_papers_that_overflow_the_table_run_on_and_keep_one_sheet_at_9_pt(
+    station: StationContext, tmp_path: Path
+) -> None:
+    """12 papers of ~90 characters overflow the A5 table even at 9 pt: they are listed as one
+    numbered run-on paragraph, every title whole, and each copy keeps to one sheet."""
+    papers = tuple(
+        DocumentItem(f"Giấy tờ số {i:02d} về xác nhận thông tin cư trú của người có yêu cầu "
+                     f"theo mẫu quy định (kết thúc {i:02d})", DocumentForm.COPY, 1, True)
+        for i in range(1, 13)
+    )  # fmt: skip
+    dossier = receive(station, "1.001193", documents=papers)
+    pdf = receipt(station, dossier, PaperSize.A5, tmp_path)
+    assert page_count(pdf) == 2
+    pages = page_texts(pdf)
+    for page in pages:
+        assert t.COLUMN_DOCUMENT not in page and "Trang 1/" not in page
+        for i in range(1, 13):  # numbered, whole, with its form and count
+            assert (
+                f"{i}) Giấy tờ số {i:02d}" in page and f"(kết thúc {i:02d}) — Bản sao, 01" in page
+            )
+        assert t.SIGN_OFFICER in page and str(dossier.code) in page
+
+
 def _rightmost_text_mm(pdf: Path) -> float:
     """The right edge (mm) of the rightmost printed character on any page."""
     document = pdfium.PdfDocument(str(pdf))

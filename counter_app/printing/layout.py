@@ -451,7 +451,8 @@ def _run_on(data: SlipData, styles: Styles) -> Paragraph:
     compact list of a copy whose table would not fit on one sheet); titles are never
     shortened."""
     items = [
-        f"<b>{i})</b>&nbsp;{escape(d.name)} — <i>{_nobreak(d.form)},&nbsp;{escape(d.count)}</i>"
+        f"<b>{i})</b>&nbsp;{escape(d.name)}{t.RUN_ON_FORM_SEPARATOR}"
+        f"<i>{_nobreak(d.form)},&nbsp;{escape(d.count)}</i>"
         for i, d in enumerate(data.documents, 1)
     ]
     return _p("; ".join(items) + ".", styles["just"])
@@ -781,7 +782,7 @@ def draw_continuation(
     font = geometry.italic_font
     while stringWidth(text, font, MIN_PT) > inner and len(name) > 1:
         name = name[:-2]
-        text = t.continued_header(code, f"{name}…", copy)
+        text = t.continued_header(code, f"{name}{t.ELLIPSIS}", copy)
     size = _fit(text, font, geometry.body_pt, inner)
     canvas.saveState()
     canvas.setFont(font, size)

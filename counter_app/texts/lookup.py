@@ -22,7 +22,7 @@ def lookup_url_warning(url: str, *, enrolled: bool) -> str:
     )
 
 
-LOOKUP_URL_WARNING_SHORT = "⚠ Mã QR trên phiếu chưa dẫn tới trang tra cứu thật (xem Cài đặt)"
+LOOKUP_URL_WARNING_SHORT = "Chú ý: mã QR trên phiếu chưa dẫn tới trang tra cứu thật (xem Cài đặt)"
 
 
 def enrolled_lookup(url: str) -> str:

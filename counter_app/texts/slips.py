@@ -289,3 +289,9 @@ def hand_time(when: datetime) -> str:
 def corrected_reissue_mark(when: datetime) -> str:
     """The marker of a receipt issued again after its data were corrected."""
     return f"CẤP LẠI SAU KHI ĐIỀU CHỈNH — in ngày {when:%d/%m/%Y} lúc {when:%H:%M}"
+
+
+# The compact papers list of a receipt whose table would not fit ("1) title — Bản chính, 01"),
+# and the mark of a name cut to fit a continuation header.
+RUN_ON_FORM_SEPARATOR = " — "
+ELLIPSIS = "…"

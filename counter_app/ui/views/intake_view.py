@@ -609,10 +609,15 @@ class IntakeView(QWidget):
             self.due_panel.set_procedure(procedure)
             self.message_label.clear()
         if not self._restoring:  # once the completer has closed its pop-up
-            QTimer.singleShot(0, self._focus_after_procedure)
+            QTimer.singleShot(0, lambda code=procedure.code: self._focus_after_procedure(code))
 
-    def _focus_after_procedure(self) -> None:
-        """The next field to fill: the stated time, the card scan, or the checklist."""
+    def _focus_after_procedure(self, code: str) -> None:
+        """The next field to fill: the stated time, the card scan, or the checklist.
+
+        Deferred: when it runs late (the officer was faster, the dossier is saved and the form
+        empty again), the procedure it was meant for is gone and it does nothing."""
+        if code != self._procedure_code or self.picker.procedure() is None:
+            return
         if self.due_panel.needs_time():
             target: QWidget = self.due_panel.stated_amount
         elif self.applicant_form.is_empty():

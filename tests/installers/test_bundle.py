@@ -24,6 +24,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from counter_app.services.setup import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"
 NAME = "quay-mot-cua"
@@ -74,7 +76,9 @@ class Bundle:
     def env(self, station: str = "station") -> dict[str, str]:
         return clean_env(self.work, station)
 
-    def run(self, *args: str, exe: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, exe: Path | None = None, stdin: str = ""
+    ) -> subprocess.CompletedProcess[str]:
         cwd = self.work / "cwd"
         cwd.mkdir(exist_ok=True)
         return subprocess.run(
@@ -84,14 +88,19 @@ class Bundle:
             encoding="utf-8",
             env=self.env(),
             cwd=cwd,
+            input=stdin,
             timeout=180,
             check=False,
         )
 
-    def ok(self, *args: str) -> object:
-        result = self.run(*args)
+    def ok(self, *args: str, stdin: str = "") -> object:
+        result = self.run(*args, stdin=stdin)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
+
+    def ok_as_officer(self, *args: str) -> object:
+        """A subcommand that records who acted: the demo officer's password on stdin."""
+        return self.ok(*args, "--password-stdin", stdin=DEMO_PASSWORD + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +165,7 @@ def test_due_dates_as_in_the_project(bundle: Bundle, tmp_path: Path) -> None:
 def test_receipt_slip_with_readable_barcode(bundle: Bundle) -> None:
     applicant = bundle.work / "applicant.json"
     applicant.write_text(json.dumps(APPLICANT, ensure_ascii=False), encoding="utf-8")
-    received = bundle.ok(
+    received = bundle.ok_as_officer(
         "receive",
         "--procedure",
         "1.001193",
@@ -169,7 +178,7 @@ def test_receipt_slip_with_readable_barcode(bundle: Bundle) -> None:
     code = received["code"]
     assert code.startswith("000.00.19.H56-260213-")
     pdf = bundle.work / "receipt.pdf"
-    out = bundle.ok("slip", code, "--form", "receipt", "--size", "a5", "--out", str(pdf))
+    out = bundle.ok_as_officer("slip", code, "--form", "receipt", "--size", "a5", "--out", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert out
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout

@@ -13,7 +13,6 @@ input too). Restoring a sealed backup on a new PC::
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,7 @@ from counter_app.cli.common import (
     read_stdin_line,
     refuse,
     station,
+    typed_secret,
 )
 from counter_app.services import maintenance
 from counter_app.storage.sealed import is_sealed
@@ -45,20 +45,13 @@ def add_passphrase_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--passphrase-stdin", action="store_true", help=ts.CLI_PASSPHRASE_STDIN)
 
 
-def _typed(prompt: str) -> str:
-    try:
-        return getpass.getpass(prompt)
-    except (EOFError, KeyboardInterrupt):
-        sys.stderr.write("\n")
-        refuse(ts.CLI_PASSPHRASE_CANCELLED)
-
-
 def read_passphrase(args: argparse.Namespace, *, twice: bool = False) -> str:
     """The passphrase from standard input (--passphrase-stdin) or typed unseen."""
     if getattr(args, "passphrase_stdin", False):
         return read_stdin_line()
-    first = _typed(ts.CLI_PASSPHRASE_PROMPT)
-    if twice and _typed(ts.CLI_PASSPHRASE_AGAIN) != first:
+    cancelled = ts.CLI_PASSPHRASE_CANCELLED
+    first = typed_secret(ts.CLI_PASSPHRASE_PROMPT, cancelled=cancelled)
+    if twice and typed_secret(ts.CLI_PASSPHRASE_AGAIN, cancelled=cancelled) != first:
         refuse(ts.PASSPHRASE_DIFFER)
     return first
 

@@ -79,11 +79,19 @@ def read_password(args: argparse.Namespace, username: str) -> str:
         return read_stdin_line()
     if not sys.stdin.isatty():
         refuse(integrity_texts.CLI_PASSWORD_NEEDED.format(username=username))
+    return typed_secret(
+        integrity_texts.PROMPT_PASSWORD.format(username=username),
+        cancelled=integrity_texts.CLI_PASSWORD_CANCELLED,
+    )
+
+
+def typed_secret(prompt: str, *, cancelled: str) -> str:
+    """A secret typed unseen at the terminal; Ctrl+D or Ctrl+C refuses with ``cancelled``."""
     try:
-        return getpass.getpass(integrity_texts.PROMPT_PASSWORD.format(username=username))
+        return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt):
         sys.stderr.write("\n")
-        refuse(integrity_texts.CLI_PASSWORD_CANCELLED)
+        refuse(cancelled)
 
 
 def read_stdin_line() -> str:

@@ -144,6 +144,11 @@ class ErrorCode(StrEnum):
     BACKUP_KEY_WRONG = "backup_key_wrong"  # the passphrase does not open this backup
     PASSWORD_WEAK = "password_weak"  # detail: short / demo / username
     OFFICER_LOCKED_OUT = "officer_locked_out"  # seconds: how long to wait
+    # Conflicts between stations (issue 12)
+    CONFLICT_SETTLE_NOT_ALLOWED = "conflict_settle_not_allowed"  # an officer, not a leader
+    CONFLICT_NOT_FOUND = "conflict_not_found"  # the dossier has no open conflict
+    CONFLICT_VOID_INVALID = "conflict_void_invalid"  # not an event of its open conflicts
+    CONFLICT_NOTE_MISSING = "conflict_note_missing"  # a settlement says why
 
 
 class DomainError(Exception):

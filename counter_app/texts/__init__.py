@@ -12,6 +12,7 @@ from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
+from counter_app.texts.conflicts import CONFLICT_ERRORS
 from counter_app.texts.db_loss import DB_LOSS_ERRORS
 from counter_app.texts.digitisation import (
     DIGITISATION_ERRORS,
@@ -119,6 +120,7 @@ _ERRORS.update(SUPPORT_ERRORS)
 _ERRORS.update(PRINTING_ERRORS)
 _ERRORS.update(FAULT_ERRORS)
 _ERRORS.update(DB_LOSS_ERRORS)
+_ERRORS.update(CONFLICT_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",
     "id_number": "số định danh cá nhân (12 chữ số)",
@@ -131,6 +133,7 @@ APPLICANT_FIELD_LABELS = {
     "due_override_reason": "lý do sửa ngày hẹn trả",
     "reason": "lý do",
     "missing": "danh sách giấy tờ cần bổ sung",
+    "note": "ghi chú",
 }
 
 DETAIL_LABELS = {

@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from sync_protocol.chain import ChainClaim
+from sync_protocol.codes import HighWater, marks_from_json, marks_to_json
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Protocol-Version"
@@ -396,6 +397,7 @@ class PullResponse:
     has_more: bool
     server_time: str
     reference: dict[str, Any] | None = None
+    high_water: tuple[HighWater, ...] = ()  # the station's marks of recent days (codes.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -404,6 +406,7 @@ class PullResponse:
             "has_more": self.has_more,
             "server_time": self.server_time,
             "reference": self.reference,
+            "high_water": marks_to_json(self.high_water),
         }
 
     @classmethod
@@ -417,18 +420,45 @@ class PullResponse:
             has_more=_bool(data, "has_more"),
             server_time=_instant(data, "server_time"),
             reference=None if reference is None else _obj(reference, "reference"),
+            high_water=_marks(data),
         )
+
+
+def _marks(data: dict[str, Any]) -> tuple[HighWater, ...]:
+    try:
+        return marks_from_json(data.get("high_water"))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
+def _prefixes(data: dict[str, Any]) -> tuple[str, ...]:
+    value = data.get("former_prefixes", [])
+    if not isinstance(value, list) or len(value) > 20:
+        raise _fail("former_prefixes: list of at most 20 expected")
+    for item in value:
+        if not isinstance(item, str) or not 2 <= len(item) <= 5 or not item.isdigit():
+            raise _fail("former_prefixes: prefixes of 2-5 digits expected")
+    return tuple(value)
 
 
 @dataclass(frozen=True, slots=True)
 class EnrolRequest:
-    """A one-time enrolment code issued by the province administrator."""
+    """A one-time enrolment code issued by the province administrator.
+
+    ``former_prefixes`` (optional): the prefixes the station minted codes with before (an
+    offline set-up's ``000NN``), so the server keeps its earlier codes as its own.
+    """
 
     code: str
     app_version: str = ""
+    former_prefixes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "app_version": self.app_version}
+        return {
+            "code": self.code,
+            "app_version": self.app_version,
+            "former_prefixes": list(self.former_prefixes),
+        }
 
     @classmethod
     def from_json(cls, value: Any) -> EnrolRequest:
@@ -436,7 +466,11 @@ class EnrolRequest:
         version = data.get("app_version", "")
         if not isinstance(version, str) or len(version) > 40 or "\x00" in version:
             raise _fail("app_version: short string expected")
-        return cls(code=_str(data, "code", max_len=64), app_version=version)
+        return cls(
+            code=_str(data, "code", max_len=64),
+            app_version=version,
+            former_prefixes=_prefixes(data),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +478,9 @@ class EnrolResponse:
     """What an enrolled station receives: its token (shown once), identity and office.
 
     ``lookup_url`` (added later, optional: "" from an older server) is the address of the
-    citizen status page that the station prints in every slip's QR.
+    citizen status page that the station prints in every slip's QR. ``station_prefix`` has 3
+    digits (2 from an older server); ``high_water`` holds every mark of the station
+    (``sync_protocol.codes``; none from an older server).
     """
 
     token: str
@@ -456,6 +492,7 @@ class EnrolResponse:
     place_name: str
     server_time: str
     lookup_url: str = ""
+    high_water: tuple[HighWater, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -468,14 +505,15 @@ class EnrolResponse:
             "place_name": self.place_name,
             "server_time": self.server_time,
             "lookup_url": self.lookup_url,
+            "high_water": marks_to_json(self.high_water),
         }
 
     @classmethod
     def from_json(cls, value: Any) -> EnrolResponse:
         data = _obj(value, "enrol response")
-        prefix = _str(data, "station_prefix", max_len=2)
-        if len(prefix) != 2 or not prefix.isascii() or not prefix.isdigit():
-            raise _fail("station_prefix: two digits expected")
+        prefix = _str(data, "station_prefix", max_len=3)
+        if len(prefix) not in (2, 3) or not prefix.isascii() or not prefix.isdigit():
+            raise _fail("station_prefix: three digits expected")
         return cls(
             token=_str(data, "token"),
             agency_id=_str(data, "agency_id", max_len=35),
@@ -486,6 +524,7 @@ class EnrolResponse:
             place_name=_str(data, "place_name", empty=True),
             server_time=_instant(data, "server_time"),
             lookup_url=opt_url(data),
+            high_water=_marks(data),
         )
 
 

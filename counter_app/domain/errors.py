@@ -142,6 +142,8 @@ class ErrorCode(StrEnum):
     # Secrets at rest (issue 17)
     BACKUP_KEY_MISSING = "backup_key_missing"  # no office backup passphrase set yet
     BACKUP_KEY_WRONG = "backup_key_wrong"  # the passphrase does not open this backup
+    # Incremental backups (issue 16): a link of the chain missing, cut or changed
+    BACKUP_CHAIN_BROKEN = "backup_chain_broken"
     PASSWORD_WEAK = "password_weak"  # detail: short / demo / username
     OFFICER_LOCKED_OUT = "officer_locked_out"  # seconds: how long to wait
     # Conflicts between stations (issue 12)

@@ -30,6 +30,11 @@ SUPPORT_ERRORS: dict[ErrorCode, str] = {
         "Mật khẩu sao lưu không đúng: bản sao lưu này được mã hoá bằng mật khẩu sao lưu của cơ "
         "quan. Hãy nhập đúng mật khẩu (phân biệt chữ hoa, chữ thường)."
     ),
+    ErrorCode.BACKUP_CHAIN_BROKEN: (
+        "Không khôi phục được: chuỗi sao lưu bị đứt ở tệp «{path}» (một bản sao lưu trước nó bị "
+        "thiếu, hoặc tệp đã bị cắt hay sửa đổi). Không có gì bị thay đổi; hãy chọn một bản sao "
+        "lưu khác (bản mới hơn, bản trước nâng cấp hoặc bản trên USB)."
+    ),
     ErrorCode.PASSWORD_WEAK: (
         "Mật khẩu không được chấp nhận: mật khẩu phải có ít nhất {minimum} ký tự, không được là "
         "mật khẩu mẫu demo1234 và không được trùng tên đăng nhập."

@@ -126,6 +126,8 @@ class ErrorCode(StrEnum):
     ATTACHMENT_CORRUPT = "attachment_corrupt"
     ATTACHMENT_REJECTED = "attachment_rejected"
     ATTACHMENT_QUOTA_EXCEEDED = "attachment_quota_exceeded"  # the station's quota for today
+    ATTACHMENT_OTHER_OFFICE = "attachment_other_office"  # held by another office: refused
+    ATTACHMENT_FETCH_CANCELLED = "attachment_fetch_cancelled"  # the officer stopped the download
     # First-start wizard (issue 7)
     SETUP_ALREADY_DONE = "setup_already_done"
     SETUP_PASSWORDS_DIFFER = "setup_passwords_differ"
@@ -151,6 +153,11 @@ class ErrorCode(StrEnum):
     CONFLICT_NOT_FOUND = "conflict_not_found"  # the dossier has no open conflict
     CONFLICT_VOID_INVALID = "conflict_void_invalid"  # not an event of its open conflicts
     CONFLICT_NOTE_MISSING = "conflict_note_missing"  # a settlement says why
+    # Codes after a loss, offline prefixes (issue 12, storage/recovery.py)
+    OFFLINE_PREFIX_INVALID = "offline_prefix_invalid"  # field, value: the wizard's number
+    CODES_RECOVERY_PENDING = "codes_recovery_pending"  # reason: restore / ledger_lost / ...
+    CODES_RECOVERY_NOT_PENDING = "codes_recovery_not_pending"  # nothing to confirm
+    CODE_COUNTER_EXHAUSTED = "code_counter_exhausted"  # normal numbering hit the recovery range
 
 
 class DomainError(Exception):

@@ -61,6 +61,22 @@ def cli_conflicts(dossiers: int) -> str:
     return f"{dossiers} hồ sơ có sự kiện xung đột."
 
 
+CLI_NONE = "Không có xung đột nào chờ giải quyết."
+CLI_REASON = "Lý do"
+CLI_SETTLE_HINT = (
+    "Giải quyết (lãnh đạo): counter-app conflicts settle MÃ_HỒ_SƠ --void UUID --note "
+    "\"ghi chú\" --password-stdin"
+)
+
+
+def cli_dossier_line(code: str, status: str) -> str:
+    return f"Hồ sơ {code} — trạng thái hiện tại: {status}"
+
+
+def cli_action_line(title: str, line: str, uuid: str) -> str:
+    return f"  {title}: {line}\n    [{uuid}]"
+
+
 def cli_settled(code: str, voided: int, remaining: int) -> str:
     left = (
         "hồ sơ hết xung đột."

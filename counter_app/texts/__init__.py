@@ -12,6 +12,7 @@ from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
+from counter_app.texts.codes import CODES_ERRORS
 from counter_app.texts.conflicts import CONFLICT_ERRORS
 from counter_app.texts.db_loss import DB_LOSS_ERRORS
 from counter_app.texts.digitisation import (
@@ -37,9 +38,11 @@ _ERRORS: dict[ErrorCode, str] = {
         "dấu chấm, có mã cấp 1 dạng H56."
     ),
     ErrorCode.DOSSIER_CODE_INVALID: (
-        "«{value}» không phải là mã số hồ sơ (dạng 000.00.19.H56-261122-070001)."
+        "«{value}» không phải là mã số hồ sơ (dạng 000.00.19.H56-261122-1500001)."
     ),
-    ErrorCode.STATION_PREFIX_INVALID: "Số hiệu quầy «{value}» phải gồm đúng 2 chữ số.",
+    ErrorCode.STATION_PREFIX_INVALID: (
+        "Số hiệu quầy «{value}» không hợp lệ: gồm 3 chữ số do máy chủ tỉnh cấp (001–999)."
+    ),
     ErrorCode.DOSSIER_NOT_FOUND: "Không tìm thấy hồ sơ có mã «{code}».",
     ErrorCode.QR_EMPTY: "Chưa quét được mã QR: dữ liệu trống.",
     ErrorCode.QR_NOT_ID_CARD: "Mã QR vừa quét không phải mã QR trên thẻ căn cước công dân.",
@@ -120,6 +123,7 @@ _ERRORS.update(SUPPORT_ERRORS)
 _ERRORS.update(PRINTING_ERRORS)
 _ERRORS.update(FAULT_ERRORS)
 _ERRORS.update(DB_LOSS_ERRORS)
+_ERRORS.update(CODES_ERRORS)
 _ERRORS.update(CONFLICT_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",

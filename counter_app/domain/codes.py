@@ -130,6 +130,22 @@ class DossierCode:
     def __str__(self) -> str:
         return f"{self.agency_id}-{self.day:%y%m%d}-{self.sequence}"
 
+    @property
+    def station_prefix(self) -> str | None:
+        """The prefix read from the sequence alone, for display (a register label): 2 digits
+        for a 6-digit sequence (old stations), ``000NN`` for an offline one, else 3 digits;
+        None for a bare 4-5 digit sequence. Ownership never relies on it: a widened old code
+        (``0710000``) reads as ``071`` here; use :func:`split_sequence` with the station's
+        prefixes."""
+        seq = self.sequence
+        if len(seq) < 6:
+            return None
+        if len(seq) == 6:
+            return seq[:2]
+        if seq.startswith(OFFLINE_LEAD) and len(seq) >= 9 and seq[3:5] != "00":
+            return seq[:5]
+        return seq[:3]
+
 
 def format_sequence(prefix: str, counter: int) -> str:
     """The sequence for a station's ``counter``-th code of the day (≥ 4 digits, never wraps)."""

@@ -20,6 +20,7 @@ from counter_app.services.support import RedactIdNumbers
 from counter_app.storage.db import STORAGE_ERRORS, is_fault, storage_fault
 from counter_app.storage.faults import check_data_folder, check_database_present
 from counter_app.storage.loss import check_database_file
+from counter_app.storage.recovery import check_at_open
 from counter_app.storage.store import DB_NAME, Store
 
 __all__ = ["RedactIdNumbers", "open_station", "setup_logging"]
@@ -52,6 +53,9 @@ def open_station(data_dir: Path, *, clock: Clock | None = None) -> StationContex
     ctx = StationContext(store=store, clock=clock or SystemClock())
     try:
         ensure_seeded(ctx)
+        # A restore, or the ledger and its mirror both gone: no code until the station knows
+        # its last ones (storage/recovery.py).
+        check_at_open(store.db, store.config, store.counters, now=ctx.clock.now())
     except BaseException:
         store.close()
         raise

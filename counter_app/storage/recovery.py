@@ -27,15 +27,20 @@ the database is behind what it once minted, which starts a recovery block too.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.codes import recovery_counter
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
+from counter_app.storage.db import Database
 from counter_app.storage.repositories import ConfigRepository, CounterRepository
 from sync_protocol.codes import RECOVERY_BASE, RECOVERY_BLOCK, HighWater
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 RECOVERY_KEY = "code_recovery"
+RESTORE_SEEN_KEY = "code_recovery_restore"  # the last restore that started a recovery
 PREFIXES_KEY = "code_prefixes"  # every prefix the station minted codes with before its own
 PENDING = "pending"
 ACTIVE = "active"
@@ -202,3 +207,57 @@ def remember_prefix(config: ConfigRepository, prefix: str) -> None:
     known = former_prefixes(config)
     if prefix not in known:
         config.set(PREFIXES_KEY, [*known, prefix])
+
+
+def upgrade_prefixes(db: sqlite_utils.Database) -> None:
+    """Counter migration m0017: the office's 2-digit prefix becomes its 3-digit form (``07``
+    -> ``007``; the old demo ``00`` -> ``000``), the old one kept among the former prefixes
+    (its codes stay the station's); restores made before this version start no recovery."""
+    import json
+
+    from counter_app.domain.codes import validate_station_prefix
+
+    def get(key: str) -> Any:
+        row = db.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(key: str, value: Any) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    office = get("office")
+    if isinstance(office, dict) and isinstance(office.get("station_prefix"), str):
+        old = office["station_prefix"]
+        try:
+            new = validate_station_prefix(old)
+        except DomainError:
+            new = old
+        if new != old:
+            put("office", {**office, "station_prefix": new})
+            if old != "00":
+                put(PREFIXES_KEY, [old])
+    restored = get("restored")
+    if restored is not None:
+        put(RESTORE_SEEN_KEY, restored)
+
+
+def check_at_open(
+    db: Database, config: ConfigRepository, counters: CounterRepository, *, now: datetime
+) -> str | None:
+    """At every open: a restore not yet seen, or a ledger and mirror both gone while the
+    database has minted codes, holds minting back (:func:`require_recovery`, one
+    transaction). Returns the reason, or None when nothing was found."""
+    restored = config.get("restored")
+    reason = None
+    if restored is not None and config.get(RESTORE_SEEN_KEY) != restored:
+        reason = "restore"
+    elif not is_pending(config) and has_lost_ledger(counters):
+        reason = "ledger_lost"
+    if reason is None:
+        return None
+    with db.atomic():
+        require_recovery(config, reason=reason, at=now)
+        config.set(RESTORE_SEEN_KEY, restored)
+    return reason

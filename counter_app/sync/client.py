@@ -44,6 +44,7 @@ from sync_protocol import (
     encode_push,
     loads,
 )
+from sync_protocol.codes import MarksResponse
 
 API = "/api/v1"
 T = TypeVar("T")
@@ -106,8 +107,11 @@ class HttpSyncClient:
 
     # --- SyncTransport -----------------------------------------------------------------------
 
-    def enrol(self, code: str) -> EnrolResponse:
-        body = dumps(EnrolRequest(code=code.strip(), app_version=__version__).to_json())
+    def enrol(self, code: str, *, former_prefixes: tuple[str, ...] = ()) -> EnrolResponse:
+        request = EnrolRequest(
+            code=code.strip(), app_version=__version__, former_prefixes=former_prefixes
+        )
+        body = dumps(request.to_json())
         response = self._send("POST", "/enrol", content=body.encode(), authorised=False)
         if response.status_code == 403:
             raise DomainError(ErrorCode.SYNC_ENROL_REFUSED)
@@ -130,6 +134,11 @@ class HttpSyncClient:
     def pull(self, cursor: int, *, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
         response = self._send("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
         return self._parse(response, PullResponse.from_json)
+
+    def marks(self) -> MarksResponse:
+        """Every high-water mark of the station (after a loss, sync/codes_sync.py)."""
+        response = self._send("GET", "/stations/marks")
+        return self._parse(response, MarksResponse.from_json)
 
     def reference(self, since: int) -> ReferenceResponse:
         """Reference data published after version ``since`` (gzip on the wire when large)."""

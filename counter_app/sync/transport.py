@@ -23,8 +23,10 @@ class SyncTransport(Protocol):
     refused, server error); it never returns a half-read answer.
     """
 
-    def enrol(self, code: str) -> EnrolResponse:
-        """Spend a one-time enrolment code; the answer holds the station token."""
+    def enrol(self, code: str, *, former_prefixes: tuple[str, ...] = ()) -> EnrolResponse:
+        """Spend a one-time enrolment code; the answer holds the station token (and the
+        station's high-water marks). ``former_prefixes``: the prefixes the station minted
+        codes with before (sync/codes_sync.py)."""
         ...
 
     def push(self, batch: PushRequest) -> PushResponse:

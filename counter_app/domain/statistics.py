@@ -53,6 +53,10 @@ from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
 
 
+class ReportCancelled(Exception):  # noqa: N818 (an outcome, not a fault)
+    """The officer cancelled a report while it was being counted; nothing was returned."""
+
+
 @dataclass(frozen=True, slots=True)
 class DossierFacts:
     """What the statistics need to know about one dossier."""

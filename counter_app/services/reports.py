@@ -1,9 +1,12 @@
 """Period reports (Biểu 06/VPCP/KSTT figures) over the station's dossiers.
 
-The figures come from ``domain.statistics`` (the rules are there); this module reads the facts
-(columns, not decoded JSON: ``DossierRepository.report_facts``), and lays the rows out as the
-national form does: one row per field (lĩnh vực), or per field with its procedures under it,
-then the total row.
+The rules are those of ``domain.statistics``; the figures are counted by SQLite
+(``storage.report_sql``: GROUP BY over the stored Vietnam dates, index only, memory bounded by
+the number of procedures), and laid out as the national form does: one row per field (lĩnh
+vực), or per field with its procedures under it, then the total row. The domain path
+(``reference_report``: every counted dossier read as facts and classified in Python) stays as
+the reference the SQL is tested against. A long count reports ``progress(done, total)`` and
+stops with ``ReportCancelled`` when ``cancelled()`` answers True.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from counter_app.domain.digitisation import DigitisationSummary
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.statistics import Counts, DossierFacts, PeriodStatistics, period_statistics
+from counter_app.domain.text import fold
 from counter_app.services.station import StationContext
+from counter_app.storage import report_sql
+from counter_app.storage.report_sql import Cancelled, Progress
 from counter_app.texts import reports as t
 
 
@@ -75,21 +82,120 @@ class PeriodReport:
         return out
 
 
-def _facts(ctx: StationContext, start: date, end: date) -> list[tuple[str, str, DossierFacts]]:
+def _check_period(start: date, end: date) -> None:
     if start > end:
         raise DomainError(
             ErrorCode.DATE_INVALID, field="period", start=start.isoformat(), end=end.isoformat()
         )
-    return list(ctx.store.dossiers.report_facts(start=start, end=end))
 
 
-def period_report(ctx: StationContext, *, start: date, end: date) -> PeriodStatistics:
+def _by_name(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=lambda n: (fold(n), n))
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    statistics: PeriodStatistics
+    procedures: dict[str, dict[str, Counts]]  # field -> code -> counts
+    names: dict[str, str]  # code -> name
+
+
+def _count(
+    ctx: StationContext,
+    *,
+    start: date,
+    end: date,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    names: bool,
+) -> _Counted:
+    _check_period(start, end)
+    rows = report_sql.period_counts(
+        ctx.store.db, start=start, end=end, progress=progress, cancelled=cancelled
+    )
+    fields: dict[str, Counts] = {}
+    procedures: dict[str, dict[str, Counts]] = {}
+    paper = digitised = 0
+    for row in rows:
+        fields[row.field] = fields.get(row.field, Counts()) + row.counts
+        procedures.setdefault(row.field, {})[row.code] = row.counts
+        paper += row.paper_received
+        digitised += row.digitised
+    by_field = {name: fields[name] for name in _by_name(fields)}
+    stats = PeriodStatistics(
+        start=start,
+        end=end,
+        totals=sum(by_field.values(), Counts()),
+        by_field=by_field,
+        digitisation=DigitisationSummary(paper, digitised),
+    )
+    codes = sorted({row.code for row in rows})
+    found = report_sql.procedure_names(ctx.store.db, codes, end=end) if names else {}
+    return _Counted(stats, procedures, found)
+
+
+def period_report(
+    ctx: StationContext,
+    *,
+    start: date,
+    end: date,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> PeriodStatistics:
     """Received / resolved / in-progress figures for [start, end], totals and by field.
 
     Resolved dossiers are judged against the due date before any apology extension.
     """
-    facts = (f for _, _, f in _facts(ctx, start, end))
-    return period_statistics(facts, start=start, end=end)
+    counted = _count(ctx, start=start, end=end, progress=progress, cancelled=cancelled, names=False)
+    return counted.statistics
+
+
+def _rows(
+    stats: PeriodStatistics,
+    by: GroupBy,
+    procedures: dict[str, dict[str, Counts]],
+    names: dict[str, str],
+) -> tuple[ReportRow, ...]:
+    rows: list[ReportRow] = []
+    for index, (field, counts) in enumerate(stats.by_field.items(), 1):
+        rows.append(ReportRow(str(index), field or t.NO_FIELD, counts, 0))
+        if by is not GroupBy.PROCEDURE:
+            continue
+        of_field = procedures[field]
+        ordered = sorted(of_field, key=lambda c: (names.get(c, ""), c))
+        for sub, code in enumerate(ordered, 1):
+            rows.append(ReportRow(f"{index}.{sub}", names.get(code, code), of_field[code], 1, code))
+    return tuple(rows)
+
+
+def report(
+    ctx: StationContext,
+    *,
+    start: date,
+    end: date,
+    by: GroupBy = GroupBy.FIELD,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> PeriodReport:
+    """The period report in rows: by field, or by field and procedure (see module doc)."""
+    counted = _count(
+        ctx,
+        start=start,
+        end=end,
+        progress=progress,
+        cancelled=cancelled,
+        names=by is GroupBy.PROCEDURE,
+    )
+    rows = _rows(counted.statistics, by, counted.procedures, counted.names)
+    return PeriodReport(statistics=counted.statistics, by=by, rows=rows)
+
+
+# --- the reference: the domain's rules over every counted dossier ---------------------------
+
+
+def _facts(ctx: StationContext, start: date, end: date) -> list[tuple[str, str, DossierFacts]]:
+    _check_period(start, end)
+    return list(ctx.store.dossiers.report_facts(start=start, end=end))
 
 
 def by_procedure(
@@ -104,23 +210,17 @@ def by_procedure(
     }
 
 
-def report(
+def reference_report(
     ctx: StationContext, *, start: date, end: date, by: GroupBy = GroupBy.FIELD
 ) -> PeriodReport:
-    """The period report in rows: by field, or by field and procedure (see module doc)."""
+    """:func:`report` computed the old way: each counted dossier read as
+    :class:`DossierFacts` and classified by ``domain.statistics`` (slow at scale; the
+    reference of the equivalence tests and the baseline of ``bench/bench_report.py``)."""
     facts = _facts(ctx, start, end)
     stats = period_statistics((f for _, _, f in facts), start=start, end=end)
     names = {code: name for code, name, _ in facts}
-    per_field = by_procedure(facts, start=start, end=end) if by is GroupBy.PROCEDURE else {}
-    rows: list[ReportRow] = []
-    for index, (field, counts) in enumerate(stats.by_field.items(), 1):
-        rows.append(ReportRow(str(index), field or t.NO_FIELD, counts, 0))
-        if by is not GroupBy.PROCEDURE:
-            continue
-        procedures = per_field[field].by_field
-        ordered = sorted(procedures, key=lambda c: (names.get(c, ""), c))
-        for sub, code in enumerate(ordered, 1):
-            rows.append(
-                ReportRow(f"{index}.{sub}", names.get(code, code), procedures[code], 1, code)
-            )
-    return PeriodReport(statistics=stats, by=by, rows=tuple(rows))
+    procedures: dict[str, dict[str, Counts]] = {}
+    if by is GroupBy.PROCEDURE:
+        per_field = by_procedure(facts, start=start, end=end)
+        procedures = {field: dict(s.by_field) for field, s in per_field.items()}
+    return PeriodReport(statistics=stats, by=by, rows=_rows(stats, by, procedures, names))

@@ -357,3 +357,27 @@ def m0013_token_out_of_database(db: sqlite_utils.Database) -> None:
     from counter_app.storage.station_secrets import move_token_out
 
     move_token_out(db.conn)
+
+
+@migration("m0021_report_days")
+def m0021_report_days(db: sqlite_utils.Database) -> None:
+    """Issue 16: the period report counted in SQL (storage/report_sql.py). The Vietnam
+    calendar dates the report compares, as columns written with each row (received, finished,
+    statistics due date), backfilled here; one index keyed by the finished day replaces the
+    wide report index of m0009 (same count of indexes per save, narrower entries)."""
+    from counter_app.storage.report_sql import INDEX, vn_day_sql
+
+    columns = (
+        ("received_day", "received_at"),
+        ("finished_day", "finished_at"),
+        ("stats_due_day", "stats_due_at"),
+    )
+    for column, _ in columns:
+        db.execute(f"ALTER TABLE dossiers ADD COLUMN {column} TEXT")
+    sets = ", ".join(f"{column} = {vn_day_sql(source)}" for column, source in columns)
+    db.execute(f"UPDATE dossiers SET {sets}")  # one pass over the rows
+    db.execute("DROP INDEX IF EXISTS dossiers_report_v2")
+    db.execute(
+        f"CREATE INDEX {INDEX} ON dossiers (finished_day, received_day, status, channel,"
+        " stats_due_day, digitised, procedure_field, procedure_code)"
+    )

@@ -41,6 +41,7 @@ from counter_app.storage.mapping import (
     event_to_row,
     iso,
 )
+from counter_app.storage.report_sql import vn_day
 
 
 class ConfigRepository:
@@ -420,6 +421,9 @@ _ROW_COLUMNS = (
     "procedure_name",
     "stats_due_at",
     "digitised",
+    "received_day",
+    "finished_day",
+    "stats_due_day",
 )
 _INSERT_ROW = (
     f"INSERT INTO dossiers ({', '.join(_ROW_COLUMNS)}, uuid) "
@@ -454,6 +458,9 @@ class DossierRepository:
             dossier.procedure_name,
             iso(dossier.stats_due_at),
             int(dossier.digitised),
+            vn_day(dossier.received_at),
+            vn_day(dossier.finished_at),
+            vn_day(dossier.stats_due_at),
         )
 
     def insert_row(self, dossier: Dossier) -> int:

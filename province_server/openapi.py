@@ -70,6 +70,12 @@ _BODY_SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {
             "code": {"type": "string", "minLength": 1, "maxLength": 64},
             "app_version": {"type": "string", "maxLength": 40},
+            "former_prefixes": {
+                "type": "array",
+                "maxItems": 20,
+                "items": {"type": "string", "pattern": "^[0-9]{2,5}$"},
+                "description": "prefixes the station minted codes with before (000NN offline)",
+            },
         },
     },
 }

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from province_server.boundary import checked_text
 from province_server.config import Settings
-from province_server.deps import PoolDep
+from province_server.deps import PoolDep, StationDep
 from province_server.errors import ApiError
 from province_server.http import JSON, error_responses, json_response, read_body
-from province_server.stations import service
+from province_server.stations import ownership, service
 from sync_protocol import EnrolRequest, EnrolResponse, ErrorCodes, ProtocolError, loads
+from sync_protocol.codes import MarksResponse
 
 router = APIRouter(tags=["stations"])
 
@@ -24,9 +26,11 @@ router = APIRouter(tags=["stations"])
     description=(
         "Spends a one-time enrolment code issued by the province administrator "
         "(`province-server issue-code`). Answers the station token (shown once; only its "
-        "SHA-256 digest is stored), the agency identifier, the station id and its 2-digit "
-        "prefix, unique in the province, and `lookup_url`, the citizen status page the "
-        "station prints in each slip's QR (`PROVINCE_LOOKUP_URL`, else `PROVINCE_PUBLIC_URL` "
+        "SHA-256 digest is stored), the agency identifier, the station id and its 3-digit "
+        "prefix, unique in the province, `high_water` (every high-water mark of the station: "
+        "the highest counter stored per deciding agency and day) and `lookup_url`, the "
+        "citizen status page the station prints in each slip's QR (`PROVINCE_LOOKUP_URL`, "
+        "else `PROVINCE_PUBLIC_URL` "
         "or the address the station used, followed by the lookup path). An unknown, used, "
         "expired or revoked code is refused with 403 `enrol_refused`; a body that is not JSON of "
         "an `EnrolRequest`, or a text with a control character, a bidirectional mark or a "
@@ -51,7 +55,7 @@ async def enrol(request: Request, pool: PoolDep) -> Response:
 
     def spend() -> EnrolResponse | None:
         with pool.connection() as conn:
-            return service.enrol(conn, body.code)
+            return service.enrol(conn, body.code, former_prefixes=body.former_prefixes)
 
     answer = await run_in_threadpool(spend)
     if answer is None:
@@ -64,3 +68,22 @@ def station_lookup_url(request: Request) -> str:
     """The lookup address stations print (settings; default from the request's address)."""
     settings: Settings = request.app.state.settings
     return settings.public_lookup_url(str(request.base_url))
+
+
+@router.get(
+    "/stations/marks",
+    summary="Every high-water mark of the calling station",
+    description=(
+        "The highest counter of the codes the server stored for the caller, per deciding "
+        "agency and day (`high_water`). A station that lost its data (or restored a backup) "
+        "asks for them before it mints again; every pull answers those of recent days."
+    ),
+    response_model=None,
+    responses={200: {"model": MarksResponse}, **error_responses(401, 426)},
+)
+def marks(station: StationDep, pool: PoolDep) -> Response:
+    with pool.connection() as conn:
+        found = ownership.marks_wire(conn, station.id)
+    return json_response(
+        MarksResponse(high_water=found, server_time=datetime.now(UTC).isoformat()).to_json()
+    )

@@ -19,6 +19,7 @@ import psycopg
 from province_server.errors import AdminError
 from province_server.reference.service import next_version
 from sync_protocol import EnrolResponse
+from sync_protocol.codes import MAX_STATION_NUMBER, prefix_of_station
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -68,16 +69,21 @@ def issue_code(
 ) -> IssuedCode:
     """Create (or reuse) station ``station_number`` of ``agency_id`` and issue it a code.
 
-    Guarantees: the 2-digit prefix is unique in the province (a number already held by
-    another agency is refused); re-issuing for an existing station keeps its id, so events it
-    queued keep their owner, and its next enrolment replaces its token. One transaction.
+    Guarantees: the 3-digit prefix (``f"{station_number:03d}"``, 001..999) is unique in the
+    province (a number already held by another agency is refused; a station enrolled with a
+    2-digit prefix holds the 3-digit form of its number, Alembic r0012); re-issuing for an
+    existing station keeps its id, so events it queued keep their owner, and its next
+    enrolment replaces its token. One transaction.
     """
     agency = agency_id.strip().upper()
     if len(agency) > 35 or not _AGENCY_RE.match(agency):
         raise AdminError(f"invalid agency identifier {agency_id!r}")
-    if not 1 <= station_number <= 99:
-        raise AdminError("the station number must be 1..99 (00 is the unenrolled default)")
-    prefix = f"{station_number:02d}"
+    if not 1 <= station_number <= MAX_STATION_NUMBER:
+        raise AdminError(
+            f"the station number must be 1..{MAX_STATION_NUMBER} "
+            "(000 and 000NN are for stations set up offline)"
+        )
+    prefix = prefix_of_station(station_number)
     code = _new_code()
     with conn.transaction():
         version = next_version(conn)  # office names may change: stations get them again
@@ -112,12 +118,19 @@ def issue_code(
     return IssuedCode(code, station_id, prefix, expires[0])
 
 
-def enrol(conn: psycopg.Connection, code: str) -> EnrolResponse | None:
+def enrol(
+    conn: psycopg.Connection, code: str, *, former_prefixes: tuple[str, ...] = ()
+) -> EnrolResponse | None:
     """Spend a one-time code: a new station token, or None if the code is not valid now.
 
     Guarantees: under concurrent use of one code at most one caller gets a token (the code
-    row is locked); the token is returned once and only its digest is stored.
+    row is locked); the token is returned once and only its digest is stored. The offline
+    prefixes (``000NN``) the station declares become its former ones, so the codes it minted
+    before stay its own (``ownership.add_offline_prefixes``); the answer holds every
+    high-water mark of the station (enrolment and re-enrolment alike).
     """
+    from province_server.stations.ownership import add_offline_prefixes, marks_wire
+
     token = secrets.token_urlsafe(32)
     with conn.transaction():
         row = conn.execute(
@@ -139,6 +152,8 @@ def enrol(conn: psycopg.Connection, code: str) -> EnrolResponse | None:
             "WHERE id = %s",
             (digest(token), station_id),
         )
+        add_offline_prefixes(conn, station_id, former_prefixes)
+        marks = marks_wire(conn, station_id)
     return EnrolResponse(
         token=token,
         agency_id=agency,
@@ -148,6 +163,7 @@ def enrol(conn: psycopg.Connection, code: str) -> EnrolResponse | None:
         unit_name=unit_name,
         place_name=place_name,
         server_time=datetime.now(UTC).isoformat(),
+        high_water=marks,
     )
 
 

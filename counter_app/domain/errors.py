@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     QR_BAD_BIRTH_DATE = "qr_bad_birth_date"
     QR_BAD_SEX = "qr_bad_sex"
     QR_BAD_ISSUE_DATE = "qr_bad_issue_date"
+    QR_KEYBOARD_MANGLED = "qr_keyboard_mangled"
     # Processing time and due dates
     TIME_TEXT_INVALID = "time_text_invalid"
     TIME_UNKNOWN_FOR_PROCEDURE = "time_unknown_for_procedure"

@@ -22,6 +22,21 @@ NUL and other control characters (tab included), bidi marks and lone surrogates 
 field (``APPLICANT_FIELD_INVALID``, ``problem="characters"``), as does a name over 100 or an
 address over 300 characters (``problem="too_long"``); a payload longer than
 :data:`MAX_QR_TEXT` is no card (``QR_NOT_ID_CARD``) and is not even split.
+
+Keyboard mangling (law-2026.md §6): a keyboard-wedge scanner that types the card's UTF-8 bytes
+one by one, on a PC whose Vietnamese input method or code page reads them as Windows-1252
+(Latin-1 for the bytes it lacks), turns ``NGUYỄN VĂN`` into ``NGUYá»„N VÄ‚N``. Such text is
+recognised by its byte pairs (a lead byte À–ô followed by a continuation byte, which no
+Vietnamese word contains) and repaired when the repair is unambiguous: the characters map back
+to bytes one to one and those bytes are valid UTF-8 (twice at most, for a doubly mangled
+scan). A mangled scan that cannot be repaired that way (bytes lost, or mangled and clean text
+mixed) is refused with ``QR_KEYBOARD_MANGLED``, whose message tells the officer to switch the
+keyboard to English and scan again. A repaired card says so (``keyboard_repaired``).
+
+The 2024 card (thẻ căn cước) appends four fields whose order is not confirmed (law-2026.md §6:
+cancelled ID numbers, parents' names): they are kept raw in ``extra_fields``, and the 7, 6 and
+11-part payloads all parse. The ID digits are never checked against the birth year or the sex:
+real cards exist whose digits do not match.
 """
 
 from __future__ import annotations
@@ -48,6 +63,18 @@ _OLD_ID_RE = re.compile(r"[0-9]{9}|[0-9]{12}")
 _DATE_RE = re.compile(r"[0-9]{8}")
 _SEX_BY_FOLDED = {"nam": SEX_MALE, "nu": SEX_FEMALE}
 
+# Windows-1252 character -> its byte; the five bytes Windows-1252 leaves undefined (and the
+# C1 range generally) come through as their Latin-1 characters.
+_BYTE_OF: dict[str, int] = {chr(b): b for b in range(256)}
+_BYTE_OF.update(
+    {ch: b for b in range(0x80, 0xA0) if (ch := bytes([b]).decode("cp1252", errors="ignore"))}
+)
+_CONTINUATION = "".join(ch for ch, b in _BYTE_OF.items() if 0x80 <= b <= 0xBF)
+# A UTF-8 lead byte of a Vietnamese letter (U+00C0..U+1EFF: C3..C6, CC..CD, E1) read as a
+# character, followed by a continuation byte read as a character.
+_MANGLED_RE = re.compile("[\u00c3-\u00c6\u00cc\u00cd\u00e1][" + re.escape(_CONTINUATION) + "]")
+MAX_REPAIRS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class IdCardData:
@@ -61,6 +88,7 @@ class IdCardData:
     address: str
     issue_date: date | None
     extra_fields: tuple[str, ...] = ()
+    keyboard_repaired: bool = False
 
     def to_applicant(self) -> Applicant:
         """The applicant record pre-filled from the card (no phone number on the card)."""
@@ -88,6 +116,9 @@ def parse_id_qr(text: str) -> IdCardData:
         raise DomainError(ErrorCode.QR_EMPTY)
     if "|" not in cleaned or len(cleaned) > MAX_QR_TEXT:
         raise DomainError(ErrorCode.QR_NOT_ID_CARD, field_count=1)
+    repaired = repair_keyboard_mangling(cleaned)
+    keyboard_repaired = repaired != cleaned
+    cleaned = repaired
     fields = [nfc(part) for part in cleaned.split("|")]
     if len(fields) < MIN_FIELDS:
         raise DomainError(ErrorCode.QR_NOT_ID_CARD, field_count=len(fields))
@@ -134,7 +165,37 @@ def parse_id_qr(text: str) -> IdCardData:
             clean_text("qr_extra", extra, limit=EXTRA_FIELD_LIMIT)
             for extra in fields[MIN_FIELDS + 1 :]
         ),
+        keyboard_repaired=keyboard_repaired,
     )
+
+
+def looks_keyboard_mangled(text: str) -> bool:
+    """Whether ``text`` carries the byte pairs of UTF-8 read as Windows-1252 (``á»``, ``Ä‚``)."""
+    return _MANGLED_RE.search(text) is not None
+
+
+def repair_keyboard_mangling(text: str) -> str:
+    """``text`` with a scanner's Windows-1252 mangling undone; unchanged when it shows none.
+
+    Raises :class:`DomainError` (``QR_KEYBOARD_MANGLED``) when the text is mangled but cannot be
+    repaired unambiguously (see the module documentation).
+    """
+    for _ in range(MAX_REPAIRS):
+        if not looks_keyboard_mangled(text):
+            return text
+        raw = bytearray()
+        for ch in text:
+            byte = _BYTE_OF.get(ch)
+            if byte is None:  # a real Vietnamese letter beside mangled ones: mixed text
+                raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED)
+            raw.append(byte)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:  # bytes lost or changed on the way
+            raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED) from None
+    if looks_keyboard_mangled(text):
+        raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED)
+    return text
 
 
 def format_id_qr(card: IdCardData) -> str:

@@ -54,6 +54,10 @@ _ERRORS: dict[ErrorCode, str] = {
     ),
     ErrorCode.QR_BAD_SEX: "Giới tính trong mã QR phải là «Nam» hoặc «Nữ».",
     ErrorCode.QR_BAD_ISSUE_DATE: "Ngày cấp trong mã QR không hợp lệ (dạng ddmmyyyy).",
+    ErrorCode.QR_KEYBOARD_MANGLED: (
+        "Mã QR bị máy quét gõ sai dấu tiếng Việt (bộ gõ tiếng Việt đang bật). Hãy chuyển bàn "
+        "phím sang tiếng Anh (tắt Unikey/EVKey) rồi quét lại thẻ."
+    ),
     ErrorCode.TIME_TEXT_INVALID: (
         "Không hiểu thời hạn giải quyết «{text}». Ví dụ hợp lệ: «3 ngày làm việc», «15 ngày», "
         "«8 giờ», «trong ngày», «không có ngày hẹn trả»."

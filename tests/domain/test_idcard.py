@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.domain.idcard import IdCardData, format_id_qr, parse_id_qr
+from counter_app.domain.idcard import (
+    IdCardData,
+    format_id_qr,
+    looks_keyboard_mangled,
+    parse_id_qr,
+    repair_keyboard_mangling,
+)
 from counter_app.domain.models import Applicant
 
 EXAMPLE = "001090123456|012345678|NGUYỄN VĂN A|01011990|Nam|Thôn X, Xã Y, Huyện Z, Tỉnh T|15042021"
@@ -34,6 +40,7 @@ QR_CODES = {
     ErrorCode.QR_BAD_BIRTH_DATE,
     ErrorCode.QR_BAD_SEX,
     ErrorCode.QR_BAD_ISSUE_DATE,
+    ErrorCode.QR_KEYBOARD_MANGLED,
 }
 
 
@@ -309,6 +316,8 @@ _FREE_TEXT = st.text(
     ),
     max_size=40,
 ).map(_normalised)
+# (a field holding the byte pairs of UTF-8 read as Windows-1252 is keyboard mangling, below)
+_FREE_TEXT = _FREE_TEXT.filter(lambda text: not looks_keyboard_mangled(text))
 
 
 @st.composite
@@ -386,3 +395,77 @@ def test_a_megabyte_payload_is_no_card_and_is_not_split() -> None:
     with pytest.raises(DomainError) as info:
         parse_id_qr(huge)
     assert info.value.code is ErrorCode.QR_NOT_ID_CARD
+
+
+# --- 2024 card, keyboard mangling (law-2026.md section 6) -------------------------------------
+
+
+def _scanner_through_cp1252(text: str) -> str:
+    """What a keyboard-wedge scanner types when the PC reads the card's UTF-8 bytes as
+    Windows-1252 (Latin-1 for the five bytes Windows-1252 lacks)."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
+
+
+def test_the_seven_six_and_eleven_part_payloads_all_parse() -> None:
+    seven = parse_id_qr(EXAMPLE)
+    six = parse_id_qr(EXAMPLE.rsplit("|", 1)[0])
+    eleven = parse_id_qr(EXAMPLE + "|079123456789||Nguyễn Văn B|Trần Thị C")
+    assert seven.issue_date == date(2021, 4, 15) and seven.extra_fields == ()
+    assert six.issue_date is None and six.name == seven.name
+    assert eleven.extra_fields == ("079123456789", "", "Nguyễn Văn B", "Trần Thị C")
+    assert eleven.to_applicant() == seven.to_applicant()
+
+
+def test_id_digits_that_do_not_match_birth_year_or_sex_are_accepted() -> None:
+    # 0 = male born 1900-1999 under the expired TT 59/2021 scheme; the card says Nữ, 2001.
+    card = parse_id_qr("001090123456||TRẦN THỊ B|01012001|Nữ|Xã Y, Tỉnh T|15042021")
+    assert card.sex == "Nữ" and card.birth_date.year == 2001
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_a_scan_mangled_by_the_keyboard_is_repaired(times: int) -> None:
+    text = EXAMPLE
+    for _ in range(times):
+        text = _scanner_through_cp1252(text)
+    assert "NGUY" in text and "NGUYỄN" not in text
+    card = parse_id_qr(text)
+    assert card.keyboard_repaired
+    assert card.name == "NGUYỄN VĂN A" and card.address == EXAMPLE_CARD.address
+    assert not parse_id_qr(EXAMPLE).keyboard_repaired
+
+
+@pytest.mark.parametrize(
+    "mangled",
+    [
+        # a byte lost on the way (the scanner dropped the 0x84 of "Ễ")
+        _scanner_through_cp1252(EXAMPLE).replace("„", "", 1),
+        # mangled and clean text mixed
+        _scanner_through_cp1252(EXAMPLE).replace("Huyá»‡n", "Huyện"),
+    ],
+)
+def test_a_mangled_scan_that_cannot_be_repaired_asks_for_the_english_keyboard(
+    mangled: str,
+) -> None:
+    with pytest.raises(DomainError) as exc:
+        parse_id_qr(mangled)
+    assert exc.value.code is ErrorCode.QR_KEYBOARD_MANGLED
+    from counter_app.texts import error_message
+
+    message = error_message(exc.value)
+    assert "tiếng Anh" in message and "quét lại" in message
+
+
+@given(
+    st.text(
+        alphabet="AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩị"
+        "òóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ",
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_real_vietnamese_text_is_never_taken_for_mangling(name: str) -> None:
+    text = unicodedata.normalize("NFC", name)
+    assert not looks_keyboard_mangled(text)
+    assert repair_keyboard_mangling(text) == text

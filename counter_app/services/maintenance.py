@@ -39,8 +39,9 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.services.settings import require_admin
 from counter_app.services.station import StationContext
-from counter_app.storage import sealed
+from counter_app.storage import backup_chain, backup_points, sealed
 from counter_app.storage.blobs import SCANS_DIR
+from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.station_secrets import BACKUP_KEY, station_secrets
 from counter_app.storage.store import (
     BACKUP_DIR,
@@ -56,6 +57,7 @@ from counter_app.storage.store import (
 
 BACKUP_DIR_KEY = "backup_dir"
 BACKUP_PASSPHRASE_MIN = 12
+CHAIN_WAIT_SECONDS = 600.0  # a backup being written elsewhere is waited for, not doubled
 log = logging.getLogger(__name__)
 
 
@@ -67,6 +69,7 @@ class BackupOutcome:
     kind: str
     extra_dir: Path | None
     copy_error: DomainError | None = None
+    copy_path: Path | None = None  # the sealed copy in ``extra_dir`` when it was written
 
     @property
     def copied(self) -> bool:
@@ -101,7 +104,7 @@ def write_backup(
     reported in the outcome instead.
     """
     try:
-        path = store.backup(kind=kind, now=now)
+        path = _write(store, kind, now)
     except Exception as exc:  # disk full, folder not writable, database locked
         log.exception("backup %s failed", kind)
         raise DomainError(ErrorCode.BACKUP_FAILED, detail=str(exc)) from exc
@@ -109,7 +112,7 @@ def write_backup(
     if extra_dir is None:
         return BackupOutcome(path, kind, extra_dir)
     try:
-        seal_backup(store, path, extra_dir)
+        copy = seal_backup(store, path, extra_dir)
     except DomainError as exc:
         log.warning("backup %s: second copy refused (%s)", kind, exc.code.value)
         return BackupOutcome(path, kind, extra_dir, exc)
@@ -122,7 +125,26 @@ def write_backup(
             detail=exc.strerror or str(exc),
         )
         return BackupOutcome(path, kind, extra_dir, error)
-    return BackupOutcome(path, kind, extra_dir)
+    return BackupOutcome(path, kind, extra_dir, copy_path=copy)
+
+
+def _write(store: Store, kind: str, now: datetime | None) -> Path:
+    """A point of the incremental chain (daily, exit, manual: issue 16), or a full copy
+    (upgrade). Waits for a backup another thread or process is writing (the closing window's)."""
+    if kind not in backup_points.POINT_KINDS:
+        return store.backup(kind=kind, now=now)
+    path = backup_points.write_point(
+        store.db_path,
+        store.data_dir / BACKUP_DIR,
+        kind=kind,
+        when=(now or datetime.now(UTC)).astimezone(UTC),
+        reserved=lambda: ReservationLedger(store.ledger.paths).all_reserved(),
+        keep=KEEP_PER_KIND,
+        wait=CHAIN_WAIT_SECONDS,
+    )
+    if path is None:
+        raise DomainError(ErrorCode.DATABASE_LOCKED)
+    return path
 
 
 # --- the office backup key and the sealed second copy (issue 17) -------------------------------
@@ -160,6 +182,12 @@ def seal_backup(store: Store, backup_file: Path, folder: Path) -> Path:
     key = office_key(store)
     if key is None:
         raise DomainError(ErrorCode.BACKUP_KEY_MISSING, folder=str(folder))
+    if backup_points.is_point(backup_file):
+        backup_points.seal_chains(store.data_dir / BACKUP_DIR, folder, key)
+        sealed.seal_scans(store.blobs.folder, folder / sealed.SEALED_SCANS_DIR, key)
+        _drop_plain_copies(folder)
+        chain = folder / backup_points.SEALED_CHAIN_DIR / backup_file.parent.name
+        return chain / (backup_file.name + sealed.SEALED_SUFFIX)
     target = folder / (backup_file.name + sealed.SEALED_SUFFIX)
     sealed.seal_file(backup_file, target, key)
     sealed.seal_scans(store.blobs.folder, folder / sealed.SEALED_SCANS_DIR, key)
@@ -216,6 +244,10 @@ def _plain_backup(
     """The backup to restore as a plain file: ``backup_file`` itself, or a sealed one
     decrypted into a private work folder (removed afterwards) with the key of
     ``passphrase``, else the station's own key (BACKUP_KEY_WRONG when neither opens it)."""
+    if backup_points.is_point(backup_file):
+        with _plain_point(data_dir, backup_file, passphrase) as found:
+            yield found
+        return
     if not sealed.is_sealed(backup_file):
         yield backup_file, None
         return
@@ -237,6 +269,34 @@ def _plain_backup(
         shutil.rmtree(work, ignore_errors=True)
 
 
+@contextmanager
+def _plain_point(
+    data_dir: Path, point: Path, passphrase: str | None
+) -> Iterator[tuple[Path, sealed.OfficeKey | None]]:
+    """A point of the chain rebuilt as a database file in a private work folder (its
+    sealed files opened there first when it is the stick's); BACKUP_CHAIN_BROKEN when a
+    link is missing or changed, nothing else touched."""
+    key = None
+    if sealed.is_sealed(point):
+        key = sealed.key_for(point, passphrase) if passphrase is not None else None
+        key = key or _station_key(data_dir)
+        if key is None:
+            raise DomainError(ErrorCode.BACKUP_KEY_WRONG)
+    work = data_dir / ".unsealing"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(mode=0o700, parents=True)
+    try:
+        if key is not None:
+            plain_point = backup_points.unseal_point(point, work, key)
+            yield backup_points.materialize_point(plain_point, work), key
+            return
+        with backup_chain.chain_lock(point.parent.parent.parent, wait=CHAIN_WAIT_SECONDS):
+            plain = backup_points.materialize_point(point, work)
+        yield plain, None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _station_key(data_dir: Path) -> sealed.OfficeKey | None:
     text = station_secrets(data_dir).get(BACKUP_KEY)
     try:
@@ -250,7 +310,12 @@ def _after_unsealing(data_dir: Path, backup_file: Path, key: sealed.OfficeKey | 
     it when this station has none (a new PC)."""
     if key is None:
         return
-    sealed.open_scans(backup_file.parent / sealed.SEALED_SCANS_DIR, data_dir / SCANS_DIR, key)
+    station = (
+        backup_points.station_folder_of(backup_file)
+        if backup_points.is_point(backup_file)
+        else backup_file.parent
+    )
+    sealed.open_scans(station / sealed.SEALED_SCANS_DIR, data_dir / SCANS_DIR, key)
     if _station_key(data_dir) is None:
         station_secrets(data_dir).set(BACKUP_KEY, key.to_text())
 
@@ -282,7 +347,9 @@ def backup(ctx: StationContext, *, extra_dir: Path | None, officer: str) -> Path
 
 def daily_backup_due(store: Store, today: date) -> bool:
     """True when no daily backup was made on ``today`` (Vietnam date) or later."""
-    dailies = [b for b in list_backups(store.data_dir / BACKUP_DIR) if b.kind == "daily"]
+    folder = store.data_dir / BACKUP_DIR
+    dailies = [b for b in list_backups(folder) + list_points(folder) if b.kind == "daily"]
+    dailies.sort(key=lambda b: b.made_at)
     if not dailies:
         return True
     return dailies[-1].made_at.astimezone(VN_TZ).date() < today
@@ -319,17 +386,57 @@ def list_restorable(ctx: StationContext) -> list[BackupEntry]:
             except DomainError:
                 info = None
             entries.append(BackupEntry(info, found.path, found.kind, found.made_at, is_extra))
+        if not is_extra:
+            entries += [_point_entry(p) for p in backup_chain.all_points(folder)]
     if extra is not None:
         entries += [
             BackupEntry(None, b.path, b.kind, b.made_at, True, sealed=True)
             for b in list_sealed(extra)
         ]
+        entries += [
+            BackupEntry(None, path, kind, made_at, True, sealed=True)
+            for path, kind, made_at in backup_points.sealed_points(extra)
+        ]
     return sorted(entries, key=lambda e: e.made_at, reverse=True)
 
 
+def _point_entry(point: backup_chain.Point) -> BackupEntry:
+    """A point of the chain as the dialog lists it (what it holds is in its header)."""
+    found = parse_backup_name(point.path)
+    made_at = found.made_at if found else datetime.fromisoformat(point.made_at)
+    info = point.header.get("info") or {}
+    described = BackupInfo(
+        path=point.path,
+        made_at=point.made_at,
+        dossiers=int(info.get("dossiers", 0)),
+        last_code=info.get("last_code"),
+        office=info.get("office"),
+        kind=point.kind,
+    )
+    return BackupEntry(described, point.path, point.kind, made_at, False)
+
+
+def list_points(folder: Path) -> list[BackupFile]:
+    """The points of the chains in the backup ``folder``, oldest first."""
+    return [
+        BackupFile(path=p.path, kind=p.kind, made_at=datetime.fromisoformat(p.made_at))
+        for p in backup_chain.all_points(folder)
+    ]
+
+
 def describe_backup(path: Path) -> BackupInfo:
-    """Date, dossier count and last code of a backup, read without changing anything."""
+    """Date, dossier count and last code of a backup, read without changing anything (a
+    point of the chain: from its header)."""
+    if backup_points.is_point(path) and not sealed.is_sealed(path):
+        described = _point_entry(_read_point(path)).info
+        assert described is not None
+        return described
     return inspect_backup(path)
+
+
+def _read_point(path: Path) -> backup_chain.Point:
+    header = backup_chain.read_header(path)
+    return backup_chain.Point(path, str(header.get("kind")), str(header["made_at"]), header)
 
 
 def restore(

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.backup_chain import point_files as chain_point_files
 from counter_app.storage.blobs import (
     SCANS_DIR,
     BlobRepository,
@@ -66,7 +67,7 @@ KEEP_PER_KIND = {"daily": KEEP_BACKUPS, "exit": 5, "manual": 20, "upgrade": 5}
 _BACKUP_FLAG = "backup_copy"
 # counter-20260213-030000-000123-daily.db; names without a kind come from older versions.
 _BACKUP_NAME = re.compile(
-    r"^counter-(\d{8}-\d{6}-\d{6})(?:-(" + "|".join(BACKUP_KINDS) + r"))?\.db$"
+    r"^counter-(\d{8}-\d{6}-\d{6})(?:-(" + "|".join(BACKUP_KINDS) + r"))?\.(?:db|qmcb)$"
 )
 _STAMP = "%Y%m%d-%H%M%S-%f"
 log = logging.getLogger(__name__)
@@ -284,8 +285,12 @@ class Store:
         return target
 
     def backups(self) -> list[Path]:
-        """Backups in the data folder, oldest first."""
-        return [b.path for b in list_backups(self.data_dir / BACKUP_DIR)]
+        """Backups in the data folder, oldest first: full copies and the points of the
+        incremental chains (backup_chain.py)."""
+        folder = self.data_dir / BACKUP_DIR
+        found = list_backups(folder)
+        found += [b for b in map(parse_backup_name, chain_point_files(folder)) if b is not None]
+        return [b.path for b in sorted(found, key=lambda b: (b.made_at, b.path.name))]
 
 
 def copy_backup(backup: Path, folder: Path, *, keep: int | None = None) -> Path:

@@ -16,7 +16,7 @@ from counter_app.services import maintenance
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.settings import read_settings, update_settings
 from counter_app.services.station import StationContext
-from counter_app.storage.store import KEEP_PER_KIND, inspect_backup, parse_backup_name
+from counter_app.storage.store import KEEP_PER_KIND, parse_backup_name
 from counter_app.sync.engine import run_sync
 from tests.conftest import make_applicant
 from tests.server.conftest import (  # noqa: F401  (fixtures of the real province server)
@@ -66,11 +66,12 @@ def test_restore_each_kind_then_the_next_code_is_new(
     )
     own = maintenance.extra_backup_dir(station)
     assert own is not None and own.parent == usb
-    sealed_copy = own / (outcome.path.name + ".sealed")
-    assert outcome.copied and sealed_copy.exists() and not (own / outcome.path.name).exists()
+    sealed_copy = outcome.copy_path  # a point of the chain, sealed (issues 16, 17)
+    assert sealed_copy is not None and sealed_copy.name == outcome.path.name + ".sealed"
+    assert outcome.copied and sealed_copy.exists() and not list(own.rglob(outcome.path.name))
     chosen = sealed_copy if kind == "usb" else outcome.path
-    assert parse_backup_name(outcome.path) is not None
-    assert outcome.path.name.endswith(f"-{'manual' if kind == 'usb' else kind}.db")
+    parsed = parse_backup_name(outcome.path)
+    assert parsed is not None and parsed.kind == ("manual" if kind == "usb" else kind)
     printed = _receive(station, 3)  # printed after the backup, then the disk is lost
 
     info = maintenance.restore_station(station, chosen, officer="quantri")
@@ -89,7 +90,7 @@ def test_a_second_folder_out_of_reach_keeps_the_backup(station: StationContext, 
     blocked.write_text("a file, like a USB stick that was pulled out and left a stale path")
     maintenance.set_backup_passphrase(station, OFFICE_PASSPHRASE, by="quantri")
     outcome = maintenance.write_backup(station.store, kind="daily", extra_dir=blocked / "usb")
-    assert outcome.path.exists() and inspect_backup(outcome.path).dossiers == 0
+    assert outcome.path.exists() and maintenance.describe_backup(outcome.path).dossiers == 0
     assert outcome.copy_error is not None
     assert outcome.copy_error.code is ErrorCode.BACKUP_COPY_FAILED
     assert outcome.copy_error.params["path"] == str(outcome.path)
@@ -109,7 +110,7 @@ def test_each_kind_rotates_on_its_own(station: StationContext) -> None:
     ]
     kept = station.store.backups()
     assert daily in kept
-    assert [p for p in kept if p.name.endswith("-exit.db")] == exits[-KEEP_PER_KIND["exit"] :]
+    assert [p for p in kept if "-exit." in p.name] == exits[-KEEP_PER_KIND["exit"] :]
 
 
 def test_daily_backup_is_due_once_a_day(station: StationContext) -> None:
@@ -145,8 +146,10 @@ def test_two_stations_sharing_one_usb_stick_keep_their_own_backups(
         own = maintenance.extra_backup_dir(station)
         theirs = maintenance.extra_backup_dir(other)
         assert own is not None and theirs is not None and own != theirs
-        assert (own / (mine.path.name + ".sealed")).exists()  # not rotated away by the other PC
-        assert len(list(theirs.glob("counter-*-manual.db.sealed"))) == KEEP_PER_KIND["manual"]
+        assert mine.copy_path is not None and mine.copy_path.is_relative_to(own)
+        assert mine.copy_path.exists()  # not rotated away by the other PC
+        kept = list(theirs.rglob("counter-*-manual.qmcb.sealed"))
+        assert len(kept) == KEEP_PER_KIND["manual"] + 1  # and the base the chain starts from
     finally:
         other.store.close()
 

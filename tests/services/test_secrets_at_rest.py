@@ -108,7 +108,7 @@ def test_backups_are_the_users_only_and_the_sticks_are_sealed(
     outcome = maintenance.write_backup(station.store, kind="daily", extra_dir=own)
     assert not older.exists() and not (own / "scans").exists()
     assert outcome.copied and _mode(outcome.path) == 0o600
-    (sealed_file,) = own.glob("*.sealed")
+    (sealed_file,) = own.rglob("counter-*.sealed")
     assert _mode(sealed_file) == 0o600
     for needle in (TOKEN, NAME, code, "001090123456", "SQLite format"):
         assert _holds(tmp_path / "usb", needle) == [], needle
@@ -146,7 +146,7 @@ def test_a_stick_opened_on_another_pc_needs_the_office_passphrase(
     # Someone copies the stick and opens it elsewhere.
     copied = tmp_path / "elsewhere"
     shutil.copytree(tmp_path / "usb", copied)
-    (backup,) = copied.rglob("*.sealed")
+    (backup,) = copied.rglob("counter-*.sealed")
     new_pc = tmp_path / "new-pc"
     with pytest.raises(DomainError) as wrong:
         maintenance.restore(
@@ -182,7 +182,7 @@ def test_a_cut_or_edited_sealed_backup_is_refused(station: StationContext, tmp_p
     own = _usb(station, tmp_path / "usb")
     _receive(station)
     maintenance.write_backup(station.store, kind="daily", extra_dir=own)
-    (backup,) = own.glob("*.sealed")
+    (backup,) = own.rglob("counter-*.sealed")
     data = bytearray(backup.read_bytes())
     for damaged in (bytes(data[:-40]), bytes(data[:100]) + bytes([data[100] ^ 1]) + data[101:]):
         bad = tmp_path / "bad" / backup.name
@@ -210,7 +210,7 @@ def test_the_command_line_restores_a_sealed_backup_on_a_new_pc(
     own = _usb(station, tmp_path / "usb")
     code = _receive(station)
     maintenance.write_backup(station.store, kind="daily", extra_dir=own)
-    (backup,) = own.glob("*.sealed")
+    (backup,) = own.rglob("counter-*.sealed")
 
     args = ("restore", str(backup), "--passphrase-stdin")
 

@@ -29,6 +29,14 @@ def migrate(settings: Settings) -> None:
     config = Config(str(ALEMBIC_INI))
     config.attributes["database_url"] = settings.database_url
     command.upgrade(config, "head")
+    analyze(settings)
+
+
+def analyze(settings: Settings) -> None:
+    """Refresh the planner's table statistics (autovacuum may be off: plans must not depend
+    on it). Run after ``migrate`` and after bulk loads; a sampled pass, seconds at most."""
+    with connect(settings) as conn:
+        conn.execute("ANALYZE")
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
@@ -134,6 +142,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from province_server.main import create_app
 
+    if args.workers > 1:  # each worker process builds its app from the environment
+        uvicorn.run(
+            "province_server.main:create_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -193,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
     serve.add_argument("--access-log", action="store_true")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes (README: one per core)"
+    )
     issue = sub.add_parser("issue-code", help="print a one-time enrolment code for a station")
     issue.add_argument("--agency", required=True, help="agency identifier, e.g. 000.00.19.H56")
     issue.add_argument("--station", required=True, type=int, help="station number 1..99")

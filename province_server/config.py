@@ -28,6 +28,11 @@ class Settings:
     - ``PROVINCE_ADMIN_TOKEN``: the administrator token of ``/dashboard`` (empty: disabled);
     - ``PROVINCE_UPLOAD_QUOTA_MB``: attachment bytes one station may store per day (Vietnam
       time), in MiB (2048: some 400 scanned dossiers of 5 MB); past it, 429.
+    - ``PROVINCE_MAX_INFLIGHT``: station requests (``/api/``) served at once per process
+      (default: ``PROVINCE_POOL_MAX``; 0: no limit); ``PROVINCE_QUEUE_WAIT_MS``: how long a
+      request past it waits for a slot (500) before 429 ``server_busy``;
+      ``PROVINCE_BUSY_RETRY_AFTER``: the ``Retry-After`` of that answer, in seconds, drawn in
+      [N, 2N] (20) — see ``province_server/admission.py``.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -41,14 +46,18 @@ class Settings:
     lookup_max_wrong: int = 5
     lookup_window_minutes: int = 15
     upload_quota_bytes: int = 2048 * 1024 * 1024
+    max_inflight: int = 10
+    queue_wait_ms: int = 500
+    busy_retry_after_s: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        pool_max = int(env.get("PROVINCE_POOL_MAX", "10"))
         return cls(
             database_url=env.get("PROVINCE_DATABASE_URL", DEFAULT_DATABASE_URL),
             pool_min=int(env.get("PROVINCE_POOL_MIN", "1")),
-            pool_max=int(env.get("PROVINCE_POOL_MAX", "10")),
+            pool_max=pool_max,
             code_ttl_hours=int(env.get("PROVINCE_CODE_TTL_HOURS", "72")),
             lookup_path=lookup_path(env.get("PROVINCE_LOOKUP_PATH", "/tra-cuu")),
             admin_token=env.get("PROVINCE_ADMIN_TOKEN", "").strip(),
@@ -57,6 +66,9 @@ class Settings:
             lookup_max_wrong=int(env.get("PROVINCE_LOOKUP_MAX_WRONG", "5")),
             lookup_window_minutes=int(env.get("PROVINCE_LOOKUP_WINDOW_MINUTES", "15")),
             upload_quota_bytes=int(env.get("PROVINCE_UPLOAD_QUOTA_MB", "2048")) * 1024 * 1024,
+            max_inflight=int(env.get("PROVINCE_MAX_INFLIGHT", str(pool_max))),
+            queue_wait_ms=int(env.get("PROVINCE_QUEUE_WAIT_MS", "500")),
+            busy_retry_after_s=int(env.get("PROVINCE_BUSY_RETRY_AFTER", "20")),
         )
 
     def public_lookup_url(self, request_base: str) -> str:

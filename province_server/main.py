@@ -16,6 +16,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from province_server import __version__
+from province_server.admission import AdmissionLimit
 from province_server.attachments.router import router as attachments_router
 from province_server.config import Settings
 from province_server.db import make_pool
@@ -64,7 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # zlib's default level, not Starlette's 9: a 500-event pull page comes out 2 % larger for
+    # about 60 % of the CPU.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
 
     @app.middleware("http")
     async def check_protocol(
@@ -110,6 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return json_response({"status": "ok", "protocol": PROTOCOL_VERSION})
         return json_response({"status": "database_unreachable"}, 503)
 
+    # Outermost: a request refused for lack of a slot costs no other work (admission.py).
+    app.add_middleware(
+        AdmissionLimit,
+        max_inflight=settings.max_inflight,
+        queue_wait_ms=settings.queue_wait_ms,
+        retry_after_s=settings.busy_retry_after_s,
+    )
     app.include_router(stations_router, prefix=API_PREFIX)
     app.include_router(sync_router, prefix=API_PREFIX)
     app.include_router(reference_router, prefix=API_PREFIX)

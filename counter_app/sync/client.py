@@ -6,6 +6,11 @@ returned. Failures become ``DomainError``: 426 → SYNC_PROTOCOL_MISMATCH, 401 �
 SYNC_UNAUTHORIZED, a refused enrolment → SYNC_ENROL_REFUSED, no connection / timeout /
 502-504 → SYNC_UNREACHABLE, anything else unexpected → SYNC_SERVER_ERROR.
 
+A busy server (429 ``server_busy``, the province server's admission limit) is
+SYNC_UNREACHABLE with ``detail="server_busy"`` and ``retry_after`` (whole seconds from the
+``Retry-After`` header, 1..3600, when it gives one): nothing was done, the events stay queued,
+and the scheduler (``sync/scheduler.py``) plans the next attempt no sooner than that.
+
 https only (issue 17): the station token and the office's personal data never travel in
 clear, so :func:`normalise_url` — used when an address is typed (``counter-app enrol``, the
 first-start wizard) and by every client, hence at enrolment and at each sync — refuses
@@ -17,8 +22,11 @@ the environment variable ``COUNTER_APP_ALLOW_HTTP=1`` for the application.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -44,11 +52,14 @@ from sync_protocol import (
     encode_push,
     loads,
 )
+from sync_protocol.attachments import UPLOAD_QUOTA_EXCEEDED
 from sync_protocol.codes import MarksResponse
 
 API = "/api/v1"
 T = TypeVar("T")
 _GATEWAY_DOWN = {502, 503, 504}
+SERVER_BUSY = "server_busy"
+MAX_RETRY_AFTER_S = 3600
 
 
 def make_http(*, timeout: float = 30.0) -> httpx.Client:
@@ -183,6 +194,10 @@ class HttpSyncClient:
             raise DomainError(ErrorCode.SYNC_UNAUTHORIZED)
         if response.status_code in _GATEWAY_DOWN:
             raise DomainError(ErrorCode.SYNC_UNREACHABLE, detail=str(response.status_code))
+        if response.status_code == 429 and _error_code(response) != UPLOAD_QUOTA_EXCEEDED:
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            extra = {} if wait is None else {"retry_after": wait}
+            raise DomainError(ErrorCode.SYNC_UNREACHABLE, detail=SERVER_BUSY, **extra)
         return response
 
     @staticmethod
@@ -196,6 +211,26 @@ class HttpSyncClient:
             return parse(loads(response.content))
         except ProtocolError as error:
             raise DomainError(ErrorCode.SYNC_SERVER_ERROR, detail=error.code) from None
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> int | None:
+    """``Retry-After`` as whole seconds in 1..MAX_RETRY_AFTER_S: delta-seconds or an HTTP
+    date (counted from ``now``, default the system clock: the header is the server's own
+    time); None when absent or unreadable (the usual back-off applies then)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return int(min(MAX_RETRY_AFTER_S, max(1, math.ceil(seconds))))
 
 
 def _error_code(response: httpx.Response) -> str:

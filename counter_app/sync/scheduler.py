@@ -10,12 +10,17 @@ Guarantees:
 - after ``n`` failed attempts in a row the delay is ``next_delay(n - 1)`` (exponential, capped,
   with jitter), so stations that lost the link together do not come back together;
 - "sync now" (:meth:`SyncScheduler.request_now`) makes an attempt due at once and restarts the
-  back-off: failures before it no longer count.
+  back-off: failures before it no longer count;
+- a server that answered "busy, retry after N seconds" (429 + ``Retry-After``, logged as
+  ``retry_after=N`` in the attempt's error) is not asked again sooner than N seconds after
+  that attempt, plus up to 10 % jitter, whatever the back-off says (the officer's "sync now"
+  still goes at once: one request, and rare).
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +41,7 @@ BACKOFF_CAP_S = 900.0
 CLOCK_SKEW_LIMIT = timedelta(minutes=5)
 OK_STATUS = "ok"
 _HISTORY = 50
+_RETRY_AFTER_RE = re.compile(r"\bretry_after=(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,18 @@ class SyncScheduler:
         self.reset_at = now
         return SyncPlan(0.0, 0)
 
+    def busy_wait(self, attempts: Sequence[SyncAttempt], now: datetime) -> float:
+        """Seconds still to wait because the server asked for it at the last attempt
+        (``Retry-After`` + up to 10 % jitter), 0 when it did not."""
+        if not attempts or not attempts[0].error:
+            return 0.0
+        match = _RETRY_AFTER_RE.search(attempts[0].error)
+        if match is None:
+            return 0.0
+        wait = int(match[1]) * (1.0 + 0.1 * self.rng())
+        elapsed = (now - attempts[0].finished_at).total_seconds()
+        return max(0.0, wait - max(0.0, elapsed))
+
     def failures(self, attempts: Sequence[SyncAttempt]) -> int:
         """Failed attempts in a row, newest first, not counting those before "sync now"."""
         count = 0
@@ -98,7 +116,8 @@ class SyncScheduler:
         else:
             wait = self.interval_s
         elapsed = (now - attempts[0].finished_at).total_seconds()
-        return SyncPlan(max(0.0, wait - max(0.0, elapsed)), failures)
+        delay = max(0.0, wait - max(0.0, elapsed), self.busy_wait(attempts, now))
+        return SyncPlan(delay, failures)
 
 
 @dataclass(frozen=True, slots=True)

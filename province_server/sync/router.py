@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from province_server.boundary import checked_text
 from province_server.deps import PoolDep, StationDep
 from province_server.errors import ApiError
-from province_server.http import error_responses, json_response, read_body
+from province_server.http import JSON, error_responses, json_response, read_body
 from province_server.sync import service
 from sync_protocol import (
     GZIP_ENCODING,
@@ -90,8 +90,8 @@ def pull(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
 ) -> Response:
     with pool.connection() as conn:
-        page = service.pull(conn, station, cursor=cursor, limit=limit)
-    return json_response(page.to_json())
+        page = service.pull_page(conn, station, cursor=cursor, limit=limit)
+    return Response(content=page, media_type=JSON)
 
 
 @router.get(

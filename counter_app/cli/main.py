@@ -1,7 +1,8 @@
 """The ``counter-app`` command: the window when given no subcommand, else a headless action.
 
-Every subcommand prints JSON on standard output; a refusal prints one Vietnamese sentence on
-standard error and exits with 2, having changed nothing.
+Every subcommand prints JSON on standard output (``conflicts`` without ``--json``: text); a
+refusal prints one Vietnamese sentence on standard error and exits with 2, having changed
+nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
-from counter_app.cli import backup_key_cmd, catalogue_cmd, new_database_cmd
+from counter_app.cli import backup_key_cmd, catalogue_cmd, codes_cmd, new_database_cmd
 from counter_app.cli.common import (
     Handler,
     add_officer_options,
@@ -29,6 +30,7 @@ from counter_app.cli.common import (
     refuse,
     station,
 )
+from counter_app.cli.output import PlainText
 from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.idcard import parse_id_qr
@@ -47,6 +49,9 @@ _STARTED = time.perf_counter()
 
 
 def _emit(value: Any) -> None:
+    if isinstance(value, PlainText):  # text for people (``conflicts`` without --json)
+        sys.stdout.write(value)
+        return
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -294,6 +299,7 @@ def build_parser() -> VietnameseParser:
     sync_cmd.register(add)
     backup_key_cmd.register(add)
     new_database_cmd.register(add)
+    codes_cmd.register(add)
     conflicts_cmd.register(add)
     digitisation_cmd.register(add)
     catalogue_cmd.register(add)

@@ -65,7 +65,7 @@ CLI_NONE = "Không có xung đột nào chờ giải quyết."
 CLI_REASON = "Lý do"
 CLI_SETTLE_HINT = (
     "Giải quyết (lãnh đạo): counter-app conflicts settle MÃ_HỒ_SƠ --void UUID --note "
-    "\"ghi chú\" --password-stdin"
+    '"ghi chú" --password-stdin'
 )
 
 
@@ -141,21 +141,54 @@ def list_summary(conflicts: int, dossiers: int) -> str:
 
 
 def station_label(prefix: str | None, *, own: bool, station_id: str) -> str:
-    """``quầy 02``, ``quầy này (02)``, or ``quầy khác (1a2b3c4d)`` when no prefix is known."""
+    """``quầy 015``, ``quầy này (015)``, or ``quầy khác`` when no prefix is known."""
     if own:
         return f"{THIS_STATION} ({prefix})" if prefix else THIS_STATION
     if prefix:
         return f"quầy {prefix}"
-    return f"{UNKNOWN_STATION} ({station_id[:8]})"
+    return UNKNOWN_STATION
 
 
 def when(at: datetime) -> str:
     return f"{at:%H:%M %d/%m/%Y}"
 
 
+def kind_label(kind: str) -> str:
+    """What an event kind did, as the dossier's history says it (the kind when unknown)."""
+    from counter_app import texts  # the package imports this module
+    from counter_app.domain.dossier import EventKind
+
+    try:
+        return texts.EVENT_LABELS[EventKind(kind)]
+    except (KeyError, ValueError):
+        return kind
+
+
+def status_label(status: str | None) -> str:
+    from counter_app import texts
+    from counter_app.domain.dossier import Status
+
+    if status is None:
+        return ""
+    try:
+        return texts.STATUS_LABELS[Status(status)]
+    except (KeyError, ValueError):
+        return status
+
+
 def action_line(label: str, officer: str, station: str, at: datetime) -> str:
-    """One action as the list shows it: what, who, where, when."""
+    """One action in one line: what, who, where, when."""
     return f"{label} — {officer}, {station}, {when(at)}"
+
+
+def action_short(label: str, officer: str) -> str:
+    """One action in a table cell: what, who."""
+    return f"{label} — {officer}"
+
+
+def action_card(label: str, officer: str, station: str, at: datetime) -> str:
+    """One action told in full, a line per fact."""
+    return f"Việc: {label}\nCán bộ: {officer}\nTại: {station}\nLúc: {when(at)}"
 
 
 # --- Window: settling -------------------------------------------------------------------------
@@ -167,8 +200,18 @@ SETTLE_INTRO = (
 )
 SETTLE_NOTE = "Ghi chú (bắt buộc): vì sao hủy bỏ việc này"
 SETTLE_CONFIRM = "Giải quyết"
-VOID_SET_ASIDE = "Hủy bỏ việc bị để riêng: "
-VOID_CLASHED = "Hủy bỏ việc đã áp dụng (việc bị để riêng sẽ được áp dụng lại): "
+
+
+def void_set_aside(label: str, status: str, detail: str) -> str:
+    return f"Hủy bỏ «{label}» (việc bị để riêng); hồ sơ giữ trạng thái «{status}».\n{detail}"
+
+
+def void_clashed(label: str, other: str, detail: str) -> str:
+    return f"Hủy bỏ «{label}» (việc đã áp dụng); «{other}» được áp dụng lại nếu hợp lệ.\n{detail}"
+
+
+def settle_status(status: str) -> str:
+    return f"Trạng thái hiện tại ở mọi quầy: {status}"
 
 
 def settle_heading(code: str, applicant: str) -> str:

@@ -36,6 +36,7 @@ from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
 from counter_app.texts import window as t
 from counter_app.ui.backup_controller import BackupController
+from counter_app.ui.conflicts import ConflictViews
 from counter_app.ui.dialogs.dossier_dialog import DossierDialog
 from counter_app.ui.dialogs.login_dialog import LockDialog
 from counter_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.followup.scan.card_area = self.intake_view  # an ID-card QR in any form field
         self.followup.scan.card_scanned.connect(self.intake_view.take_card)
         self.followup.scan.card_failed.connect(self.intake_view.card_failed)
+        self.conflicts = ConflictViews(self)  # the "Xung đột" tab, Ctrl+Shift+X
         self._bind_intake_keys()
         self.backups.start()  # today's daily backup if none yet, then hourly checks
 
@@ -366,6 +368,7 @@ class MainWindow(QMainWindow):
         self.restore_action.setEnabled(admin)
         self.restore_action.setToolTip("" if admin else tsup.RESTORE_ADMIN_ONLY)
         self._refresh_office()
+        self.conflicts.refresh()  # only leaders settle conflicts
         self.intake_view.show_message(t.switched_officer(officer.full_name))
 
     def resizeEvent(self, event: object) -> None:
@@ -377,6 +380,7 @@ class MainWindow(QMainWindow):
     def _on_changes_applied(self, changes: Changes) -> None:
         self.today_view.on_changes(changes)
         self.followup.on_changes(changes)
+        self.conflicts.on_changes(changes)
         self.sync.refresh()  # one more change waiting to be sent
         if changes.config:
             self._refresh_office()

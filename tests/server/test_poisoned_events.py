@@ -218,6 +218,6 @@ def test_poison_stored_by_an_old_server_sets_dossiers_aside_and_sync_goes_on(
         assert listed[dossier.uuid]["events"][0]["officer"] == "canbo"
 
     a.store.close()  # the command line opens the station itself
-    assert main(["--data-dir", str(tmp_path / "a"), "conflicts"]) == 0
+    assert main(["--data-dir", str(tmp_path / "a"), "conflicts", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert {d["dossier_uuid"] for d in printed} == set(listed)

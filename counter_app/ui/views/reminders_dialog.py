@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow
+from counter_app.services.conflicts import open_conflict_count
 from counter_app.services.station import StationContext
+from counter_app.texts import conflicts as c
 from counter_app.texts import followup as f
 from counter_app.texts import window as t
 from counter_app.ui.models.dossier_list_model import Today
@@ -48,28 +50,38 @@ class Reminders:
     overdue: list[DossierListRow]
     due_today: list[DossierListRow]
     due_next: list[DossierListRow]
+    conflicts: int = 0  # open conflicts between stations (services.conflicts)
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.due_next)
+        return not (self.overdue or self.due_today or self.due_next or self.conflicts)
 
 
 def load_reminders(ctx: StationContext) -> Reminders:
-    """Running dossiers overdue now, due today, due by the next working day (≤ 500 each)."""
+    """Running dossiers overdue now, due today, due by the next working day (≤ 500 each),
+    and how many conflicts between stations wait to be settled."""
     today = today_of(ctx)
 
     def rows(quick: int) -> list[DossierListRow]:
         query = quick_query(DossierListQuery(), quick, today)
         return ctx.store.dossiers.list_page(query, limit=LIMIT)[0]
 
-    return Reminders(today, rows(QUICK_OVERDUE), rows(QUICK_TODAY), rows(QUICK_NEXT))
+    return Reminders(
+        today,
+        rows(QUICK_OVERDUE),
+        rows(QUICK_TODAY),
+        rows(QUICK_NEXT),
+        open_conflict_count(ctx),
+    )
 
 
 class RemindersDialog(QDialog):
-    """``open_requested(uuid)`` / ``apology_requested(uuid)`` for the selected dossier."""
+    """``open_requested(uuid)`` / ``apology_requested(uuid)`` for the selected dossier;
+    ``conflicts_requested()``: the officer asked for the conflict list."""
 
     open_requested = Signal(str)
     apology_requested = Signal(str)
+    conflicts_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +93,12 @@ class RemindersDialog(QDialog):
         font = self.summary_label.font()
         font.setBold(True)
         self.summary_label.setFont(font)
+        self.conflicts_label = QLabel()
+        self.conflicts_label.setObjectName("reminders_conflicts")
+        self.conflicts_label.setStyleSheet("color: #8b0000; font-weight: bold;")
+        self.conflicts_label.setWordWrap(True)
+        self.conflicts_button = QPushButton(c.REMINDERS_CONFLICTS_BUTTON)
+        self.conflicts_button.clicked.connect(self.conflicts_requested)
         self.overdue_label, self.overdue_list = QLabel(), QListWidget()
         self.today_label, self.today_list = QLabel(), QListWidget()
         self.next_label, self.next_list = QLabel(), QListWidget()
@@ -96,6 +114,10 @@ class RemindersDialog(QDialog):
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
+        conflicts_row = QHBoxLayout()
+        conflicts_row.addWidget(self.conflicts_label, 1)
+        conflicts_row.addWidget(self.conflicts_button)
+        layout.addLayout(conflicts_row)
         for label, widget in (
             (self.overdue_label, self.overdue_list),
             (self.today_label, self.today_list),
@@ -148,6 +170,9 @@ class RemindersDialog(QDialog):
                 len(reminders.overdue), len(reminders.due_today), len(reminders.due_next)
             )
         )
+        self.conflicts_label.setText(c.reminders_conflicts(reminders.conflicts))
+        self.conflicts_label.setVisible(bool(reminders.conflicts))
+        self.conflicts_button.setVisible(bool(reminders.conflicts))
         if self.next_list.count():
             self.next_list.setCurrentRow(0)
         self._update_buttons()

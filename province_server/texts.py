@@ -41,6 +41,10 @@ LOOKUP_RESULT_READY = (
 LOOKUP_RETURNED_AT = "Đã trả kết quả lúc"
 LOOKUP_FINISHED = "Hồ sơ đã kết thúc."
 LOOKUP_PAUSED = "Thời hạn giải quyết tạm dừng trong khi chờ bổ sung hồ sơ."
+LOOKUP_CONFLICT = (
+    "Một số thao tác trên hồ sơ chưa thống nhất giữa các quầy tiếp nhận; cán bộ đang rà soát. "
+    "Tình trạng trên là tình trạng đang có hiệu lực."
+)
 LOOKUP_FOOTER = "Thông tin được cập nhật khi quầy tiếp nhận đồng bộ với máy chủ tỉnh."
 
 

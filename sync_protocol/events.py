@@ -15,6 +15,9 @@ What is checked, for every kind of :data:`EVENT_KINDS`:
   :data:`sync_protocol.text.LIMITS` for what an officer types, generous ones for catalogue
   texts) and clean (``invalid_text``: controls but tab/line breaks in multi-line texts, bidi
   marks, lone surrogates, not NFC; :mod:`sync_protocol.text`);
+- every kind may carry ``hlc``, its station's hybrid logical clock stamp
+  (:mod:`sync_protocol.hlc`; events without one stay valid); ``conflict_settled`` carries
+  ``voided``, 1 to 500 event uuids, and an optional ``note`` (:mod:`sync_protocol.projection`);
 - keys a schema does not name are allowed (a newer counter may add some), but every text in
   them obeys the same character rules (so nothing stored can break PostgreSQL or a reader).
 
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sync_protocol.hlc import HLC_KEY, Hlc
 from sync_protocol.text import LIMITS, PROBLEM_TOO_LONG, has_bad_characters, text_problem
 from sync_protocol.v1 import CREATING_KINDS, MAX_SEQ, MAX_TEXT, EventWire, RejectReason
 
@@ -41,6 +45,8 @@ SHORT = 200  # identifiers, codes, enumerations typed by nobody
 MAX_ITEMS = 500  # papers of a checklist, missing items
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _AGENCY_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+SETTLE_KIND = "conflict_settled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,25 @@ def day(value: Any) -> None:
 
 def sha256(value: Any) -> None:
     if not isinstance(value, str) or not _SHA256_RE.match(value):
+        raise _type_error()
+
+
+def event_uuid(value: Any) -> None:
+    """An event's uuid in canonical form (lower case, with dashes)."""
+    if not isinstance(value, str) or not _UUID_RE.match(value):
+        raise _type_error()
+
+
+def voided(value: Any) -> None:
+    """The events a settlement voids: 1 to MAX_ITEMS event uuids."""
+    if isinstance(value, list) and not value:
+        raise _InvalidError(RejectReason.MISSING_FIELD)
+    items(event_uuid)(value)
+
+
+def hlc_stamp(value: Any) -> None:
+    """A hybrid logical clock stamp ``"<wall ms>.<logical>"`` (sync_protocol.hlc)."""
+    if Hlc.parse(value) is None:
         raise _type_error()
 
 
@@ -408,7 +433,15 @@ PAYLOADS: dict[str, Fields] = {
         "scan_sha256": (sha256, True),
     },
     "receipt_signed": _SIGNED,
+    # A settlement of conflicts (sync_protocol.projection): the events it voids are skipped.
+    SETTLE_KIND: {
+        "voided": (voided, True),
+        "note": (NOTE, False),
+    },
 }
+# Every kind may carry the hybrid logical clock stamp of its station (sync_protocol.hlc).
+for _fields in PAYLOADS.values():
+    _fields[HLC_KEY] = (hlc_stamp, False)
 EVENT_KINDS = frozenset(PAYLOADS)
 FOLLOW_UP_KINDS = EVENT_KINDS - CREATING_KINDS
 _OFFICER = text(MAX_TEXT)

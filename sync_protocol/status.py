@@ -3,22 +3,18 @@
 
 :data:`TRANSITIONS` says, per follow-up kind, from which statuses it may happen and the
 status after it (None keeps the status); :data:`CREATING` the status a creating event gives.
-:func:`replay` runs a dossier's events in the order every station uses (the creating event
-first, then time, station, station sequence, uuid) and never aborts: an event the validator
-refuses, the status machine does not accept at its place, a second creating event or a
-second apology is *in conflict*, kept and skipped, exactly as
-``counter_app.domain.total_projection.project_total`` does with the whole dossier (a test
-checks that both agree), so the server can tell the same status and the same conflicts as
-the counters without the counter's code.
+:func:`step` says whether a kind may happen at a status; :func:`replay` is the status part of
+the shared total projection (:mod:`sync_protocol.projection`, in the order of
+:mod:`sync_protocol.order`), which the counter and the server both run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
-from sync_protocol.events import event_problem
+from sync_protocol.order import OrderKey
+from sync_protocol.order import order_key as shared_order_key
 from sync_protocol.v1 import EventWire, RejectReason
 
 OPEN = frozenset({"received", "in_progress", "supplement_requested", "awaiting_payment"})
@@ -45,6 +41,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "component_digitised": (ANY_RECEIVED, None),
     "component_signed": (ANY_RECEIVED, None),
     "receipt_signed": (ANY_RECEIVED, None),
+    "conflict_settled": (ANY, None),  # voids events (sync_protocol.projection)
 }
 # Reasons of conflict besides the validator's (the counter's DomainError codes, same text).
 ACTION_NOT_ALLOWED = "action_not_allowed"
@@ -61,10 +58,10 @@ class Replay:
     conflicts: tuple[tuple[str, str], ...] = ()
 
 
-def order_key(event: EventWire) -> tuple[bool, datetime, str, int, str]:
-    """The replay order: creating events first, then time, station, sequence, uuid."""
-    at = datetime.fromisoformat(event.at)
-    return (event.kind not in CREATING, at, event.station_id, event.seq, event.uuid)
+def order_key(event: EventWire) -> OrderKey:
+    """The replay order of :mod:`sync_protocol.order` (creating events first, then the
+    hybrid logical clock, station, sequence, uuid)."""
+    return shared_order_key(event)
 
 
 def step(status: str | None, kind: str, *, apology_issued: bool) -> str | None:
@@ -82,20 +79,25 @@ def step(status: str | None, kind: str, *, apology_issued: bool) -> str | None:
 
 
 def replay(events: Iterable[EventWire]) -> Replay:
-    """Run the status machine over ``events`` without ever stopping (module docstring)."""
-    status: str | None = None
-    apology = False
-    conflicts: list[tuple[str, str]] = []
-    for event in sorted(events, key=order_key):
-        problem = event_problem(event)
-        reason = problem.reason() if problem else None
-        reason = reason or step(status, event.kind, apology_issued=apology)
-        if reason is not None:
-            conflicts.append((event.uuid, reason))
-            continue
-        if status is None:
-            status = CREATING[event.kind]
-            continue
-        status = TRANSITIONS[event.kind][1] or status
-        apology = apology or event.kind == "apology_issued"
-    return Replay(status, tuple(conflicts))
+    """The status and conflicts of :func:`sync_protocol.projection.project` (never stops)."""
+    from sync_protocol.projection import project_state  # it builds on this module
+
+    outcome = project_state(events)
+    return Replay(outcome.status, tuple((c.event_uuid, c.reason) for c in outcome.conflicts))
+
+
+# The national status code (one-stop-rules §9.2) of each status; the counter's
+# ``domain.dossier.NationalStatus`` and the server's pages use the same numbers.
+NATIONAL: dict[str, int] = {
+    "online_submitted": 1,
+    "received": 2,
+    "guided": 3,
+    "refused": 3,
+    "in_progress": 4,
+    "supplement_requested": 5,
+    "awaiting_payment": 6,
+    "withdrawn": 7,
+    "stopped": 8,
+    "resolved": 9,
+    "returned": 10,
+}

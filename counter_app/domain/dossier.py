@@ -106,6 +106,7 @@ class EventKind(StrEnum):
     COMPONENT_DIGITISED = "component_digitised"
     COMPONENT_SIGNED = "component_signed"
     RECEIPT_SIGNED = "receipt_signed"
+    CONFLICT_SETTLED = "conflict_settled"  # voids events (sync_protocol.projection)
 
 
 # kind -> (statuses it is allowed from, status after it; None keeps the status): the table
@@ -350,7 +351,7 @@ def project(events: Iterable[Event]) -> Dossier:
     stream that
     breaks the status machine raises ACTION_NOT_ALLOWED, so a projection is never half-right.
     """
-    ordered = sorted(events, key=lambda e: (e.kind not in CREATING_KINDS, e.order_key()))
+    ordered = sorted(events, key=Event.order_key)
     if not ordered or ordered[0].kind not in CREATING_KINDS:
         raise DomainError(ErrorCode.ACTION_NOT_ALLOWED, action="project", status="none")
     dossier = dossier_from_snapshot(ordered[0])

@@ -11,6 +11,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from counter_app.domain.processing_time import ProcessingTime
+from sync_protocol.order import OrderKey, order_key
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -196,6 +197,7 @@ class Event:
     at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
 
-    def order_key(self) -> tuple[datetime, str, int, str]:
-        """Deterministic replay order: time, then station, then station sequence."""
-        return (self.at, self.station_id, self.seq, self.uuid)
+    def order_key(self) -> OrderKey:
+        """The replay order every station and the server use (``sync_protocol.order``:
+        creating event first, hybrid logical clock, station, sequence, uuid)."""
+        return order_key(self)

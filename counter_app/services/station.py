@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -19,8 +19,10 @@ from counter_app.domain.models import VN_TZ, Event, Office
 from counter_app.reference.holidays_vn import default_calendar
 from counter_app.storage.store import Store
 from sync_protocol.events import EventProblem, payload_problem
+from sync_protocol.hlc import HLC_KEY, ZERO, Hlc, merge, received_stamp, tick
 from sync_protocol.v1 import RejectReason
 
+HLC_STATE = "hlc"  # config: the station's hybrid logical clock (last stamp issued or seen)
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 EVENT_SEQ = "event_seq"
 
@@ -103,8 +105,28 @@ class StationContext:
             seq=seq,
             officer=officer,
             at=at,
-            payload=payload,
+            payload={**payload, HLC_KEY: self.stamp(at).text()},
         )
+
+    def stamp(self, at: datetime) -> Hlc:
+        """The hybrid logical clock stamp of a new event at ``at`` (``sync_protocol.hlc``):
+        after every stamp this station issued or received; stored at once (the caller's
+        transaction)."""
+        stamp = tick(self._hlc(), at)
+        self.store.config.set(HLC_STATE, stamp.text())
+        return stamp
+
+    def observe(self, events: Iterable[Event]) -> None:
+        """Move the station's clock past the stamps of ``events`` received from elsewhere
+        (a pull, a peer, a bundle), in the caller's transaction: what this station does
+        next is ordered after them. An event without a stamp counts as ``(its at, 0)``."""
+        last = self._hlc()
+        seen = max((received_stamp(e) for e in events), default=last)
+        if seen > last:
+            self.store.config.set(HLC_STATE, merge(last, seen).text())
+
+    def _hlc(self) -> Hlc:
+        return Hlc.parse(self.store.config.get(HLC_STATE)) or ZERO
 
     def dossier_by_code(self, code: str) -> Dossier:
         from counter_app.domain.codes import parse_code

@@ -381,3 +381,35 @@ def m0021_report_days(db: sqlite_utils.Database) -> None:
         f"CREATE INDEX {INDEX} ON dossiers (finished_day, received_day, status, channel,"
         " stats_due_day, digitised, procedure_field, procedure_code)"
     )
+
+
+@migration("m0015_order")
+def m0015_order(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 1: each conflict names the event it clashed with (``clashed_with``, NULL
+    when none), and the station's hybrid logical clock (config ``hlc``, ``sync_protocol.hlc``)
+    starts past every event already held, so what it does next is ordered after them."""
+    import json
+    from dataclasses import dataclass
+
+    from sync_protocol.hlc import ZERO, Hlc, received_stamp
+    from sync_protocol.order import instant
+
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN clashed_with TEXT")
+
+    @dataclass(frozen=True)
+    class _Held:
+        at: datetime
+        payload: dict[str, object]
+
+    last = ZERO
+    for at, stamp in db.execute("SELECT at, json_extract(payload, '$.hlc') FROM events"):
+        seen = received_stamp(_Held(instant(at), {"hlc": stamp} if stamp else {}))
+        last = max(last, seen)
+    held = db.execute("SELECT value FROM config WHERE key = 'hlc'").fetchone()
+    if held is not None:
+        last = max(last, Hlc.parse(json.loads(held[0])) or ZERO)
+    if last != ZERO:
+        db.execute(
+            "INSERT OR REPLACE INTO config (key, value) VALUES ('hlc', ?)",
+            (json.dumps(last.text()),),
+        )

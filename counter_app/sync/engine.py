@@ -7,10 +7,13 @@ Guarantees:
   with its reason (kept, shown to the officer, not re-sent by itself); anything else leaves
   it queued, with the attempt counted;
 - a pulled page is applied in one local transaction together with the new cursor: remote
-  events are stored without outbox entries and every dossier they touch is re-projected
-  from all its events by a projection that never aborts (``domain.total_projection``), so
-  every station converges; an event it cannot apply (refused by the shared validator, by
-  the status machine, or failing in any way) is kept, skipped and listed with its reason
+  events are stored without outbox entries, the station's hybrid logical clock moves past
+  their stamps (what it does next is ordered after them, ``sync_protocol.hlc``), and every
+  dossier they touch is re-projected from all its events by the projection the server
+  runs too, which never aborts (``sync_protocol.projection`` via
+  ``domain.total_projection``; :func:`reproject`), so every station converges; an event
+  it cannot apply (refused by the shared validator, by the status machine, or failing in
+  any way) is kept, skipped and listed with its reason and the event it clashed with
   (``SyncRepository.conflicts``, ``counter-app conflicts``), and the cursor moves on: one bad
   event sets its dossier aside, never the office's sync, reference data or uploads;
 - before a batch is built, every queued event passes the validator the server runs
@@ -44,6 +47,12 @@ from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.station_secrets import set_station_token, station_token
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.sync.attachments import AttachmentReport, sync_attachments
+from counter_app.sync.codes_sync import (
+    after_enrolment,
+    apply_pulled_marks,
+    declared_prefixes,
+    fetch_marks_if_waiting,
+)
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from counter_app.texts import DEMO_OFFICERS
 from sync_protocol import (
@@ -152,7 +161,8 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
     the demo accounts (their password is public) are locked in the same transaction: a real
     office never opens with ``demo1234``.
     """
-    answer = transport.enrol(code)
+    former = declared_prefixes(ctx)  # an offline set-up's codes stay this station's
+    answer = transport.enrol(code, former_prefixes=former) if former else transport.enrol(code)
     agency_id = validate_agency_id(answer.agency_id)
     prefix = validate_station_prefix(answer.station_prefix)
     store = ctx.store
@@ -180,6 +190,9 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
                 "enrolled_at": now.isoformat(),
                 PROVINCE_LOOKUP_KEY: lookup or "",
             },
+        )
+        after_enrolment(
+            ctx, old_prefix=old.station_prefix, new_prefix=prefix, marks=answer.high_water
         )
         for username, _name, _role in DEMO_OFFICERS:
             store.officers.set_active(username, False)
@@ -348,6 +361,7 @@ def pull_remote(
     """Fetch and apply every page after the stored cursor (one transaction per page)."""
     tally = tally if tally is not None else _Tally()
     store = ctx.store
+    fetch_marks_if_waiting(ctx, transport)  # after a loss: every mark before minting again
     cursor = store.sync.cursor()
     while True:
         page = transport.pull(cursor, limit=limit)
@@ -355,10 +369,12 @@ def pull_remote(
         events = [_from_wire(w) for w in page.events]
         with store.db.atomic():
             touched = store.sync.insert_remote_events(events)
+            ctx.observe(events)  # the station's clock moves past what it has now seen
             for dossier_uuid in sorted(touched):
-                tally.conflicts += not _reproject(ctx, dossier_uuid)
+                tally.conflicts += not reproject(ctx, dossier_uuid)
             new_cursor = max(cursor, page.cursor)
             store.sync.set_cursor(new_cursor)
+            apply_pulled_marks(ctx, page.high_water)  # never mint at or below them
         tally.pulled += sum(touched.values())
         if not page.has_more or new_cursor == cursor:
             return tally
@@ -467,12 +483,16 @@ def _store_lookup_url(ctx: StationContext, lookup: str) -> None:
     log.info("lookup address of the slips' QR set by the province server")
 
 
-def _reproject(ctx: StationContext, dossier_uuid: str) -> bool:
-    """Rebuild one dossier row from all its events, skipping those that cannot be applied,
-    and store its conflicts (none: clean); False when it has some.
+def reproject(ctx: StationContext, dossier_uuid: str) -> bool:
+    """Rebuild one dossier row from all its events by the shared total projection (call it
+    in the caller's transaction) and store its open conflicts; True when it has none.
 
-    A dossier none of whose creating events can be applied keeps its old row (if any); one
-    whose code is held by another local dossier too (its creating event: ``duplicate_code``).
+    The row is always the projection of every event the station holds: an event the status
+    machine does not accept at its place is listed in conflict and skipped, never a reason
+    to keep an older row; events voided by a ``conflict_settled`` event are skipped and not
+    listed. Only a dossier none of whose creating events can be applied keeps its old row
+    (if any), and one whose code is held by another local dossier too (its creating event
+    is then listed: ``duplicate_code``).
     """
     store = ctx.store
     events = store.dossiers.events_of(dossier_uuid)

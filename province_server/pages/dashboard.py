@@ -12,10 +12,11 @@ PostgreSQL holds:
 - per station: office, station number, last sync (push or pull), events stored today
   (Vietnam's day), enrolment state;
 - per office (the receiving office, ``dossiers.owner_agency``): dossiers in progress and
-  overdue ones: received, not finished (no ``result_received``/``withdrawn``/``stopped``/
-  ``returned``), clock not stopped by an unanswered supplement request, and whose latest due
-  date (``received`` payload ``due_at``, then ``due_overridden``/``supplement_received``
-  ``due_at`` and ``apology_issued`` ``new_due_at``) has passed;
+  overdue ones, read from ``dossier_states`` (Alembic r0011: the projection the counters run,
+  ``sync_protocol.projection``, refreshed by every push, so the counts agree with the
+  counters, conflicts settled or skipped the same way): open statuses (received, handed
+  over, supplement requested, awaiting payment), and of them those not paused by an
+  unanswered supplement request whose projected due date has passed;
 - digitisation of paper dossiers (Decree 118/2025), per receiving office and per receiving
   station, for a month (the current one in Vietnam, or ``?month=YYYY-MM``) and for its year
   up to the end of that month: paper dossiers received (channel direct or postal, by
@@ -49,30 +50,15 @@ FROM stations s JOIN agencies a ON a.id = s.agency_id
 ORDER BY s.agency_id, s.prefix
 """
 
+# Per office, from the projected states (sync_protocol.projection, Alembic r0011): the open
+# dossiers and, of them, those past their due date and not paused for a supplement.
 _OFFICES_SQL = """
-WITH per_dossier AS (
-    SELECT d.owner_agency,
-           bool_or(e.kind = 'received') AS received,
-           bool_or(e.kind IN ('result_received', 'withdrawn', 'stopped', 'returned'))
-               AS finished,
-           (array_agg(CASE WHEN e.kind = 'apology_issued' THEN e.payload->>'new_due_at'
-                           ELSE e.payload->>'due_at' END
-                      ORDER BY e.at DESC, e.station_id DESC, e.station_seq DESC)
-               FILTER (WHERE e.kind IN ('received', 'due_overridden',
-                                        'supplement_received', 'apology_issued')))[1]
-               AS due_text,
-           (array_agg(e.kind ORDER BY e.at DESC, e.station_id DESC, e.station_seq DESC)
-               FILTER (WHERE e.kind IN ('supplement_requested', 'supplement_received')))[1]
-               AS supplement
-    FROM dossiers d JOIN events e ON e.dossier_uuid = d.uuid
-    GROUP BY d.uuid, d.owner_agency
-)
 SELECT p.owner_agency, COALESCE(a.unit_name, ''),
-       count(*) FILTER (WHERE received AND NOT finished) AS open,
-       count(*) FILTER (WHERE received AND NOT finished
-                        AND supplement IS DISTINCT FROM 'supplement_requested'
-                        AND try_timestamptz(due_text) < now()) AS overdue
-FROM per_dossier p LEFT JOIN agencies a ON a.id = p.owner_agency
+       count(*) FILTER (WHERE p.status IN ('received', 'in_progress', 'supplement_requested',
+                                           'awaiting_payment')) AS open,
+       count(*) FILTER (WHERE p.status IN ('received', 'in_progress', 'awaiting_payment')
+                        AND NOT p.paused AND p.due_at < now()) AS overdue
+FROM dossier_states p LEFT JOIN agencies a ON a.id = p.owner_agency
 GROUP BY p.owner_agency, a.unit_name
 ORDER BY p.owner_agency
 """

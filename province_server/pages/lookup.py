@@ -15,8 +15,10 @@ Guarantees:
   a code exists;
 - no personal data: no ID number, address, phone or birth date; the applicant's name is
   masked ("Nguyễn V. Đ.");
-- the status is the national status (one-stop-rules §9.2) of the dossier's events replayed
-  in the counter's order (creating event first, then time, station, station sequence);
+- the status is the national status (one-stop-rules §9.2) of the shared projection the
+  counters run (``sync_protocol.projection``: same order, status machine, conflicts and
+  settlements), so the page and the counters agree; when events are in conflict between
+  counters the page says so (without details);
 - input is cleaned before any query (:func:`clean_input`): a code or key with characters no
   code or key has (a NUL, a control character, anything but letters, digits, ``.`` and
   ``-``) is a wrong try answered with the neutral page, never a 500.
@@ -36,31 +38,10 @@ from fastapi.responses import HTMLResponse
 
 from province_server import texts
 from province_server.pages.html import esc, page, vn_time
+from sync_protocol import EventWire
+from sync_protocol.projection import DossierState, Outcome, project_state
+from sync_protocol.status import NATIONAL
 
-CREATING = ("received", "guided", "refused")
-# Event kind -> national status code after it (kinds absent here keep the status).
-STATUS_AFTER: dict[str, int] = {
-    "received": 2,
-    "guided": 3,
-    "refused": 3,
-    "handed_over": 4,
-    "handed_back": 2,
-    "supplement_requested": 5,
-    "supplement_received": 2,
-    "payment_requested": 6,
-    "payment_received": 4,
-    "result_received": 9,
-    "withdrawn": 7,
-    "stopped": 8,
-    "returned": 10,
-}
-# Kinds that set a new due date, and the payload key holding it.
-DUE_KEYS = {
-    "received": "due_at",
-    "due_overridden": "due_at",
-    "supplement_received": "due_at",
-    "apology_issued": "new_due_at",
-}
 FINISHED = frozenset({7, 8, 9, 10})
 _DUMMY_KEY = "-" * 6
 MAX_INPUT = 80
@@ -126,6 +107,7 @@ class LookupView:
     received_at: datetime
     due_at: datetime | None
     returned_at: datetime | None
+    conflicts: int = 0  # events in conflict between counters (shown, not detailed)
 
 
 def mask_name(name: str) -> str:
@@ -148,32 +130,19 @@ def _instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _view(code: str, events: list[tuple[str, datetime, dict[str, Any]]]) -> LookupView | None:
-    first_kind, received_at, first = events[0]
-    if first_kind != "received":
+def _view(code: str, outcome: Outcome[DossierState]) -> LookupView | None:
+    state = outcome.state
+    if state is None or outcome.status is None:
         return None
-    status = 2
-    due = _instant(first.get("due_at"))
-    applicant = first.get("applicant") if isinstance(first.get("applicant"), dict) else {}
-    name = str((applicant or {}).get("name") or "")
-    returned_at: datetime | None = None
-    for kind, at, payload in events[1:]:
-        status = STATUS_AFTER.get(kind, status)
-        if kind in DUE_KEYS:
-            due = _instant(payload.get(DUE_KEYS[kind]))
-        if kind == "returned":
-            returned_at = at
-        changes = payload.get("changes") if kind == "corrected" else None
-        if isinstance(changes, dict) and isinstance(changes.get("applicant"), dict):
-            name = str(changes["applicant"].get("name") or name)
     return LookupView(
         code=code,
-        procedure_name=str(first.get("procedure_name") or first.get("procedure_code") or ""),
-        applicant=mask_name(name),
-        status=status,
-        received_at=received_at,
-        due_at=due,
-        returned_at=returned_at,
+        procedure_name=state.procedure_name or state.procedure_code,
+        applicant=mask_name(state.applicant_name),
+        status=NATIONAL.get(outcome.status, 0),
+        received_at=datetime.fromisoformat(state.received_at),
+        due_at=_instant(state.due_at),
+        returned_at=_instant(state.returned_at),
+        conflicts=len(outcome.conflicts),
     )
 
 
@@ -181,26 +150,29 @@ def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     """The dossier's public view when ``code`` and ``key`` match, else None (same cost)."""
     normalised = code.strip().upper()[:MAX_INPUT].replace("\x00", "")
     given = key.strip().upper()[:MAX_INPUT]
-    rows: list[tuple[str, datetime, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     if normalised:
         rows = conn.execute(
-            "SELECT e.kind, e.at, e.payload FROM dossiers d JOIN events e "
-            "ON e.dossier_uuid = d.uuid WHERE d.code = %s "
-            "ORDER BY (e.kind <> ALL(%s)), e.at, e.station_id::text, e.station_seq, "
-            "e.uuid::text",
-            (normalised, list(CREATING)),
+            "SELECT e.uuid::text, e.dossier_uuid::text, e.kind, e.station_id::text,"
+            " e.station_seq, e.officer, e.at_text, e.payload"
+            " FROM dossiers d JOIN events e ON e.dossier_uuid = d.uuid WHERE d.code = %s",
+            (normalised,),
         ).fetchall()
-    events = [(k, at, p if isinstance(p, dict) else {}) for k, at, p in rows]
+    events = [
+        EventWire(u, d, k, s, int(n), o, at, p if isinstance(p, dict) else {})
+        for u, d, k, s, n, o, at, p in rows
+    ]
+    outcome = project_state(events)  # the counters' projection (sync_protocol.projection)
+    state = outcome.state
     stored = ""
-    if events and events[0][0] == "received":
-        value = events[0][2].get("lookup_key")
-        stored = value.strip().upper() if isinstance(value, str) else ""
+    if state is not None and outcome.status not in ("guided", "refused"):
+        stored = state.lookup_key.strip().upper()
     matches = hmac.compare_digest(
         (stored or _DUMMY_KEY).encode("utf-8"), (given or "?").encode("utf-8")
     )
     if not (stored and given and matches):
         return None
-    return _view(normalised, events)
+    return _view(normalised, outcome)
 
 
 def _field(name: str, label: str, hint: str, value: str = "") -> str:
@@ -287,6 +259,7 @@ def view_page(view: LookupView, action: str = "") -> HTMLResponse:
         f'<dl><dt>{esc(texts.LOOKUP_STATUS)}</dt><dd class="status">{esc(status)}</dd>'
         f"{items}</dl>"
         + (f'<p class="note">{esc(note)}</p>' if note else "")
+        + (f'<p class="note">{esc(texts.LOOKUP_CONFLICT)}</p>' if view.conflicts else "")
         + f'</div><p class="muted">{esc(texts.LOOKUP_FOOTER)}</p>'
         + (form_html(action, heading=texts.LOOKUP_ANOTHER) if action else "")
     )

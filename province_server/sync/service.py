@@ -39,6 +39,7 @@ from province_server.errors import ApiError
 from province_server.stations.history import check_chain
 from province_server.stations.ownership import code_refusal, record_high_water
 from province_server.stations.service import Station, touch
+from province_server.sync.projection import refresh_states
 from sync_protocol import (
     CREATING_KINDS,
     DossierResponse,
@@ -227,6 +228,9 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
         to_store = [e for e, r in zip(batch.events, reasons, strict=True) if r is None]
         stored = _insert_events(conn, station, batch.batch_id, to_store)
         _refresh_digitisation(conn, to_store, stored)
+        refresh_states(  # the shared projection's state of each dossier (sync/projection.py)
+            conn, [e for e in to_store if e.uuid in stored], created=set(creating) - taken
+        )
         touch(conn, station)
         check_chain(conn, station.id, batch.chain)  # a rewritten history is flagged, not refused
         conn.execute(

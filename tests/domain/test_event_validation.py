@@ -89,6 +89,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "signed_at": "2026-03-02T10:00:00+07:00",
     },
     "receipt_signed": {"sha256": SHA, "signer": "Nguyễn Văn A", "signed_at": None},
+    "conflict_settled": {"voided": ["33333333-3333-4333-8333-333333333333"], "note": "Nhầm"},
 }
 
 

@@ -1,0 +1,325 @@
+"""The total projection of a dossier's events, shared by the counters and the province server
+(stdlib only; DESIGN §7).
+
+:func:`project` replays a dossier's events in the one order of :mod:`sync_protocol.order`
+and never aborts. It decides, the same everywhere, which events are applied:
+
+- an event named in the ``voided`` list of a valid ``conflict_settled`` event of the dossier
+  is *settled*: skipped, listed in :attr:`Outcome.settled` (not a conflict). The dossier's
+  creating event (its first valid ``received``/``guided``/``refused``) and ``conflict_settled``
+  events cannot be voided: a void naming them is ignored. A void is in force wherever the
+  settle event sits in the order, so once an event is voided the others are replayed without
+  it and one that was in conflict may now be applied;
+- an event the shared validator refuses (:func:`sync_protocol.events.event_problem`; reason
+  ``<code>:<field>``), a follow-up before any creating event (``no_creating_event``), a
+  second creating event (``duplicate_dossier``), one the status machine of
+  :mod:`sync_protocol.status` does not accept at its place (``action_not_allowed``), a
+  second apology (``apology_already_issued``), or one the caller's fold cannot apply
+  (``projection_error:<type>``, or the fold's own reason) is *in conflict*: kept, skipped,
+  listed in :attr:`Outcome.conflicts` with the event it clashed with when there is one (the
+  applied event that set the status it could not follow, the creating event, the first
+  apology);
+- every other event is applied, in order, by the caller's :class:`Fold` (the counter builds
+  its ``Dossier``; :class:`StateFold` builds the plain :class:`DossierState` the server
+  shows).
+
+The same set of events (repeats of one uuid count once) always gives the same outcome,
+whatever order or how many times they were delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, TypeVar
+
+from sync_protocol import status as machine
+from sync_protocol.events import SETTLE_KIND, payload_problem
+from sync_protocol.hlc import HLC_KEY
+from sync_protocol.order import Ordered, instant, order_key
+from sync_protocol.v1 import CREATING_KINDS, RejectReason
+
+PROJECTION_ERROR = "projection_error"
+FINISHING = frozenset({"result_received", "withdrawn", "stopped"})
+
+
+class Projectable(Ordered, Protocol):
+    """What the projection needs of an event (``EventWire`` and the counter's ``Event``)."""
+
+    @property
+    def dossier_uuid(self) -> str: ...
+    @property
+    def officer(self) -> str: ...
+
+
+E = TypeVar("E", bound=Projectable)
+E_contra = TypeVar("E_contra", bound=Projectable, contravariant=True)
+S = TypeVar("S")
+
+
+class Fold(Protocol[S, E_contra]):
+    """How a caller turns applied events into its state. Either may raise: the event is
+    then in conflict (``projection_error:<exception type>``, or the reason ``project``'s
+    ``error_reason`` gives)."""
+
+    def start(self, event: E_contra) -> S: ...
+    def apply(self, state: S, event: E_contra) -> S: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRecord:
+    """An event the projection kept but skipped, who made it, and why."""
+
+    event_uuid: str
+    kind: str
+    station_id: str
+    officer: str
+    at: str  # the event's own time (ISO 8601)
+    reason: str
+    clashed_with: str | None = None  # the uuid of the event it could not follow
+
+
+@dataclass(frozen=True, slots=True)
+class SettledRecord:
+    """An event voided by a ``conflict_settled`` event (skipped, no longer a conflict)."""
+
+    event_uuid: str
+    kind: str
+    station_id: str
+    officer: str
+    at: str
+    settled_by: str  # the uuid of the conflict_settled event
+    settled_by_officer: str
+    settled_at: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[S]):
+    """What :func:`project` found: the state (None: no dossier), its status, the events
+    applied (uuids, in order), the open conflicts and the settled events, both in order."""
+
+    state: S | None
+    status: str | None
+    applied: tuple[str, ...] = ()
+    conflicts: tuple[ConflictRecord, ...] = ()
+    settled: tuple[SettledRecord, ...] = ()
+
+
+def _at_text(event: Projectable) -> str:
+    return instant(event.at).isoformat()
+
+
+def _voids(ordered: list[E], problems: dict[str, str | None]) -> dict[str, E]:
+    """Event uuid -> the first valid ``conflict_settled`` event (in order) that voids it."""
+    found: dict[str, E] = {}
+    for event in ordered:
+        if event.kind != SETTLE_KIND or problems[event.uuid] is not None:
+            continue
+        for voided in event.payload.get("voided", ()):
+            found.setdefault(str(voided), event)
+    return found
+
+
+def _settled(event: Projectable, by: Projectable) -> SettledRecord:
+    note = by.payload.get("note")
+    return SettledRecord(
+        event_uuid=event.uuid,
+        kind=event.kind,
+        station_id=event.station_id,
+        officer=event.officer,
+        at=_at_text(event),
+        settled_by=by.uuid,
+        settled_by_officer=by.officer,
+        settled_at=_at_text(by),
+        note=note if isinstance(note, str) else "",
+    )
+
+
+def _unique(events: Iterable[E]) -> list[E]:
+    """One event per uuid (a repeat delivery), the lowest in the order when they differ."""
+    chosen: dict[str, E] = {}
+    for event in events:
+        held = chosen.get(event.uuid)
+        if held is None or order_key(event) < order_key(held):
+            chosen[event.uuid] = event
+    return sorted(chosen.values(), key=order_key)
+
+
+def project(
+    events: Iterable[E],
+    fold: Fold[S, E],
+    *,
+    error_reason: Callable[[Exception], str | None] | None = None,
+) -> Outcome[S]:
+    """Replay ``events`` through ``fold``, skipping what cannot be applied (module)."""
+    ordered = _unique(events)
+    problems = {
+        e.uuid: (
+            p.reason() if (p := payload_problem(e.kind, e.payload, officer=e.officer)) else None
+        )
+        for e in ordered
+    }
+    voids = _voids(ordered, problems)
+    creator = next(
+        (e.uuid for e in ordered if e.kind in CREATING_KINDS and problems[e.uuid] is None), None
+    )
+    state: S | None = None
+    status: str | None = None
+    status_by = ""  # the applied event that set the status
+    apology_by = ""
+    applied: list[str] = []
+    conflicts: list[ConflictRecord] = []
+    settled: list[SettledRecord] = []
+
+    def clash(event: E, reason: str, other: str | None = None) -> None:
+        conflicts.append(
+            ConflictRecord(
+                event.uuid,
+                event.kind,
+                event.station_id,
+                event.officer,
+                _at_text(event),
+                reason,
+                other or None,
+            )
+        )
+
+    for event in ordered:
+        by = voids.get(event.uuid)
+        if by is not None and event.uuid != creator and event.kind != SETTLE_KIND:
+            settled.append(_settled(event, by))
+            continue
+        reason = problems[event.uuid]
+        if reason is not None:
+            clash(event, reason)
+            continue
+        reason = machine.step(status, event.kind, apology_issued=bool(apology_by))
+        if reason is not None:
+            other = {
+                RejectReason.DUPLICATE_DOSSIER.value: creator,
+                machine.APOLOGY_ALREADY_ISSUED: apology_by,
+                machine.ACTION_NOT_ALLOWED: status_by,
+            }.get(reason)
+            clash(event, reason, other)
+            continue
+        try:
+            state = fold.start(event) if state is None else fold.apply(state, event)
+        except Exception as error:  # contained to this event (module docstring)
+            named = error_reason(error) if error_reason is not None else None
+            clash(event, named or f"{PROJECTION_ERROR}:{type(error).__name__}")
+            continue
+        applied.append(event.uuid)
+        if status is None:
+            status, status_by, creator = machine.CREATING[event.kind], event.uuid, event.uuid
+            continue
+        after = machine.TRANSITIONS[event.kind][1]
+        if after is not None:
+            status, status_by = after, event.uuid
+        if event.kind == "apology_issued":
+            apology_by = event.uuid
+    return Outcome(state, status, tuple(applied), tuple(conflicts), tuple(settled))
+
+
+# --- the plain state the province server shows --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DossierState:
+    """What the server (lookup page, dashboard) and the tests read of a projected dossier:
+    the fields the counter's row has too, as plain values (times as ISO text)."""
+
+    uuid: str
+    code: str | None
+    agency_id: str
+    station_id: str
+    status: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    lookup_key: str
+    received_at: str
+    due_at: str | None
+    original_due_at: str | None
+    apology_issued: bool = False
+    paused: bool = False  # a supplement was requested and not yet received
+    finished_at: str | None = None
+    returned_at: str | None = None
+    outcome: str | None = None
+    rating: str | None = None
+
+
+def _due(value: Any) -> str | None:
+    return instant(value).isoformat() if isinstance(value, str) and value else None
+
+
+class StateFold:
+    """The :class:`Fold` of :class:`DossierState` (the counter's ``apply_event`` in plain
+    values: the same fields change on the same events)."""
+
+    def start(self, event: Projectable) -> DossierState:
+        p = event.payload
+        applicant = p.get("applicant") if isinstance(p.get("applicant"), dict) else {}
+        due = _due(p.get("due_at"))
+        kind_status = machine.CREATING[event.kind]
+        return DossierState(
+            uuid=event.dossier_uuid,
+            code=p.get("code"),
+            agency_id=str(p["agency_id"]),
+            station_id=event.station_id,
+            status=kind_status,
+            procedure_code=str(p["procedure_code"]),
+            procedure_name=str(p.get("procedure_name") or ""),
+            applicant_name=str((applicant or {}).get("name") or ""),
+            lookup_key=str(p.get("lookup_key") or ""),
+            received_at=_at_text(event),
+            due_at=due,
+            original_due_at=due,
+            finished_at=_at_text(event) if kind_status != "received" else None,
+        )
+
+    def apply(self, state: DossierState, event: Projectable) -> DossierState:
+        kind, p = event.kind, event.payload
+        after = machine.TRANSITIONS[kind][1]
+        new = replace(state, status=after) if after is not None else state
+        if kind == "corrected":
+            changes = p.get("changes") or {}
+            applicant = changes.get("applicant")
+            if isinstance(applicant, dict):
+                new = replace(new, applicant_name=str(applicant.get("name") or ""))
+        elif kind in ("due_overridden", "supplement_received"):
+            due = _due(p.get("due_at"))
+            new = replace(new, due_at=due, original_due_at=due, paused=False)
+        elif kind == "supplement_requested":
+            new = replace(new, paused=True)
+        elif kind == "apology_issued":
+            new = replace(
+                new, apology_issued=True, original_due_at=state.due_at, due_at=_due(p["new_due_at"])
+            )
+        elif kind == "returned":
+            new = replace(new, returned_at=_at_text(event))
+        elif kind == "rating_recorded":
+            new = replace(new, rating=str(p.get("rating")))
+        if kind in FINISHING:
+            new = replace(
+                new, finished_at=_at_text(event), paused=False, outcome=p.get("outcome", kind)
+            )
+        return new
+
+
+def project_state(events: Iterable[E]) -> Outcome[DossierState]:
+    """:func:`project` with :class:`StateFold` (what the province server shows)."""
+    return project(events, StateFold())
+
+
+__all__ = [
+    "HLC_KEY",
+    "ConflictRecord",
+    "DossierState",
+    "Fold",
+    "Outcome",
+    "SettledRecord",
+    "StateFold",
+    "project",
+    "project_state",
+]

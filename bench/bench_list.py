@@ -1,13 +1,14 @@
 """The dossier list (F8) over 1,000,000 dossiers: first rows shown (target ≤ 150 ms) and
 scrolling (one ``fetchMore`` per page of 200 rows).
 
-Run: ``python bench/bench_list.py [--size N] [--repeats 15] [--pages 50] [--quick-check]``.
+Run: ``python bench/bench_list.py [--size N] [--repeats 15] [--pages 50] [--quick-check]
+[--smoke]``.
 
-Fixture: the station cached by ``bench/bench_search.py`` in
-``bench/.cache/search-v1-<N>/`` (built by that script's ``build`` when missing; a million
-dossiers take about six minutes). ``open_station`` applies this version's migrations to it
-(``m0005_dossier_list`` adds the list's indexes the first time: its duration is reported), and
-its ``PRAGMA quick_check`` of the ~10 GB file is skipped unless ``--quick-check``.
+Fixture: the station of ``bench/bench_search.py`` (``search_plan``: built once by the shared
+builder ``bench/fixtures.py`` through the real code paths, cached in ``bench/.cache/``).
+``open_station`` applies this version's migrations to it (their duration is in
+``open_station_seconds``), and its ``PRAGMA quick_check`` of the big file is skipped unless
+``--quick-check``. ``--smoke``: 300 dossiers in a temporary folder, 2 repeats, seconds.
 
 Measured, offscreen, through the real code:
 
@@ -33,7 +34,6 @@ import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication
 
-from counter_app import paths
+from bench.bench_search import search_plan
+from bench.fixtures import build_station, cached_station, isolated_dirs
 from counter_app.app import open_station
 from counter_app.storage import db as db_module
 from counter_app.storage.dossier_list import DossierListQuery, ListSort
@@ -59,11 +60,12 @@ from counter_app.ui.views.dossier_list_view import (
     today_of,
 )
 
-CACHE_ROOT = Path(__file__).resolve().parent / ".cache"
 TARGET_FIRST_ROWS_MS = 150.0
 
 
 def _summary(ms: list[float]) -> dict[str, float]:
+    if not ms:  # nothing to fetch (a small station)
+        return {"n": 0}
     ordered = sorted(ms)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {
@@ -80,29 +82,26 @@ def _timed(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _fixture(size: int) -> tuple[Path, bool]:
-    folder = CACHE_ROOT / f"search-v1-{size}"
-    if (folder / "bench-build.json").exists():
-        return folder, False
-    import bench_search  # the same generator as the search benchmark
-
-    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
-    bench_search.build(folder, size, max(1, os.cpu_count() or 1))
-    return folder, True
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--quick-check", action="store_true", help="keep open_station's check")
+    parser.add_argument("--smoke", action="store_true", help="300 dossiers, seconds")
     args = parser.parse_args()
-    mirror = Path(tempfile.mkdtemp(prefix="bench-list-mirror-"))
-    os.environ[paths.MIRROR_DIR_ENV] = str(mirror)
-    os.environ[paths.DATA_DIR_ENV] = str(mirror / "unused-default-station")
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    folder, built = _fixture(args.size)
+    if args.smoke:
+        args.size, args.repeats, args.pages = 300, 2, 2
+    with isolated_dirs() as tmp:
+        if args.smoke:
+            folder, built = tmp / "station", True
+            build_station(folder, search_plan(args.size), quiet=True)
+        else:
+            folder, _, built = cached_station("search", search_plan(args.size))
+        _run(args, folder, built)
+
+
+def _run(args: argparse.Namespace, folder: Path, built: bool) -> None:
     if not args.quick_check:
         db_module.quick_check = lambda conn: None  # bench-only shortcut, reported below
     app = QApplication.instance() or QApplication([])
@@ -172,7 +171,7 @@ def main() -> None:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "dossiers": size,
-        "fixture": str(folder.relative_to(CACHE_ROOT.parent)),
+        "fixture": folder.name,
         "fixture_built_this_run": built,
         "open_station_seconds": round(open_seconds, 2),
         "open_quick_check_skipped": not args.quick_check,

@@ -31,6 +31,7 @@ from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
 from counter_app.storage import dossier_list
 from counter_app.storage.chain import SOURCE_AUDIT, SOURCE_EVENT, ChainRepository
+from counter_app.storage.checklists import ChecklistRepository
 from counter_app.storage.db import Database
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.mapping import (
@@ -125,9 +126,13 @@ def _procedure_from_row(row: tuple[Any, ...]) -> Procedure:
     )
 
 
+# Receptions per procedure: the catalogue row's count (before m0019) plus a counter bumped at
+# each reception (a small row of ``counters``, not the catalogue row with its checklist).
+USE_COUNTER = "use|"
+_USE_COUNT = "use_count + coalesce((SELECT value FROM counters WHERE name = 'use|' || code), 0)"
 _PROCEDURE_COLUMNS = (
     "code, name, field, level, time_unit, time_amount, processing_text, "
-    "documents, fee_text, decision_no, catalogue_version, use_count, everyday_rank"
+    f"documents, fee_text, decision_no, catalogue_version, {_USE_COUNT}, everyday_rank"
 )
 # Config keys read by the procedure search (services/procedures.py writes them).
 OFFICE_LEVEL_KEY = "office_level"
@@ -157,8 +162,11 @@ class ReferenceRepository:
         return self._cache
 
     def replace_procedures(self, procedures: Iterable[Procedure]) -> int:
+        """Insert or update procedures by code; every checklist seen is also kept for good
+        (``checklists``: dossiers refer to it)."""
         self._cache.clear()
         self._candidates.clear()
+        procedures = list(procedures)
         rows = [
             (
                 p.code,
@@ -189,6 +197,9 @@ class ReferenceRepository:
             "catalogue_version=excluded.catalogue_version, folded=excluded.folded, "
             "everyday_rank=excluded.everyday_rank",
             rows,
+        )
+        ChecklistRepository(self.db).remember_all(
+            (p.code, p.catalogue_version, p.documents) for p in procedures
         )
         return len(rows)
 
@@ -248,7 +259,7 @@ class ReferenceRepository:
         self._fresh_cache()
         if not self._candidates:
             for code, name, field, level, uses, rank in self.db.conn.execute(
-                "SELECT code, name, field, level, use_count, everyday_rank FROM procedures"
+                f"SELECT code, name, field, level, {_USE_COUNT}, everyday_rank FROM procedures"
             ):
                 self._candidates[code] = procedure_search.Candidate(
                     code=code,
@@ -272,7 +283,9 @@ class ReferenceRepository:
 
     def count_use(self, code: str) -> None:
         self.db.conn.execute(
-            "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", (code,)
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            (USE_COUNTER + code,),
         )
         cached = self._cache.get(code)
         if cached is not None:
@@ -432,11 +445,52 @@ _INSERT_ROW = (
 _UPDATE_ROW = f"UPDATE dossiers SET {', '.join(c + '=?' for c in _ROW_COLUMNS)} WHERE uuid=?"
 
 
+# The search index is written in batches (issue 16): rows after ``SEARCH_INDEXED_KEY``
+# (config: the highest rowid up to which every row is indexed) are indexed every
+# SEARCH_BATCH receptions, inside that reception's transaction; a search also reads them.
+SEARCH_INDEXED_KEY = "search_indexed"
+SEARCH_BATCH = 32
+_CREATING_KINDS = frozenset({"received", "guided", "refused"})
+# Dossier fields left out of the row's JSON when they hold their default (narrower rows).
+_DEFAULTED = {
+    "reason": "",
+    "missing": [],
+    "apology_issued": False,
+    "supplement_count": 0,
+    "paused_at": None,
+    "finished_at": None,
+    "returned_at": None,
+    "rating": None,
+    "outcome": None,
+    "register_no": None,
+    "scans": [],
+    "signed_receipt": None,
+    "submitter": None,
+}
+
+
 class DossierRepository:
-    """Dossier rows (projections), their events, the outbox and the search index."""
+    """Dossier rows (projections), their events, the outbox and the search index.
+
+    Creating events and rows keep their papers by reference to the catalogue checklist
+    (``storage.checklists``): compacted here when stored, expanded here when read, so the
+    rest of the program only ever sees full ``documents``.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.checklists = ChecklistRepository(db)
+
+    def _data_json(self, dossier: Dossier) -> str:
+        data = dossier_to_json(dossier)
+        for key, default in _DEFAULTED.items():
+            value = data.get(key, default)
+            if (list(value) if isinstance(value, tuple) else value) == default:
+                data.pop(key, None)
+        return dumps(self.checklists.compact(data))
+
+    def _dossier(self, raw: str) -> Dossier:
+        return dossier_from_json(self.checklists.expand(json.loads(raw)))
 
     def _row_values(self, dossier: Dossier) -> tuple[Any, ...]:
         """The row's values in ``_ROW_COLUMNS`` order (the JSON ``data`` holds the rest)."""
@@ -452,7 +506,7 @@ class DossierRepository:
             dossier.applicant.name,
             dossier.officer,
             iso(dossier.updated_at),
-            dumps(dossier_to_json(dossier)),
+            self._data_json(dossier),
             int(dossier.channel),
             dossier.procedure_field,
             dossier.procedure_name,
@@ -473,13 +527,41 @@ class DossierRepository:
         self.db.conn.execute(_UPDATE_ROW, (*self._row_values(dossier), dossier.uuid))
 
     def insert_new(self, dossier: Dossier, event: Event, *, queued_at: datetime) -> None:
-        """Store a new dossier row, its creating event, its outbox entry and search entry."""
+        """Store a new dossier row, its creating event and its outbox entry; its search entry
+        comes with the next batch (:data:`SEARCH_BATCH`; :meth:`search` reads it meanwhile)."""
         rowid = self.insert_row(dossier)
-        self.db.conn.execute(
-            "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
-            (rowid, _search_text(dossier)),
-        )
         self._add_event(event, queued_at)
+        if rowid - self._search_indexed() >= SEARCH_BATCH:
+            self.flush_search()
+
+    def _search_indexed(self) -> int:
+        row = self.db.conn.execute(
+            "SELECT value FROM config WHERE key = ?", (SEARCH_INDEXED_KEY,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def flush_search(self) -> int:
+        """Index every row not yet in the search index (inside the caller's transaction, or
+        its own); returns how many."""
+        with self.db.atomic():
+            indexed = self._search_indexed()
+            rows = self.db.conn.execute(
+                "SELECT rowid, data FROM dossiers WHERE rowid > ? AND rowid NOT IN"
+                " (SELECT rowid FROM dossier_search WHERE rowid > ?) ORDER BY rowid",
+                (indexed, indexed),
+            ).fetchall()
+            self.db.conn.executemany(
+                "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
+                [(rowid, _search_text(self._dossier(data))) for rowid, data in rows],
+            )
+            top = self.db.conn.execute("SELECT max(rowid) FROM dossiers").fetchone()[0]
+            if top is not None and int(top) > indexed:
+                self.db.conn.execute(
+                    "INSERT INTO config (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (SEARCH_INDEXED_KEY, str(int(top))),
+                )
+        return len(rows)
 
     def append(
         self, dossier: Dossier, event: Event, *, queued_at: datetime, reindex: bool = False
@@ -490,6 +572,8 @@ class DossierRepository:
             rowid = self.db.conn.execute(
                 "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier.uuid,)
             ).fetchone()[0]
+            if rowid > self._search_indexed():  # not indexed yet: its batch takes it as it is
+                self.flush_search()
             self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (rowid,))
             self.db.conn.execute(
                 "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)",
@@ -497,8 +581,15 @@ class DossierRepository:
             )
         self._add_event(event, queued_at)
 
+    def stored_payload(self, event: Event) -> dict[str, Any]:
+        """The payload as stored and sent: a creating event's papers by reference."""
+        if event.kind in _CREATING_KINDS:
+            return self.checklists.compact(event.payload)
+        return event.payload
+
     def _add_event(self, event: Event, queued_at: datetime) -> None:
-        self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", event_to_row(event))
+        row = event_to_row(replace(event, payload=self.stored_payload(event)))
+        self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", row)
         self.db.conn.execute(
             "INSERT INTO outbox (event_uuid, queued_at) VALUES (?, ?)",
             (event.uuid, queued_at.isoformat()),
@@ -507,11 +598,11 @@ class DossierRepository:
 
     def by_uuid(self, uuid: str) -> Dossier | None:
         row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?", (uuid,)).fetchone()
-        return dossier_from_json(json.loads(row[0])) if row else None
+        return self._dossier(row[0]) if row else None
 
     def by_code(self, code: str) -> Dossier | None:
         row = self.db.conn.execute("SELECT data FROM dossiers WHERE code = ?", (code,)).fetchone()
-        return dossier_from_json(json.loads(row[0])) if row else None
+        return self._dossier(row[0]) if row else None
 
     def events_of(self, dossier_uuid: str) -> list[Event]:
         rows = self.db.conn.execute(
@@ -519,7 +610,14 @@ class DossierRepository:
             "FROM events WHERE dossier_uuid = ?",
             (dossier_uuid,),
         ).fetchall()
-        return sorted((event_from_row(r) for r in rows), key=Event.order_key)
+        return sorted((self.expanded(event_from_row(r)) for r in rows), key=Event.order_key)
+
+    def expanded(self, event: Event) -> Event:
+        """``event`` as the domain reads it: a creating event's papers in full."""
+        if event.kind not in _CREATING_KINDS:
+            return event
+        payload = self.checklists.expand(event.payload)
+        return event if payload is event.payload else replace(event, payload=payload)
 
     def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
         """Newest dossiers whose index holds every folded word of ``text`` as a prefix."""
@@ -527,13 +625,36 @@ class DossierRepository:
         if not tokens:
             return []
         match = " ".join(f'"{t}"*' for t in tokens)
+        indexed = self._search_indexed()
+        if (
+            int(
+                self.db.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM dossiers WHERE rowid > ? LIMIT ?)",
+                    (indexed, 4 * SEARCH_BATCH + 1),
+                ).fetchone()[0]
+            )
+            > 4 * SEARCH_BATCH
+        ):
+            self.flush_search()  # rows stored by other means than a reception
+            indexed = self._search_indexed()
+        found: dict[int, Dossier] = {}
+        for rowid, data in self.db.conn.execute(  # the batch not indexed yet, newest first
+            "SELECT rowid, data FROM dossiers WHERE rowid > ? ORDER BY rowid DESC", (indexed,)
+        ):
+            dossier = self._dossier(data)
+            words = _search_text(dossier).split()
+            if all(any(w.startswith(t) for w in words) for t in tokens):
+                found[rowid] = dossier
         rows = self.db.conn.execute(
-            "SELECT d.data FROM (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? "
-            "ORDER BY rowid DESC LIMIT ?) AS s JOIN dossiers AS d ON d.rowid = s.rowid "
+            "SELECT d.rowid, d.data FROM (SELECT rowid FROM dossier_search WHERE dossier_search"
+            " MATCH ? ORDER BY rowid DESC LIMIT ?) AS s JOIN dossiers AS d ON d.rowid = s.rowid "
             "ORDER BY s.rowid DESC",
             (match, limit),
         ).fetchall()
-        return [dossier_from_json(json.loads(r[0])) for r in rows]
+        for rowid, data in rows:
+            if rowid not in found:
+                found[rowid] = self._dossier(data)
+        return [found[r] for r in sorted(found, reverse=True)[:limit]]
 
     def count(self, *, statuses: Iterable[Status] | None = None) -> int:
         if statuses is None:
@@ -563,7 +684,7 @@ class DossierRepository:
                 return
             for rowid, data in rows:
                 last = rowid
-                yield dossier_from_json(json.loads(data))
+                yield self._dossier(data)
 
     def received_between(self, start: datetime, end: datetime) -> list[Dossier]:
         """Dossiers received in [start, end), newest first (uses the received_at index; times
@@ -573,7 +694,7 @@ class DossierRepository:
             "ORDER BY received_at DESC",
             (start.astimezone(VN_TZ).isoformat(), end.astimezone(VN_TZ).isoformat()),
         ).fetchall()
-        return [dossier_from_json(json.loads(r[0])) for r in rows]
+        return [self._dossier(r[0]) for r in rows]
 
     def statistics_facts(self, *, start: date, end: date) -> Iterator[DossierFacts]:
         """See :func:`statistics_facts`."""
@@ -627,7 +748,7 @@ class DossierRepository:
             "ORDER BY json_extract(data, '$.register_no'), received_at",
             (f"{year:04d}-01-01", f"{year + 1:04d}-01-01", station_id),
         ).fetchall()
-        return [dossier_from_json(json.loads(r[0])) for r in rows]
+        return [self._dossier(r[0]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

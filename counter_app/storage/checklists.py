@@ -1,0 +1,201 @@
+"""Every catalogue checklist the station has seen, stored once, and the compact form of the
+papers of creating events and dossier rows (``domain.paper_refs``).
+
+``checklists`` keeps one row per checklist digest, never replaced nor deleted: a dossier
+received under an old catalogue version still expands after the catalogue moved on. What is
+stored and sent is compact (``checklist`` + ``papers``); what the domain reads is expanded
+(``documents``): :meth:`ChecklistRepository.compact` on the way in,
+:meth:`ChecklistRepository.expand` on the way out. A payload or row that cannot be compacted
+(no checklist of its procedure and version here, a malformed list) is kept as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from counter_app.domain.models import DocumentItem
+from counter_app.domain.paper_refs import PLACEHOLDER_PREFIX, checklist_digest, compact, expand
+from counter_app.storage.mapping import dumps
+
+CREATE_SQL = (
+    "CREATE TABLE IF NOT EXISTS checklists (digest TEXT PRIMARY KEY, procedure_code TEXT NOT NULL,"
+    " catalogue_version TEXT NOT NULL, documents TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS checklists_procedure ON checklists"
+    " (procedure_code, catalogue_version)",
+)
+CHECKLIST_KEY = "checklist"
+PAPERS_KEY = "papers"
+DOCUMENTS_KEY = "documents"
+
+
+class _Connected(Protocol):
+    @property
+    def conn(self) -> Any: ...
+
+
+class ChecklistRepository:
+    """The ``checklists`` table with a per-connection cache (checklists never change)."""
+
+    def __init__(self, db: _Connected) -> None:
+        self.db = db
+        self._by_digest: dict[str, tuple[DocumentItem, ...]] = {}
+        self._by_procedure: dict[tuple[str, str], list[str]] = {}
+
+    def remember(self, procedure_code: str, version: str, documents: Sequence[DocumentItem]) -> str:
+        """Keep the checklist (if new); its digest."""
+        papers = tuple(documents)
+        digest = checklist_digest(papers)
+        if digest not in self._by_digest:
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO checklists (digest, procedure_code, catalogue_version,"
+                " documents) VALUES (?,?,?,?)",
+                (digest, procedure_code, version, _documents_json(papers)),
+            )
+            self._by_digest[digest] = papers
+            self._by_procedure.pop((procedure_code, version), None)
+        return digest
+
+    def remember_all(self, rows: Iterable[tuple[str, str, Sequence[DocumentItem]]]) -> int:
+        return len({self.remember(code, version, docs) for code, version, docs in rows})
+
+    def documents(self, digest: str) -> tuple[DocumentItem, ...] | None:
+        found = self._by_digest.get(digest)
+        if found is None:
+            row = self.db.conn.execute(
+                "SELECT documents FROM checklists WHERE digest = ?", (digest,)
+            ).fetchone()
+            if row is None:
+                return None
+            found = tuple(DocumentItem.from_json(d) for d in json.loads(row[0]))
+            self._by_digest[digest] = found
+        return found
+
+    def _digests(self, procedure_code: str, version: str) -> list[str]:
+        key = (procedure_code, version)
+        found = self._by_procedure.get(key)
+        if found is None:
+            found = [
+                row[0]
+                for row in self.db.conn.execute(
+                    "SELECT digest FROM checklists WHERE procedure_code = ?"
+                    " AND catalogue_version = ?",
+                    key,
+                )
+            ]
+            if found:
+                self._by_procedure[key] = found
+        return found
+
+    # --- compact and expand ------------------------------------------------------------------
+
+    def compact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` (a creating payload or a dossier's JSON) with ``documents`` replaced by
+        ``checklist`` + ``papers`` against the best checklist of its procedure and version
+        (the one most papers refer to); unchanged when none is here or nothing refers."""
+        raw = data.get(DOCUMENTS_KEY)
+        code, version = data.get("procedure_code"), data.get("catalogue_version") or ""
+        if not isinstance(raw, list) or not raw or not isinstance(code, str):
+            return data
+        try:
+            documents = [DocumentItem.from_json(d) for d in raw]
+        except (KeyError, TypeError, ValueError):
+            return data
+        if any(d.to_json() != item for d, item in zip(documents, raw, strict=True)):
+            return data  # not in the shape this version writes: keep it byte for byte
+        best: tuple[str, list[Any]] | None = None
+        best_refs = 0
+        for digest in self._digests(code, str(version)) or _placeholder_digests(documents):
+            checklist = self.documents(digest) or ()
+            papers = compact(documents, checklist, digest=digest)
+            refs = sum(1 for p in papers if not (isinstance(p, dict) and "name" in p))
+            if refs > best_refs:
+                best, best_refs = (digest, papers), refs
+        if best is None:
+            return data
+        out = {k: v for k, v in data.items() if k != DOCUMENTS_KEY}
+        out[CHECKLIST_KEY], out[PAPERS_KEY] = best
+        return out
+
+    def expand(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with ``documents`` from ``checklist`` + ``papers`` (placeholders for a
+        checklist this station lacks); data without them is returned as it is."""
+        papers = data.get(PAPERS_KEY)
+        digest = data.get(CHECKLIST_KEY)
+        if DOCUMENTS_KEY in data or not isinstance(papers, list) or not isinstance(digest, str):
+            return data
+        documents = expand(
+            papers,
+            self.documents(digest),
+            digest=digest,
+            label=str(data.get("catalogue_version") or ""),
+        )
+        out = {k: v for k, v in data.items() if k not in (PAPERS_KEY, CHECKLIST_KEY)}
+        out[DOCUMENTS_KEY] = [d.to_json() for d in documents]
+        return out
+
+
+def _placeholder_digests(documents: Sequence[DocumentItem]) -> list[str]:
+    """The digests placeholders refer to (a dossier whose checklist is not here)."""
+    found = []
+    for d in documents:
+        if d.name.startswith(PLACEHOLDER_PREFIX):
+            digest = d.name[len(PLACEHOLDER_PREFIX) :].split("/", 1)[0]
+            if digest not in found:
+                found.append(digest)
+    return found
+
+
+def _documents_json(documents: Sequence[DocumentItem]) -> str:
+    return dumps([d.to_json() for d in documents])
+
+
+def create_tables(conn: Any) -> None:
+    for statement in CREATE_SQL:
+        conn.execute(statement)
+
+
+def migrate_m0019(conn: Any) -> None:
+    """Migration m0019 (issues 12 and 16): every checklist of the catalogue kept once, the
+    dossier rows narrowed (papers by reference, defaults left out), the outbox keyed by its
+    event alone, and the search index marked complete up to the last row (later rows are
+    indexed in batches). Events are never rewritten: old ones keep their full papers."""
+    from counter_app.storage.mapping import dossier_from_json
+    from counter_app.storage.repositories import SEARCH_INDEXED_KEY, DossierRepository
+
+    create_tables(conn)
+
+    class _Db:
+        def __init__(self, c: Any) -> None:
+            self.conn = c
+
+    db = _Db(conn)
+    repo = ChecklistRepository(db)
+    for code, version, documents in conn.execute(
+        "SELECT code, catalogue_version, documents FROM procedures"
+    ).fetchall():
+        repo.remember(
+            code, version or "", [DocumentItem.from_json(d) for d in json.loads(documents or "[]")]
+        )
+    dossiers = DossierRepository(db)  # type: ignore[arg-type]
+    rows = conn.execute("SELECT rowid, data FROM dossiers").fetchall()
+    conn.executemany(
+        "UPDATE dossiers SET data = ? WHERE rowid = ?",
+        [(dossiers._data_json(dossier_from_json(json.loads(data))), rowid) for rowid, data in rows],
+    )
+    conn.execute(
+        "CREATE TABLE outbox_new (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"
+        " queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)"
+        " WITHOUT ROWID"
+    )
+    conn.execute(
+        "INSERT INTO outbox_new SELECT event_uuid, queued_at, attempts, last_error FROM outbox"
+    )
+    conn.execute("DROP TABLE outbox")
+    conn.execute("ALTER TABLE outbox_new RENAME TO outbox")
+    top = conn.execute("SELECT max(rowid) FROM dossiers").fetchone()[0]
+    conn.execute(
+        "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
+        (SEARCH_INDEXED_KEY, str(int(top or 0))),
+    )

@@ -383,6 +383,38 @@ def m0021_report_days(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("m0015_order")
+def m0015_order(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 1: each conflict names the event it clashed with (``clashed_with``, NULL
+    when none), and the station's hybrid logical clock (config ``hlc``, ``sync_protocol.hlc``)
+    starts past every event already held, so what it does next is ordered after them."""
+    import json
+    from dataclasses import dataclass
+
+    from sync_protocol.hlc import ZERO, Hlc, received_stamp
+    from sync_protocol.order import instant
+
+    db.execute("ALTER TABLE sync_conflicts ADD COLUMN clashed_with TEXT")
+
+    @dataclass(frozen=True)
+    class _Held:
+        at: datetime
+        payload: dict[str, object]
+
+    last = ZERO
+    for at, stamp in db.execute("SELECT at, json_extract(payload, '$.hlc') FROM events"):
+        seen = received_stamp(_Held(instant(at), {"hlc": stamp} if stamp else {}))
+        last = max(last, seen)
+    held = db.execute("SELECT value FROM config WHERE key = 'hlc'").fetchone()
+    if held is not None:
+        last = max(last, Hlc.parse(json.loads(held[0])) or ZERO)
+    if last != ZERO:
+        db.execute(
+            "INSERT OR REPLACE INTO config (key, value) VALUES ('hlc', ?)",
+            (json.dumps(last.text()),),
+        )
+
+
 @migration("m0019_checklist_once")
 def m0019_checklist_once(db: sqlite_utils.Database) -> None:
     """Issues 12 and 16 (SAVE): checklists stored once and dossier rows narrowed, outbox keyed

@@ -62,6 +62,7 @@ class ConflictEntry:
     reason: str
     detected_at: datetime
     dossier_code: str | None  # the code of the dossier row, else of its creating event
+    clashed_with: str | None = None  # the uuid of the event it clashed with (m0015)
 
 
 def _utf8_len(text: str) -> int:
@@ -250,9 +251,15 @@ class SyncRepository:
         conn.execute("DELETE FROM sync_conflicts WHERE dossier_uuid = ?", (dossier_uuid,))
         conn.executemany(
             "INSERT OR REPLACE INTO sync_conflicts (event_uuid, dossier_uuid, reason,"
-            " detected_at) VALUES (?, ?, ?, ?)",
+            " detected_at, clashed_with) VALUES (?, ?, ?, ?, ?)",
             [
-                (c.event_uuid, dossier_uuid, c.reason, kept.get(c.event_uuid, at.isoformat()))
+                (
+                    c.event_uuid,
+                    dossier_uuid,
+                    c.reason,
+                    kept.get(c.event_uuid, at.isoformat()),
+                    c.clashed_with,
+                )
                 for c in conflicts
             ],
         )
@@ -263,7 +270,7 @@ class SyncRepository:
             f"SELECT {_EVENT_COLUMNS}, c.reason, c.detected_at, d.code,"
             " (SELECT json_extract(f.payload, '$.code') FROM events f"
             "  WHERE f.dossier_uuid = c.dossier_uuid"
-            "  AND f.kind IN ('received', 'guided', 'refused') LIMIT 1)"
+            "  AND f.kind IN ('received', 'guided', 'refused') LIMIT 1), c.clashed_with"
             " FROM sync_conflicts c JOIN events e ON e.uuid = c.event_uuid"
             " LEFT JOIN dossiers d ON d.uuid = c.dossier_uuid"
             " ORDER BY c.detected_at, c.dossier_uuid, e.at, e.seq"
@@ -274,6 +281,7 @@ class SyncRepository:
                 row[8],
                 datetime.fromisoformat(row[9]),
                 _code(row[10]) or _code(row[11]),
+                row[12],
             )
             for row in rows
         ]

@@ -338,6 +338,24 @@ CORRECTABLE: Fields = {
     "return_address": (text(_limit("return_address")), False),
     "fee": (text(CATALOGUE_TEXT, multiline=True), False),
 }
+PAPER_REF: Fields = {
+    "ref": (integer(0, MAX_ITEMS), True),
+    "received": (flag, False),
+    "count": (integer(0, 999), False),
+    "form": (one_of(FORMS), False),
+}
+
+
+def _paper(value: Any) -> None:
+    """One entry of ``papers``: an index, an index with what differs, or a whole paper."""
+    if isinstance(value, dict) and "name" in value:
+        obj(DOCUMENT)(value)
+    elif isinstance(value, dict):
+        obj(PAPER_REF)(value)
+    else:
+        integer(0, MAX_ITEMS)(value)
+
+
 CREATING: Fields = {
     "code": (text(64, nullable=True), True),
     "agency_id": (agency, True),
@@ -366,6 +384,11 @@ CREATING: Fields = {
     "missing": (items(text(_limit("reason"), multiline=True)), False),
     "due_computed": (instant(), False),
     "due_override_reason": (text(_limit("due_override_reason"), multiline=True), False),
+    # The papers by reference to the catalogue checklist (counter_app.domain.paper_refs), in
+    # place of ``documents``: a digest of the checklist, then per paper its index, or its index
+    # with what differs, or the whole paper (one the officer typed).
+    "checklist": (text(32, required=True), False),
+    "papers": (items(_paper), False),
 }
 _SIGNED: Fields = {
     "sha256": (sha256, True),

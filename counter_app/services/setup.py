@@ -31,7 +31,7 @@ from pathlib import Path
 
 from counter_app import texts
 from counter_app.domain.changes import Changes
-from counter_app.domain.codes import validate_station_prefix
+from counter_app.domain.codes import offline_prefix
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.lookup_url import is_placeholder
 from counter_app.domain.models import VN_TZ, Office, Officer, Role
@@ -51,10 +51,11 @@ from counter_app.services.station import StationContext, new_uuid
 from counter_app.texts import lookup as lookup_texts
 from counter_app.texts import slips as slip_texts
 from counter_app.texts import wizard as t
+from sync_protocol.codes import DEMO_PREFIX
 
 DEMO_AGENCY_ID = "000.00.19.H56"
 DEMO_PASSWORD = "demo1234"
-DEFAULT_STATION_PREFIX = "00"
+DEFAULT_STATION_PREFIX = DEMO_PREFIX  # "000": the demo office, never synced
 DEFAULT_LOOKUP_URL = "https://dichvucong.example.gov.vn/tra-cuu"
 SETUP_KEY = "setup"
 SYNC_KEY = "sync"
@@ -208,7 +209,7 @@ def check_office(ctx: StationContext, answers: OfficeAnswers) -> Office:
         parent_body=clean.parent_body,
         unit_name=clean.unit_name,
         place_name=clean.place_name,
-        station_prefix=validate_station_prefix(answers.station_prefix.strip()),
+        station_prefix=offline_prefix(answers.station_prefix),
         station_id=ctx.new_id(),
         lookup_url=clean.lookup_url,
         is_demo=False,

@@ -14,7 +14,8 @@ folder; see ledger.py) outlives the database. Two rules follow:
   every block reserved in the ledger or its mirror, so the next code's counter is past every
   one minted before. The office identity is not in the ledger: the new database opens as the
   demo office until the station is set up or enrolled again (``counter-app enrol``), which
-  the command says.
+  the command says. With no reservation left at all (the ledger and its mirror lost too),
+  minting waits for a sync or the officer's confirmation (storage/recovery.py, issue 12).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.storage.db import Database, storage_fault
 from counter_app.storage.ledger import ReservationLedger
+from counter_app.storage.recovery import require_recovery
 from counter_app.storage.store import BACKUP_DIR, DB_NAME, LEDGER_NAME, Store, mirror_path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite 3 database
@@ -133,6 +135,8 @@ def recreate_database(
             store.counters.raise_to(reserved)
             detail = {"kept": kept.name if kept else None, "reserved": reserved}
             store.config.set(RECREATED_KEY, {"at": stamp, **detail})
+            if not reserved:  # no ledger left: the last codes are unknown (storage/recovery.py)
+                require_recovery(store.config, reason="new_database", at=when)
             store.audit.record(
                 at=when, officer="system", action=RECREATED_KEY, dossier_uuid=None, detail=detail
             )

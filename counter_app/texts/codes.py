@@ -44,9 +44,14 @@ def confirm_offline_question(reason: str) -> str:
     return (
         f"Chưa cấp được mã số hồ sơ vì {RECOVERY_REASONS.get(reason, reason)}, quầy chưa biết "
         "các số đã cấp gần nhất.\n\nNên đồng bộ với máy chủ tỉnh trước (F9). Nếu không có kết "
-        "nối, chọn «Có» để làm việc ngoại tuyến: mã hồ sơ hôm nay lấy từ dải khôi phục (số bắt "
-        "đầu bằng 9 và giờ phút khôi phục), không bao giờ trùng với số đã cấp."
+        "nối, chọn «Làm việc ngoại tuyến»: mã hồ sơ hôm nay lấy từ dải khôi phục (số thứ tự "
+        "bắt đầu bằng 9 và giờ phút khôi phục), không bao giờ trùng với số đã cấp; hồ sơ này "
+        "được tiếp nhận ngay."
     )
+
+
+CONFIRM_OFFLINE_BACK = "Chờ đồng bộ"
+CONFIRM_OFFLINE_GO = "&Làm việc ngoại tuyến"
 
 
 def recovery_active(block: int, via: str) -> str:

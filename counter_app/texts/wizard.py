@@ -64,12 +64,14 @@ def enrolled(unit_name: str, agency_id: str, prefix: str) -> str:
 
 OFFICE_TITLE = "Thông tin cơ quan"
 OFFICE_SUBTITLE = (
-    "Nhập thông tin in trên đầu phiếu. Số hiệu quầy gồm 2 chữ số, không trùng với quầy khác "
-    "trong tỉnh (hỏi quản trị viên của tỉnh)."
+    "Nhập thông tin in trên đầu phiếu. Số hiệu quầy tạm là số thứ tự của quầy trong cơ quan "
+    "(01–99, mỗi quầy một số): mã hồ sơ mang tiền tố 000 và số này (ví dụ …-261122-000070001), "
+    "không bao giờ trùng với quầy đã đăng ký; khi đăng ký với máy chủ tỉnh, quầy nhận số hiệu "
+    "3 chữ số của tỉnh, các mã đã cấp vẫn giữ nguyên giá trị."
 )
 OFFICE_LABELS = {
     "agency_id": "Mã định danh cơ quan",
-    "station_prefix": "Số hiệu quầy",
+    "station_prefix": "Số hiệu quầy tạm",
     "parent_body": "Cơ quan chủ quản",
     "unit_name": "Tên đơn vị",
     "place_name": "Địa danh",
@@ -77,7 +79,7 @@ OFFICE_LABELS = {
 }
 OFFICE_PLACEHOLDERS = {
     "agency_id": "ví dụ 000.00.19.H56 hoặc H56.123.45",
-    "station_prefix": "ví dụ 07",
+    "station_prefix": "01–99, ví dụ 07",
     "parent_body": "ví dụ UBND XÃ MINH HÒA",
     "unit_name": "ví dụ TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ MINH HÒA",
     "place_name": "ví dụ Minh Hòa",

@@ -119,17 +119,19 @@ def test_offline_setup_through_the_wizard_ends_with_a_test_slip_that_reads_back(
 
     edits = wizard.office_page.edits
     qtbot.keyClicks(edits["agency_id"], "h56.123.45")
-    qtbot.keyClicks(edits["station_prefix"], "7")
+    qtbot.keyClicks(edits["station_prefix"], "150")  # an enrolled station's number
     type_text(edits["parent_body"], "UBND XÃ HÒA BÌNH")
     type_text(edits["unit_name"], "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ HÒA BÌNH")
     type_text(edits["place_name"], "Hòa Bình")
-    press_next(wizard)  # a one-digit station prefix is refused, in Vietnamese
+    press_next(wizard)  # refused, in Vietnamese, naming the field; the field gets the focus
     assert wizard.currentId() == OFFICE_PAGE
     assert wizard.office_page.error_label.text() == error_message(
-        ErrorCode.STATION_PREFIX_INVALID, value="7"
+        ErrorCode.OFFLINE_PREFIX_INVALID, field="station_prefix", value="150"
     )
-    qtbot.keyClicks(edits["station_prefix"], "7")  # now "77"
-    edits["station_prefix"].setText("07")
+    assert "Số hiệu quầy tạm" in wizard.office_page.error_label.text()
+    assert edits["station_prefix"].selectedText() == "150"  # selected, to be typed over
+    qtbot.keyClicks(edits["station_prefix"], "07")  # replaces the selected number
+    assert edits["station_prefix"].text() == "07"
     press_next(wizard)
     assert wizard.currentId() == ADMIN_PAGE
 
@@ -149,13 +151,17 @@ def test_offline_setup_through_the_wizard_ends_with_a_test_slip_that_reads_back(
     assert station.office().is_demo and not is_set_up(station)  # nothing written so far
 
     code = print_test_slip_on_cups(wizard, qtbot, cups_queue, tmp_path)
-    assert code == "H56.123.45-260213-070000"
+    assert code == "H56.123.45-260213-000070000"
 
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.result() == QWizard.DialogCode.Accepted
     office = station.office()
     assert wizard.office == office and is_set_up(station)
-    assert (office.agency_id, office.station_prefix, office.is_demo) == ("H56.123.45", "07", False)
+    assert (office.agency_id, office.station_prefix, office.is_demo) == (
+        "H56.123.45",
+        "00007",
+        False,
+    )
     assert office.place_name == "Hòa Bình"
     assert station.setting("printer", "") == cups_queue
     assert authenticate(station, username="nguyenvana", password=PASSWORD).role is Role.ADMIN

@@ -88,7 +88,7 @@ def test_offline_setup_stores_the_office_admin_and_printer_in_one_go(
     assert is_set_up(station)
     stored = station.office()
     assert stored == office and not stored.is_demo
-    assert (stored.agency_id, stored.station_prefix) == ("H56.123.45", "07")
+    assert (stored.agency_id, stored.station_prefix) == ("H56.123.45", "00007")  # 000 + number
     assert stored.unit_name == OFFICE.unit_name and stored.place_name == "Hòa Bình"
     assert stored.station_id != demo_station_id
     assert station.setting("printer", None) == "QUAY-1"
@@ -103,7 +103,7 @@ def test_offline_setup_stores_the_office_admin_and_printer_in_one_go(
     actions = [e["action"] for e in station.store.audit.entries(limit=5)]
     assert "setup_completed" in actions
     dossier = receive(station, "nguyenvana")
-    assert dossier.code.startswith("H56.123.45-260213-07")
+    assert dossier.code.startswith("H56.123.45-260213-00007")
 
 
 def test_choosing_the_demo_keeps_the_demo_office_and_its_accounts(
@@ -122,13 +122,17 @@ BAD_ANSWERS = {
         replace(OFFLINE, office=replace(OFFICE, agency_id="UBND-XA")),
         ErrorCode.AGENCY_ID_INVALID,
     ),
-    "one-digit prefix": (
-        replace(OFFLINE, office=replace(OFFICE, station_prefix="7")),
-        ErrorCode.STATION_PREFIX_INVALID,
+    "prefix out of the offline range": (
+        replace(OFFLINE, office=replace(OFFICE, station_prefix="150")),
+        ErrorCode.OFFLINE_PREFIX_INVALID,
+    ),
+    "zero as prefix": (
+        replace(OFFLINE, office=replace(OFFICE, station_prefix="00")),
+        ErrorCode.OFFLINE_PREFIX_INVALID,
     ),
     "letters as prefix": (
         replace(OFFLINE, office=replace(OFFICE, station_prefix="a7")),
-        ErrorCode.STATION_PREFIX_INVALID,
+        ErrorCode.OFFLINE_PREFIX_INVALID,
     ),
     "empty unit name": (
         replace(OFFLINE, office=replace(OFFICE, unit_name="  ")),
@@ -247,7 +251,7 @@ def test_the_test_slip_barcode_reads_back_and_carries_its_marks(
     text = pdf_text(pdf)
     assert t.TEST_SLIP_MARK in text and "DEMO" not in text
     code = printer_test_code(office, station.clock.now())
-    assert code == "H56.123.45-260213-070000"
+    assert code == "H56.123.45-260213-000070000"
     (tmp_path / "scans").mkdir()
     first_page = scans(pdf, tmp_path / "scans")[0]
     assert set(decoded(first_page).get("Code128", [])) == {code}  # a4x2: both copies

@@ -59,8 +59,9 @@ from counter_app.domain.fees import counter_fee
 from counter_app.domain.fields import clean_text
 from counter_app.domain.idcard import IdCardData
 from counter_app.domain.models import Procedure, ReturnMethod
-from counter_app.services import intake
+from counter_app.services import intake, numbering
 from counter_app.services.intake import ReceptionRequest
+from counter_app.texts import codes as tc
 from counter_app.texts import digitisation_ui as td
 from counter_app.texts import window as t
 from counter_app.ui.buttons import confirm_box
@@ -465,10 +466,39 @@ class IntakeView(QWidget):
             )
         except DomainError as exc:
             self.show_message_error(exc)
+            if exc.code is ErrorCode.CODES_RECOVERY_PENDING:
+                self._ask_offline_numbering(request, str(exc.params.get("reason", "")))
             return
         self.session.events.changes_applied.emit(changes)
         due = t.format_due(dossier.due_at)
         self._after_save(dossier, t.received_banner(dossier.code or "", due))
+
+    def _ask_offline_numbering(self, request: ReceptionRequest, reason: str) -> None:
+        """After a loss no code is minted until a sync; the officer may choose to work
+        offline: codes then come from a recovery block (storage/recovery.py)."""
+
+        def go() -> None:
+            try:
+                block, changes = numbering.confirm_offline(self.ctx, officer=self.session.username)
+            except DomainError as exc:
+                self.show_message_error(exc)
+                return
+            self.session.events.changes_applied.emit(changes)
+            before = self.saved
+            self._receive(request)
+            if self.saved is not before:  # received: say where its code comes from
+                said = self.message_label.text()
+                note = tc.recovery_active(block, "offline")
+                self.message_label.setText(f"{said}\n{note}" if said else note)
+
+        self._ask(
+            title=tc.CONFIRM_OFFLINE_TITLE,
+            text=tc.confirm_offline_question(reason),
+            back_text=tc.CONFIRM_OFFLINE_BACK,
+            go_text=tc.CONFIRM_OFFLINE_GO,
+            on_go=go,
+            on_back=self.focus_form,
+        )
 
     def _open_reason(
         self,

@@ -271,7 +271,7 @@ class OfficePage(WizardPage):
         form, self.edits = edit_form({key: t.OFFICE_LABELS[key] for key in keys})
         for key, edit in self.edits.items():
             edit.setPlaceholderText(t.OFFICE_PLACEHOLDERS[key])
-        self.edits["station_prefix"].setMaxLength(2)
+        self.edits["station_prefix"].setMaxLength(5)  # 07, or the whole prefix 00007
         self.edits["lookup_url"].setText(wizard.ctx.office().lookup_url)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -282,10 +282,17 @@ class OfficePage(WizardPage):
         return OfficeAnswers(**{key: edit.text() for key, edit in self.edits.items()})
 
     def validatePage(self) -> bool:
-        def check() -> None:
+        self.error_label.clear()
+        try:
             self.office = check_office(self.setup_wizard.ctx, self.answers())
-
-        return self.passes(check)
+        except DomainError as exc:
+            show_refusal(self.error_label, exc)
+            field = exc.params.get("field")
+            if isinstance(field, str) and field in self.edits:  # the refused field gets focus
+                self.edits[field].setFocus()
+                self.edits[field].selectAll()
+            return False
+        return True
 
     def nextId(self) -> int:
         return ADMIN_PAGE

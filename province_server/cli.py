@@ -217,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issue = sub.add_parser("issue-code", help="print a one-time enrolment code for a station")
     issue.add_argument("--agency", required=True, help="agency identifier, e.g. 000.00.19.H56")
-    issue.add_argument("--station", required=True, type=int, help="station number 1..99")
+    issue.add_argument(
+        "--station", required=True, type=int, help="station number 1..999 (prefix 001..999)"
+    )
     issue.add_argument("--parent-body", default="", help="parent body printed on slips")
     issue.add_argument("--unit-name", default="", help="unit name printed on slips")
     issue.add_argument("--place-name", default="", help="place name printed on slips")

@@ -37,7 +37,13 @@ import psycopg
 
 from province_server.errors import ApiError
 from province_server.stations.history import check_chain
-from province_server.stations.ownership import code_refusal, record_high_water
+from province_server.stations.ownership import (
+    Prefixes,
+    code_refusal,
+    marks_wire,
+    owned_prefixes,
+    record_high_water,
+)
 from province_server.stations.service import Station, touch
 from province_server.sync.projection import refresh_states
 from sync_protocol import (
@@ -52,6 +58,7 @@ from sync_protocol import (
     RejectReason,
     dumps,
 )
+from sync_protocol.codes import marks_to_json
 from sync_protocol.events import event_problem
 
 _AGENCY_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
@@ -91,8 +98,15 @@ def _creating_fields(event: EventWire) -> tuple[str, str | None] | None:
     return agency, code
 
 
+def _creates(batch: PushRequest) -> bool:
+    return any(e.kind in CREATING_KINDS for e in batch.events)
+
+
 def _verdicts(
-    station: Station, batch: PushRequest, known: dict[str, _Known]
+    station: Station,
+    batch: PushRequest,
+    known: dict[str, _Known],
+    prefixes: Prefixes | None = None,
 ) -> tuple[list[str | None], dict[str, tuple[str, str | None]]]:
     """A reject reason (or None) per event, and the dossiers this batch creates."""
     reasons: list[str | None] = []
@@ -110,7 +124,7 @@ def _verdicts(
                 reason = RejectReason.INVALID_EVENT
             elif dossier is not None and dossier.owner_agency != station.agency_id:
                 reason = RejectReason.FORBIDDEN_AGENCY
-            elif (refusal := code_refusal(station, event.kind, *fields)) is not None:
+            elif (refusal := code_refusal(station, event.kind, *fields, prefixes)) is not None:
                 reason = refusal  # a code this station did not mint (stations/ownership.py)
             elif dossier is not None and dossier.creator != event.uuid:
                 reason = RejectReason.DUPLICATE_DOSSIER  # a dossier has one creating event
@@ -216,9 +230,11 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
             ("agency:" + station.agency_id,),
         )
         known = _load_known(conn, sorted({e.dossier_uuid for e in batch.events}))
-        reasons, creating = _verdicts(station, batch, known)
+        prefixes = owned_prefixes(conn, station) if _creates(batch) else None
+        reasons, creating = _verdicts(station, batch, known, prefixes)
         taken = _insert_dossiers(conn, station, creating)
-        record_high_water(conn, station, [f for u, f in creating.items() if u not in taken])
+        fresh = [f for u, f in creating.items() if u not in taken]
+        record_high_water(conn, station, fresh, prefixes)
         for index, event in enumerate(batch.events):
             if reasons[index] is None and event.dossier_uuid in taken:
                 creates = event.kind in CREATING_KINDS
@@ -274,6 +290,8 @@ def pull_page(conn: psycopg.Connection, station: Station, *, cursor: int, limit:
             "has_more": len(rows) > limit,
             "server_time": now_text(),
             "reference": None,
+            # The station's high-water marks of recent days (issue 12, stations/ownership.py).
+            "high_water": marks_to_json(marks_wire(conn, station.id, recent=True)),
         }
     )
     events = ",".join(row[1] for row in page)

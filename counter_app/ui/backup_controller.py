@@ -4,15 +4,16 @@ services.support).
 
 Automatic backups: the first time the window starts on a day, and every hour while it stays
 open, a daily backup is written if none was made today; it runs on the "backup" worker lane
-through its own SQLite connection, so the counter keeps working. Closing the window writes
-an on-exit backup (online backup API: a few tenths of a second for years of dossiers).
+through its own SQLite connection, so the counter keeps working. Closing the window starts
+an on-exit backup on a thread of its own and closes at once. Both are points of the
+incremental chain (storage/backup_chain.py): only the pages changed since the last point.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import QObject, QTimer, qVersion
@@ -48,6 +49,7 @@ class BackupController(QObject):
         self.restored = False
         self.backup_running = False
         self.last_outcome: BackupOutcome | None = None
+        self.exit_thread: threading.Thread | None = None
         self.dialogs: list[QWidget] = []
         self.daily_timer = QTimer(self)
         self.daily_timer.timeout.connect(self.backup_if_due)
@@ -107,23 +109,32 @@ class BackupController(QObject):
         self.backup_running = False
         show_error(self.window, exc)
 
-    def backup_on_exit(self) -> Path | None:
-        """The on-exit backup, on the closing thread; never stops the window from closing."""
+    def backup_on_exit(self) -> threading.Thread | None:
+        """Start the on-exit backup on a thread of its own and return at once: the window
+        closes without waiting (issue 16). The thread is not a daemon, so the process ends
+        only once the point is written (seconds: only the changed pages); a window opened
+        meanwhile waits for it before its own backup (the chain's lock)."""
         if self.restored:
             return None
         ctx = self.session.ctx
-        try:
-            outcome = maintenance.write_backup(
-                ctx.store,
-                kind="exit",
-                extra_dir=maintenance.extra_backup_dir(ctx),
-                now=ctx.clock.now(),
-            )
-        except Exception:
-            log.exception("on-exit backup failed")
-            return None
-        self.last_outcome = outcome
-        return outcome.path
+        store, extra, now = ctx.store, maintenance.extra_backup_dir(ctx), ctx.clock.now()
+
+        def run() -> None:
+            try:
+                self.last_outcome = maintenance.write_backup(
+                    store, kind="exit", extra_dir=extra, now=now
+                )
+            except Exception:
+                log.exception("on-exit backup failed")
+
+        self.exit_thread = threading.Thread(target=run, name="exit-backup", daemon=False)
+        self.exit_thread.start()
+        return self.exit_thread
+
+    def wait_for_exit_backup(self, timeout: float | None = None) -> None:
+        """Block until the on-exit backup started by :meth:`backup_on_exit` is written."""
+        if self.exit_thread is not None:
+            self.exit_thread.join(timeout)
 
     # --- restore ------------------------------------------------------------------------------
 

@@ -56,7 +56,8 @@ def test_window_makes_the_daily_backup_once_and_one_on_exit(
         ts.backup_done(str(station.store.backups()[0]), None) in window.statusBar().currentMessage()
     )
     assert not window.backups.backup_if_due()  # already made today: the hourly check skips
-    window.close()
+    window.close()  # returns at once: the on-exit backup runs on its own thread
+    window.backups.wait_for_exit_backup(30)
     assert sorted(_kinds(station)) == ["daily", "exit"]
 
 
@@ -98,7 +99,11 @@ def test_restore_dialog_shows_what_each_backup_holds_and_restores(
     assert daily_row[2:4] == ["0", ts.RESTORE_NO_CODE]
     usb_row = [r for r in rows if r[4] == ts.RESTORE_PLACE_EXTRA]
     sealed = [ts.RESTORE_SEALED, ts.RESTORE_SEALED, ts.RESTORE_PLACE_EXTRA]  # issue 17
-    assert manual.copied and usb_row == [[*manual_row[:2], *sealed]]
+    # The stick holds the chain the manual point needs (issue 16): the daily base, then it.
+    assert manual.copied and [*manual_row[:2], *sealed] in usb_row
+    assert sorted(r[0] for r in usb_row) == sorted(
+        ts.BACKUP_KIND_LABELS[k] for k in ("manual", "daily")
+    )
 
     row = next(r for r in range(model.rowCount()) if model.entry(r).path == manual.path)
     dialog.table.selectRow(row)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.services import maintenance
+from counter_app.services import maintenance, numbering
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
-from counter_app.storage import backup_chain, backup_points
+from counter_app.storage import backup_chain, backup_points, recovery
 from counter_app.storage.store import KEEP_PER_KIND
 from counter_app.texts import error_message
 from tests.conftest import make_applicant
@@ -93,6 +93,9 @@ def test_restore_from_a_middle_point_never_reuses_a_code(station: StationContext
 
     assert info.dossiers == 4 and station.store.dossiers.count() == 4
     assert info.last_code == middle_codes[-1]
+    # CODES' hook: after a restore the station mints only once synced or confirmed offline.
+    assert recovery.is_pending(station.store.config)
+    numbering.confirm_offline(station, officer="quantri")
     new = _receive(station)[0]
     used = before + middle_codes + later + printed
     assert new not in used and _seq(new) > max(_seq(c) for c in used)

@@ -16,7 +16,8 @@ Attachments travel separately from events (an event only names a blob by its ``s
   429 ``upload_quota_exceeded`` with ``Retry-After`` (seconds to the next day) and stores
   nothing;
 - ``GET  /api/v1/attachments/{sha256}/content``: the bytes of a complete blob of the caller's
-  office (404 otherwise).
+  office, with its ``Content-Length``; 403 ``forbidden_agency`` when only another office holds
+  it, 404 when the office has no complete copy (yet).
 
 Guarantees of this module: ``from_json`` validates completely and raises
 :class:`ProtocolError`; ``X.from_json(x.to_json()) == x``; :func:`is_sha256` accepts only

@@ -94,11 +94,17 @@ def _refuse(message: str) -> NoReturn:
 
 def _status(pdf: bytes | None) -> str | None:
     """The overall signature status of ``pdf`` (re-checked now); None without the bytes."""
+    return _checked(pdf)[0]
+
+
+def _checked(pdf: bytes | None) -> tuple[str | None, list[str]]:
+    """(overall status, every signer in signing order) of ``pdf``, re-checked now."""
     if pdf is None:
-        return None
+        return None, []
     from counter_app import signing
 
-    return str(signing.validate(pdf).status)
+    report = signing.validate(pdf)
+    return str(report.status), [s.common_name for s in report.signatures]
 
 
 # --- attach / scans / scan-pdf -------------------------------------------------------------------
@@ -127,9 +133,10 @@ def cmd_scans(args: argparse.Namespace) -> Any:
     dossier = find_dossier(ctx, args.code)
     out = []
     for record in digitisation.components_of(ctx, dossier.uuid):
-        status = None
+        status: str | None = None
+        signers: list[str] = []
         if record.signed_sha256:
-            status = _status(ctx.store.blobs.get(record.signed_sha256))
+            status, signers = _checked(ctx.store.blobs.get(record.signed_sha256))
         out.append(
             {
                 "index": record.index + 1,
@@ -144,6 +151,7 @@ def cmd_scans(args: argparse.Namespace) -> Any:
                 "signed_by": record.signed_by,
                 "signed_at": record.signed_at.isoformat() if record.signed_at else None,
                 "status": status,
+                "signers": signers,  # every signature of the signed copy (they stack)
             }
         )
     return out
@@ -157,8 +165,8 @@ def cmd_scan_pdf(args: argparse.Namespace) -> Any:
     if not record.digitised:
         _refuse(t.cli_not_digitised(args.component))
     pdf = digitisation.component_pdf(ctx, dossier.uuid, index)
-    if pdf is None:
-        _refuse(t.cli_scan_not_here(args.component))
+    if pdf is None:  # made at another counter of the office: fetched now, then kept here
+        pdf = _fetch(ctx, dossier.uuid, index)
     out = Path(args.out)
     try:
         write_durably(out, pdf)
@@ -173,6 +181,36 @@ def cmd_scan_pdf(args: argparse.Namespace) -> Any:
         "size": len(pdf),
         "out": str(out),
     }
+
+
+def _fetch(ctx: StationContext, dossier_uuid: str, index: int, *, which: str = "pdf") -> bytes:
+    """Download the component's PDF (``which``: ``scan_fetch.PDF``/``BOTH``) from the
+    province, a progress line on standard error (rewritten in place on a terminal, one line per
+    tenth otherwise); the PDF to read (signed copy or scan) is returned."""
+    from counter_app.services import scan_fetch
+
+    shown: list[int] = []
+    tty = sys.stderr.isatty()
+
+    def progress(step: scan_fetch.FetchProgress) -> None:
+        percent = step.percent
+        tenth = -1 if percent is None else percent // 10
+        if not tty and shown and shown[-1] == tenth:
+            return
+        shown.append(tenth)
+        line = t.cli_fetch_progress(step.part, step.parts, step.received, step.total)
+        sys.stderr.write(("\r" + line) if tty else (line + "\n"))
+        sys.stderr.flush()
+
+    fetched = scan_fetch.fetch_component(ctx, dossier_uuid, index, which=which, progress=progress)
+    if tty and shown:
+        sys.stderr.write("\n")
+    pdf = digitisation.component_pdf(ctx, dossier_uuid, index)
+    if pdf is None:  # pragma: no cover - fetched and checked just above
+        _refuse(t.cli_scan_not_here(index + 1))
+    if fetched:
+        sys.stderr.write(t.cli_fetch_done(len(pdf)) + "\n")
+    return pdf
 
 
 # --- sign ---------------------------------------------------------------------------------------
@@ -200,16 +238,20 @@ def _open_signer(args: argparse.Namespace) -> DocumentSigner:
 
 
 def _check_sign_target(ctx: StationContext, dossier: Dossier, args: argparse.Namespace) -> bytes:
-    """What will be signed, checked before the PIN is asked: the receipt or the stored scan."""
+    """What will be signed, checked before the PIN is asked: the receipt, or the component's
+    signed copy (the new signature stacks on the earlier ones) or else its scan."""
     if args.receipt:
         return receipt_signing.receipt_to_sign(ctx, dossier.uuid)
     index = _index(dossier, args.component)
-    pdf = digitisation.component_pdf(ctx, dossier.uuid, index, signed=False)
-    if pdf is None:
-        record = digitisation.components_of(ctx, dossier.uuid)[index]
-        if record.digitised:
-            _refuse(t.cli_scan_not_here(args.component))
+    record = digitisation.components_of(ctx, dossier.uuid)[index]
+    if not record.digitised:
         raise DomainError(ErrorCode.COMPONENT_NOT_DIGITISED, component=args.component)
+    pdf = digitisation.pdf_to_sign(ctx, dossier.uuid, index)
+    if pdf is None or not ctx.store.blobs.has(record.sha256 or ""):  # made at another counter
+        _fetch(ctx, dossier.uuid, index, which="both")
+        pdf = digitisation.pdf_to_sign(ctx, dossier.uuid, index)
+    if pdf is None:  # pragma: no cover - fetched and checked just above
+        _refuse(t.cli_scan_not_here(args.component))
     return pdf
 
 

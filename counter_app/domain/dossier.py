@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from counter_app.domain.codes import parse_code
 from counter_app.domain.digitisation import (
     ComponentScan,
     ReceiptSignature,
@@ -25,6 +26,7 @@ from counter_app.domain.digitisation import (
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Applicant, Channel, DocumentItem, Event, ReturnMethod
 from counter_app.domain.processing_time import ProcessingTime
+from counter_app.domain.register_numbers import register_label
 from sync_protocol import status as status_machine
 
 
@@ -164,6 +166,7 @@ class Dossier:
     updated_at: datetime | None = None
     last_event_seq: int = 0
     register_no: int | None = None
+    register_prefix: str | None = None  # the receiving station's prefix (register_numbers)
     scans: tuple[ComponentScan, ...] = ()
     signed_receipt: ReceiptSignature | None = None
 
@@ -177,9 +180,32 @@ class Dossier:
         return self.original_due_at if self.apology_issued else self.due_at
 
     @property
+    def register_label(self) -> str:
+        """The register (Sổ theo dõi) number as printed, e.g. ``15-0042`` ("" when none); the
+        prefix of the code stands in for a dossier minted before prefixes were recorded."""
+        prefix = self.register_prefix
+        if prefix is None and self.register_no and self.code:
+            prefix = _code_prefix(self.code)
+        return register_label(prefix, self.register_no)
+
+    @property
     def digitised(self) -> bool:
         """Every required component digitised (``domain.digitisation`` rules)."""
         return is_digitised(self.documents, self.scans)
+
+
+def _register_prefix(value: Any) -> str | None:
+    """The stored prefix when it is one (digits only; any other value from the wire: none)."""
+    if isinstance(value, str) and 1 <= len(value) <= 4 and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
+def _code_prefix(code: str) -> str | None:
+    try:
+        return parse_code(code).station_prefix
+    except DomainError:
+        return None
 
 
 def _dt(value: Any) -> datetime | None:
@@ -221,6 +247,7 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         reason=p.get("reason", ""),
         missing=tuple(p.get("missing", ())),
         register_no=p.get("register_no"),
+        register_prefix=_register_prefix(p.get("register_prefix")),
         finished_at=event.at if status is not Status.RECEIVED else None,
         updated_at=event.at,
         last_event_seq=event.seq,

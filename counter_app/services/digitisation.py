@@ -200,9 +200,12 @@ def record_signature(
 ) -> tuple[ComponentRecord, Changes]:
     """Record the officer's digital signature of ``component``'s current scan.
 
-    ``signed_pdf`` is the stored scan with a signature appended (an incremental update, as
-    PAdES signing does): anything else is refused with SIGNED_PDF_MISMATCH, so a record can
-    only say "signed" of the exact pages that were digitised. ``signer_name`` is the
+    ``signed_pdf`` is :func:`pdf_to_sign` with a signature appended (an incremental update, as
+    PAdES signing does): the component's current signed copy when it has one, so signatures
+    stack (every earlier signature stays, byte for byte, and stays valid), else the scan.
+    Anything else is refused with SIGNED_PDF_MISMATCH, so a record can only say "signed" of
+    the exact pages that were digitised and never silently drops an earlier signature (a
+    colleague's signature synced in meanwhile: sign again). ``signer_name`` is the
     certificate holder's name. The signed PDF is stored beside the scan.
     """
     signer = nfc(signer_name)
@@ -219,7 +222,10 @@ def record_signature(
         scan = ctx.store.blobs.get(record.sha256) if record.sha256 else None
         if scan is None:
             raise DomainError(ErrorCode.COMPONENT_NOT_DIGITISED, component=component + 1)
-        if len(signed_pdf) <= len(scan) or not signed_pdf.startswith(scan):
+        base = scan
+        if record.signed_sha256:  # the new signature must stack on the current ones
+            base = ctx.store.blobs.get(record.signed_sha256) or b""
+        if not base or len(signed_pdf) <= len(base) or not signed_pdf.startswith(base):
             raise DomainError(ErrorCode.SIGNED_PDF_MISMATCH, component=component + 1)
         now = ctx.clock.now()
         digest = ctx.store.blobs.put(signed_pdf, PDF_MIME, at=now)
@@ -262,6 +268,13 @@ def component_pdf(
     record = _record(dossier, component)
     digest = record.signed_sha256 if signed and record.signed_sha256 else record.sha256
     return ctx.store.blobs.get(digest) if digest else None
+
+
+def pdf_to_sign(ctx: StationContext, dossier_uuid: str, component: int) -> bytes | None:
+    """What a new signature of ``component`` is appended to: its current signed copy when it
+    has one (signatures stack: a second PAdES signature is an incremental update that keeps
+    the first valid), else its scan; None when not digitised or not at this station."""
+    return component_pdf(ctx, dossier_uuid, component, signed=True)
 
 
 def new_scans(folder: Path, seen: dict[str, tuple[int, int] | None]) -> list[Path]:

@@ -1,9 +1,13 @@
 """The register of received dossiers (Sổ theo dõi hồ sơ, Mẫu 07 of TT 03/2025) of one year.
 
-Guarantees: one row per dossier received in the year at this station, in register order
-(``Dossier.register_no``: 1 on the first reception of the year, restarting on 1 January); the
-book (quyển) of each row comes from ``domain.codes.register_position`` — a new book continues
-the numbers. Reads only; :func:`render_register_pdf` is pure like every renderer.
+Guarantees: one row per dossier received in the year at any counter of the office (the
+station holds its colleagues' dossiers by sync), sorted by reception time
+(``domain.register_numbers.register_order``). Each row's number is the one minted at its
+counter: that station's prefix and its own yearly number (``Dossier.register_label``, e.g.
+``15-0042``; 1 on the first reception of the year, restarting on 1 January), unique in the
+office even offline. The book (quyển) of each row comes from ``domain.codes.register_position``
+of its place in that order — a new book continues the lines. Reads only;
+:func:`render_register_pdf` is pure like every renderer.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from counter_app.domain.codes import register_position
 from counter_app.domain.digitisation import DigitisationSummary, summarise
 from counter_app.domain.dossier import Dossier, Status
 from counter_app.domain.models import VN_TZ, Channel
+from counter_app.domain.register_numbers import register_order
 from counter_app.printing.tables import RegisterBook, RegisterSheet, render_register
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation as dt
@@ -28,7 +33,7 @@ class RegisterRow:
     """One line of the register (one-stop-rules §2.7 columns); times in Vietnam time."""
 
     book: int
-    number: int
+    number: int  # the receiving station's own yearly number
     code: str
     procedure: str
     sets: int
@@ -42,6 +47,7 @@ class RegisterRow:
     note: str
     digitised: bool = False  # every required component digitised (issue 6)
     paper: bool = True  # received at the counter or by post (counts in the rate)
+    label: str = ""  # the register number as printed: station prefix + number ("15-0042")
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -71,9 +77,11 @@ def _note(dossier: Dossier) -> str:
     return "; ".join(notes)
 
 
-def register_row(dossier: Dossier, *, book_size: int) -> RegisterRow:
+def register_row(dossier: Dossier, *, book_size: int, line: int = 0) -> RegisterRow:
+    """The register line of ``dossier``, the ``line``-th of the year's office register (its
+    own number when ``line`` is 0)."""
     number = dossier.register_no or 0
-    book, _ = register_position(max(number, 1), book_size=book_size)
+    book, _ = register_position(max(line or number, 1), book_size=book_size)
     has_result = dossier.status in (Status.RESOLVED, Status.RETURNED)
     return RegisterRow(
         book=book,
@@ -91,15 +99,15 @@ def register_row(dossier: Dossier, *, book_size: int) -> RegisterRow:
         note=_note(dossier),
         digitised=dossier.digitised,
         paper=dossier.channel is not Channel.ONLINE,
+        label=dossier.register_label,
     )
 
 
 def register_rows(ctx: StationContext, *, year: int, book_size: int) -> list[RegisterRow]:
-    """The year's register at this station, sorted by register number (STT)."""
-    station_id = ctx.office().station_id
-    dossiers = ctx.store.dossiers.register_of_year(year=year, station_id=station_id)
-    rows = [register_row(d, book_size=book_size) for d in dossiers]
-    return sorted(rows, key=lambda r: (r.number, r.received_at))
+    """The office's register of the year (every counter), sorted by reception time."""
+    dossiers = ctx.store.dossiers.register_of_year(year=year)
+    dossiers.sort(key=lambda d: register_order(d.received_at, d.register_prefix, d.register_no))
+    return [register_row(d, book_size=book_size, line=line) for line, d in enumerate(dossiers, 1)]
 
 
 def _when(value: datetime | None) -> str:
@@ -108,7 +116,7 @@ def _when(value: datetime | None) -> str:
 
 def _cells(row: RegisterRow) -> tuple[str, ...]:
     return (
-        str(row.number),
+        row.label or str(row.number),
         row.code,
         row.procedure,
         f"{row.sets:02d}",

@@ -175,7 +175,7 @@ def _number(dossier: Dossier) -> str:
     none (Mẫu 02/03: a dossier that was not received is not in the register)."""
     if not dossier.register_no:
         return ""
-    return t.register_number(dossier.register_no, dossier.received_at.astimezone(VN_TZ).year)
+    return t.register_number(dossier.register_label, dossier.received_at.astimezone(VN_TZ).year)
 
 
 def _lookup(office: Office, dossier: Dossier) -> str:

@@ -739,14 +739,17 @@ class DossierRepository:
         """See :func:`report_facts`."""
         return report_facts(self.db, start=start, end=end)
 
-    def register_of_year(self, *, year: int, station_id: str) -> list[Dossier]:
-        """The dossiers entered in ``station_id``'s register of ``year`` (received that year,
-        with a register number), in register order."""
+    def register_of_year(self, *, year: int, station_id: str | None = None) -> list[Dossier]:
+        """The dossiers entered in the register of ``year`` (received that year, with a
+        register number) at any counter of the office, or at ``station_id`` only, by
+        reception time."""
+        where = "" if station_id is None else "AND station_id = ? "
         rows = self.db.conn.execute(
             "SELECT data FROM dossiers WHERE received_at >= ? AND received_at < ? "
-            "AND station_id = ? AND json_extract(data, '$.register_no') IS NOT NULL "
-            "ORDER BY json_extract(data, '$.register_no'), received_at",
-            (f"{year:04d}-01-01", f"{year + 1:04d}-01-01", station_id),
+            f"{where}AND json_extract(data, '$.register_no') IS NOT NULL "
+            "ORDER BY received_at, json_extract(data, '$.register_no')",
+            (f"{year:04d}-01-01", f"{year + 1:04d}-01-01")
+            + (() if station_id is None else (station_id,)),
         ).fetchall()
         return [self._dossier(r[0]) for r in rows]
 

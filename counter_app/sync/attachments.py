@@ -18,13 +18,16 @@ Upload guarantees (:func:`upload_pending`):
 - a round sends at most ``max_bytes`` of chunks, so a big backlog on a slow link does not
   hold back the event sync of the next rounds.
 
-:func:`fetch_blob` downloads a blob of another station of the office, checks its SHA-256
-and stores it as ``remote`` (never queued for upload).
+:func:`fetch_blob` downloads a blob of another station of the office (on demand: opening a
+scan made at another counter), reporting its progress and stopping when asked; it checks the
+SHA-256 and only then stores it as ``remote`` (never queued for upload), in one transaction:
+a cancelled, cut or corrupt download stores nothing, a finished one stays cached for good.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -61,8 +64,15 @@ class AttachmentTransport(Protocol):
         """Send bytes from ``offset``; the server's status after it (stored or not)."""
         ...
 
-    def attachment_content(self, sha256: str) -> tuple[bytes, str]:
-        """The bytes and media type of a complete blob of the office."""
+    def attachment_content(
+        self,
+        sha256: str,
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> tuple[bytes, str]:
+        """The bytes and media type of a complete blob of the office; ``progress(received,
+        total)`` as they arrive; ``cancelled()`` True stops (ATTACHMENT_FETCH_CANCELLED)."""
         ...
 
 
@@ -190,14 +200,25 @@ def sync_attachments(ctx: StationContext, transport: object) -> AttachmentReport
     return report
 
 
+Progress = Callable[[int, int | None], None]  # (bytes received, total bytes or None)
+
+
 def fetch_blob(
-    ctx: StationContext, sha256: str, *, transport: AttachmentTransport | None = None
+    ctx: StationContext,
+    sha256: str,
+    *,
+    transport: AttachmentTransport | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> bytes:
     """The bytes of blob ``sha256``: from the station's store, or else downloaded from the
     province (a blob of the office), checked against its SHA-256 and stored as ``remote``.
 
-    Raises ATTACHMENT_NOT_FOUND (the office has no complete copy yet), ATTACHMENT_CORRUPT
-    (the bytes received do not match; nothing stored) or a ``SYNC_*`` error.
+    ``progress`` and ``cancelled`` as :meth:`AttachmentTransport.attachment_content`. Raises
+    ATTACHMENT_NOT_FOUND (the office has no complete copy yet), ATTACHMENT_OTHER_OFFICE (the
+    server refuses: the blob is of another office), ATTACHMENT_CORRUPT (the bytes received do
+    not match), ATTACHMENT_FETCH_CANCELLED or a ``SYNC_*`` error; in every case nothing is
+    stored.
     """
     repo = BlobSyncRepository(ctx.store.db, ctx.store.blobs)
     local = repo.data(sha256)
@@ -209,14 +230,19 @@ def fetch_blob(
         settings = sync_settings(ctx)
         with make_http() as http:
             client = HttpAttachmentClient(HttpSyncClient(settings["url"], settings["token"], http))
-            return _download(ctx, repo, client, sha256)
-    return _download(ctx, repo, transport, sha256)
+            return _download(ctx, repo, client, sha256, progress, cancelled)
+    return _download(ctx, repo, transport, sha256, progress, cancelled)
 
 
 def _download(
-    ctx: StationContext, repo: BlobSyncRepository, transport: AttachmentTransport, sha256: str
+    ctx: StationContext,
+    repo: BlobSyncRepository,
+    transport: AttachmentTransport,
+    sha256: str,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
 ) -> bytes:
-    data, mime = transport.attachment_content(sha256)
+    data, mime = transport.attachment_content(sha256, progress=progress, cancelled=cancelled)
     with ctx.store.db.atomic():
         stored = repo.store_remote(data, sha256=sha256, mime=mime, at=ctx.clock.now())
     if not stored:

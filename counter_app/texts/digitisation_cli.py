@@ -53,3 +53,26 @@ def cli_not_digitised(component: int) -> str:
 
 def cli_file_failed(path: str) -> str:
     return f"Không ghi được tệp «{path}»; chưa có gì bị thay đổi trong hồ sơ."
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".replace(".", ",")
+
+
+def cli_fetch_progress(part: int, parts: int, received: int, total: int | None) -> str:
+    """The progress line of ``scan-pdf`` while it downloads a scan made at another counter."""
+    which = f" (tệp {part}/{parts})" if parts > 1 else ""
+    if not total:
+        return f"Đang tải bản số hóa từ máy chủ tỉnh{which}: {_megabytes(received)} MB"
+    percent = min(100, received * 100 // total)
+    return (
+        f"Đang tải bản số hóa từ máy chủ tỉnh{which}: {percent}% "
+        f"({_megabytes(received)}/{_megabytes(total)} MB)"
+    )
+
+
+def cli_fetch_done(size: int) -> str:
+    return (
+        f"Đã tải về và kiểm tra mã băm ({_megabytes(size)} MB); bản số hóa được lưu tại quầy "
+        "này, lần sau mở được cả khi mất mạng."
+    )

@@ -18,9 +18,10 @@ MOTTO_SLOGAN = "Độc lập - Tự do - Hạnh phúc"
 NUMBER_BLANK = "Số: ……/……"  # letters numbered by the clerk (văn thư) by hand
 
 
-def register_number(number: int, year: int) -> str:
-    """The "Số:" line of a dossier's slips: its register (Sổ theo dõi) number and year."""
-    return f"Số: {number}/{year}"
+def register_number(label: str, year: int) -> str:
+    """The "Số:" line of a dossier's slips: its register (Sổ theo dõi) number as printed in the
+    register (receiving counter's prefix and number, ``15-0042``) and the year."""
+    return f"Số: {label}/{year}"
 
 
 LEGAL_BASIS_TT03 = "Mẫu số {number} Phụ lục I, Thông tư số 03/2025/TT-VPCP"

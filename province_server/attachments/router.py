@@ -171,16 +171,24 @@ async def put_chunk(
 @router.get(
     "/attachments/{sha256}/content",
     summary="The bytes of a complete attachment of the caller's office",
-    description="404 when the blob is unknown, not complete, or of another office.",
+    description=(
+        "The whole blob, with its `Content-Length` (a client shows its progress from it). "
+        "403 `forbidden_agency` when only another office holds it (a station reads only its "
+        "own office's attachments); 404 when the office has no complete copy (yet)."
+    ),
     response_model=None,
     responses={
         200: {"content": {"application/octet-stream": {}}},
-        **error_responses(400, 401, 404, 426),
+        **error_responses(400, 401, 403, 404, 426),
     },
 )
 def attachment_content(station: StationDep, pool: PoolDep, sha256: Sha256) -> Response:
+    sha256 = _checked(sha256)
     with pool.connection() as conn:
-        found = service.content(conn, station, _checked(sha256))
+        found = service.content(conn, station, sha256)
+        foreign = found is None and service.held_by_another_office(conn, station, sha256)
+    if foreign:
+        raise ApiError(403, ErrorCodes.FORBIDDEN_AGENCY, "this attachment is of another office")
     if found is None:
         raise ApiError(404, ErrorCodes.NOT_FOUND, "no complete attachment with this SHA-256")
     data, mime = found

@@ -224,3 +224,15 @@ def content(conn: psycopg.Connection, station: Station, sha256: str) -> tuple[by
         if row is None:
             return None
         return b"".join(_chunks(conn, station.agency_id, sha256)), str(row[0])
+
+
+def held_by_another_office(conn: psycopg.Connection, station: Station, sha256: str) -> bool:
+    """True when another office holds a complete ``sha256`` and the caller's office does not
+    (the download is refused as of another office, rather than "not uploaded yet")."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = %s AND agency_id <> %s"
+        " AND complete) AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = %s"
+        " AND agency_id = %s)",
+        (sha256, station.agency_id, sha256, station.agency_id),
+    ).fetchone()
+    return bool(row and row[0])

@@ -205,11 +205,15 @@ def test_the_number_is_the_register_number(station: StationContext, tmp_path: Pa
     assert (first.register_no, second.register_no) == (1, 2)
     for dossier in (first, second):
         text = pdf_text(receipt(station, dossier, PaperSize.A5, tmp_path))
-        assert f"Số: {dossier.register_no}/2026" in text
+        # the office-wide register number: this counter's prefix, then its own number
+        prefix = station.office().station_prefix
+        assert dossier.register_label == f"{prefix}-{dossier.register_no:04d}"
+        assert f"Số: {dossier.register_label}/2026" in text
         assert "……/……" not in text
     events = station.store.dossiers.events_of(first.uuid)
     sheet = slips.render(station, first, form=slips.SlipForm.CONTROL_SHEET, size=PaperSize.A4)
-    assert events and "Số: 1/2026" in pdf_text(write(tmp_path, "control.pdf", sheet))
+    control = pdf_text(write(tmp_path, "control.pdf", sheet))
+    assert events and f"Số: {first.register_label}/2026" in control
 
 
 @pytest.mark.parametrize("maker", [guided, refused])

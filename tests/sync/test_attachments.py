@@ -224,5 +224,5 @@ def test_attachments_sync_through_random_faults_once_and_reach_the_office_only(
 
         with pytest.raises(DomainError) as refused:
             fetch_blob(stranger, sha, transport=_client(stranger, server.url, http))
-        assert refused.value.code is ErrorCode.ATTACHMENT_NOT_FOUND
+        assert refused.value.code is ErrorCode.ATTACHMENT_OTHER_OFFICE
         assert not stranger.store.blobs.has(sha)

@@ -1,6 +1,8 @@
 """The dossier's document components: digitised or not, pages, who signed, is it still valid.
 
-"Quét / đính kèm…" opens the scans of the selected component; "Ký số…" asks for the
+"Quét / đính kèm…" opens the scans of the selected component (a scan made at another counter
+of the office is fetched from the province first, with a progress window: ``scan_fetch``,
+then kept here); "Ký số…" asks for the
 certificate and its PIN every time (never kept) and signs on a worker; each signed copy is
 validated in the background whenever the panel is shown, so a copy altered afterwards shows
 up red at once. Below the table, the receipt (Mẫu 01) line signs the dossier's receipt the
@@ -9,6 +11,7 @@ same way (``receipt_row``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
@@ -26,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.services import digitisation
+from counter_app.services import digitisation, scan_fetch
 from counter_app.services.reading import in_worker
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
+from counter_app.texts import scan_fetch as tf
 from counter_app.ui.digitisation import devices
 from counter_app.ui.digitisation.component_scans_dialog import ComponentScansDialog
 from counter_app.ui.digitisation.components_model import (
@@ -41,6 +45,7 @@ from counter_app.ui.digitisation.components_model import (
 )
 from counter_app.ui.digitisation.preferences import WorkstationPreferences
 from counter_app.ui.digitisation.receipt_row import ReceiptRow
+from counter_app.ui.digitisation.scan_fetch import ScanFetchDialog
 from counter_app.ui.digitisation.sign_dialog import (
     SIGNING_LANE,
     SignDialog,
@@ -71,6 +76,7 @@ class ComponentsPanel(QGroupBox):
         self.officer = officer
         self.preferences = preferences or WorkstationPreferences.of_station(ctx)
         self.scans_dialog: ComponentScansDialog | None = None
+        self.fetch_dialog: ScanFetchDialog | None = None
         self.sign_dialog: SignDialog | None = None
         self._generation = 0
         self._build_ui()
@@ -188,9 +194,59 @@ class ComponentsPanel(QGroupBox):
 
     # --- scans --------------------------------------------------------------------------------
 
+    def fetch_first(self, record: Any, then: Callable[[], object]) -> bool:
+        """When the component's PDFs were made at another counter and are not here yet, fetch
+        them (progress window, can be stopped) and call ``then`` once they are stored; True
+        when a fetch was started (or runs already), False when everything is here."""
+        if self.fetch_dialog is not None:
+            self.fetch_dialog.raise_()
+            return True
+        try:
+            missing = scan_fetch.missing_parts(self.ctx, self.dossier_uuid, record.index)
+        except DomainError as exc:
+            show_error(self, exc)
+            return True
+        if not missing:
+            return False
+        dialog = ScanFetchDialog(
+            self.ctx,
+            dossier_uuid=self.dossier_uuid,
+            component=record.index,
+            name=record.name,
+            parent=self,
+        )
+
+        def over() -> None:
+            self.fetch_dialog = None
+            self.table.setFocus()
+
+        def fetched(_count: int) -> None:
+            over()
+            self.refresh()
+            self.select_component(record.index)
+            then()
+
+        def failed(exc: BaseException) -> None:
+            over()
+            show_error(self, exc)
+
+        def stopped() -> None:
+            over()
+            self.summary_label.setText(tf.FETCH_CANCELLED_NOTE)
+
+        dialog.fetched.connect(fetched)
+        dialog.failed.connect(failed)
+        dialog.stopped.connect(stopped)
+        self.fetch_dialog = dialog
+        dialog.start()
+        return True
+
     def open_scans(self) -> ComponentScansDialog | None:
+        """The scans of the selected component; None while they are fetched first."""
         record = self.current_record()
         if record is None:
+            return None
+        if record.digitised and self.fetch_first(record, self.open_scans):
             return None
         shown = self.scans_dialog
         if shown is not None and shown.isVisible() and shown.component == record.index:
@@ -221,6 +277,8 @@ class ComponentsPanel(QGroupBox):
         record = self.current_record()
         if record is None or not record.digitised:
             return None
+        if self.fetch_first(record, self.ask_to_sign):  # sign what was made elsewhere
+            return None
         dialog = SignDialog(
             component_name=record.name,
             libraries=devices.pkcs11_libraries(),
@@ -238,7 +296,7 @@ class ComponentsPanel(QGroupBox):
         if request is None:
             return
         try:
-            pdf = digitisation.component_pdf(self.ctx, self.dossier_uuid, component, signed=False)
+            pdf = digitisation.pdf_to_sign(self.ctx, self.dossier_uuid, component)
             if pdf is None:
                 raise DomainError(ErrorCode.COMPONENT_NOT_DIGITISED, component=component + 1)
         except DomainError as exc:

@@ -33,10 +33,13 @@ import random
 import shutil
 import sqlite3
 import statistics
+import struct
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -54,6 +57,10 @@ WARMUP = 20
 PROCEDURE = "1.001193"  # Thủ tục đăng ký khai sinh (same day), the commonest at a commune
 OFFICER = "canbo"
 TARGET_RATIO = 2.0
+TARGET_WAL_PAGES = 8.0
+PAGES_OPS = 100  # operations whose WAL frames are counted, after the timed rounds
+_FRAME_HEADER = 24
+_WAL_HEADER = 32
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng")
 _MIDDLE = ("Văn", "Thị", "Minh", "Đức", "Ngọc", "Thanh")
@@ -127,6 +134,35 @@ class Baseline:
         self.conn.close()
 
 
+def wal_pages(
+    conn: sqlite3.Connection, wal: Path, op: Callable[[], None], count: int
+) -> tuple[float, dict[str, float]]:
+    """WAL frames (pages) each of ``count`` calls of ``op`` appends to ``wal``, on average, and
+    the B-tree (table or index, from ``dbstat``) each page belongs to. Automatic checkpoints
+    are off meanwhile, so every commit's frames are appended after the previous ones."""
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    trees: Counter[str] = Counter()
+    frames = 0
+    try:
+        for _ in range(count):
+            start = max(wal.stat().st_size if wal.exists() else 0, _WAL_HEADER)
+            op()
+            data = wal.read_bytes()[start:]
+            numbers = [
+                struct.unpack(">I", data[i : i + 4])[0]
+                for i in range(0, len(data), _FRAME_HEADER + page)
+            ]
+            frames += len(numbers)
+            marks = ",".join(str(n) for n in set(numbers)) or "0"
+            names = dict(conn.execute(f"SELECT pageno, name FROM dbstat WHERE pageno IN ({marks})"))
+            trees.update(names.get(n, "(new page)") for n in numbers)
+    finally:
+        conn.execute("PRAGMA wal_autocheckpoint = 1000")
+    return frames / count, {k: round(v / count, 2) for k, v in trees.most_common()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -137,7 +173,10 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--ops", type=int, default=OPS, help="operations per round and kind")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.rounds, args.ops = 2, 5
 
     work = Path(tempfile.mkdtemp(prefix="bench-save-", dir=args.dir))
     os.environ[paths.MIRROR_DIR_ENV] = str(work / "mirror")  # never the user's folders
@@ -148,7 +187,8 @@ def main() -> None:
         nosync = open_station(work / "station-nosync")
         nosync.store.db.conn.execute("PRAGMA synchronous = OFF")  # diagnostic only
         baseline = Baseline(work / "baseline.db", rng)
-        total = WARMUP + args.rounds * args.ops
+        pages_ops = 10 if args.smoke else PAGES_OPS
+        total = WARMUP + args.rounds * args.ops + pages_ops
         requests = [
             ReceptionRequest(procedure_code=PROCEDURE, applicant=a) for a in _applicants(total, rng)
         ]
@@ -181,6 +221,10 @@ def main() -> None:
                 medians[kind] = statistics.median(run) * 1000
             rounds.append(medians)
         round_ratios = [r["save"] / r["baseline"] for r in rounds]
+        base_pages, _ = wal_pages(baseline.conn, work / "baseline.db-wal", baseline.op, pages_ops)
+        save_pages, by_tree = wal_pages(
+            ctx.store.db.conn, work / "station" / "counter.db-wal", save, pages_ops
+        )
 
         stored = ctx.store.dossiers.count()
         assert stored == total, (stored, total)
@@ -215,6 +259,11 @@ def main() -> None:
             "round_ratios": [round(r, 2) for r in round_ratios],
             "target_ratio": TARGET_RATIO,
             "meets_target": ratio <= TARGET_RATIO,
+            "wal_pages_per_save": round(save_pages, 2),
+            "wal_pages_per_bare_commit": round(base_pages, 2),
+            "wal_pages_target": TARGET_WAL_PAGES,
+            "wal_pages_meet_target": save_pages <= TARGET_WAL_PAGES,
+            "wal_pages_by_btree": by_tree,
             "dossiers_saved": stored,
             "baseline_db_bytes": disk["baseline.db"],
         }

@@ -247,7 +247,10 @@ def receive_dossier(
         )
         payload = _snapshot(request, procedure, code=code, agency_id=agency_id, time=time, due=due)
         payload.update(override)
+        # One register sequence per office, unique offline: this station's prefix + its own
+        # yearly number (domain.register_numbers), both stored as minted.
         payload["register_no"] = store.counters.next(f"register|{office.station_id}|{day:%Y}")
+        payload["register_prefix"] = office.station_prefix
         dossier = _store_new(
             ctx,
             EventKind.RECEIVED,

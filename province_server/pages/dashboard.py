@@ -16,7 +16,9 @@ PostgreSQL holds:
   ``sync_protocol.projection``, refreshed by every push, so the counts agree with the
   counters, conflicts settled or skipped the same way): open statuses (received, handed
   over, supplement requested, awaiting payment), and of them those not paused by an
-  unanswered supplement request whose projected due date has passed;
+  unanswered supplement request whose projected due date has passed; and the open conflicts
+  (events the shared projection set aside, ``dossier_states.open_conflicts``, not settled by a
+  ``conflict_settled`` event yet), in red when there are some;
 - digitisation of paper dossiers (Decree 118/2025), per receiving office and per receiving
   station, for a month (the current one in Vietnam, or ``?month=YYYY-MM``) and for its year
   up to the end of that month: paper dossiers received (channel direct or postal, by
@@ -57,7 +59,8 @@ SELECT p.owner_agency, COALESCE(a.unit_name, ''),
        count(*) FILTER (WHERE p.status IN ('received', 'in_progress', 'supplement_requested',
                                            'awaiting_payment')) AS open,
        count(*) FILTER (WHERE p.status IN ('received', 'in_progress', 'awaiting_payment')
-                        AND NOT p.paused AND p.due_at < now()) AS overdue
+                        AND NOT p.paused AND p.due_at < now()) AS overdue,
+       COALESCE(sum(p.open_conflicts), 0) AS conflicts
 FROM dossier_states p LEFT JOIN agencies a ON a.id = p.owner_agency
 GROUP BY p.owner_agency, a.unit_name
 ORDER BY p.owner_agency
@@ -150,6 +153,7 @@ class OfficeRow:
     unit_name: str
     open: int
     overdue: int
+    conflicts: int = 0  # events set aside by the shared projection, not settled yet
 
 
 SESSION_COOKIE = "qmc_dashboard"
@@ -211,7 +215,8 @@ def figures(conn: psycopg.Connection, period: Period) -> Figures:
             for a, u, p, last, enrolled, revoked, w, i, n in conn.execute(_STATIONS_SQL)
         ]
         offices = [
-            OfficeRow(a, u or "", int(o), int(late)) for a, u, o, late in conn.execute(_OFFICES_SQL)
+            OfficeRow(a, u or "", int(o), int(late), int(n))
+            for a, u, o, late, n in conn.execute(_OFFICES_SQL)
         ]
         digitisation = [
             DigitisationRow(a, u, None if total else p, int(mp), int(md), int(yp), int(yd))
@@ -334,6 +339,7 @@ def dashboard_page(figures: Figures, form: str = "") -> Any:
             (o.unit_name, ""),
             (str(o.open), "n"),
             (str(o.overdue), "n late" if o.overdue else "n"),
+            (str(o.conflicts), "n late" if o.conflicts else "n"),
         ]
         for o in offices
     ]
@@ -363,6 +369,7 @@ def dashboard_page(figures: Figures, form: str = "") -> Any:
                 texts.DASHBOARD_UNIT,
                 texts.DASHBOARD_OPEN,
                 texts.DASHBOARD_OVERDUE,
+                texts.DASHBOARD_CONFLICTS,
             ],
             office_rows,
         )

@@ -81,6 +81,11 @@ def test_a_leader_opens_the_list_and_settles_a_conflict_with_the_keyboard(
     event = station.store.dossiers.events_of(dossier.uuid)[-1]
     assert event.kind == "conflict_settled" and event.payload["voided"] == [withdrawal.uuid]
     assert event.officer == "lanhdao" and result.uuid != withdrawal.uuid
+    details = window.open_dossier(settled)  # the settlement is in the dossier's history
+    history = [details.history_list.item(i).text() for i in range(details.history_list.count())]
+    assert any(
+        "giải quyết xung đột giữa các quầy" in line and "ghi nhầm" in line for line in history
+    )
 
 
 def test_an_officer_sees_the_list_but_is_told_only_a_leader_settles(

@@ -28,6 +28,17 @@ CREATE_SQL = (
 CHECKLIST_KEY = "checklist"
 PAPERS_KEY = "papers"
 DOCUMENTS_KEY = "documents"
+# Keys the compact form leaves out when they hold these values (what a reader assumes when
+# they are absent: ``domain.dossier.dossier_from_snapshot``); ``expand`` writes them back.
+COMPACT_DEFAULTS: dict[str, Any] = {
+    "submitter": None,
+    "return_address": "",
+    "due_estimated": False,
+    "sets": 1,
+    "return_method": "counter",
+    "channel": 1,
+}
+APPLICANT_DEFAULTS: dict[str, Any] = {"issue_date": None, "old_id_number": None}
 
 
 class _Connected(Protocol):
@@ -114,7 +125,18 @@ class ChecklistRepository:
                 best, best_refs = (digest, papers), refs
         if best is None:
             return data
-        out = {k: v for k, v in data.items() if k != DOCUMENTS_KEY}
+        out = {
+            k: v
+            for k, v in data.items()
+            if k != DOCUMENTS_KEY and not (k in COMPACT_DEFAULTS and v == COMPACT_DEFAULTS[k])
+        }
+        applicant = out.get("applicant")
+        if isinstance(applicant, dict):
+            out["applicant"] = {
+                k: v
+                for k, v in applicant.items()
+                if not (k in APPLICANT_DEFAULTS and v == APPLICANT_DEFAULTS[k])
+            }
         out[CHECKLIST_KEY], out[PAPERS_KEY] = best
         return out
 
@@ -133,6 +155,11 @@ class ChecklistRepository:
         )
         out = {k: v for k, v in data.items() if k not in (PAPERS_KEY, CHECKLIST_KEY)}
         out[DOCUMENTS_KEY] = [d.to_json() for d in documents]
+        for key, value in COMPACT_DEFAULTS.items():
+            out.setdefault(key, value)
+        applicant = out.get("applicant")
+        if isinstance(applicant, dict):
+            out["applicant"] = {**APPLICANT_DEFAULTS, **applicant}
         return out
 
 

@@ -6,20 +6,21 @@ the pages that changed since the previous point. Layout under ``backups/chain/``
     chain-<stamp>/                         one chain: a base and its increments
         counter-<stamp>-<kind>.qmcb        the base (every page), then one file per point
         counter-<stamp>-<kind>.qmcb        (the pages changed since the previous point)
-        pages.state                        page hashes of the newest point (current chain)
+        pages.state                        page and extent hashes of the newest point
 
 How a point is taken (:func:`take_point`): a read transaction pins a snapshot, a passive
 checkpoint from a second connection folds every WAL frame of that snapshot into the database
 file (retried when another connection is in the way), and while the snapshot is held SQLite
 copies no later frame into the file: so the file holds exactly the snapshot. Its pages are
-read once, each hashed (SHA-256, 16 bytes kept) and compared with ``pages.state``; only the
-changed ones are written, zlib-compressed. A 10 GB station reads 10 GB (a few seconds from the
+read once in runs of 64 (an extent: one SHA-256 each, on two threads, compared with
+``pages.state``); in a run that changed, each page's hash picks the changed pages, and only
+those are written, zlib-compressed. A 10 GB station reads and hashes 10 GB (seconds from the
 OS cache) and writes megabytes for a day's work. The first point of a chain, and any point
 whose state file is missing or does not match the chain's last file, is a base.
 
 A point file is ``MAGIC | header length | header JSON | blocks | 0 | SHA-256 of all before``.
 Its header says ``from`` (the image digest of the point it applies to, none for a base) and
-``to`` (the digest of the image it yields: SHA-256 over its page hashes in page order), so a
+``to`` (the digest of the image it yields: SHA-256 over its extent hashes in order), so a
 missing link (``from`` is not the previous ``to``), a changed byte (the trailer) and a wrong
 result (the image rebuilt does not hash to ``to``) are each caught before anything is
 restored. Restoring a point (:func:`materialize`) applies the base and every link up to it
@@ -47,6 +48,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +64,10 @@ STATE_NAME = "pages.state"
 HASH_BYTES = 16
 PENDING_BYTE = 0x40000000  # SQLite's lock byte: its page is never used by SQLite
 BLOCK_BYTES = 1 << 20
-READ_PAGES = 1024
+EXTENT_PAGES = 64  # pages hashed together: unchanged runs cost one hash, not 64
+HASH_THREADS = 2
+HASH_BATCH = 16
+FORMAT = 2
 SNAPSHOT_TRIES = 40
 NEW_CHAIN_DAILIES = 14
 NEW_CHAIN_FRACTION = 0.5  # increments of a chain at most this part of the database
@@ -129,25 +134,44 @@ def _lock_page(page_size: int) -> int:
     return PENDING_BYTE // page_size + 1
 
 
-def _iter_pages(source: BinaryIO, page_size: int, page_count: int) -> Iterator[tuple[int, bytes]]:
-    """Pages 1..page_count of an open database file; the lock page and any page past the end
-    of the file read as zeros."""
-    lock, zero, pgno = _lock_page(page_size), bytes(page_size), 1
+def _iter_extents(source: BinaryIO, page_size: int, page_count: int) -> Iterator[tuple[int, bytes]]:
+    """(first page number, bytes) of each run of EXTENT_PAGES pages of an open database file
+    (the last one shorter); the lock page and any page past the end of the file are zeros."""
+    lock, pgno = _lock_page(page_size), 1
     source.seek(0)
     while pgno <= page_count:
-        want = min(READ_PAGES, page_count - pgno + 1)
-        chunk = source.read(want * page_size)
-        view = memoryview(chunk)
-        for i in range(want):
-            page = bytes(view[i * page_size : (i + 1) * page_size])
-            if len(page) < page_size or pgno == lock:
-                page = zero if pgno == lock or not page else page.ljust(page_size, b"\0")
-            yield pgno, page
-            pgno += 1
+        count = min(EXTENT_PAGES, page_count - pgno + 1)
+        data = source.read(count * page_size).ljust(count * page_size, b"\0")
+        if pgno <= lock < pgno + count:
+            at = (lock - pgno) * page_size
+            data = data[:at] + bytes(page_size) + data[at + page_size :]
+        yield pgno, data
+        pgno += count
+
+
+def _extent_hash(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:HASH_BYTES]
+
+
+def _hashed_extents(
+    source: BinaryIO, page_size: int, page_count: int
+) -> Iterator[tuple[int, bytes, bytes]]:
+    """The extents of :func:`_iter_extents` with their hashes, hashed on HASH_THREADS threads
+    (hashlib releases the GIL): the whole file is read and hashed at disk speed."""
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        batch: list[tuple[int, bytes]] = []
+        for item in _iter_extents(source, page_size, page_count):
+            batch.append(item)
+            if len(batch) == HASH_BATCH:
+                hashed = pool.map(_extent_hash, [d for _, d in batch])
+                yield from ((f, d, h) for (f, d), h in zip(batch, hashed, strict=True))
+                batch = []
+        hashed = pool.map(_extent_hash, [d for _, d in batch])
+        yield from ((f, d, h) for (f, d), h in zip(batch, hashed, strict=True))
 
 
 def image_digest(hashes: list[bytes]) -> str:
-    """The digest of an image: SHA-256 over its page hashes in page order."""
+    """The digest of an image: SHA-256 over its extent hashes in page order."""
     digest = hashlib.sha256()
     for h in hashes:
         digest.update(h)
@@ -239,7 +263,12 @@ class _State:
     tip: str
     digest: str
     page_size: int
-    hashes: list[bytes]
+    pages: list[bytes]  # one hash per page
+    extents: list[bytes]  # one hash per EXTENT_PAGES pages: the image digest is over these
+
+
+def _split(raw: bytes) -> list[bytes]:
+    return [raw[i : i + HASH_BYTES] for i in range(0, len(raw), HASH_BYTES)]
 
 
 def _read_state(chain: Path) -> _State | None:
@@ -254,21 +283,30 @@ def _read_state(chain: Path) -> _State | None:
         start = len(STATE_MAGIC) + 4
         meta = json.loads(data[start : start + length])
         raw = data[start + length :]
-        hashes = [raw[i : i + HASH_BYTES] for i in range(0, len(raw), HASH_BYTES)]
-        state = _State(meta["tip"], meta["digest"], int(meta["page_size"]), hashes)
-    except (ValueError, KeyError, struct.error):
+        split = int(meta["pages"]) * HASH_BYTES
+        state = _State(
+            meta["tip"], meta["digest"], int(meta["page_size"]), _split(raw[:split]),
+            _split(raw[split:]),
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError, struct.error):
         return None
-    return state if image_digest(state.hashes) == state.digest else None
+    return state if image_digest(state.extents) == state.digest else None
 
 
 def _write_state(chain: Path, state: _State) -> None:
     meta = json.dumps(
-        {"tip": state.tip, "digest": state.digest, "page_size": state.page_size}
+        {
+            "tip": state.tip,
+            "digest": state.digest,
+            "page_size": state.page_size,
+            "pages": len(state.pages),
+        }
     ).encode()
     partial = chain / (STATE_NAME + ".part")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
-        out.write(STATE_MAGIC + _U32.pack(len(meta)) + meta + b"".join(state.hashes))
+        out.write(STATE_MAGIC + _U32.pack(len(meta)) + meta)
+        out.write(b"".join(state.pages) + b"".join(state.extents))
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, chain / STATE_NAME)
@@ -309,10 +347,12 @@ def take_point(
         info = read_info(conn)
         if state is not None and state.page_size != page_size:
             state = None
-        old = state.hashes if state is not None else []
-        hashes: list[bytes] = []
+        old_pages = state.pages if state is not None else []
+        old_extents = state.extents if state is not None else []
+        pages: list[bytes] = []
+        extents: list[bytes] = []
         header: dict[str, Any] = {
-            "format": 1,
+            "format": FORMAT,
             "kind": kind,
             "made_at": made_at,
             "page_size": page_size,
@@ -323,16 +363,29 @@ def take_point(
 
         def changed() -> Iterator[tuple[int, bytes]]:
             with db_path.open("rb") as source:
-                for pgno, page in _iter_pages(source, page_size, page_count):
-                    h = _page_hash(page)
-                    hashes.append(h)
-                    if pgno > len(old) or old[pgno - 1] != h:
-                        yield pgno, page
-            header["to"] = image_digest(hashes)  # known once every page was read
+                for first, data, extent_hash in _hashed_extents(source, page_size, page_count):
+                    index, count = (first - 1) // EXTENT_PAGES, len(data) // page_size
+                    extents.append(extent_hash)
+                    if (
+                        index < len(old_extents)
+                        and old_extents[index] == extent_hash
+                        and first - 1 + count <= len(old_pages)
+                    ):  # unchanged: its pages' hashes are the previous point's
+                        pages.extend(old_pages[first - 1 : first - 1 + count])
+                        continue
+                    for i in range(count):
+                        page = data[i * page_size : (i + 1) * page_size]
+                        page_hash = _page_hash(page)
+                        pages.append(page_hash)
+                        pgno = first + i
+                        if pgno > len(old_pages) or old_pages[pgno - 1] != page_hash:
+                            yield pgno, page
+            header["to"] = image_digest(extents)  # known once every page was read
             header.update(extra())
 
         write_point_file(target, header, changed(), level=1)
-    _write_state(current, _State(target.name, image_digest(hashes), page_size, hashes))
+    state = _State(target.name, image_digest(extents), page_size, pages, extents)
+    _write_state(current, state)
     return target
 
 
@@ -349,7 +402,7 @@ def _usable_state(chain: Path) -> _State | None:
     points = chain_points(chain)
     if state is None or not points or points[-1].path.name != state.tip:
         return None
-    if points[-1].header.get("to") != state.digest:
+    if points[-1].header.get("to") != state.digest or points[-1].header.get("format") != FORMAT:
         return None
     return state
 
@@ -518,8 +571,8 @@ def materialize(files: list[Path], target: Path) -> dict[str, Any]:
                     out.write(page)
                 out.truncate(int(header["page_count"]) * size)
             out.flush()
-            hashes = [_page_hash(page) for _, page in _iter_pages(out, page_size, _count(last))]
-            if image_digest(hashes) != last["to"]:
+            extents = [h for _, _, h in _hashed_extents(out, page_size, _count(last))]
+            if image_digest(extents) != last["to"]:
                 raise _broken(files[-1])
             os.fsync(out.fileno())
     except BaseException:

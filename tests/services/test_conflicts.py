@@ -60,7 +60,7 @@ def _conflicted(station: StationContext, clock: FixedClock) -> tuple[Dossier, Ev
     return dossier, result, withdrawal
 
 
-def test_a_conflict_lists_both_actions_who_where_and_when(
+def test_a_conflict_lists_both_actions_and_a_bad_settlement_changes_nothing(
     station: StationContext, clock: FixedClock
 ) -> None:
     dossier, result, withdrawal = _conflicted(station, clock)
@@ -74,12 +74,6 @@ def test_a_conflict_lists_both_actions_who_where_and_when(
     assert conflict.clashed.officer_name == "Trần Văn Đức"  # the office's leader, by name
     assert not conflict.clashed.own_station and conflict.clashed.at == withdrawal.at
     assert service.open_conflict_count(station) == 1
-
-
-def test_a_bad_settlement_is_refused_and_changes_nothing(
-    station: StationContext, clock: FixedClock
-) -> None:
-    dossier, _, withdrawal = _conflicted(station, clock)
     creating = station.store.dossiers.events_of(dossier.uuid)[0]
     waiting = station.store.dossiers.outbox_size()
     for officer, void, note, code in (

@@ -133,17 +133,23 @@ class MarksResponse:
 
     high_water: tuple[HighWater, ...]
     server_time: str
+    event_seq: int = 0  # the highest event sequence number of the station the server holds
 
     def to_json(self) -> dict[str, Any]:
-        return {"high_water": marks_to_json(self.high_water), "server_time": self.server_time}
+        return {
+            "high_water": marks_to_json(self.high_water),
+            "server_time": self.server_time,
+            "event_seq": self.event_seq,
+        }
 
     @classmethod
     def from_json(cls, value: Any) -> MarksResponse:
-        from sync_protocol.v1 import ProtocolError, _instant, _obj
+        from sync_protocol.v1 import ProtocolError, _instant, _int, _obj
 
         data = _obj(value, "marks")
         try:
             marks = marks_from_json(data.get("high_water"))
         except ValueError as error:
             raise ProtocolError("malformed", str(error)) from None
-        return cls(high_water=marks, server_time=_instant(data, "server_time"))
+        seq = _int(data, "event_seq") if "event_seq" in data else 0
+        return cls(high_water=marks, server_time=_instant(data, "server_time"), event_seq=seq)

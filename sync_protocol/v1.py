@@ -493,6 +493,7 @@ class EnrolResponse:
     server_time: str
     lookup_url: str = ""
     high_water: tuple[HighWater, ...] = ()
+    event_seq: int = 0  # the station's highest event sequence number the server holds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -506,6 +507,7 @@ class EnrolResponse:
             "server_time": self.server_time,
             "lookup_url": self.lookup_url,
             "high_water": marks_to_json(self.high_water),
+            "event_seq": self.event_seq,
         }
 
     @classmethod
@@ -525,6 +527,7 @@ class EnrolResponse:
             server_time=_instant(data, "server_time"),
             lookup_url=opt_url(data),
             high_water=_marks(data),
+            event_seq=_int(data, "event_seq") if "event_seq" in data else 0,
         )
 
 

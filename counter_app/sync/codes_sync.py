@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from counter_app.domain.codes import is_offline
+from counter_app.domain.models import Event
 from counter_app.storage.recovery import (
     apply_marks,
     former_prefixes,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from counter_app.services.station import StationContext
 
 log = logging.getLogger(__name__)
+EVENT_SEQ = "event_seq"  # the station's event counter (services.station.EVENT_SEQ)
 
 
 @runtime_checkable
@@ -49,12 +51,33 @@ def declared_prefixes(ctx: StationContext) -> tuple[str, ...]:
     return tuple(p for p in found if is_offline(p) or is_legacy_prefix(p))
 
 
+def raise_event_seq(ctx: StationContext, seq: int) -> None:
+    """Number the station's next events past ``seq`` (the highest the server holds of it, or
+    of its own events pulled back): a restored station never reuses a sequence number the
+    province already holds (in the caller's transaction)."""
+    if seq > 0:
+        ctx.store.counters.raise_to({EVENT_SEQ: seq})
+
+
+def raise_past_own_events(ctx: StationContext, events: list[Event]) -> None:
+    """In a pull page's transaction: past the sequence of the station's own events in it."""
+    station_id = ctx.office().station_id
+    raise_event_seq(ctx, max((e.seq for e in events if e.station_id == station_id), default=0))
+
+
 def after_enrolment(
-    ctx: StationContext, *, old_prefix: str, new_prefix: str, marks: tuple[HighWater, ...]
+    ctx: StationContext,
+    *,
+    old_prefix: str,
+    new_prefix: str,
+    marks: tuple[HighWater, ...],
+    event_seq: int = 0,
 ) -> None:
     """In the enrolment's transaction: keep the old prefix among the former ones (its codes
-    stay the station's) and apply every mark (ends a pending recovery)."""
+    stay the station's), continue past the station's last event the server holds, and apply
+    every mark (ends a pending recovery)."""
     store = ctx.store
+    raise_event_seq(ctx, event_seq)
     if old_prefix != new_prefix and (is_offline(old_prefix) or is_legacy_prefix(old_prefix)):
         remember_prefix(store.config, old_prefix)
     apply_marks(store.config, store.counters, marks, now=ctx.clock.now(), complete=True)
@@ -76,6 +99,7 @@ def fetch_marks_if_waiting(ctx: StationContext, transport: object) -> bool:
         return False
     answer = transport.marks()
     with store.db.atomic():
+        raise_event_seq(ctx, answer.event_seq)
         apply_marks(
             store.config, store.counters, answer.high_water, now=ctx.clock.now(), complete=True
         )

@@ -52,6 +52,7 @@ from counter_app.sync.codes_sync import (
     apply_pulled_marks,
     declared_prefixes,
     fetch_marks_if_waiting,
+    raise_past_own_events,
 )
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from counter_app.texts import DEMO_OFFICERS
@@ -192,7 +193,11 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
             },
         )
         after_enrolment(
-            ctx, old_prefix=old.station_prefix, new_prefix=prefix, marks=answer.high_water
+            ctx,
+            old_prefix=old.station_prefix,
+            new_prefix=prefix,
+            marks=answer.high_water,
+            event_seq=answer.event_seq,
         )
         for username, _name, _role in DEMO_OFFICERS:
             store.officers.set_active(username, False)
@@ -375,6 +380,7 @@ def pull_remote(
             new_cursor = max(cursor, page.cursor)
             store.sync.set_cursor(new_cursor)
             apply_pulled_marks(ctx, page.high_water)  # never mint at or below them
+            raise_past_own_events(ctx, events)  # a restored station: past its own events
         tally.pulled += sum(touched.values())
         if not page.has_more or new_cursor == cursor:
             return tally

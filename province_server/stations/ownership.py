@@ -190,6 +190,16 @@ def high_water_marks(conn: psycopg.Connection, station_id: str) -> dict[tuple[st
     return {(agency, day): int(high) for agency, day, high in rows}
 
 
+def last_event_seq(conn: psycopg.Connection, station: Station) -> int:
+    """The highest event sequence number of the station's stored events (0: none), through
+    the office's events (index on agency, seq): a restored station continues past it."""
+    row = conn.execute(
+        "SELECT max(station_seq) FROM events WHERE agency_id = %s AND station_id = %s",
+        (station.agency_id, station.id),
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def marks_wire(
     conn: psycopg.Connection, station_id: str, *, recent: bool = False
 ) -> tuple[HighWater, ...]:

@@ -76,7 +76,8 @@ def station_lookup_url(request: Request) -> str:
     description=(
         "The highest counter of the codes the server stored for the caller, per deciding "
         "agency and day (`high_water`). A station that lost its data (or restored a backup) "
-        "asks for them before it mints again; every pull answers those of recent days."
+        "asks for them before it mints again; every pull answers those of recent days. "
+        "`event_seq`: the highest event sequence number of the caller the server holds."
     ),
     response_model=None,
     responses={200: {"model": MarksResponse}, **error_responses(401, 426)},
@@ -84,6 +85,6 @@ def station_lookup_url(request: Request) -> str:
 def marks(station: StationDep, pool: PoolDep) -> Response:
     with pool.connection() as conn:
         found = ownership.marks_wire(conn, station.id)
-    return json_response(
-        MarksResponse(high_water=found, server_time=datetime.now(UTC).isoformat()).to_json()
-    )
+        seq = ownership.last_event_seq(conn, station)
+    answer = MarksResponse(found, datetime.now(UTC).isoformat(), event_seq=seq)
+    return json_response(answer.to_json())

@@ -129,7 +129,11 @@ def enrol(
     before stay its own (``ownership.add_offline_prefixes``); the answer holds every
     high-water mark of the station (enrolment and re-enrolment alike).
     """
-    from province_server.stations.ownership import add_offline_prefixes, marks_wire
+    from province_server.stations.ownership import (
+        add_offline_prefixes,
+        last_event_seq,
+        marks_wire,
+    )
 
     token = secrets.token_urlsafe(32)
     with conn.transaction():
@@ -154,6 +158,7 @@ def enrol(
         )
         add_offline_prefixes(conn, station_id, former_prefixes)
         marks = marks_wire(conn, station_id)
+        seq = last_event_seq(conn, Station(station_id, agency, prefix))
     return EnrolResponse(
         token=token,
         agency_id=agency,
@@ -164,6 +169,7 @@ def enrol(
         place_name=place_name,
         server_time=datetime.now(UTC).isoformat(),
         high_water=marks,
+        event_seq=seq,
     )
 
 

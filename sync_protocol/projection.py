@@ -36,7 +36,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sync_protocol import status as machine
 from sync_protocol.events import SETTLE_KIND, payload_problem
 from sync_protocol.hlc import HLC_KEY
-from sync_protocol.order import Ordered, instant, order_key
+from sync_protocol.order import Ordered, OrderKey, instant, order_key
 from sync_protocol.v1 import CREATING_KINDS, RejectReason
 
 PROJECTION_ERROR = "projection_error"
@@ -137,13 +137,15 @@ def _settled(event: Projectable, by: Projectable) -> SettledRecord:
 
 
 def _unique(events: Iterable[E]) -> list[E]:
-    """One event per uuid (a repeat delivery), the lowest in the order when they differ."""
-    chosen: dict[str, E] = {}
+    """One event per uuid (a repeat delivery), the lowest in the order when they differ;
+    sorted by the order (each key computed once)."""
+    chosen: dict[str, tuple[OrderKey, E]] = {}
     for event in events:
+        key = order_key(event)
         held = chosen.get(event.uuid)
-        if held is None or order_key(event) < order_key(held):
-            chosen[event.uuid] = event
-    return sorted(chosen.values(), key=order_key)
+        if held is None or key < held[0]:
+            chosen[event.uuid] = (key, event)
+    return [event for _, event in sorted(chosen.values(), key=lambda pair: pair[0])]
 
 
 def project(

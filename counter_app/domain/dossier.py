@@ -274,7 +274,8 @@ _CORRECTABLE = {
 }
 
 
-def _corrected(dossier: Dossier, changes: dict[str, Any]) -> Dossier:
+def _corrected_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """The dossier fields a correction's ``changes`` set (keys not correctable are ignored)."""
     values: dict[str, Any] = {}
     for key, value in changes.items():
         if key not in _CORRECTABLE:
@@ -289,7 +290,7 @@ def _corrected(dossier: Dossier, changes: dict[str, Any]) -> Dossier:
             values[key] = int(value)
         else:
             values[key] = str(value)
-    return replace(dossier, **values)
+    return values
 
 
 def _scan_from(event: Event) -> ComponentScan:
@@ -307,68 +308,63 @@ def _scan_from(event: Event) -> ComponentScan:
 
 
 def apply_event(dossier: Dossier, event: Event) -> Dossier:
-    """Return the dossier after ``event``; refuse a transition the status machine forbids."""
+    """Return the dossier after ``event``; refuse a transition the status machine forbids.
+
+    The new values are gathered first and the dossier copied once (a dossier's projection
+    replays every event through here: one copy per event, not one per changed field)."""
     kind = EventKind(event.kind)
     check_allowed(dossier, kind)
     _, to_status = TRANSITIONS[kind]
     p = event.payload
     latest = event.at if dossier.updated_at is None else max(dossier.updated_at, event.at)
-    new = replace(dossier, updated_at=latest, last_event_seq=max(dossier.last_event_seq, event.seq))
+    values: dict[str, Any] = {
+        "updated_at": latest,
+        "last_event_seq": max(dossier.last_event_seq, event.seq),
+    }
     if to_status is not None:
-        new = replace(new, status=to_status)
+        values["status"] = to_status
     if kind is EventKind.CORRECTED:
-        new = _corrected(new, p.get("changes", {}))
-        if new.signed_receipt is not None:
-            new = replace(new, signed_receipt=replace(new.signed_receipt, outdated=True))
-    elif kind is EventKind.DUE_OVERRIDDEN:
+        values.update(_corrected_values(p.get("changes", {})))
+        if dossier.signed_receipt is not None:
+            values["signed_receipt"] = replace(dossier.signed_receipt, outdated=True)
+    elif kind in (EventKind.DUE_OVERRIDDEN, EventKind.SUPPLEMENT_RECEIVED):
         due = _dt(p.get("due_at"))
-        new = replace(
-            new, due_at=due, original_due_at=due, due_estimated=bool(p.get("due_estimated", False))
+        values.update(
+            due_at=due, original_due_at=due, due_estimated=bool(p.get("due_estimated", False))
         )
+        if kind is EventKind.SUPPLEMENT_RECEIVED:
+            values["paused_at"] = None
     elif kind is EventKind.SUPPLEMENT_REQUESTED:
-        new = replace(new, paused_at=event.at, supplement_count=new.supplement_count + 1)
-    elif kind is EventKind.SUPPLEMENT_RECEIVED:
-        due = _dt(p.get("due_at"))
-        new = replace(
-            new,
-            paused_at=None,
-            due_at=due,
-            original_due_at=due,
-            due_estimated=bool(p.get("due_estimated", False)),
-        )
+        values.update(paused_at=event.at, supplement_count=dossier.supplement_count + 1)
     elif kind is EventKind.APOLOGY_ISSUED:
-        new = replace(
-            new, apology_issued=True, original_due_at=dossier.due_at, due_at=_dt(p["new_due_at"])
+        values.update(
+            apology_issued=True, original_due_at=dossier.due_at, due_at=_dt(p["new_due_at"])
         )
     elif kind is EventKind.RETURNED:
-        new = replace(new, returned_at=event.at)
+        values["returned_at"] = event.at
     elif kind is EventKind.RATING_RECORDED:
-        new = replace(new, rating=str(p.get("rating")))
+        values["rating"] = str(p.get("rating"))
     elif kind is EventKind.COMPONENT_DIGITISED:
-        new = replace(new, scans=with_scan(new.scans, _scan_from(event)))
+        values["scans"] = with_scan(dossier.scans, _scan_from(event))
     elif kind is EventKind.COMPONENT_SIGNED:
-        signed = with_signature(
-            new.scans,
+        values["scans"] = with_signature(
+            dossier.scans,
             component=int(p["component"]),
             scan_sha256=str(p["scan_sha256"]),
             signed_sha256=str(p["sha256"]),
             signer=str(p.get("signer", "")),
             signed_at=_dt(p.get("signed_at")) or event.at,
         )
-        new = replace(new, scans=signed)
     elif kind is EventKind.RECEIPT_SIGNED:
-        receipt = ReceiptSignature(
+        values["signed_receipt"] = ReceiptSignature(
             sha256=str(p["sha256"]),
             signer=str(p.get("signer", "")),
             signed_at=_dt(p.get("signed_at")) or event.at,
             officer=event.officer,
         )
-        new = replace(new, signed_receipt=receipt)
     if kind in _FINISHING:
-        new = replace(
-            new, finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value)
-        )
-    return new
+        values.update(finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value))
+    return replace(dossier, **values)
 
 
 def project(events: Iterable[Event]) -> Dossier:

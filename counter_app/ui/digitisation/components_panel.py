@@ -92,6 +92,7 @@ class ComponentsPanel(QGroupBox):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # rows, not cells: Tab goes on to the buttons
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COPY, QHeaderView.ResizeMode.ResizeToContents)
@@ -218,7 +219,8 @@ class ComponentsPanel(QGroupBox):
 
         def over() -> None:
             self.fetch_dialog = None
-            self.table.setFocus()
+            self.window().activateWindow()  # back from the progress window, on the button
+            self.scans_button.setFocus()
 
         def fetched(_count: int) -> None:
             over()

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
 
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services import scan_fetch
@@ -26,6 +26,7 @@ from counter_app.ui.workers import pool
 
 FETCH_LANE = "attachments"
 BAR_STEPS = 1000  # the bar's range: permille of the current PDF
+DIALOG_WIDTH = 560
 
 
 class _FetchSignals(QObject):
@@ -82,10 +83,19 @@ class ScanFetchDialog(QProgressDialog):
         self.setAutoClose(False)
         self.setAutoReset(False)
         self.setMinimumDuration(0)  # asked for by the officer: shown at once
-        self.setMinimumWidth(460)
-        self.cancel_button = QPushButton(tf.FETCH_CANCEL)
+        label = QLabel()
+        label.setObjectName("fetch_label")
+        label.setWordWrap(True)  # a checklist item's name can run to two lines
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setLabel(label)
+        self.setFixedWidth(DIALOG_WIDTH)
+        # The dialog's own button, relabelled: a button set with setCancelButton() leaves two
+        # Escape shortcuts, ambiguous, so Escape would do nothing.
+        self.setCancelButtonText(tf.FETCH_CANCEL)
+        button = self.findChild(QPushButton)
+        assert button is not None
+        self.cancel_button: QPushButton = button
         self.cancel_button.setObjectName("fetch_cancel_button")
-        self.setCancelButton(self.cancel_button)
         self.canceled.connect(self.stop)
         self.setRange(0, 0)  # busy until the server says the size
         self.setLabelText(tf.fetch_label(name, 1, 1, 0, None))

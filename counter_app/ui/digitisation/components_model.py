@@ -47,7 +47,9 @@ class Column:
 def _signature(record: Any, validity: Validity | None) -> str:
     if not record.digitised or not record.signed:
         return td.SIGNATURE_NONE
-    who = td.signed_by(record.signed_by or "")
+    # Signatures stack: once checked, every signer of the signed copy, in signing order.
+    names = ", ".join(validity.signers) if validity is not None and validity.signers else ""
+    who = td.signed_by(names or record.signed_by or "")
     if validity is None:
         return td.signature_state(who, td.SIGNATURE_CHECKING)
     label = SIGNATURE_STATUS_LABELS.get(validity.status, validity.status)

@@ -184,7 +184,7 @@ def _ruled(header_rows: int, extra: Sequence[tuple[Any, ...]] = ()) -> TableStyl
 
 # --- Register -----------------------------------------------------------------------------------
 
-_REGISTER_WIDTHS_MM = (10, 39, 44, 11, 28, 32, 20, 17, 17, 17, 17, 15)
+_REGISTER_WIDTHS_MM = (15, 39, 40, 11, 28, 31, 20, 17, 17, 17, 17, 15)  # STT: "150-0042"
 _LEFT_COLUMNS = {2, 4, 5, 11}  # procedure, name, address, note: left-aligned
 
 

@@ -1,6 +1,8 @@
 """The period report on screen (Biểu 06 figures, totals and by field) with a bar chart.
 
-Figures are computed off the GUI thread on a second connection; exporting (.xlsx / .pdf)
+Figures are counted off the GUI thread on a second connection (``ui.report_task``: a
+progress bar under the buttons while it counts; Esc, anywhere in the view, cancels and the
+figures shown stay those of the last finished report); exporting (.xlsx / .pdf)
 and printing the register appear only when this build has ``services.exports`` and
 ``services.register`` (checked at import time).
 """
@@ -13,14 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -38,6 +42,7 @@ from counter_app.services.reports import period_report
 from counter_app.texts import followup as f
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.models.columns import Column, ColumnTableModel, Index
+from counter_app.ui.report_task import ReportTask
 from counter_app.ui.session import Session
 from counter_app.ui.widgets.bar_chart import BarChart
 from counter_app.ui.workers import run_in_background
@@ -125,6 +130,22 @@ class ReportView(QWidget):
         self.register_button = QPushButton(f.REPORT_PRINT_REGISTER)
         self.period_label = QLabel()
         self.period_label.setObjectName("report_period_label")
+        self.task: ReportTask | None = None
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_label = QLabel(f"{f.REPORT_COMPUTING} ({f.REPORT_CANCEL_HINT})")
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_label)
+        progress_row.addWidget(self.progress_bar, 1)
+        self.progress_bar.hide()
+        self.progress_label.hide()
+        self.cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.cancel_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.cancel_shortcut.activated.connect(self.cancel_report)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter in the dates: count
+            run = QShortcut(QKeySequence(key), self)
+            run.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            run.activated.connect(self.compute)
         self.model = ReportTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -154,6 +175,7 @@ class ReportView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(top)
+        layout.addLayout(progress_row)
         layout.addWidget(self.period_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.chart)
@@ -186,19 +208,52 @@ class ReportView(QWidget):
     # --- computing ----------------------------------------------------------------------------
 
     def compute(self) -> None:
-        """Compute the period's figures in background, then show them."""
+        """Count the period's figures in background, then show them (one count at a time:
+        asked again while counting, nothing more happens)."""
+        if self.task is not None and self.task.running:
+            return
         start, end = self.period()
-        self.run_button.setEnabled(False)
-        run_in_background(
-            in_worker(self.ctx, lambda c: period_report(c, start=start, end=end)),
-            on_success=self.show_statistics,
-            on_error=self._on_failed,
-            parent=self,
-            progress_label=f.REPORT_COMPUTING,
-        )
+        ctx = self.ctx
+
+        def job(progress: Any, cancelled: Any) -> PeriodStatistics:
+            count = in_worker(
+                ctx,
+                lambda c: period_report(
+                    c, start=start, end=end, progress=progress, cancelled=cancelled
+                ),
+            )
+            return count()
+
+        task = ReportTask(job, self)
+        task.progressed.connect(self._on_task_progressed)
+        task.finished.connect(self.show_statistics)
+        task.failed.connect(self._on_failed)
+        task.cancelled_out.connect(self._on_task_cancelled)
+        self.task = task
+        self.progress_bar.setRange(0, 0)  # busy until the first step is counted
+        self.progress_bar.show()
+        self.progress_label.show()
+        task.start()
+
+    def cancel_report(self) -> None:
+        """Esc: stop the count under way (the figures shown stay the last finished ones)."""
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+
+    def _on_task_progressed(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+
+    def _hide_progress(self) -> None:
+        self.progress_bar.hide()
+        self.progress_label.hide()
+
+    def _on_task_cancelled(self) -> None:
+        self._hide_progress()
+        self.period_label.setText(f.REPORT_CANCELLED)
 
     def show_statistics(self, stats: PeriodStatistics) -> None:
-        self.run_button.setEnabled(True)
+        self._hide_progress()
         self.stats = stats
         self.dirty = False
         self.model.show(stats)
@@ -214,7 +269,7 @@ class ReportView(QWidget):
         self.report_ready.emit(stats)
 
     def _on_failed(self, exc: BaseException) -> None:
-        self.run_button.setEnabled(True)
+        self._hide_progress()
         show_error(self, exc)
 
     def on_changes(self, changes: Changes) -> None:
@@ -223,6 +278,8 @@ class ReportView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if not self.isAncestorOf(QApplication.focusWidget()):
+            self.from_edit.setFocus()  # F9: the keyboard is in the period at once
         if self.dirty:
             self.compute()
 

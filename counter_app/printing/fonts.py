@@ -2,8 +2,8 @@
 
 Guarantees: after :func:`register_fonts` the family names :data:`SERIF` and :data:`SANS` are
 usable in canvases and paragraph styles (``<b>``/``<i>`` map to the right faces); the fonts
-are embedded (subset) in every PDF, so a slip looks the same on every station. Calling it
-again costs nothing.
+are embedded (subset, without hinting: font_subset.py) in every PDF, so a slip looks the
+same on every station. Calling it again costs nothing.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from counter_app.printing.font_subset import compact
 
 SERIF = "LiberationSerif"
 SERIF_BOLD = "LiberationSerif-Bold"
@@ -41,8 +44,9 @@ def fonts_dir() -> Path:
 def register_fonts() -> tuple[str, ...]:
     """Register every bundled face and the family mappings; returns the registered names."""
     folder = fonts_dir()
+    rl_config.useA85 = 0  # streams stay binary (Flate): ASCII85 adds a quarter to each
     for name, file_name in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file_name)))
+        pdfmetrics.registerFont(compact(TTFont(name, str(folder / file_name))))
     addMapping(SERIF, 0, 0, SERIF)
     addMapping(SERIF, 1, 0, SERIF_BOLD)
     addMapping(SERIF, 0, 1, SERIF_ITALIC)

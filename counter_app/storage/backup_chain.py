@@ -197,15 +197,27 @@ def write_point_file(
         size = 0
         pages = 0
         blocks = _BodySpool(target)
-        for pgno, page in records:
-            block.append(_U32.pack(pgno) + page)
-            size += len(page) + 4
-            pages += 1
-            if size >= BLOCK_BYTES:
-                blocks.add(zlib.compress(b"".join(block), level))
-                block, size = [], 0
-        if block:
-            blocks.add(zlib.compress(b"".join(block), level))
+        waiting: list[bytes] = []
+
+        def compress(raw: bytes) -> bytes:
+            return zlib.compress(raw, level)
+
+        with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:  # zlib releases the GIL
+            for pgno, page in records:
+                block.append(_U32.pack(pgno) + page)
+                size += len(page) + 4
+                pages += 1
+                if size >= BLOCK_BYTES:
+                    waiting.append(b"".join(block))
+                    block, size = [], 0
+                    if len(waiting) == HASH_THREADS * 2:
+                        for packed in pool.map(compress, waiting):
+                            blocks.add(packed)
+                        waiting = []
+            if block:
+                waiting.append(b"".join(block))
+            for packed in pool.map(compress, waiting):
+                blocks.add(packed)
         header = {**header, "pages": pages}
         digest = hashlib.sha256()
         encoded = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()

@@ -30,6 +30,7 @@ from counter_app.domain.models import (
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.text import fold, nfc
 from counter_app.services.station import StationContext, new_lookup_key
+from counter_app.storage.recovery import mint_counter
 
 RULE_SET = "ND118-2025/TT03-2025"
 _ID_RE = re.compile(r"^(\d{12}|\d{9}|[A-Z]\d{7,8})$")
@@ -241,7 +242,7 @@ def receive_dossier(
     store = ctx.store
     with store.db.atomic():
         day = received_at.date()
-        counter = store.counters.next(f"code|{agency_id}|{day:%y%m%d}")
+        counter = mint_counter(store.config, store.counters, agency_id=agency_id, day=day)
         code = str(
             make_code(agency_id=agency_id, day=day, prefix=office.station_prefix, counter=counter)
         )

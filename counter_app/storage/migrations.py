@@ -359,30 +359,6 @@ def m0013_token_out_of_database(db: sqlite_utils.Database) -> None:
     move_token_out(db.conn)
 
 
-@migration("m0021_report_days")
-def m0021_report_days(db: sqlite_utils.Database) -> None:
-    """Issue 16: the period report counted in SQL (storage/report_sql.py). The Vietnam
-    calendar dates the report compares, as columns written with each row (received, finished,
-    statistics due date), backfilled here; one index keyed by the finished day replaces the
-    wide report index of m0009 (same count of indexes per save, narrower entries)."""
-    from counter_app.storage.report_sql import INDEX, vn_day_sql
-
-    columns = (
-        ("received_day", "received_at"),
-        ("finished_day", "finished_at"),
-        ("stats_due_day", "stats_due_at"),
-    )
-    for column, _ in columns:
-        db.execute(f"ALTER TABLE dossiers ADD COLUMN {column} TEXT")
-    sets = ", ".join(f"{column} = {vn_day_sql(source)}" for column, source in columns)
-    db.execute(f"UPDATE dossiers SET {sets}")  # one pass over the rows
-    db.execute("DROP INDEX IF EXISTS dossiers_report_v2")
-    db.execute(
-        f"CREATE INDEX {INDEX} ON dossiers (finished_day, received_day, status, channel,"
-        " stats_due_day, digitised, procedure_field, procedure_code)"
-    )
-
-
 @migration("m0015_order")
 def m0015_order(db: sqlite_utils.Database) -> None:
     """Issue 12 item 1: each conflict names the event it clashed with (``clashed_with``, NULL
@@ -422,3 +398,37 @@ def m0019_checklist_once(db: sqlite_utils.Database) -> None:
     from counter_app.storage.checklists import migrate_m0019
 
     migrate_m0019(db.conn)
+
+
+@migration("m0021_report_days")
+def m0021_report_days(db: sqlite_utils.Database) -> None:
+    """Issue 16: the period report counted in SQL (storage/report_sql.py). The Vietnam
+    calendar dates the report compares, as columns written with each row (received, finished,
+    statistics due date), backfilled here; one index keyed by the finished day replaces the
+    wide report index of m0009 (same count of indexes per save, narrower entries)."""
+    from counter_app.storage.report_sql import INDEX, vn_day_sql
+
+    columns = (
+        ("received_day", "received_at"),
+        ("finished_day", "finished_at"),
+        ("stats_due_day", "stats_due_at"),
+    )
+    for column, _ in columns:
+        db.execute(f"ALTER TABLE dossiers ADD COLUMN {column} TEXT")
+    sets = ", ".join(f"{column} = {vn_day_sql(source)}" for column, source in columns)
+    db.execute(f"UPDATE dossiers SET {sets}")  # one pass over the rows
+    db.execute("DROP INDEX IF EXISTS dossiers_report_v2")
+    db.execute(
+        f"CREATE INDEX {INDEX} ON dossiers (finished_day, received_day, status, channel,"
+        " stats_due_day, digitised, procedure_field, procedure_code)"
+    )
+
+
+@migration("m0017_three_digit_prefixes")
+def m0017_three_digit_prefixes(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 4: the office's 2-digit prefix becomes 3 digits (``07`` -> ``007``), the
+    old one kept as a former prefix (its codes stay the station's); restores made before
+    start no numbering recovery (storage/recovery.py)."""
+    from counter_app.storage.recovery import upgrade_prefixes
+
+    upgrade_prefixes(db)

@@ -45,6 +45,7 @@ from counter_app.storage.chain import TAIL_AT_OPEN, ChainBreak, ChainRepository,
 from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
+from counter_app.storage.recovery import check_at_open
 from counter_app.storage.repositories import (
     AuditRepository,
     ConfigRepository,
@@ -157,6 +158,9 @@ class Store:
         )
         restored = self._recover_if_restored()
         self.open_breaks = self._check_history_at_open(restored=restored)
+        # A restore (by any path), or the ledger and its mirror both gone: no code is minted
+        # until the station knows its last ones (storage/recovery.py, issue 12).
+        check_at_open(self.db, self.config, self.counters, now=datetime.now(UTC))
 
     def _check_history_at_open(self, *, restored: bool) -> list[ChainBreak]:
         """The chain's last rows and its head against the head files (chain.py); the head

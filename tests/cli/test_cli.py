@@ -150,7 +150,7 @@ def test_receive_search_backup_restore_check(tmp_path: Path, applicant_file: Pat
         "--at",
         "2026-02-13T10:00",
     )
-    assert first["code"] == "000.00.19.H56-260213-000001"
+    assert first["code"] == "000.00.19.H56-260213-0000001"  # demo prefix 000
     assert first["due"].startswith("2026-02-13T17:00")
     assert len(first["uuid"]) == 36
     found = ok(tmp_path, "search", "nguyen van duc")
@@ -170,6 +170,16 @@ def test_receive_search_backup_restore_check(tmp_path: Path, applicant_file: Pat
     )
     restored = ok(tmp_path, "restore", backup["backup"])
     assert restored["dossiers"] == 1
+    # After a restore no code is minted until a sync or an officer's word (issue 12).
+    waiting = refused(
+        tmp_path, "receive", "--procedure", "1.001193", "--applicant-json", str(applicant_file)
+    )
+    assert "khôi phục" in waiting
+    confirmed = run(
+        tmp_path, "codes-offline", "--officer", "canbo", "--password-stdin",
+        password=None, stdin=DEMO_PASSWORD + "\n",
+    )  # fmt: skip
+    assert confirmed.returncode == 0, confirmed.stderr
     third = ok(
         tmp_path,
         "receive",

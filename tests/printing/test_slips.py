@@ -278,7 +278,7 @@ def test_supplement_and_refusal_consume_no_dossier_code(station: StationContext)
         assert path.name == f"{dossier.uuid}-{form.value}-1.pdf"
     after = {k: v for k, v in station.store.counters.all().items() if k.startswith("code|")}
     assert after == before
-    assert str(received(station).code).endswith("-000001")
+    assert str(received(station).code).endswith("-0000001")
 
 
 def test_a_form_the_dossier_does_not_have_is_refused_and_writes_nothing(

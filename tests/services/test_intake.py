@@ -30,7 +30,7 @@ def _table_counts(station: StationContext) -> tuple[int, ...]:
 
 def test_receive_stores_row_event_outbox_and_audit_together(station: StationContext) -> None:
     dossier = _receive(station)
-    assert dossier.code == "000.00.19.H56-260213-000001"
+    assert dossier.code == "000.00.19.H56-260213-0000001"
     assert dossier.status is Status.RECEIVED
     # khai sinh: same day, received Fri 13/02/2026 10:00 -> closing time the same day
     assert dossier.due_at == datetime(2026, 2, 13, 17, 0, tzinfo=VN_TZ)
@@ -53,10 +53,10 @@ def test_codes_follow_each_other_per_agency_and_day(station: StationContext) -> 
     other_agency = _receive(station, agency_id="H56.123.45")
     backdated = _receive(station, received_at=datetime(2026, 2, 12, 16, 0, tzinfo=VN_TZ))
     assert [d.code for d in (first, second, other_agency, backdated)] == [
-        "000.00.19.H56-260213-000001",
-        "000.00.19.H56-260213-000002",
-        "H56.123.45-260213-000001",
-        "000.00.19.H56-260212-000001",
+        "000.00.19.H56-260213-0000001",
+        "000.00.19.H56-260213-0000002",
+        "H56.123.45-260213-0000001",
+        "000.00.19.H56-260212-0000001",
     ]
     # received after 15:00 the day before: same-day procedure due next working day, closing
     assert backdated.due_at == datetime(2026, 2, 13, 17, 0, tzinfo=VN_TZ)
@@ -127,7 +127,7 @@ def test_supplement_request_and_refusal_mint_no_code(station: StationContext) ->
         guide_dossier(station, request, missing=(), reason="x", officer="canbo")
     with pytest.raises(DomainError):
         refuse_dossier(station, request, reason="  ", officer="canbo")
-    assert _receive(station).code == "000.00.19.H56-260213-000001"
+    assert _receive(station).code == "000.00.19.H56-260213-0000001"
 
 
 def test_due_override_needs_a_reason_and_keeps_the_computed_date(station: StationContext) -> None:

@@ -16,7 +16,7 @@ import pytest
 from counter_app import texts
 from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
-from counter_app.domain.codes import parse_code
+from counter_app.domain.codes import parse_code, split_sequence
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
@@ -40,9 +40,9 @@ def _station_with_codes(folder: Path, clock: FixedClock, count: int = 3) -> list
 
 
 def _counter(code: str) -> int:
-    counter = parse_code(code).station_counter
-    assert counter is not None
-    return counter
+    found = split_sequence(parse_code(code).sequence, ("000",))  # the demo office's prefix
+    assert found is not None
+    return found[1]
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

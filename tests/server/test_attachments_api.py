@@ -142,11 +142,13 @@ def test_another_office_neither_sees_nor_reads_an_attachment(
 
     url = f"{server.url}/api/v1/attachments/{sha}/content"
     assert httpx.get(url, headers=_auth(colleague)).content == data
-    assert httpx.get(url, headers=_auth(stranger)).status_code == 404
+    refused = httpx.get(url, headers=_auth(stranger))  # another office's: refused as such
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden_agency"
     assert _status(server, _auth(stranger), sha).received == 0
     # the stranger's own upload of the same bytes is its office's copy, apart
     half = _put(server, _auth(stranger), sha, 0, data[:30_000], len(data))
     assert half.status_code == 200
+    assert httpx.get(url, headers=_auth(stranger)).status_code == 404  # its copy: unfinished
     assert _status(server, _auth(owner), sha).complete
     assert {r[0] for r in _chunk_rows(pg, sha)} == {
         owner.office().agency_id,

@@ -223,7 +223,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=10)
     parser.add_argument("--dpi", type=int, default=150)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.dossiers, args.dpi = 1, 50
     print(json.dumps(run(args.dossiers, args.dpi), indent=2))
 
 

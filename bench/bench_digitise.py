@@ -135,7 +135,13 @@ def _png(image: Image.Image) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.runs = 1
+    global PAGES
+    if args.smoke:
+        PAGES = 2
     print("making pages…", file=sys.stderr)
     images = [scanned_page(seed) for seed in range(PAGES)]
     files = [_png(image) for image in images]

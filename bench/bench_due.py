@@ -41,6 +41,9 @@ def _median_us(call: Callable[[int], object]) -> float:
 
 
 def main() -> None:
+    global REPEATS, CALLS
+    if "--smoke" in sys.argv[1:]:  # tiny sizes, run by tests/bench/test_bench_smoke.py
+        REPEATS, CALLS = 2, 50
     calendar = default_calendar()
     hours = OfficeHours()
     # Reception instants spread over two years (both confirmed and estimated years), so the

@@ -153,7 +153,10 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--server", action="store_true", help="also the server's push A/B")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.dossiers, args.repeats, args.server = 5, 2, True
     print(json.dumps(run(args.dossiers, args.repeats, args.server), indent=2))
 
 

@@ -67,7 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--ops", type=int, default=OPS)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.rounds, args.ops = 1, 2
     folder = Path(tempfile.mkdtemp(prefix="bench-login-"))
     clock = FixedClock(datetime(2026, 2, 13, 10, 0, tzinfo=VN_TZ))
     ctx = open_station(folder / "station", clock=clock)

@@ -153,7 +153,10 @@ def _baseline(folder: Path) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.rounds = 1
     rounds = []
     base: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-morning-") as tmp:

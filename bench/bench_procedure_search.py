@@ -30,7 +30,10 @@ from tests.domain.test_procedure_search import EVERYDAY_QUERIES
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.passes = 1
     with tempfile.TemporaryDirectory() as folder:
         ctx = open_station(Path(folder) / "station")
         reference = ctx.store.reference

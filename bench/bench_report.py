@@ -136,8 +136,9 @@ def _measure(ctx: Any, args: argparse.Namespace) -> dict[str, Any]:
     for name, (start, end) in periods.items():
         for by in GroupBy:
             key = f"{name}_by_{by.value}"
-            sql_ms, sql_runs = _median_ms(lambda: report(ctx, start=start, end=end, by=by),
-                                          args.repeats)  # fmt: skip
+            sql_ms, sql_runs = _median_ms(
+                lambda s=start, e=end, b=by: report(ctx, start=s, end=e, by=b), args.repeats
+            )
             results[key] = {"sql_ms": sql_ms, "sql_runs_ms": sql_runs,
                             "ratio_to_baseline": round(sql_ms / max(base_ms, 0.01), 1)}  # fmt: skip
     out["rss_after_sql_mb"] = _rss_mb()
@@ -152,7 +153,7 @@ def _measure(ctx: Any, args: argparse.Namespace) -> dict[str, Any]:
             old = reference_report(ctx, start=start, end=end, by=by)
             assert sql.to_dict() == old.to_dict(), f"SQL and domain paths disagree ({key})"
             old_ms, old_runs = _median_ms(
-                lambda: reference_report(ctx, start=start, end=end, by=by),
+                lambda s=start, e=end, b=by: reference_report(ctx, start=s, end=e, by=b),
                 max(1, args.repeats // 2),
             )
             results[key].update(

@@ -70,6 +70,9 @@ def baseline_pdf() -> bytes:
 
 
 def main() -> None:
+    global RUNS, WARMUP
+    if "--smoke" in sys.argv[1:]:  # tiny sizes, run by tests/bench/test_bench_smoke.py
+        RUNS, WARMUP = 2, 1
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("COUNTER_APP_MIRROR_DIR", str(Path(folder) / "mirror"))
         clock = FixedClock(datetime(2026, 2, 13, 10, 0, tzinfo=VN_TZ))

@@ -76,7 +76,10 @@ def _quantile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N procedures")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.limit = 3
     catalogue = json.loads(CATALOGUE.read_text("utf-8"))
     codes = [r["code"] for r in catalogue]
     level_of = {r["code"]: r.get("level") or "" for r in catalogue}

@@ -148,7 +148,10 @@ def _keystrokes(data_dir: Path) -> dict[str, int | str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (tests)")
     args = parser.parse_args()
+    if args.smoke:  # run by tests/bench/test_bench_smoke.py
+        args.runs = 1
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     env = {**os.environ, "COUNTER_APP_MIRROR_DIR": str(tmp / "mirror")}

@@ -30,7 +30,7 @@ whatever order or how many times they were delivered.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from sync_protocol import status as machine
@@ -153,12 +153,20 @@ def project(
     fold: Fold[S, E],
     *,
     error_reason: Callable[[Exception], str | None] | None = None,
+    checked: frozenset[str] | set[str] = frozenset(),
 ) -> Outcome[S]:
-    """Replay ``events`` through ``fold``, skipping what cannot be applied (module)."""
+    """Replay ``events`` through ``fold``, skipping what cannot be applied (module).
+
+    ``checked``: uuids of events the caller has just passed through the same validator (the
+    server's push): they are not validated again."""
     ordered = _unique(events)
     problems = {
         e.uuid: (
-            p.reason() if (p := payload_problem(e.kind, e.payload, officer=e.officer)) else None
+            None
+            if e.uuid in checked
+            else p.reason()
+            if (p := payload_problem(e.kind, e.payload, officer=e.officer))
+            else None
         )
         for e in ordered
     }
@@ -256,62 +264,77 @@ def _due(value: Any) -> str | None:
 
 
 class StateFold:
-    """The :class:`Fold` of :class:`DossierState` (the counter's ``apply_event`` in plain
-    values: the same fields change on the same events)."""
+    """The :class:`Fold` of the server's state (the counter's ``apply_event`` in plain
+    values: the same fields change on the same events). Its state is a working dict of
+    :class:`DossierState`'s fields, changed in place (one dossier's replay owns it);
+    :func:`project_state` freezes it. An event's new values are all computed before any is
+    written, so an event that fails leaves the state as it was."""
 
-    def start(self, event: Projectable) -> DossierState:
+    def start(self, event: Projectable) -> dict[str, Any]:
         p = event.payload
         applicant = p.get("applicant") if isinstance(p.get("applicant"), dict) else {}
         due = _due(p.get("due_at"))
         kind_status = machine.CREATING[event.kind]
-        return DossierState(
-            uuid=event.dossier_uuid,
-            code=p.get("code"),
-            agency_id=str(p["agency_id"]),
-            station_id=event.station_id,
-            status=kind_status,
-            procedure_code=str(p["procedure_code"]),
-            procedure_name=str(p.get("procedure_name") or ""),
-            applicant_name=str((applicant or {}).get("name") or ""),
-            lookup_key=str(p.get("lookup_key") or ""),
-            received_at=_at_text(event),
-            due_at=due,
-            original_due_at=due,
-            finished_at=_at_text(event) if kind_status != "received" else None,
-        )
+        at = _at_text(event)
+        return {
+            "uuid": event.dossier_uuid,
+            "code": p.get("code"),
+            "agency_id": str(p["agency_id"]),
+            "station_id": event.station_id,
+            "status": kind_status,
+            "procedure_code": str(p["procedure_code"]),
+            "procedure_name": str(p.get("procedure_name") or ""),
+            "applicant_name": str((applicant or {}).get("name") or ""),
+            "lookup_key": str(p.get("lookup_key") or ""),
+            "received_at": at,
+            "due_at": due,
+            "original_due_at": due,
+            "apology_issued": False,
+            "paused": False,
+            "finished_at": at if kind_status != "received" else None,
+            "returned_at": None,
+            "outcome": None,
+            "rating": None,
+        }
 
-    def apply(self, state: DossierState, event: Projectable) -> DossierState:
+    def apply(self, state: dict[str, Any], event: Projectable) -> dict[str, Any]:
         kind, p = event.kind, event.payload
+        values: dict[str, Any] = {}
         after = machine.TRANSITIONS[kind][1]
-        new = replace(state, status=after) if after is not None else state
+        if after is not None:
+            values["status"] = after
         if kind == "corrected":
-            changes = p.get("changes") or {}
-            applicant = changes.get("applicant")
+            applicant = (p.get("changes") or {}).get("applicant")
             if isinstance(applicant, dict):
-                new = replace(new, applicant_name=str(applicant.get("name") or ""))
+                values["applicant_name"] = str(applicant.get("name") or "")
         elif kind in ("due_overridden", "supplement_received"):
             due = _due(p.get("due_at"))
-            new = replace(new, due_at=due, original_due_at=due, paused=False)
+            values.update(due_at=due, original_due_at=due)
+            if kind == "supplement_received":
+                values["paused"] = False
         elif kind == "supplement_requested":
-            new = replace(new, paused=True)
+            values["paused"] = True
         elif kind == "apology_issued":
-            new = replace(
-                new, apology_issued=True, original_due_at=state.due_at, due_at=_due(p["new_due_at"])
+            values.update(
+                apology_issued=True, original_due_at=state["due_at"], due_at=_due(p["new_due_at"])
             )
         elif kind == "returned":
-            new = replace(new, returned_at=_at_text(event))
+            values["returned_at"] = _at_text(event)
         elif kind == "rating_recorded":
-            new = replace(new, rating=str(p.get("rating")))
+            values["rating"] = str(p.get("rating"))
         if kind in FINISHING:
-            new = replace(
-                new, finished_at=_at_text(event), paused=False, outcome=p.get("outcome", kind)
-            )
-        return new
+            values.update(finished_at=_at_text(event), paused=False, outcome=p.get("outcome", kind))
+        state.update(values)
+        return state
 
 
-def project_state(events: Iterable[E]) -> Outcome[DossierState]:
+def project_state(
+    events: Iterable[E], *, checked: frozenset[str] | set[str] = frozenset()
+) -> Outcome[DossierState]:
     """:func:`project` with :class:`StateFold` (what the province server shows)."""
-    return project(events, StateFold())
+    outcome = project(events, StateFold(), checked=checked)
+    state = DossierState(**outcome.state) if outcome.state is not None else None
+    return Outcome(state, outcome.status, outcome.applied, outcome.conflicts, outcome.settled)
 
 
 __all__ = [

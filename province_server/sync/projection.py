@@ -78,6 +78,7 @@ def refresh_states(
     """Recompute the ``dossier_states`` row of every dossier of ``stored`` (the events this
     push stored); ``created``: the dossiers this push created (their events are all in
     ``stored``)."""
+    stored = list(stored)
     by_dossier: dict[str, list[EventWire]] = {}
     for event in stored:
         by_dossier.setdefault(event.dossier_uuid, []).append(event)
@@ -89,7 +90,10 @@ def refresh_states(
             by_dossier[u] = []
         for event in stored_events(conn, older):
             by_dossier[event.dossier_uuid].append(event)
-    rows = [_row(u, project_state(events)) for u, events in sorted(by_dossier.items())]
+    checked = {e.uuid for e in stored}  # validated by this push (same validator)
+    rows = [
+        _row(u, project_state(events, checked=checked)) for u, events in sorted(by_dossier.items())
+    ]
     conn.execute(_UPSERT, (dumps(rows),))
 
 

@@ -206,10 +206,21 @@ def migrate_m0019(conn: Any) -> None:
             code, version or "", [DocumentItem.from_json(d) for d in json.loads(documents or "[]")]
         )
     dossiers = DossierRepository(db)  # type: ignore[arg-type]
-    rows = conn.execute("SELECT rowid, data FROM dossiers").fetchall()
-    conn.executemany(
+    creating = {
+        dossier: uuid
+        for dossier, uuid, count in conn.execute(
+            "SELECT dossier_uuid, min(uuid), count(*) FROM events"
+            " WHERE kind IN ('received', 'guided', 'refused') GROUP BY dossier_uuid"
+        )
+        if count == 1
+    }
+    rows = conn.execute("SELECT rowid, uuid, data FROM dossiers").fetchall()
+    conn.executemany(  # each row relative to its creating event (when it has just one)
         "UPDATE dossiers SET data = ? WHERE rowid = ?",
-        [(dossiers._data_json(dossier_from_json(json.loads(data))), rowid) for rowid, data in rows],
+        [
+            (dossiers._data_json(dossier_from_json(json.loads(data)), creating.get(uuid)), rowid)
+            for rowid, uuid, data in rows
+        ],
     )
     conn.execute(
         "CREATE TABLE outbox_new (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"

@@ -14,7 +14,7 @@ from typing import Any
 
 from counter_app.domain import procedure_search
 from counter_app.domain.calendar import YearCalendar
-from counter_app.domain.dossier import Dossier, Status
+from counter_app.domain.dossier import Dossier, Status, dossier_from_snapshot
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor
 from counter_app.domain.models import (
     VN_TZ,
@@ -31,7 +31,7 @@ from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
 from counter_app.storage import dossier_list
 from counter_app.storage.chain import SOURCE_AUDIT, SOURCE_EVENT, ChainRepository
-from counter_app.storage.checklists import ChecklistRepository
+from counter_app.storage.checklists import COMPACT_DEFAULTS, ChecklistRepository
 from counter_app.storage.db import Database
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.mapping import (
@@ -450,6 +450,7 @@ _UPDATE_ROW = f"UPDATE dossiers SET {', '.join(c + '=?' for c in _ROW_COLUMNS)} 
 # SEARCH_BATCH receptions, inside that reception's transaction; a search also reads them.
 SEARCH_INDEXED_KEY = "search_indexed"
 SEARCH_BATCH = 32
+BASE_KEY = "from_event"  # a row's JSON holds only what differs from this creating event
 _CREATING_KINDS = frozenset({"received", "guided", "refused"})
 # Dossier fields left out of the row's JSON when they hold their default (narrower rows).
 _DEFAULTED = {
@@ -469,6 +470,34 @@ _DEFAULTED = {
 }
 
 
+# What the row's columns hold is not repeated in its JSON ``data`` (narrower rows): a read
+# puts it back (``_DATA``), so ``data`` read through it is the whole dossier.
+_IN_COLUMNS = (
+    "uuid",
+    "code",
+    "agency_id",
+    "station_id",
+    "procedure_code",
+    "status",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "officer",
+    "updated_at",
+    "channel",
+    "procedure_field",
+)
+
+
+def _data_sql(prefix: str = "") -> str:
+    sets = ", ".join(f"'$.{c}', {prefix}{c}" for c in _IN_COLUMNS)
+    return f"json_set({prefix}data, {sets})"
+
+
+_DATA = _data_sql()
+_DATA_D = _data_sql("d.")
+
+
 class DossierRepository:
     """Dossier rows (projections), their events, the outbox and the search index.
 
@@ -480,19 +509,67 @@ class DossierRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.checklists = ChecklistRepository(db)
+        self._bases: dict[str, dict[str, Any]] = {}
 
-    def _data_json(self, dossier: Dossier) -> str:
+    def _narrow(self, dossier: Dossier) -> dict[str, Any]:
         data = dossier_to_json(dossier)
         for key, default in _DEFAULTED.items():
             value = data.get(key, default)
             if (list(value) if isinstance(value, tuple) else value) == default:
                 data.pop(key, None)
-        return dumps(self.checklists.compact(data))
+        compacted = self.checklists.compact(data)
+        return {k: v for k, v in compacted.items() if k not in _IN_COLUMNS}
+
+    def _data_json(self, dossier: Dossier, base_uuid: str | None = None) -> str:
+        """The row's JSON: what the columns do not hold and, with ``base_uuid`` (its creating
+        event), only what differs from that event's snapshot (the event is not repeated)."""
+        data = self._narrow(dossier)
+        base = self._base(base_uuid) if base_uuid is not None else None
+        if base is None:
+            return dumps(data)
+        delta = {k: v for k, v in data.items() if k not in base or base[k] != v}
+        for key in base.keys() - data.keys():  # a default here, not in the snapshot
+            delta[key] = COMPACT_DEFAULTS.get(key, _DEFAULTED.get(key))
+        delta[BASE_KEY] = base_uuid
+        return dumps(delta)
+
+    def _base(self, event_uuid: str) -> dict[str, Any] | None:
+        """The narrowed snapshot of creating event ``event_uuid`` (cached)."""
+        found = self._bases.get(event_uuid)
+        if found is None:
+            row = self.db.conn.execute(
+                "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
+                "FROM events WHERE uuid = ?",
+                (event_uuid,),
+            ).fetchone()
+            if row is None or row[2] not in _CREATING_KINDS:
+                return None
+            found = self._remember_base(self.expanded(event_from_row(row)))
+        return found
+
+    def _remember_base(self, event: Event) -> dict[str, Any]:
+        if len(self._bases) > 4096:
+            self._bases.clear()
+        base = self._narrow(dossier_from_snapshot(event))
+        self._bases[event.uuid] = base
+        return base
 
     def _dossier(self, raw: str) -> Dossier:
-        return dossier_from_json(self.checklists.expand(json.loads(raw)))
+        data = json.loads(raw)
+        base_uuid = data.pop(BASE_KEY, None)
+        if isinstance(base_uuid, str):
+            base = self._base(base_uuid)
+            if base is None:
+                raise ValueError(f"dossier row without its creating event {base_uuid}")
+            data = {**base, **data}
+            if "documents" in data and "documents" not in base:
+                data.pop("papers", None)
+                data.pop("checklist", None)
+            elif "papers" in data and "papers" not in base:
+                data.pop("documents", None)
+        return dossier_from_json(self.checklists.expand(data))
 
-    def _row_values(self, dossier: Dossier) -> tuple[Any, ...]:
+    def _row_values(self, dossier: Dossier, base_uuid: str | None = None) -> tuple[Any, ...]:
         """The row's values in ``_ROW_COLUMNS`` order (the JSON ``data`` holds the rest)."""
         return (
             dossier.code,
@@ -506,7 +583,7 @@ class DossierRepository:
             dossier.applicant.name,
             dossier.officer,
             iso(dossier.updated_at),
-            self._data_json(dossier),
+            self._data_json(dossier, base_uuid),
             int(dossier.channel),
             dossier.procedure_field,
             dossier.procedure_name,
@@ -517,19 +594,31 @@ class DossierRepository:
             vn_day(dossier.stats_due_at),
         )
 
-    def insert_row(self, dossier: Dossier) -> int:
+    def insert_row(self, dossier: Dossier, *, base_uuid: str | None = None) -> int:
         """Insert the dossier's row; its rowid (raises IntegrityError on a clashing code)."""
-        cur = self.db.conn.execute(_INSERT_ROW, (*self._row_values(dossier), dossier.uuid))
+        values = self._row_values(dossier, base_uuid)
+        cur = self.db.conn.execute(_INSERT_ROW, (*values, dossier.uuid))
         return int(cur.lastrowid or 0)
 
     def update_row(self, dossier: Dossier) -> None:
-        """Replace the dossier's row with its new projection."""
-        self.db.conn.execute(_UPDATE_ROW, (*self._row_values(dossier), dossier.uuid))
+        """Replace the dossier's row with its new projection (still relative to its creating
+        event when it was)."""
+        row = self.db.conn.execute(
+            f"SELECT json_extract(data, '$.{BASE_KEY}') FROM dossiers WHERE uuid = ?",
+            (dossier.uuid,),
+        ).fetchone()
+        base_uuid = row[0] if row and isinstance(row[0], str) else None
+        values = self._row_values(dossier, base_uuid)
+        self.db.conn.execute(_UPDATE_ROW, (*values, dossier.uuid))
 
     def insert_new(self, dossier: Dossier, event: Event, *, queued_at: datetime) -> None:
         """Store a new dossier row, its creating event and its outbox entry; its search entry
         comes with the next batch (:data:`SEARCH_BATCH`; :meth:`search` reads it meanwhile)."""
-        rowid = self.insert_row(dossier)
+        base_uuid = None
+        if event.kind in _CREATING_KINDS and event.dossier_uuid == dossier.uuid:
+            self._remember_base(event)
+            base_uuid = event.uuid
+        rowid = self.insert_row(dossier, base_uuid=base_uuid)
         self._add_event(event, queued_at)
         if rowid - self._search_indexed() >= SEARCH_BATCH:
             self.flush_search()
@@ -546,7 +635,7 @@ class DossierRepository:
         with self.db.atomic():
             indexed = self._search_indexed()
             rows = self.db.conn.execute(
-                "SELECT rowid, data FROM dossiers WHERE rowid > ? AND rowid NOT IN"
+                f"SELECT rowid, {_DATA} FROM dossiers WHERE rowid > ? AND rowid NOT IN"
                 " (SELECT rowid FROM dossier_search WHERE rowid > ?) ORDER BY rowid",
                 (indexed, indexed),
             ).fetchall()
@@ -597,11 +686,15 @@ class DossierRepository:
         ChainRepository(self.db, []).append(SOURCE_EVENT, event.uuid)  # the station's own
 
     def by_uuid(self, uuid: str) -> Dossier | None:
-        row = self.db.conn.execute("SELECT data FROM dossiers WHERE uuid = ?", (uuid,)).fetchone()
+        row = self.db.conn.execute(
+            f"SELECT {_DATA} FROM dossiers WHERE uuid = ?", (uuid,)
+        ).fetchone()
         return self._dossier(row[0]) if row else None
 
     def by_code(self, code: str) -> Dossier | None:
-        row = self.db.conn.execute("SELECT data FROM dossiers WHERE code = ?", (code,)).fetchone()
+        row = self.db.conn.execute(
+            f"SELECT {_DATA} FROM dossiers WHERE code = ?", (code,)
+        ).fetchone()
         return self._dossier(row[0]) if row else None
 
     def events_of(self, dossier_uuid: str) -> list[Event]:
@@ -639,14 +732,14 @@ class DossierRepository:
             indexed = self._search_indexed()
         found: dict[int, Dossier] = {}
         for rowid, data in self.db.conn.execute(  # the batch not indexed yet, newest first
-            "SELECT rowid, data FROM dossiers WHERE rowid > ? ORDER BY rowid DESC", (indexed,)
+            f"SELECT rowid, {_DATA} FROM dossiers WHERE rowid > ? ORDER BY rowid DESC", (indexed,)
         ):
             dossier = self._dossier(data)
             words = _search_text(dossier).split()
             if all(any(w.startswith(t) for w in words) for t in tokens):
                 found[rowid] = dossier
         rows = self.db.conn.execute(
-            "SELECT d.rowid, d.data FROM (SELECT rowid FROM dossier_search WHERE dossier_search"
+            f"SELECT d.rowid, {_DATA_D} FROM (SELECT rowid FROM dossier_search WHERE dossier_search"
             " MATCH ? ORDER BY rowid DESC LIMIT ?) AS s JOIN dossiers AS d ON d.rowid = s.rowid "
             "ORDER BY s.rowid DESC",
             (match, limit),
@@ -677,7 +770,7 @@ class DossierRepository:
         last = 0
         while True:
             rows = self.db.conn.execute(
-                "SELECT rowid, data FROM dossiers WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                f"SELECT rowid, {_DATA} FROM dossiers WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (last, batch),
             ).fetchall()
             if not rows:
@@ -690,7 +783,7 @@ class DossierRepository:
         """Dossiers received in [start, end), newest first (uses the received_at index; times
         are stored in Vietnam time, so ISO strings compare in time order)."""
         rows = self.db.conn.execute(
-            "SELECT data FROM dossiers WHERE received_at >= ? AND received_at < ? "
+            f"SELECT {_DATA} FROM dossiers WHERE received_at >= ? AND received_at < ? "
             "ORDER BY received_at DESC",
             (start.astimezone(VN_TZ).isoformat(), end.astimezone(VN_TZ).isoformat()),
         ).fetchall()
@@ -745,7 +838,7 @@ class DossierRepository:
         reception time."""
         where = "" if station_id is None else "AND station_id = ? "
         rows = self.db.conn.execute(
-            "SELECT data FROM dossiers WHERE received_at >= ? AND received_at < ? "
+            f"SELECT {_DATA} FROM dossiers WHERE received_at >= ? AND received_at < ? "
             f"{where}AND json_extract(data, '$.register_no') IS NOT NULL "
             "ORDER BY received_at, json_extract(data, '$.register_no')",
             (f"{year:04d}-01-01", f"{year + 1:04d}-01-01")

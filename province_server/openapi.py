@@ -76,6 +76,12 @@ _BODY_SCHEMAS: dict[str, dict[str, Any]] = {
                 "items": {"type": "string", "pattern": "^[0-9]{2,5}$"},
                 "description": "prefixes the station minted codes with before (000NN offline)",
             },
+            "former_station_ids": {
+                "type": "array",
+                "maxItems": 5,
+                "items": _UUID,
+                "description": "the station id an offline set-up gave itself",
+            },
         },
     },
 }

@@ -431,6 +431,13 @@ def _marks(data: dict[str, Any]) -> tuple[HighWater, ...]:
         raise _fail(str(error)) from None
 
 
+def _station_ids(data: dict[str, Any]) -> tuple[str, ...]:
+    value = data.get("former_station_ids", [])
+    if not isinstance(value, list) or len(value) > 5:
+        raise _fail("former_station_ids: list of at most 5 expected")
+    return tuple(_uuid({"id": v}, "id") for v in value)
+
+
 def _prefixes(data: dict[str, Any]) -> tuple[str, ...]:
     value = data.get("former_prefixes", [])
     if not isinstance(value, list) or len(value) > 20:
@@ -452,12 +459,14 @@ class EnrolRequest:
     code: str
     app_version: str = ""
     former_prefixes: tuple[str, ...] = ()
+    former_station_ids: tuple[str, ...] = ()  # the offline set-up's own station id
 
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "app_version": self.app_version,
             "former_prefixes": list(self.former_prefixes),
+            "former_station_ids": list(self.former_station_ids),
         }
 
     @classmethod
@@ -470,6 +479,7 @@ class EnrolRequest:
             code=_str(data, "code", max_len=64),
             app_version=version,
             former_prefixes=_prefixes(data),
+            former_station_ids=_station_ids(data),
         )
 
 

@@ -118,9 +118,18 @@ class HttpSyncClient:
 
     # --- SyncTransport -----------------------------------------------------------------------
 
-    def enrol(self, code: str, *, former_prefixes: tuple[str, ...] = ()) -> EnrolResponse:
+    def enrol(
+        self,
+        code: str,
+        *,
+        former_prefixes: tuple[str, ...] = (),
+        former_station_ids: tuple[str, ...] = (),
+    ) -> EnrolResponse:
         request = EnrolRequest(
-            code=code.strip(), app_version=__version__, former_prefixes=former_prefixes
+            code=code.strip(),
+            app_version=__version__,
+            former_prefixes=former_prefixes,
+            former_station_ids=former_station_ids,
         )
         body = dumps(request.to_json())
         response = self._send("POST", "/enrol", content=body.encode(), authorised=False)

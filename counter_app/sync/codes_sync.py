@@ -65,6 +65,12 @@ def raise_past_own_events(ctx: StationContext, events: list[Event]) -> None:
     raise_event_seq(ctx, max((e.seq for e in events if e.station_id == station_id), default=0))
 
 
+def declared_station_ids(ctx: StationContext) -> tuple[str, ...]:
+    """The station id of an offline set-up (its events carry it) to declare at enrolment."""
+    office = ctx.office()
+    return (office.station_id,) if is_offline(office.station_prefix) else ()
+
+
 def after_enrolment(
     ctx: StationContext,
     *,

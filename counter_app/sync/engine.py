@@ -51,6 +51,7 @@ from counter_app.sync.codes_sync import (
     after_enrolment,
     apply_pulled_marks,
     declared_prefixes,
+    declared_station_ids,
     fetch_marks_if_waiting,
     raise_past_own_events,
 )
@@ -163,7 +164,12 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
     office never opens with ``demo1234``.
     """
     former = declared_prefixes(ctx)  # an offline set-up's codes stay this station's
-    answer = transport.enrol(code, former_prefixes=former) if former else transport.enrol(code)
+    ids = declared_station_ids(ctx)  # ... and its events, which carry its own station id
+    answer = (
+        transport.enrol(code, former_prefixes=former, former_station_ids=ids)
+        if former
+        else transport.enrol(code)
+    )
     agency_id = validate_agency_id(answer.agency_id)
     prefix = validate_station_prefix(answer.station_prefix)
     store = ctx.store

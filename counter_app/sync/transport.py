@@ -23,7 +23,13 @@ class SyncTransport(Protocol):
     refused, server error); it never returns a half-read answer.
     """
 
-    def enrol(self, code: str, *, former_prefixes: tuple[str, ...] = ()) -> EnrolResponse:
+    def enrol(
+        self,
+        code: str,
+        *,
+        former_prefixes: tuple[str, ...] = (),
+        former_station_ids: tuple[str, ...] = (),
+    ) -> EnrolResponse:
         """Spend a one-time enrolment code; the answer holds the station token (and the
         station's high-water marks). ``former_prefixes``: the prefixes the station minted
         codes with before (sync/codes_sync.py)."""

@@ -135,6 +135,26 @@ def code_refusal(
     return None
 
 
+def add_aliases(conn: psycopg.Connection, station_id: str, declared: tuple[str, ...]) -> None:
+    """Keep the station ids an offline set-up gave itself (declared at enrolment, only while
+    it declares an offline prefix too): its earlier events carry one and stay its own. An id
+    already held by a station (or another's alias) is ignored."""
+    for alias in declared:
+        conn.execute(
+            "INSERT INTO station_aliases (alias, station_id) SELECT %s, %s "
+            "WHERE NOT EXISTS (SELECT 1 FROM stations WHERE id = %s) ON CONFLICT DO NOTHING",
+            (alias, station_id, alias),
+        )
+
+
+def aliases(conn: psycopg.Connection, station: Station) -> frozenset[str]:
+    """The former station ids whose events the station may push (``add_aliases``)."""
+    rows = conn.execute(
+        "SELECT alias::text FROM station_aliases WHERE station_id = %s", (station.id,)
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
 def add_offline_prefixes(
     conn: psycopg.Connection, station_id: str, declared: tuple[str, ...]
 ) -> None:

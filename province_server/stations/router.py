@@ -55,7 +55,12 @@ async def enrol(request: Request, pool: PoolDep) -> Response:
 
     def spend() -> EnrolResponse | None:
         with pool.connection() as conn:
-            return service.enrol(conn, body.code, former_prefixes=body.former_prefixes)
+            return service.enrol(
+                conn,
+                body.code,
+                former_prefixes=body.former_prefixes,
+                former_station_ids=body.former_station_ids,
+            )
 
     answer = await run_in_threadpool(spend)
     if answer is None:

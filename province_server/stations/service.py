@@ -119,7 +119,11 @@ def issue_code(
 
 
 def enrol(
-    conn: psycopg.Connection, code: str, *, former_prefixes: tuple[str, ...] = ()
+    conn: psycopg.Connection,
+    code: str,
+    *,
+    former_prefixes: tuple[str, ...] = (),
+    former_station_ids: tuple[str, ...] = (),
 ) -> EnrolResponse | None:
     """Spend a one-time code: a new station token, or None if the code is not valid now.
 
@@ -130,6 +134,7 @@ def enrol(
     high-water mark of the station (enrolment and re-enrolment alike).
     """
     from province_server.stations.ownership import (
+        add_aliases,
         add_offline_prefixes,
         last_event_seq,
         marks_wire,
@@ -157,6 +162,8 @@ def enrol(
             (digest(token), station_id),
         )
         add_offline_prefixes(conn, station_id, former_prefixes)
+        if any(p.startswith("000") for p in former_prefixes):  # an offline set-up's own id
+            add_aliases(conn, station_id, former_station_ids)
         marks = marks_wire(conn, station_id)
         seq = last_event_seq(conn, Station(station_id, agency, prefix))
     return EnrolResponse(

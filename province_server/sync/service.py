@@ -39,6 +39,7 @@ from province_server.errors import ApiError
 from province_server.stations.history import check_chain
 from province_server.stations.ownership import (
     Prefixes,
+    aliases,
     code_refusal,
     marks_wire,
     owned_prefixes,
@@ -107,6 +108,7 @@ def _verdicts(
     batch: PushRequest,
     known: dict[str, _Known],
     prefixes: Prefixes | None = None,
+    former_ids: frozenset[str] = frozenset(),
 ) -> tuple[list[str | None], dict[str, tuple[str, str | None]]]:
     """A reject reason (or None) per event, and the dossiers this batch creates."""
     reasons: list[str | None] = []
@@ -114,8 +116,8 @@ def _verdicts(
     for event in batch.events:
         reason: str | None = None
         dossier = known.get(event.dossier_uuid)
-        if event.station_id != station.id:
-            reason = RejectReason.WRONG_STATION
+        if event.station_id != station.id and event.station_id not in former_ids:
+            reason = RejectReason.WRONG_STATION  # (former_ids: an offline set-up's own id)
         elif (problem := event_problem(event)) is not None:
             reason = problem.reason()  # its content (sync_protocol.events): never stored
         elif event.kind in CREATING_KINDS:
@@ -231,7 +233,9 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
         )
         known = _load_known(conn, sorted({e.dossier_uuid for e in batch.events}))
         prefixes = owned_prefixes(conn, station) if _creates(batch) else None
-        reasons, creating = _verdicts(station, batch, known, prefixes)
+        foreign = any(e.station_id != station.id for e in batch.events)
+        former_ids = aliases(conn, station) if foreign else frozenset()
+        reasons, creating = _verdicts(station, batch, known, prefixes, former_ids)
         taken = _insert_dossiers(conn, station, creating)
         fresh = [f for u, f in creating.items() if u not in taken]
         record_high_water(conn, station, fresh, prefixes)

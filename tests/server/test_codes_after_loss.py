@@ -280,3 +280,37 @@ def test_r0012_widens_two_digit_stations_and_keeps_their_old_prefix() -> None:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def test_an_offline_set_up_station_enrols_later_and_keeps_its_earlier_codes(
+    tmp_path: Path,
+    clock: FixedClock,
+    issue_code: IssueCode,
+    server: ServerProcess,
+    pg: psycopg.Connection,
+) -> None:
+    ctx = open_station(tmp_path / "offline", clock=clock)
+    try:
+        agency = new_agency()
+        with ctx.store.db.atomic():  # as the offline wizard leaves it: number 07 of the office
+            office = {**ctx.store.config.get("office"), "agency_id": agency}
+            ctx.store.config.set("office", {**office, "station_prefix": "00007", "is_demo": False})
+        early = _codes(ctx, 2)
+        assert [parse_code(c).sequence for c in early] == ["000070001", "000070002"]
+        issued = issue_code(agency)
+        with httpx.Client() as http:
+            office_now = enrol(
+                ctx, HttpSyncClient(server.url, None, http), url=server.url, code=issued.code
+            )
+            (later,) = _codes(ctx, 1)
+            report = run_sync(ctx, client_for(ctx, http))
+        assert office_now.station_prefix == issued.station_prefix != "00007"
+        assert parse_code(later).sequence == f"{issued.station_prefix}0003"
+        assert (report.pushed, report.rejected) == (3, 0)  # the offline codes are its own
+        held = pg.execute(
+            "SELECT prefix, kind FROM station_prefixes WHERE station_id = %s",
+            (office_now.station_id,),
+        ).fetchall()
+        assert held == [("00007", "offline")]
+    finally:
+        ctx.store.close()

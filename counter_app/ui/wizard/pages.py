@@ -138,7 +138,7 @@ class _Answered:
     def __init__(self, answer: EnrolResponse) -> None:
         self.answer = answer
 
-    def enrol(self, code: str, *, former_prefixes: tuple[str, ...] = ()) -> EnrolResponse:
+    def enrol(self, code: str, **_former: tuple[str, ...]) -> EnrolResponse:
         return self.answer
 
 

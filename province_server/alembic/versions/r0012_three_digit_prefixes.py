@@ -38,6 +38,14 @@ def upgrade() -> None:
         "INSERT INTO station_prefixes (station_id, prefix, kind, until_day) "
         "SELECT id, prefix, 'legacy', current_date FROM stations WHERE prefix ~ '^[0-9]{2}$'"
     )
+    # The station id an offline set-up gave itself, declared at enrolment: its earlier events
+    # carry it and stay the enrolled station's (``ownership.add_offline_prefixes``).
+    op.execute(
+        "CREATE TABLE station_aliases ("
+        " alias uuid PRIMARY KEY,"
+        " station_id uuid NOT NULL REFERENCES stations (id),"
+        " added_at timestamptz NOT NULL DEFAULT now())"
+    )
     # Every pull answers the station's marks of recent days (a few rows, by this index).
     op.execute("CREATE INDEX code_high_water_recent ON code_high_water (station_id, day)")
     op.execute("UPDATE stations SET prefix = '0' || prefix WHERE prefix ~ '^[0-9]{2}$'")
@@ -54,6 +62,7 @@ def downgrade() -> None:
         "WHERE p.station_id = s.id AND p.kind = 'legacy'"
     )
     op.execute("DROP TABLE station_prefixes")
+    op.execute("DROP TABLE station_aliases")
     op.execute("DROP INDEX IF EXISTS code_high_water_recent")
     op.execute(
         "ALTER TABLE stations ADD CONSTRAINT stations_prefix_check"

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from counter_app.printing.printer import FolderPrinter
-from counter_app.services import maintenance
+from counter_app.services import maintenance, numbering
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
 from counter_app.storage.station_secrets import BACKUP_KEY, station_secrets
@@ -115,6 +115,7 @@ def test_restore_dialog_shows_what_each_backup_holds_and_restores(
 
     assert window.backups.restored
     assert station.store.dossiers.count() == 2
+    numbering.confirm_offline(station, officer="quantri")  # minting waits after a restore
     new = _receive(station)
     assert new not in (first, second, printed_after)
     done = [b for b in message_boxes() if b.text() == ts.RESTORE_DONE]

@@ -12,7 +12,7 @@ import pytest
 
 from counter_app.app import open_station
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.services import maintenance
+from counter_app.services import maintenance, numbering
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.settings import read_settings, update_settings
 from counter_app.services.station import StationContext
@@ -78,6 +78,7 @@ def test_restore_each_kind_then_the_next_code_is_new(
 
     assert info.dossiers == 2 and info.last_code == before[-1]
     assert station.store.dossiers.count() == 2
+    numbering.confirm_offline(station, officer="quantri")  # no sync here: the officer confirms
     new = _receive(station)[0]
     assert new not in before + printed
     assert _seq(new) > max(_seq(c) for c in before + printed)
@@ -200,6 +201,7 @@ def test_restore_then_sync_sends_nothing_twice_as_new(
         maintenance.restore_station(ctx, backup, officer="quantri")
         resent = ctx.store.sync.waiting()  # the backup's queue: already on the server
         assert resent == first.pushed
+        numbering.confirm_offline(ctx, officer="quantri")  # minting waits after a restore
         new_codes = _receive(ctx)
         queued_new = ctx.store.sync.waiting() - resent
         report = run_sync(ctx, client_for(ctx, http))

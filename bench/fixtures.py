@@ -401,6 +401,9 @@ def new_station(folder: Path, *, clock: FixedClock) -> StationContext:
             os.replace(making, seeded)
         except OSError:  # made by another process meanwhile
             shutil.rmtree(making, ignore_errors=True)
+        for old in CACHE_ROOT.glob("seeded-*"):  # templates of older code: never used again
+            if old.name != seeded.name and "." not in old.name:
+                shutil.rmtree(old, ignore_errors=True)
     shutil.copytree(seeded / "station", folder)
     return open_station(folder, clock=clock)
 

@@ -278,7 +278,8 @@ class ReportView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self.isAncestorOf(QApplication.focusWidget()):
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
             self.from_edit.setFocus()  # F9: the keyboard is in the period at once
         if self.dirty:
             self.compute()

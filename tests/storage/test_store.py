@@ -9,6 +9,7 @@ import pytest
 from counter_app import paths
 from counter_app.app import open_station
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.services import numbering
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
 from counter_app.storage.db import Database
@@ -71,6 +72,11 @@ def test_damaged_database_gives_a_way_out(tmp_path: Path) -> None:
     assert info.value.code is ErrorCode.DATABASE_DAMAGED
 
 
+def _work_offline(ctx: StationContext) -> None:
+    """After a restore minting waits (issue 12): the officer confirms working offline."""
+    numbering.confirm_offline(ctx, officer="quantri")
+
+
 def test_restart_continues_the_sequence(tmp_path: Path) -> None:
     ctx = open_station(tmp_path / "st")
     first = _receive(ctx)
@@ -89,6 +95,7 @@ def test_restore_never_reuses_a_printed_code(tmp_path: Path) -> None:
     assert info.dossiers == 1 and info.last_code is not None and info.made_at
     restore_backup(tmp_path / "st", backup, mirror_dir=paths.mirror_dir())
     ctx = open_station(tmp_path / "st")
+    _work_offline(ctx)
     assert ctx.store.dossiers.count() == 1
     new = _receive(ctx)
     assert new not in after_backup
@@ -106,6 +113,7 @@ def test_backup_copied_back_by_hand_skips_reserved_numbers(tmp_path: Path) -> No
         Path(f"{tmp_path / 'st' / 'counter.db'}{suffix}").unlink(missing_ok=True)
     shutil.copy(backup, tmp_path / "st" / "counter.db")
     ctx = open_station(tmp_path / "st")
+    _work_offline(ctx)
     assert _seq(_receive(ctx)) > max(_seq(c) for c in printed)
 
 
@@ -119,6 +127,7 @@ def test_reinstall_keeping_only_the_ledger_mirror(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "st")
     restore_backup(tmp_path / "st", tmp_path / "usb" / backup.name, mirror_dir=paths.mirror_dir())
     ctx = open_station(tmp_path / "st")
+    _work_offline(ctx)
     assert _receive(ctx) not in printed
 
 

@@ -212,7 +212,7 @@ def test_the_dashboard_shows_what_each_station_still_has_to_send(
 
         transport.push = push_once  # type: ignore[method-assign]
         with pytest.raises(RuntimeError):
-            push_outbox(ctx, transport, batch_bytes=12_000)
+            push_outbox(ctx, transport, batch_bytes=3_000)
     sent = len(calls[0].events)
     assert 0 < sent < 6 and waiting_shown() == str(6 - sent)
     _sync(ctx)

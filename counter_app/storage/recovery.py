@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 RECOVERY_KEY = "code_recovery"
 RESTORE_SEEN_KEY = "code_recovery_restore"  # the last restore that started a recovery
 PREFIXES_KEY = "code_prefixes"  # every prefix the station minted codes with before its own
+NORMAL = "normal"
 PENDING = "pending"
 ACTIVE = "active"
 REASONS = ("restore", "ledger_lost", "new_database")
@@ -71,11 +72,12 @@ def require_recovery(config: ConfigRepository, *, reason: str, at: datetime) -> 
     config.set(RECOVERY_KEY, {"state": PENDING, "reason": reason, "since": at.isoformat()})
 
 
-def has_lost_ledger(counters: CounterRepository) -> bool:
-    """The database has minted codes but neither the ledger nor its mirror holds a single
-    reservation: both files are gone (a new disk, a wiped folder), the database alone
-    cannot tell which codes were minted after it was last copied."""
-    if counters.ledger.all_reserved():
+def has_lost_ledger(config: ConfigRepository, counters: CounterRepository) -> bool:
+    """The database has minted codes with this version (so the ledger existed) but neither
+    the ledger nor its mirror holds a single reservation: both files are gone (a new disk, a
+    wiped folder), the database alone cannot tell which codes were minted after it was last
+    copied. A database of an older version that never minted since is not alarmed about."""
+    if recovery_state(config) is None or counters.ledger.all_reserved():
         return False
     return any(name.startswith(_CODE) and value > 0 for name, value in counters.all().items())
 
@@ -193,6 +195,8 @@ def mint_counter(
     counter = counters.next(code_counter_name(agency_id, day))
     if counter >= RECOVERY_BASE:
         raise DomainError(ErrorCode.CODE_COUNTER_EXHAUSTED, agency_id=agency_id)
+    if state is None:  # minted with the ledger from now on (has_lost_ledger may alarm)
+        config.set(RECOVERY_KEY, {"state": NORMAL})
     return counter
 
 
@@ -253,7 +257,7 @@ def check_at_open(
     reason = None
     if restored is not None and config.get(RESTORE_SEEN_KEY) != restored:
         reason = "restore"
-    elif not is_pending(config) and has_lost_ledger(counters):
+    elif not is_pending(config) and has_lost_ledger(config, counters):
         reason = "ledger_lost"
     if reason is None:
         return None

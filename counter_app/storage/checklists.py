@@ -12,6 +12,7 @@ stored and sent is compact (``checklist`` + ``papers``); what the domain reads i
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -24,6 +25,11 @@ CREATE_SQL = (
     " catalogue_version TEXT NOT NULL, documents TEXT NOT NULL) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS checklists_procedure ON checklists"
     " (procedure_code, catalogue_version)",
+    # The catalogue texts of each procedure and catalogue version first seen (never replaced):
+    # a creating payload equal to them leaves them out (``TEXTS_KEY``) and reads them back.
+    "CREATE TABLE IF NOT EXISTS procedure_texts (procedure_code TEXT NOT NULL,"
+    " catalogue_version TEXT NOT NULL, texts TEXT NOT NULL,"
+    " PRIMARY KEY (procedure_code, catalogue_version)) WITHOUT ROWID",
 )
 CHECKLIST_KEY = "checklist"
 PAPERS_KEY = "papers"
@@ -39,6 +45,11 @@ COMPACT_DEFAULTS: dict[str, Any] = {
     "channel": 1,
 }
 APPLICANT_DEFAULTS: dict[str, Any] = {"issue_date": None, "old_id_number": None}
+# Catalogue texts a compact payload leaves out when all equal those ``procedure_texts`` keeps
+# for its procedure and version; ``TEXTS_KEY`` (1) marks it. Stored form only: what is sent
+# has them back (:meth:`ChecklistRepository.with_texts`).
+TEXT_KEYS = ("procedure_name", "procedure_field", "fee", "processing_time")
+TEXTS_KEY = "texts"
 
 
 class _Connected(Protocol):
@@ -53,6 +64,7 @@ class ChecklistRepository:
         self.db = db
         self._by_digest: dict[str, tuple[DocumentItem, ...]] = {}
         self._by_procedure: dict[tuple[str, str], list[str]] = {}
+        self._texts: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     def remember(self, procedure_code: str, version: str, documents: Sequence[DocumentItem]) -> str:
         """Keep the checklist (if new); its digest."""
@@ -67,6 +79,57 @@ class ChecklistRepository:
             self._by_digest[digest] = papers
             self._by_procedure.pop((procedure_code, version), None)
         return digest
+
+    def remember_texts(self, procedure_code: str, version: str, texts: dict[str, Any]) -> None:
+        """Keep the catalogue texts of a procedure and version (the first seen stay)."""
+        self.db.conn.execute(
+            "INSERT OR IGNORE INTO procedure_texts (procedure_code, catalogue_version, texts)"
+            " VALUES (?,?,?)",
+            (procedure_code, version, dumps({k: texts[k] for k in TEXT_KEYS})),
+        )
+        self._texts.pop((procedure_code, version), None)
+
+    def texts(self, procedure_code: str, version: str) -> dict[str, Any] | None:
+        key = (procedure_code, version)
+        if key not in self._texts:
+            try:
+                row = self.db.conn.execute(
+                    "SELECT texts FROM procedure_texts WHERE procedure_code = ?"
+                    " AND catalogue_version = ?",
+                    key,
+                ).fetchone()
+            except sqlite3.OperationalError:  # a database before m0023: no texts kept
+                row = None
+            self._texts[key] = json.loads(row[0]) if row else None
+        return self._texts[key]
+
+    def with_texts(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the catalogue texts it left out written back (papers untouched)."""
+        if TEXTS_KEY not in data:
+            return data
+        out = {k: v for k, v in data.items() if k != TEXTS_KEY}
+        code, version = (
+            str(out.get("procedure_code") or ""),
+            str(out.get("catalogue_version") or ""),
+        )
+        texts = self.texts(code, version) or self._current_texts(code) or {}
+        for key in TEXT_KEYS:
+            if key in texts:
+                out.setdefault(key, texts[key])
+        return out
+
+    def _current_texts(self, code: str) -> dict[str, Any] | None:
+        """Fallback (texts row missing): the catalogue's current texts of the procedure."""
+        row = self.db.conn.execute(
+            "SELECT name, field, fee_text, time_unit, time_amount FROM procedures WHERE code = ?",
+            (code,),
+        ).fetchone()
+        if row is None:
+            return {"procedure_name": code, "procedure_field": "", "fee": ""}
+        from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+
+        time = ProcessingTime(TimeUnit(row[3]), float(row[4] or 0))
+        return dict(zip(TEXT_KEYS, (row[0], row[1], row[2], time.to_json()), strict=True))
 
     def remember_all(self, rows: Iterable[tuple[str, str, Sequence[DocumentItem]]]) -> int:
         return len({self.remember(code, version, docs) for code, version, docs in rows})
@@ -138,11 +201,17 @@ class ChecklistRepository:
                 if not (k in APPLICANT_DEFAULTS and v == APPLICANT_DEFAULTS[k])
             }
         out[CHECKLIST_KEY], out[PAPERS_KEY] = best
+        texts = self.texts(code, str(version))
+        if texts is not None and all(k in out and out[k] == texts[k] for k in TEXT_KEYS):
+            for key in TEXT_KEYS:
+                del out[key]
+            out[TEXTS_KEY] = 1
         return out
 
     def expand(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` with ``documents`` from ``checklist`` + ``papers`` (placeholders for a
         checklist this station lacks); data without them is returned as it is."""
+        data = self.with_texts(data)
         papers = data.get(PAPERS_KEY)
         digest = data.get(CHECKLIST_KEY)
         if DOCUMENTS_KEY in data or not isinstance(papers, list) or not isinstance(digest, str):
@@ -237,3 +306,26 @@ def migrate_m0019(conn: Any) -> None:
         "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
         (SEARCH_INDEXED_KEY, str(int(top or 0))),
     )
+
+
+def migrate_m0023(conn: Any) -> None:
+    """Migration m0023 (issue 12 item 7): the catalogue texts of each procedure kept once
+    (``procedure_texts``) from the catalogue loaded (events already stored keep their texts),
+    and the unused (status, due_at) index dropped."""
+    create_tables(conn)
+
+    class _Db:
+        def __init__(self, c: Any) -> None:
+            self.conn = c
+
+    # Unused: the dossier list walks the due_at index and tests the status on each row
+    # (storage/dossier_list.py); status filters use dossiers_status_list.
+    conn.execute("DROP INDEX IF EXISTS idx_dossiers_status_due_at")
+    repo = ChecklistRepository(_Db(conn))
+    for code in [r[0] for r in conn.execute("SELECT code FROM procedures").fetchall()]:
+        version = conn.execute(
+            "SELECT catalogue_version FROM procedures WHERE code = ?", (code,)
+        ).fetchone()[0]
+        texts = repo._current_texts(code)
+        if texts is not None:
+            repo.remember_texts(code, version or "", texts)

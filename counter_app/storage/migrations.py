@@ -432,3 +432,12 @@ def m0017_three_digit_prefixes(db: sqlite_utils.Database) -> None:
     from counter_app.storage.recovery import upgrade_prefixes
 
     upgrade_prefixes(db)
+
+
+@migration("m0023_procedure_texts")
+def m0023_procedure_texts(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 7 (STORAGE2): the catalogue texts of each procedure and version kept once;
+    creating payloads equal to them leave them out (storage/checklists.py ``migrate_m0023``)."""
+    from counter_app.storage.checklists import migrate_m0023
+
+    migrate_m0023(db.conn)

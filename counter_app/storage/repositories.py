@@ -198,9 +198,19 @@ class ReferenceRepository:
             "everyday_rank=excluded.everyday_rank",
             rows,
         )
-        ChecklistRepository(self.db).remember_all(
-            (p.code, p.catalogue_version, p.documents) for p in procedures
-        )
+        checklists = ChecklistRepository(self.db)
+        checklists.remember_all((p.code, p.catalogue_version, p.documents) for p in procedures)
+        for p in procedures:
+            checklists.remember_texts(
+                p.code,
+                p.catalogue_version,
+                {
+                    "procedure_name": p.name,
+                    "procedure_field": p.field,
+                    "fee": p.fee_text,
+                    "processing_time": p.processing_time.to_json(),
+                },
+            )
         return len(rows)
 
     def procedure(self, code: str) -> Procedure | None:
@@ -675,6 +685,12 @@ class DossierRepository:
         if event.kind in _CREATING_KINDS:
             return self.checklists.compact(event.payload)
         return event.payload
+
+    def sent(self, event: Event) -> Event:
+        """``event`` as sent (read back from the store): the catalogue texts a stored creating
+        payload left out written back; its papers stay by reference."""
+        payload = self.checklists.with_texts(event.payload)
+        return event if payload is event.payload else replace(event, payload=payload)
 
     def _add_event(self, event: Event, queued_at: datetime) -> None:
         row = event_to_row(replace(event, payload=self.stored_payload(event)))

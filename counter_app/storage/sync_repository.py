@@ -18,7 +18,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.models import Event, Officer
 from counter_app.domain.total_projection import Conflict
 from counter_app.storage.db import Database
-from counter_app.storage.mapping import event_from_row, event_to_row
+from counter_app.storage.mapping import dumps, event_from_row, event_to_row
 from counter_app.storage.repositories import ConfigRepository, DossierRepository, _search_text
 
 CURSOR_KEY = "sync_cursor"
@@ -94,9 +94,11 @@ class SyncRepository:
         events: list[Event] = []
         total = 0
         for row in cursor:
+            event = self._dossiers.sent(event_from_row(row))  # catalogue texts written back
+            payload = dumps(event.payload) if '"texts":1' in row[7] else row[7]
             size = (
                 EVENT_OVERHEAD_BYTES
-                + _utf8_len(row[7])
+                + _utf8_len(payload)
                 + _utf8_len(row[2])
                 + _utf8_len(row[5] or "")
                 + len(row[6])
@@ -104,7 +106,7 @@ class SyncRepository:
             )
             if events and total + size > limit_bytes:
                 break
-            events.append(event_from_row(row))
+            events.append(event)
             total += size
         cursor.close()
         return events
@@ -150,7 +152,11 @@ class SyncRepository:
             "JOIN events e ON e.uuid = r.event_uuid ORDER BY r.rejected_at, e.seq"
         ).fetchall()
         return [
-            RejectedEvent(event_from_row(row[:8]), row[8], datetime.fromisoformat(row[9]))
+            RejectedEvent(
+                self._dossiers.sent(event_from_row(row[:8])),
+                row[8],
+                datetime.fromisoformat(row[9]),
+            )
             for row in rows
         ]
 
@@ -277,7 +283,7 @@ class SyncRepository:
         ).fetchall()
         return [
             ConflictEntry(
-                event_from_row(row[:8]),
+                self._dossiers.sent(event_from_row(row[:8])),
                 row[8],
                 datetime.fromisoformat(row[9]),
                 _code(row[10]) or _code(row[11]),

@@ -46,7 +46,8 @@ def local_events(ctx: StationContext) -> dict[str, EventTuple]:
     rows = ctx.store.db.conn.execute(
         "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload FROM events"
     ).fetchall()
-    return {r[0]: (*r[:7], json.loads(r[7])) for r in rows}
+    sent = ctx.store.dossiers.checklists.with_texts  # as sent: the catalogue texts written back
+    return {r[0]: (*r[:7], sent(json.loads(r[7]))) for r in rows}
 
 
 def server_events(pg: psycopg.Connection, station_id: str | None = None) -> dict[str, EventTuple]:

@@ -118,7 +118,11 @@ def test_rebuilt_projection_equals_the_stored_row_on_random_histories(
     assert ("papers" in event and "documents" not in event) == referred, event
     row = json.loads(raw_row)  # the row holds only what differs from its creating event
     assert "papers" not in row and "documents" not in row and "applicant" not in row, row
-    assert payload_problem("received", json.loads(raw_event)) is None  # the server accepts it
+    if referred:  # the catalogue texts stay in ``procedure_texts``, sent back in full
+        assert "procedure_name" not in event and event["texts"] == 1, event
+    sent = store.dossiers.checklists.with_texts(event)
+    assert sent["procedure_name"] == dossier.procedure_name and "texts" not in sent
+    assert payload_problem("received", sent) is None  # the server accepts what is sent
 
 
 def test_old_full_checklist_events_and_rows_still_read_and_migrate(

@@ -65,10 +65,16 @@ def wait_focus(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
 def pick_procedure(qtbot, code: str) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+K, the procedure's code, Enter (the code always finds its procedure)."""
     key(Qt.Key.Key_K, CTRL)
+    search = focused()
     keys(code)
     key(Qt.Key.Key_Return)
     qtbot.wait(20)  # the focus moves on once the completer is closed
     back_to_window(qtbot)
+    # as an officer does: the next key once the focus has left the procedure field (the move
+    # is deferred, and the window's activation may hand the focus back to it once more)
+    for _ in range(2):
+        qtbot.waitUntil(lambda: QApplication.focusWidget() not in (None, search))
+        qtbot.wait(20)
 
 
 def tick_papers(rows: int) -> None:

@@ -30,7 +30,9 @@ class _Answer:
 
 
 def test_the_new_fields_round_trip_and_older_messages_still_read() -> None:
-    with_url = EnrolResponse(**{**ANSWER.to_json(), "lookup_url": "https://tc.gov.vn/tra-cuu"})
+    with_url = EnrolResponse.from_json(
+        {**ANSWER.to_json(), "lookup_url": "https://tc.gov.vn/tra-cuu"}
+    )
     assert EnrolResponse.from_json(with_url.to_json()) == with_url
     old = ANSWER.to_json()
     del old["lookup_url"]  # what a server of the previous version answers
@@ -46,9 +48,11 @@ def test_an_older_server_or_a_bad_address_leaves_the_station_its_own(
     station: StationContext,
 ) -> None:
     for sent in ("", "javascript:alert(1)", "https://"):
-        answer = EnrolResponse(**{**ANSWER.to_json(), "lookup_url": sent})
+        answer = EnrolResponse.from_json({**ANSWER.to_json(), "lookup_url": sent})
         office = enrol(station, _Answer(answer), url="https://tinh.gov.vn", code="ABCD")  # type: ignore[arg-type]
         assert office.lookup_url == DEFAULT_LOOKUP_URL == station.office().lookup_url
-    answer = EnrolResponse(**{**ANSWER.to_json(), "lookup_url": " https://tc.gov.vn/tra-cuu "})
+    answer = EnrolResponse.from_json(
+        {**ANSWER.to_json(), "lookup_url": " https://tc.gov.vn/tra-cuu "}
+    )
     office = enrol(station, _Answer(answer), url="https://tinh.gov.vn", code="ABCD")  # type: ignore[arg-type]
     assert office.lookup_url == "https://tc.gov.vn/tra-cuu"

@@ -95,7 +95,8 @@ def test_database_backups_stay_small_and_the_usb_copy_carries_the_scans(
     data_dir = station.store.data_dir
     station.store.close()
     shutil.rmtree(data_dir)
-    backup_on_usb = own / (outcome.path.name + ".sealed")
+    backup_on_usb = outcome.copy_path  # the point of the chain, sealed on the stick
+    assert backup_on_usb is not None
     maintenance.restore(
         data_dir,
         backup_on_usb,

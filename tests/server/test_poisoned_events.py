@@ -55,7 +55,8 @@ def good_payload(ctx: StationContext) -> dict[str, Any]:
     row = ctx.store.db.conn.execute(
         "SELECT payload FROM events WHERE kind = 'received' ORDER BY rowid DESC LIMIT 1"
     ).fetchone()
-    payload: dict[str, Any] = json.loads(row[0])
+    # as sent: the catalogue texts the stored form leaves out written back
+    payload: dict[str, Any] = ctx.store.dossiers.checklists.with_texts(json.loads(row[0]))
     return payload
 
 

@@ -29,10 +29,10 @@ from counter_app.domain.models import (
 )
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.text import fold, nfc
+from counter_app.reference.rules import shipped_rule_book
 from counter_app.services.station import StationContext, new_lookup_key
 from counter_app.storage.recovery import mint_counter
 
-RULE_SET = "ND118-2025/TT03-2025"
 _ID_RE = re.compile(r"^(\d{12}|\d{9}|[A-Z]\d{7,8})$")
 _PHONE_RE = re.compile(r"^\+?\d{9,12}$")
 _SEXES = {"nam": SEX_MALE, "nu": SEX_FEMALE}
@@ -147,6 +147,7 @@ def _snapshot(
     agency_id: str,
     time: ProcessingTime,
     due: DueDate | None,
+    received_at: datetime,
 ) -> dict[str, Any]:
     documents = request.documents
     if documents is None:
@@ -170,7 +171,8 @@ def _snapshot(
         "due_at": due.due.isoformat() if due and due.due else None,
         "due_estimated": bool(due and due.estimated),
         "lookup_key": new_lookup_key() if code else "",
-        "rule_set": RULE_SET,
+        # The rules in force at reception follow the dossier for life (domain/rules.py).
+        "rule_set": shipped_rule_book().for_reception(received_at).name,
     }
 
 
@@ -246,7 +248,15 @@ def receive_dossier(
         code = str(
             make_code(agency_id=agency_id, day=day, prefix=office.station_prefix, counter=counter)
         )
-        payload = _snapshot(request, procedure, code=code, agency_id=agency_id, time=time, due=due)
+        payload = _snapshot(
+            request,
+            procedure,
+            code=code,
+            agency_id=agency_id,
+            time=time,
+            due=due,
+            received_at=received_at,
+        )
         payload.update(override)
         # One register sequence per office, unique offline: this station's prefix + its own
         # yearly number (domain.register_numbers), both stored as minted.
@@ -310,7 +320,15 @@ def _not_received(
     received_at = _received_at(ctx, request)
     agency_id = validate_agency_id(request.agency_id or ctx.office().agency_id)
     time = request.time or procedure.processing_time
-    payload = _snapshot(request, procedure, code=None, agency_id=agency_id, time=time, due=None)
+    payload = _snapshot(
+        request,
+        procedure,
+        code=None,
+        agency_id=agency_id,
+        time=time,
+        due=None,
+        received_at=received_at,
+    )
     payload.update({"reason": nfc(reason), "missing": [nfc(m) for m in missing]})
     with ctx.store.db.atomic():
         return _store_new(ctx, kind, payload, officer=officer, at=received_at)

@@ -150,8 +150,15 @@ class Officer:
     def wait_focus_named(self, path: str) -> QWidget:
         """Wait until the keyboard is in that widget (fails after 10 s)."""
         self.settle()
+
+        def arrived() -> bool:
+            # A progress box of the background print may open and close while we wait: on
+            # the offscreen platform nobody gives the activation back, a window manager would.
+            self._reactivate()
+            return self.focus_is(path)
+
         try:
-            self.qtbot.waitUntil(lambda: self.focus_is(path), timeout=10_000)
+            self.qtbot.waitUntil(arrived, timeout=10_000)
         except Exception:
             focus = QApplication.focusWidget()
             message = self.widget("message_label").text()  # type: ignore[attr-defined]
@@ -162,6 +169,12 @@ class Officer:
                 f"focus on {where}, not {path}; the form says {message!r}"
             ) from None
         return kb.focused()
+
+    def _reactivate(self) -> None:
+        """Give the main window the activation back when no window holds it (never steals
+        it from an open dialog or pop-up)."""
+        if QApplication.activeWindow() is None and QApplication.activePopupWidget() is None:
+            self.view.window().activateWindow()
 
     def settle(self) -> None:
         """What a window manager does when a pop-up or a progress dialog closes: the main

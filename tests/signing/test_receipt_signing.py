@@ -20,6 +20,7 @@ from counter_app.services.station import StationContext
 from counter_app.signing import SignatureStatus, open_pkcs11, open_pkcs12, validate
 from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.texts import error_message
+from sync_protocol.hlc import HLC_KEY
 from tests.conftest import make_applicant
 from tests.signing.conftest import Pkcs12File, Token
 
@@ -48,7 +49,8 @@ def _check_signed(station: StationContext, dossier: Dossier, signer_name: str) -
     assert stored.signed_receipt.signer == signer_name and not stored.signed_receipt.outdated
     events = station.store.dossiers.events_of(dossier.uuid)
     assert events[-1].kind == "receipt_signed"
-    assert set(events[-1].payload) == {"sha256", "signer", "signed_at"}
+    # the hybrid logical clock stamp rides in every event a counter creates
+    assert set(events[-1].payload) == {"sha256", "signer", "signed_at", HLC_KEY}
     assert project(events) == stored  # another station rebuilds the same record
     signed = rs.signed_receipt_pdf(station, dossier.uuid)
     assert signed is not None

@@ -222,7 +222,7 @@ def _fit(text: str, font: str, size: float, width: float) -> float:
 def header(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
     """Legal-basis caption, then issuing body (left) and national motto (right)."""
     return header_block(
-        legal_basis=data.template.legal_basis,
+        legal_basis=data.caption,
         parent_body=data.parent_body,
         unit_name=data.unit_name,
         number=data.number or None,

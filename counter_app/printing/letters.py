@@ -68,6 +68,11 @@ class ApologyData:
     return_place: str
     reprint: str
     demo: bool
+    legal_basis: str = ""  # the dossier's rule-set caption ("": the template's)
+
+    @property
+    def caption(self) -> str:
+        return self.legal_basis or self.template.legal_basis
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,11 @@ class ControlSheetData:
     blank_rows: int
     reprint: str
     demo: bool
+    legal_basis: str = ""  # the dossier's rule-set caption ("": the template's)
+
+    @property
+    def caption(self) -> str:
+        return self.legal_basis or self.template.legal_basis
 
 
 def _geometry(size: PaperSize) -> layout.Geometry:
@@ -204,7 +214,7 @@ def render_apology(data: ApologyData, *, size: PaperSize) -> bytes:
         "letter", styles["just"], firstLineIndent=geometry.body_pt * 1.5, spaceBefore=2
     )
     story = layout.header_block(
-        legal_basis=data.template.legal_basis,
+        legal_basis=data.caption,
         parent_body=data.parent_body,
         unit_name=data.unit_name,
         number=data.number,
@@ -268,7 +278,7 @@ def render_control_sheet(data: ControlSheetData, *, size: PaperSize) -> bytes:
     styles = layout.styles_for(geometry)
     body = styles["body"]
     story = layout.header_block(
-        legal_basis=data.template.legal_basis,
+        legal_basis=data.caption,
         parent_body=data.parent_body,
         unit_name=data.unit_name,
         number=data.number,

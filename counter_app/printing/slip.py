@@ -95,6 +95,13 @@ class SlipData:
     officer_name: str
     reprint: str
     demo: bool
+    # The form's legal-basis caption from the dossier's rule set (domain/rules.py); "" keeps
+    # the template's own (a test slip, a slip with no dossier).
+    legal_basis: str = ""
+
+    @property
+    def caption(self) -> str:
+        return self.legal_basis or self.template.legal_basis
 
 
 def page_size_mm(size: PaperSize) -> tuple[float, float | None]:

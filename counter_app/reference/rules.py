@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -76,3 +76,10 @@ def load_rule_book(path: Path | None = None) -> RuleBook:
 def shipped_rule_book() -> RuleBook:
     """The rule book shipped with the application (read once)."""
     return load_rule_book()
+
+
+def dossier_rules(rule_set: str, received_at: datetime | None) -> RuleSet:
+    """The rules a dossier follows for life: the set its received event names, or (a dossier
+    stored before rule sets were data, ``rule_set`` empty) the one in force on its reception
+    date. Every use of a rule (due dates, slips, reports) asks this, never the newest set."""
+    return shipped_rule_book().of_dossier(rule_set, received_at)

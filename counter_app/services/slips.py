@@ -51,6 +51,7 @@ from counter_app.printing.letters import (
 from counter_app.printing.printer import PaperSize, write_durably
 from counter_app.printing.qr import lookup_url
 from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
+from counter_app.reference.rules import dossier_rules
 from counter_app.services.station import StationContext
 from counter_app.storage.repositories import PrintRecord
 from counter_app.texts import describe_time
@@ -178,6 +179,13 @@ def _number(dossier: Dossier) -> str:
     return t.register_number(dossier.register_label, dossier.received_at.astimezone(VN_TZ).year)
 
 
+def caption(dossier: Dossier, form: SlipForm) -> str:
+    """The form's legal-basis caption under the dossier's own rule set ("" when the rule set
+    names none: the template's own is printed)."""
+    rules = dossier_rules(dossier.rule_set, dossier.received_at)
+    return rules.form_captions.get(form.value, "")
+
+
 def _lookup(office: Office, dossier: Dossier) -> str:
     if not (dossier.code and dossier.lookup_key):
         return ""
@@ -228,6 +236,7 @@ def slip_data(
         officer_name=_officer_name(ctx, dossier.officer),
         reprint=_mark(printed_at, reprint=reprint, reissue=reissue),
         demo=office.is_demo,
+        legal_basis=caption(dossier, form),
     )
 
 
@@ -275,6 +284,7 @@ def apology_data(
         return_place=t.return_method(dossier.return_method, address=dossier.return_address),
         reprint=_mark(printed_at, reprint=reprint, reissue=False),
         demo=office.is_demo,
+        legal_basis=caption(dossier, SlipForm.APOLOGY),
     )
 
 
@@ -368,6 +378,7 @@ def control_sheet_data(
         blank_rows=0 if dossier.finished_at else 2,
         reprint=_mark(printed_at, reprint=reprint, reissue=False),
         demo=office.is_demo,
+        legal_basis=caption(dossier, SlipForm.CONTROL_SHEET),
     )
 
 

@@ -65,6 +65,8 @@ def _set_calendar(settings: Settings, args: argparse.Namespace) -> dict[str, obj
             days_off=args.off,
             working_days=args.work,
             confirmed=args.confirmed,
+            estimated=[p for v in args.estimated for p in v.split(",") if p.strip()],
+            source=args.source,
         )
     return year.to_json()
 
@@ -245,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--confirmed", action="store_true", help="the official announcement (else estimated)"
     )
+    cal.add_argument(
+        "--estimated",
+        action="append",
+        default=[],
+        help="days off or make-up days not announced yet, YYYY-MM-DD[,...] (the others are)",
+    )
+    cal.add_argument("--source", default="", help="the announcement, e.g. 10065/VPCP-KGVX")
     office = sub.add_parser("set-office", help="create an agency or change its office names")
     office.add_argument("--agency", required=True)
     office.add_argument("--parent-body", default=None, help="parent body printed on slips")

@@ -4,6 +4,7 @@ Version 1 lives in :mod:`sync_protocol.v1`; its names are re-exported here.
 """
 
 from sync_protocol.reference import (
+    CalendarDayWire,
     CalendarYearWire,
     OfficerWire,
     OfficeWire,
@@ -47,6 +48,7 @@ __all__ = [
     "MAX_PULL_LIMIT",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "CalendarDayWire",
     "CalendarYearWire",
     "DossierResponse",
     "EnrolRequest",

@@ -116,32 +116,86 @@ def _dates(data: dict[str, Any], key: str, year: int) -> tuple[str, ...]:
     return tuple(sorted(set(days)))
 
 
+DAY_KINDS = ("off", "working", "holiday")
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDayWire:
+    """One noted day of a published year: kind (off / working / holiday on a weekend), name,
+    source and whether it is announced (issue 13 item 5)."""
+
+    date: str
+    kind: str
+    name: str = ""
+    source: str = ""
+    announced: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "kind": self.kind,
+            "name": self.name,
+            "source": self.source,
+            "announced": self.announced,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any, year: int) -> CalendarDayWire:
+        data = _obj(value, "calendar day")
+        (day,) = _dates({"date": [data.get("date")]}, "date", year)
+        kind = _str(data, "kind", max_len=10)
+        if kind not in DAY_KINDS:
+            raise _fail("kind: off, working or holiday expected")
+        return cls(
+            date=day,
+            kind=kind,
+            name=_opt_text(data, "name", max_len=200) or "",
+            source=_opt_text(data, "source", max_len=500) or "",
+            announced=_bool(data, "announced") if "announced" in data else True,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarYearWire:
-    """The province's working-day calendar of one year (ISO dates, sorted)."""
+    """The province's working-day calendar of one year (ISO dates, sorted).
+
+    ``days`` (optional, sent only when the province noted days) names days and says which
+    are announced; without it every day is announced when ``confirmed``, as before, so
+    stations and servers of earlier versions read each other's years unchanged.
+    """
 
     year: int
     confirmed: bool
     days_off: tuple[str, ...]
     extra_working_days: tuple[str, ...]
+    days: tuple[CalendarDayWire, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "year": self.year,
             "confirmed": self.confirmed,
             "days_off": list(self.days_off),
             "extra_working_days": list(self.extra_working_days),
         }
+        if self.days:
+            out["days"] = [d.to_json() for d in self.days]
+        return out
 
     @classmethod
     def from_json(cls, value: Any) -> CalendarYearWire:
         data = _obj(value, "calendar year")
         year = _int(data, "year", low=1900, high=2200)
+        days: tuple[CalendarDayWire, ...] = ()
+        if data.get("days") is not None:
+            days = tuple(
+                CalendarDayWire.from_json(d, year) for d in _list(data, "days", max_items=366)
+            )
         return cls(
             year=year,
             confirmed=_bool(data, "confirmed"),
             days_off=_dates(data, "days_off", year),
             extra_working_days=_dates(data, "extra_working_days", year),
+            days=days,
         )
 
 

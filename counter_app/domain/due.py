@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from counter_app.domain.calendar import OfficeHours, WorkCalendar
+from counter_app.domain.calendar import CalendarDay, OfficeHours, WorkCalendar
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
@@ -44,13 +44,16 @@ class DueDate:
     """A computed due instant (None: the procedure has no fixed date).
 
     ``years_used``: every calendar year whose days were consulted, in order (at least the
-    reception year and the due year). ``estimated``: at least one of them is not confirmed by
-    an official or province schedule, so the officer must be told the date may move.
+    reception year and the due year). ``estimated_days``: the days off, make-up days and
+    holidays not yet announced that the period crosses (reception day to due day, both
+    included); ``estimated``: there is at least one, so the officer must be told which and that
+    the date may move (issue 13 item 5: only where the period crosses an estimated day).
     """
 
     due: datetime | None
     years_used: tuple[int, ...]
     estimated: bool
+    estimated_days: tuple[CalendarDay, ...] = ()
 
     @property
     def confirmed(self) -> bool:
@@ -240,10 +243,18 @@ def _due_instant(
     return _same_day_due(local, calendar, hours, cutoff)
 
 
-def _result(due: datetime | None, years: set[int], calendar: WorkCalendar) -> DueDate:
+def _result(
+    due: datetime | None,
+    years: set[int],
+    calendar: WorkCalendar,
+    spans: tuple[tuple[datetime, datetime], ...] = (),
+) -> DueDate:
     used = tuple(sorted(years))
-    estimated = any(not calendar.year(year).confirmed for year in used)
-    return DueDate(due=due, years_used=used, estimated=estimated)
+    days: dict[date, CalendarDay] = {}
+    for first, last in spans:
+        days.update((n.day, n) for n in calendar.estimated_days(first.date(), last.date()))
+    crossed = tuple(days[day] for day in sorted(days))
+    return DueDate(due=due, years_used=used, estimated=bool(crossed), estimated_days=crossed)
 
 
 def _years(first: datetime, last: datetime) -> set[int]:
@@ -261,7 +272,8 @@ def compute_due(
     """The due date of a dossier received at ``received_at`` (see the module rules).
 
     Guarantees: ``due >= received_at``; ``due`` is on a working day, inside office hours or
-    exactly at a session's end; ``estimated`` is True when any consulted year is unconfirmed.
+    exactly at a session's end; ``estimated`` is True when the period crosses a day not
+    announced yet (``estimated_days``).
     ``cutoff`` overrides ``hours.cutoff`` for same-day procedures. UNKNOWN raises
     ``TIME_UNKNOWN_FOR_PROCEDURE``; NO_DUE_DATE gives ``due=None``.
     """
@@ -271,7 +283,7 @@ def compute_due(
     if time.unit is TimeUnit.NO_DUE_DATE:
         return _result(None, {local.year}, calendar)
     due = _due_instant(local, time, calendar, hours, cutoff)
-    return _result(due, _years(local, due), calendar)
+    return _result(due, _years(local, due), calendar, ((local, due),))
 
 
 def _resumed_due(
@@ -326,7 +338,7 @@ def due_after_supplement(
     before = _local(due_before_pause)
     due = _resumed_due(time, paused, resumed, before, calendar, hours)
     years = _years(paused, before) | _years(resumed, due)
-    return _result(due, years, calendar)
+    return _result(due, years, calendar, ((resumed, due),))
 
 
 def check_apology(

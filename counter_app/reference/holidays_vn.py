@@ -1,28 +1,40 @@
 """Vietnam's working-day calendar data: announced schedules and estimates for other years.
 
 - ``resources/calendar/official.json`` holds the schedules announced for civil servants
-  (2024–2026, one-stop-rules §12): confirmed years.
+  (2024–2026, one-stop-rules §12): confirmed years. A year may instead list its ``days`` one
+  by one, each with its kind, name, source and whether it is announced (2027: Tết and National
+  Day announced by letter 10065/VPCP-KGVX, the rest estimated; law-2026.md §4).
 - Any other year is estimated from the ``holidays`` package (lunar Tết, Hùng Kings day, observed
-  days and the swaps it knows), unconfirmed until the province sends the year's announcement.
+  days and the swaps it knows, named in Vietnamese), unconfirmed until the province sends the
+  year's announcement. Vietnamese Culture Day (24/11, from 2026) on a weekend is made up on the
+  next Monday unless the station's setting says it is not (law-2026.md §4 leaves it open; the
+  first case is Sat 24/11/2029).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import holidays
 
-from counter_app.domain.calendar import WorkCalendar, YearCalendar
+from counter_app.domain.calendar import CalendarDay, DayKind, WorkCalendar, YearCalendar
 from counter_app.domain.errors import DomainError, ErrorCode
 
 OFFICIAL_SOURCE = "official"
 ESTIMATE_SOURCE = "holidays-package"
 _SATURDAY = 5
+CULTURE_DAY = (11, 24)
+CULTURE_DAY_FIRST_YEAR = 2026
+# Station setting: is 24/11 on a weekend made up on the next working day (default: yes, as the
+# Labour Code's Art. 111.3 does for the other holidays and as the ``holidays`` package assumes).
+CULTURE_DAY_SETTING = "culture_day_weekend_made_up"
+_KINDS = {kind.value: kind for kind in DayKind}
 
 
 def _resources_dir() -> Path:
@@ -64,6 +76,13 @@ def _load_official(path: Path) -> tuple[YearCalendar, ...]:
         if not (isinstance(key, str) and key.isdigit() and isinstance(entry, dict)):
             raise DomainError(ErrorCode.JSON_INVALID, path=str(path), year=key)
         year = int(key)
+        if "days" in entry:
+            calendars.append(
+                YearCalendar.from_days(
+                    year, _noted_days(entry["days"], year, path), source=OFFICIAL_SOURCE
+                )
+            )
+            continue
         calendars.append(
             YearCalendar(
                 year=year,
@@ -78,6 +97,40 @@ def _load_official(path: Path) -> tuple[YearCalendar, ...]:
     return tuple(calendars)
 
 
+def _noted_days(raw: Any, year: int, path: Path) -> list[CalendarDay]:
+    """The ``days`` of a year: ``{"date", "kind", "name", "source", "announced"}`` each.
+
+    "off" must be a weekday, "working" and "holiday" (a holiday on a weekend) a weekend day;
+    every day of ``year``, none twice, a source for each.
+    """
+    if not isinstance(raw, list):
+        raise DomainError(ErrorCode.JSON_INVALID, path=str(path), year=year)
+    out: list[CalendarDay] = []
+    for item in raw:
+        try:
+            day = date.fromisoformat(str(item["date"]))
+            kind = _KINDS[str(item["kind"])]
+            note = CalendarDay(
+                day,
+                kind,
+                name=str(item.get("name", "")),
+                source=str(item["source"]),
+                announced=item["announced"] is True,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError(ErrorCode.JSON_INVALID, path=str(path), year=year) from exc
+        weekend = day.weekday() >= _SATURDAY
+        if (
+            day.year != year
+            or weekend != (kind is not DayKind.OFF)
+            or not note.source
+            or any(o.day == day for o in out)
+        ):
+            raise DomainError(ErrorCode.JSON_INVALID, path=str(path), date=day.isoformat())
+        out.append(note)
+    return out
+
+
 def official_years() -> dict[int, YearCalendar]:
     """The announced years shipped with the application, confirmed, source "official".
 
@@ -87,29 +140,52 @@ def official_years() -> dict[int, YearCalendar]:
     return {calendar.year: calendar for calendar in _load_official(_official_path())}
 
 
-def estimate_year(year: int) -> YearCalendar:
+def estimate_year(year: int, *, culture_day_made_up: bool = True) -> YearCalendar:
     """An unconfirmed estimate of ``year`` from the ``holidays`` package.
 
-    Weekday holidays (observed and swapped days included) become days off; the package's
-    ``weekend_workdays`` of that year, when it has them, become make-up working days.
+    Weekday holidays (observed and swapped days included) become days off; holidays on a
+    weekend are noted (``DayKind.HOLIDAY``); the package's ``weekend_workdays`` of that year,
+    when it has them, become make-up working days. Every day is named in Vietnamese and
+    estimated. ``culture_day_made_up=False`` drops the day in lieu of a 24/11 on a weekend.
     """
-    known = holidays.country_holidays("VN", years=year)
-    days_off = frozenset(day for day in known if day.year == year and day.weekday() < _SATURDAY)
+    known = holidays.country_holidays("VN", years=year, language="vi")
+    culture = date(year, *CULTURE_DAY)
+    notes: list[CalendarDay] = []
+    for day, name in sorted(known.items()):
+        if day.year != year:
+            continue
+        in_lieu_of_culture = (
+            day != culture
+            and year >= CULTURE_DAY_FIRST_YEAR
+            and culture.weekday() >= _SATURDAY
+            and 0 < (day - culture).days <= 3
+            and name.startswith(known.get(culture, "\0"))
+        )
+        if in_lieu_of_culture and not culture_day_made_up:
+            continue
+        kind = DayKind.OFF if day.weekday() < _SATURDAY else DayKind.HOLIDAY
+        notes.append(CalendarDay(day, kind, name=str(name), source=ESTIMATE_SOURCE))
     weekend_workdays = getattr(known, "weekend_workdays", None) or ()
-    extra = frozenset(
-        day for day in weekend_workdays if day.year == year and day.weekday() >= _SATURDAY
+    notes.extend(
+        CalendarDay(day, DayKind.WORKING, source=ESTIMATE_SOURCE)
+        for day in sorted(weekend_workdays)
+        if day.year == year and day.weekday() >= _SATURDAY
     )
-    return YearCalendar(
-        year=year,
-        days_off=days_off,
-        extra_working_days=extra,
-        confirmed=False,
-        source=ESTIMATE_SOURCE,
-    )
+    calendar = YearCalendar.from_days(year, notes, source=ESTIMATE_SOURCE)
+    return calendar if not calendar.confirmed else replace(calendar, confirmed=False)
 
 
-def default_calendar(overrides: Mapping[int, YearCalendar] | None = None) -> WorkCalendar:
-    """Official years, replaced year by year by ``overrides``, and estimates for the rest."""
+def default_calendar(
+    overrides: Mapping[int, YearCalendar] | None = None, *, culture_day_made_up: bool = True
+) -> WorkCalendar:
+    """Official years, replaced year by year by ``overrides``, and estimates for the rest.
+
+    An override that names no day keeps the names of the year it replaces (shipped or
+    estimated), so the officer's warning still says "Tết Dương lịch", not only a date.
+    """
+    estimate = partial(estimate_year, culture_day_made_up=culture_day_made_up)
     years = official_years()
-    years.update(overrides or {})
-    return WorkCalendar(years, estimate=estimate_year)
+    for number, override in (overrides or {}).items():
+        base = years.get(number) or estimate(number)
+        years[number] = override.named_from(base)
+    return WorkCalendar(years, estimate=estimate)

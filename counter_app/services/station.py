@@ -16,7 +16,7 @@ from counter_app.domain.clock import Clock
 from counter_app.domain.dossier import Dossier, EventKind, apply_event
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Event, Office
-from counter_app.reference.holidays_vn import default_calendar
+from counter_app.reference.holidays_vn import CULTURE_DAY_SETTING, default_calendar
 from counter_app.storage.store import Store
 from sync_protocol.events import EventProblem, payload_problem
 from sync_protocol.hlc import HLC_KEY, ZERO, Hlc, merge, received_stamp, tick
@@ -56,12 +56,15 @@ class StationContext:
         """The working-day calendar: official years, province overrides, estimates.
 
         Rebuilt whenever the stored overrides change, also when another connection (the
-        background sync, a command line next to the window) changed them.
+        background sync, a command line next to the window) changed them, or the setting
+        whether 24/11 on a weekend is made up (``culture_day_weekend_made_up``, default yes).
         """
         overrides = self.store.reference.calendar_overrides()
-        if self._calendar is None or overrides != self._calendar_overrides:
-            self._calendar = default_calendar(overrides)
-            self._calendar_overrides = overrides
+        made_up = bool(self.store.config.get(CULTURE_DAY_SETTING, True))
+        key = (overrides, made_up)
+        if self._calendar is None or key != self._calendar_overrides:
+            self._calendar = default_calendar(overrides, culture_day_made_up=made_up)
+            self._calendar_overrides = key
         return self._calendar
 
     def forget_calendar(self) -> None:

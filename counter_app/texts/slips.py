@@ -62,8 +62,8 @@ COLUMN_COUNT = "Số lượng"
 COLUMN_MISSING = "Thành phần hồ sơ cần bổ sung, hoàn thiện"
 NO_DUE_DATE = "Không có ngày hẹn trả cụ thể theo quy định"
 DUE_ESTIMATED_NOTE = (
-    "Lưu ý: ngày hẹn trả được tính theo lịch nghỉ lễ dự kiến (chưa có lịch chính thức của "
-    "năm); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
+    "Lưu ý: ngày hẹn trả được tính theo ngày nghỉ lễ dự kiến (chưa được công bố chính "
+    "thức); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
 )
 NOTHING = "Không"
 NO_PAPER_RECORDED = "Không có giấy tờ nào được ghi nhận là đã nộp khi tiếp nhận hồ sơ."

@@ -6,9 +6,11 @@ every button, title and label comes from this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from counter_app.domain.calendar import CalendarDay, DayKind
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import DocumentForm, ReturnMethod
 
@@ -152,9 +154,15 @@ DUE_LABEL = "Ngày hẹn trả"
 DUE_NONE = "Không có ngày hẹn trả cụ thể"
 DUE_NEED_PROCEDURE = "Chọn thủ tục để tính ngày hẹn trả"
 DUE_ESTIMATED = (
-    "Lưu ý: lịch nghỉ lễ của năm này chưa được tỉnh công bố: ngày hẹn là dự kiến "
+    "Lưu ý: thời hạn đi qua ngày nghỉ lễ chưa được công bố chính thức: ngày hẹn là dự kiến "
     "và có thể thay đổi."
 )
+DUE_ESTIMATED_DAYS = (
+    "Lưu ý: thời hạn đi qua ngày nghỉ lễ chưa được công bố chính thức ({days}): ngày hẹn là "
+    "dự kiến và có thể thay đổi khi lịch nghỉ được công bố."
+)
+DAY_OFF_UNNAMED = "ngày nghỉ"
+DAY_WORKED_UNNAMED = "ngày làm bù"
 DUE_OVERRIDE = "Sửa ngày hẹn trả"
 DUE_OVERRIDE_REASON = "Lý do sửa ngày hẹn (bắt buộc)"
 BUTTON_RECEIVE = "Tiếp nhận (F5)"
@@ -206,6 +214,25 @@ def procedure_summary(field: str, time_text: str) -> str:
 
 def format_due(value: datetime | None) -> str:
     return value.strftime("%H:%M ngày %d/%m/%Y") if value else DUE_NONE
+
+
+def estimated_warning(days: Sequence[CalendarDay]) -> str:
+    """The officer's warning naming the estimated holidays a period crosses (issue 13 item 5):
+    "Tết Dương lịch 01/01/2027; Quốc khánh 02/09, 03/09/2027" (same name, dates together)."""
+    if not days:
+        return DUE_ESTIMATED
+    groups: list[tuple[str, list[CalendarDay]]] = []
+    for day in days:
+        name = day.name or (DAY_WORKED_UNNAMED if day.kind is DayKind.WORKING else DAY_OFF_UNNAMED)
+        if groups and groups[-1][0] == name and groups[-1][1][-1].day.year == day.day.year:
+            groups[-1][1].append(day)
+        else:
+            groups.append((name, [day]))
+    parts = []
+    for name, members in groups:
+        dates = [m.day.strftime("%d/%m") for m in members]
+        parts.append(f"{name} {', '.join(dates)}/{members[-1].day.year}")
+    return DUE_ESTIMATED_DAYS.format(days="; ".join(parts))
 
 
 # --- Tables -----------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from province_server.errors import AdminError
 from sync_protocol import (
+    CalendarDayWire,
     CalendarYearWire,
     OfficerWire,
     OfficeWire,
@@ -128,28 +130,60 @@ def set_calendar(
     days_off: Iterable[str],
     working_days: Iterable[str],
     confirmed: bool,
+    estimated: Iterable[str] = (),
+    source: str = "",
 ) -> CalendarYearWire:
     """Publish the calendar of ``year`` (replacing what was published). One transaction.
 
-    Days off must be weekdays and make-up working days weekends, all in ``year``.
+    Days off must be weekdays and make-up working days weekends, all in ``year``. With
+    ``estimated`` (days off or make-up days not announced yet) the year is partly announced:
+    every day is noted, announced unless listed (with ``source``), and the year is not
+    confirmed. Without it the year is published as before (no notes).
     """
     if not 2000 <= year <= 2100:
         raise AdminError("the year must be 2000..2100")
     off = _parse_dates(days_off, year, weekend=False)
     work = _parse_dates(working_days, year, weekend=True)
+    guessed = set(_parse_any_dates(estimated, year))
+    if not guessed <= set(off) | set(work):
+        raise AdminError("an estimated day must be one of the days off or make-up days")
+    notes: tuple[CalendarDayWire, ...] = ()
+    if guessed:
+        confirmed = False
+        notes = tuple(
+            CalendarDayWire(d.isoformat(), kind, source=source[:500], announced=d not in guessed)
+            for d, kind in sorted([(d, "off") for d in off] + [(d, "working") for d in work])
+        )
     with conn.transaction():
         version = next_version(conn)
         conn.execute(
-            "INSERT INTO calendar_years (year, confirmed, days_off, extra_working_days, version)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (year) DO UPDATE SET "
+            "INSERT INTO calendar_years (year, confirmed, days_off, extra_working_days, days,"
+            " version) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (year) DO UPDATE SET "
             "confirmed = excluded.confirmed, days_off = excluded.days_off, "
-            "extra_working_days = excluded.extra_working_days, version = excluded.version, "
-            "updated_at = now()",
-            (year, confirmed, off, work, version),
+            "extra_working_days = excluded.extra_working_days, days = excluded.days, "
+            "version = excluded.version, updated_at = now()",
+            (year, confirmed, off, work, Jsonb([n.to_json() for n in notes]), version),
         )
     return CalendarYearWire(
-        year, confirmed, tuple(d.isoformat() for d in off), tuple(d.isoformat() for d in work)
+        year,
+        confirmed,
+        tuple(d.isoformat() for d in off),
+        tuple(d.isoformat() for d in work),
+        notes,
     )
+
+
+def _parse_any_dates(values: Iterable[str], year: int) -> list[date]:
+    """ISO dates of ``year``, weekdays or weekend days (``YYYY-MM-DD[,...]`` each)."""
+    parts = [p.strip() for value in values for p in value.split(",") if p.strip()]
+    return [d for p in parts for d in _parse_dates([p], year, weekend=_is_weekend(p))]
+
+
+def _is_weekend(value: str) -> bool:
+    try:
+        return date.fromisoformat(value.strip()).weekday() >= _SATURDAY
+    except ValueError:
+        raise AdminError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 # --- offices and officers -------------------------------------------------------------------
@@ -242,8 +276,8 @@ def changes_since(conn: psycopg.Connection, agency_id: str, since: int) -> Refer
             "SELECT record, version FROM procedures WHERE version > %s ORDER BY code", (since,)
         ).fetchall()
         years = conn.execute(
-            "SELECT year, confirmed, days_off, extra_working_days, version FROM calendar_years "
-            "WHERE version > %s ORDER BY year",
+            "SELECT year, confirmed, days_off, extra_working_days, days, version "
+            "FROM calendar_years WHERE version > %s ORDER BY year",
             (since,),
         ).fetchall()
         office = conn.execute(
@@ -263,9 +297,13 @@ def changes_since(conn: psycopg.Connection, agency_id: str, since: int) -> Refer
         procedures=tuple(r[0] for r in procedures),
         calendar_years=tuple(
             CalendarYearWire(
-                int(y), bool(c), tuple(d.isoformat() for d in off), tuple(d.isoformat() for d in w)
+                int(y),
+                bool(c),
+                tuple(d.isoformat() for d in off),
+                tuple(d.isoformat() for d in w),
+                tuple(CalendarDayWire.from_json(n, int(y)) for n in notes or ()),
             )
-            for y, c, off, w, _ in years
+            for y, c, off, w, notes, _ in years
         ),
         office=OfficeWire(*office[:4]) if office else None,
         officers=tuple(OfficerWire(u, n, r, h, bool(a)) for u, n, r, h, a, _ in officers),

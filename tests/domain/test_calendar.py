@@ -60,7 +60,8 @@ def test_ordinary_weekend_is_off_and_ordinary_weekday_worked(calendar: WorkCalen
 
 def test_official_years_are_confirmed_and_match_announcements() -> None:
     years = official_years()
-    assert sorted(years) == [2024, 2025, 2026]
+    assert sorted(years) == [2024, 2025, 2026, 2027]
+    assert not years.pop(2027).confirmed  # partly announced (tests/domain/test_calendar_2027)
     for year in years.values():
         assert year.confirmed
         assert year.source == "official"
@@ -79,13 +80,15 @@ def test_official_file_lists_sources() -> None:
         assert entry["sources"]
 
 
-def test_year_after_2026_is_estimated_from_holidays_package(calendar: WorkCalendar) -> None:
-    year = calendar.year(2027)
+def test_year_after_2027_is_estimated_from_holidays_package(calendar: WorkCalendar) -> None:
+    year = calendar.year(2028)
     assert not year.confirmed
     assert year.source == "holidays-package"
-    assert d("2027-02-08") in year.days_off  # Tết Đinh Mùi (Monday)
-    assert not calendar.is_working_day(d("2027-02-09"))
-    assert calendar.is_working_day(d("2027-02-11"))
+    assert d("2028-01-26") in year.days_off  # Tết Mậu Thân (Wednesday)
+    assert not calendar.is_working_day(d("2028-01-27"))
+    assert calendar.is_working_day(d("2028-01-31"))
+    assert all(not note.announced for note in year.notes())
+    assert {n.day: n.name for n in year.notes()}[d("2028-01-01")] == "Tết Dương lịch"
 
 
 def test_estimate_reads_weekend_workdays_of_that_year_only() -> None:
@@ -108,9 +111,9 @@ def test_missing_year_without_estimate_is_refused() -> None:
     calendar = WorkCalendar(official_years())
     assert calendar.is_working_day(d("2026-03-09"))
     with pytest.raises(DomainError) as caught:
-        calendar.is_working_day(d("2027-03-01"))
+        calendar.is_working_day(d("2028-03-01"))
     assert caught.value.code is ErrorCode.CALENDAR_YEAR_UNSUPPORTED
-    assert caught.value.params["year"] == 2027
+    assert caught.value.params["year"] == 2028
 
 
 def test_year_key_must_match_its_calendar() -> None:

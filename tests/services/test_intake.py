@@ -164,8 +164,10 @@ def test_a_calendar_year_confirmed_by_another_connection_is_used_at_once(
     from counter_app.domain.calendar import YearCalendar
     from counter_app.storage.store import Store
 
-    clock.at = datetime(2027, 3, 1, 9, 0, tzinfo=VN_TZ)
-    assert _receive(station).due_estimated  # 2027 is not confirmed yet
+    # Fri 16/04/2027 (Giỗ Tổ, estimated): a same-day procedure is due on Mon 19/04 and the
+    # period crosses the estimated day.
+    clock.at = datetime(2027, 4, 16, 9, 0, tzinfo=VN_TZ)
+    assert _receive(station).due_estimated  # 16/04/2027 is not announced yet
     other = Store(station.store.data_dir, mirror_dir=station.store.mirror_dir)
     with other.db.atomic():  # e.g. the background sync pulling the province's calendar
         other.reference.save_calendar_year(

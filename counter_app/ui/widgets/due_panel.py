@@ -146,6 +146,7 @@ class DuePanel(QWidget):
             self.due_label.setText(texts.error_message(exc))
             return
         self.due_label.setText(t.format_due(self.due.due))
+        self.estimated_label.setText(t.estimated_warning(self.due.estimated_days))
         self.estimated_label.setVisible(self.due.estimated)
         if self.due.due and not self.override_check.isChecked():
             self.override_edit.setDateTime(QDateTime(self.due.due.replace(tzinfo=None)))

@@ -441,3 +441,11 @@ def m0023_procedure_texts(db: sqlite_utils.Database) -> None:
     from counter_app.storage.checklists import migrate_m0023
 
     migrate_m0023(db.conn)
+
+
+@migration("m0030_calendar_days")
+def m0030_calendar_days(db: sqlite_utils.Database) -> None:
+    """Issue 13 item 5 (CAL): each day of a stored year carries its name, source and whether it
+    is announced (``days``, JSON). Years stored before keep an empty list: their days are
+    announced when the year was confirmed (``YearCalendar.notes``), as they were read."""
+    db.execute("ALTER TABLE calendar_years ADD COLUMN days TEXT NOT NULL DEFAULT '[]'")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from counter_app.domain import procedure_search
-from counter_app.domain.calendar import YearCalendar
+from counter_app.domain.calendar import CalendarDay, DayKind, YearCalendar
 from counter_app.domain.dossier import Dossier, Status, dossier_from_snapshot
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow, ListCursor
 from counter_app.domain.models import (
@@ -306,8 +306,9 @@ class ReferenceRepository:
 
     def calendar_overrides(self) -> dict[int, YearCalendar]:
         out = {}
-        for year, confirmed, source, off, extra in self.db.conn.execute(
-            "SELECT year, confirmed, source, days_off, extra_working_days FROM calendar_years"
+        columns = "year, confirmed, source, days_off, extra_working_days, days"
+        for year, confirmed, source, off, extra, days in self.db.conn.execute(
+            f"SELECT {columns} FROM calendar_years"
         ):
             out[int(year)] = YearCalendar(
                 year=int(year),
@@ -315,19 +316,40 @@ class ReferenceRepository:
                 extra_working_days=frozenset(date.fromisoformat(d) for d in json.loads(extra)),
                 confirmed=bool(confirmed),
                 source=source,
+                days=tuple(
+                    CalendarDay(
+                        date.fromisoformat(n["date"]),
+                        DayKind(n["kind"]),
+                        name=n.get("name", ""),
+                        source=n.get("source", ""),
+                        announced=bool(n.get("announced")),
+                    )
+                    for n in json.loads(days or "[]")
+                ),
             )
         return out
 
     def save_calendar_year(self, year: YearCalendar, *, at: datetime) -> None:
+        notes = [
+            {
+                "date": n.day.isoformat(),
+                "kind": n.kind.value,
+                "name": n.name,
+                "source": n.source,
+                "announced": n.announced,
+            }
+            for n in year.days
+        ]
         self.db.conn.execute(
             "INSERT OR REPLACE INTO calendar_years (year, confirmed, source, days_off, "
-            "extra_working_days, updated_at) VALUES (?,?,?,?,?,?)",
+            "extra_working_days, days, updated_at) VALUES (?,?,?,?,?,?,?)",
             (
                 year.year,
                 int(year.confirmed),
                 year.source,
                 dumps(sorted(d.isoformat() for d in year.days_off)),
                 dumps(sorted(d.isoformat() for d in year.extra_working_days)),
+                dumps(notes),
                 at.isoformat(),
             ),
         )

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from counter_app.domain.calendar import YearCalendar
+from counter_app.domain.calendar import CalendarDay, DayKind, YearCalendar
 from counter_app.domain.codes import validate_agency_id, validate_station_prefix
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.lookup_url import clean_lookup_url
@@ -413,6 +413,16 @@ def _converted(answer: ReferenceResponse) -> _Reference:
                 extra_working_days=frozenset(date.fromisoformat(d) for d in y.extra_working_days),
                 confirmed=y.confirmed,
                 source=PROVINCE_SOURCE,
+                days=tuple(
+                    CalendarDay(
+                        date.fromisoformat(n.date),
+                        DayKind(n.kind),
+                        name=n.name,
+                        source=n.source or PROVINCE_SOURCE,
+                        announced=n.announced,
+                    )
+                    for n in y.days
+                ),
             )
             for y in answer.calendar_years
         ]

@@ -88,9 +88,15 @@ def test_a_year_confirmed_on_the_server_makes_due_dates_confirmed(
 ) -> None:
     ctx = enrolled_station("calendar")
     monday = datetime(2027, 4, 26, 9, 0, tzinfo=VN_TZ)
-    three_days = ProcessingTime(TimeUnit.WORKING_DAYS, 3)
-    before = due_for(ctx, received_at=monday, time=three_days)
-    assert before.estimated  # 2027 is not announced yet: an estimate
+    five_days = ProcessingTime(TimeUnit.WORKING_DAYS, 5)
+    before = due_for(ctx, received_at=monday, time=five_days)
+    # 30/04 - 03/05/2027 are not announced yet (shipped as estimated): the period crosses them
+    assert before.estimated
+    assert [n.day for n in before.estimated_days] == [
+        date(2027, 4, 30),
+        date(2027, 5, 1),
+        date(2027, 5, 3),
+    ]
     published = admin(
         province_db,
         "set-calendar",
@@ -99,15 +105,16 @@ def test_a_year_confirmed_on_the_server_makes_due_dates_confirmed(
         "--off",
         "2027-01-01,2027-04-27",
         "--off",
-        "2027-04-28",
+        "2027-04-28,2027-04-29",
         "--work",
         "2027-05-08",
         "--confirmed",
     )
-    assert published["days_off"] == ["2027-01-01", "2027-04-27", "2027-04-28"]
+    assert published["days_off"] == ["2027-01-01", "2027-04-27", "2027-04-28", "2027-04-29"]
+    assert "days" not in published  # a year published as before carries no notes
     report = sync(ctx)
     assert report.reference_changes >= 1
-    after = due_for(ctx, received_at=monday, time=three_days)
+    after = due_for(ctx, received_at=monday, time=five_days)
     assert not after.estimated
     calendar = ctx.calendar()
     assert not calendar.is_working_day(date(2027, 4, 27))
@@ -117,6 +124,28 @@ def test_a_year_confirmed_on_the_server_makes_due_dates_confirmed(
     assert stored.confirmed and stored.source == "province"
     again = sync(ctx)
     assert again.reference_changes == 0  # nothing new: nothing sent, nothing applied
+    # Partly announced (issue 13 item 5): 29/04 published as not announced yet.
+    partly = admin(
+        province_db,
+        "set-calendar",
+        "--year",
+        "2027",
+        "--off",
+        "2027-01-01,2027-04-27,2027-04-28,2027-04-29",
+        "--estimated",
+        "2027-04-29",
+        "--source",
+        "UBND tinh, thong bao 12/2027",
+    )
+    assert [(n["date"], n["announced"]) for n in partly["days"]][-1] == ("2027-04-29", False)
+    sync(ctx)
+    partial = due_for(ctx, received_at=monday, time=five_days)
+    assert [n.day for n in partial.estimated_days] == [date(2027, 4, 29)]
+    stored = ctx.store.reference.calendar_overrides()[2027]
+    notes = {n.day: n for n in stored.days}
+    assert notes[date(2027, 4, 27)].announced
+    assert notes[date(2027, 4, 27)].source == "UBND tinh, thong bao 12/2027"
+    assert ctx.calendar().year(2027).notes()[0].name == "Tết Dương lịch"  # the shipped name
     # Bad dates are refused by the command, which changes nothing.
     message = admin_refused(province_db, "set-calendar", "--year", "2027", "--off", "2027-05-08")
     assert "weekday" in message

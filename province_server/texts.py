@@ -33,6 +33,11 @@ LOOKUP_APPLICANT = "Người nộp"
 LOOKUP_STATUS = "Tình trạng"
 LOOKUP_RECEIVED_AT = "Tiếp nhận lúc"
 LOOKUP_DUE_AT = "Hẹn trả kết quả"
+# Cross-boundary dossiers (issue 13): the period runs from the competent authority's receipt.
+LOOKUP_DUE_EXPECTED = (
+    "(dự kiến: thời hạn giải quyết tính từ khi cơ quan có thẩm quyền tiếp nhận hồ sơ)"
+)
+LOOKUP_AUTHORITY_RECEIVED_AT = "Cơ quan có thẩm quyền tiếp nhận lúc"
 LOOKUP_NO_DUE = "Không có ngày hẹn trả cụ thể"
 LOOKUP_RESULT_READY = (
     "Hồ sơ đã có kết quả. Mời ông/bà mang Giấy tiếp nhận hồ sơ và hẹn trả kết quả đến Bộ phận "

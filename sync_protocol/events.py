@@ -306,6 +306,7 @@ TIME_UNITS = frozenset(
     }
 )
 CHANNELS = frozenset({1, 2, 3})
+CROSS_BOUNDARY = frozenset({"", "other_agency", "other_province"})
 
 APPLICANT: Fields = {
     "name": (text(_limit("name"), required=True), True),
@@ -389,6 +390,12 @@ CREATING: Fields = {
     # with what differs, or the whole paper (one the officer typed).
     "checklist": (text(32, required=True), False),
     "papers": (items(_paper), False),
+    # Cross-boundary reception (counter_app.domain.cross_boundary): the scope, the competent
+    # authority, the transfer instant (15:00 rule) and whether ``due_at`` is only expected.
+    "cross_boundary": (one_of(CROSS_BOUNDARY), False),
+    "authority": (text(_limit("address")), False),
+    "transfer_at": (instant(), False),
+    "due_expected": (flag, False),
 }
 _SIGNED: Fields = {
     "sha256": (sha256, True),
@@ -456,6 +463,15 @@ PAYLOADS: dict[str, Fields] = {
         "scan_sha256": (sha256, True),
     },
     "receipt_signed": _SIGNED,
+    # The competent authority's receipt of a cross-boundary dossier: when (``received_at``)
+    # and, when the dossier's rule set starts its time there, the due date it fixes.
+    "authority_received": {
+        "received_at": (instant(nullable=False), True),
+        "due_at": (instant(), False),
+        "due_estimated": (flag, False),
+        "by": (text(_limit("name")), False),
+        "note": (NOTE, False),
+    },
     # A settlement of conflicts (sync_protocol.projection): the events it voids are skipped.
     SETTLE_KIND: {
         "voided": (voided, True),

@@ -257,6 +257,11 @@ class DossierState:
     returned_at: str | None = None
     outcome: str | None = None
     rating: str | None = None
+    # Cross-boundary (issue 13): the scope ("" when not), whether ``due_at`` is only expected
+    # (its time runs from the authority's receipt, not recorded yet), that receipt.
+    cross_boundary: str = ""
+    due_expected: bool = False
+    authority_received_at: str | None = None
 
 
 def _due(value: Any) -> str | None:
@@ -295,6 +300,9 @@ class StateFold:
             "returned_at": None,
             "outcome": None,
             "rating": None,
+            "cross_boundary": str(p.get("cross_boundary") or ""),
+            "due_expected": bool(p.get("due_expected", False)),
+            "authority_received_at": None,
         }
 
     def apply(self, state: dict[str, Any], event: Projectable) -> dict[str, Any]:
@@ -322,6 +330,11 @@ class StateFold:
             values["returned_at"] = _at_text(event)
         elif kind == "rating_recorded":
             values["rating"] = str(p.get("rating"))
+        elif kind == "authority_received":
+            values["authority_received_at"] = _due(p.get("received_at"))
+            if p.get("due_at"):  # the time runs from this receipt: it fixes the due date
+                due = _due(p.get("due_at"))
+                values.update(due_at=due, original_due_at=due, due_expected=False)
         if kind in FINISHING:
             values.update(finished_at=_at_text(event), paused=False, outcome=p.get("outcome", kind))
         state.update(values)

@@ -42,6 +42,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "component_signed": (ANY_RECEIVED, None),
     "receipt_signed": (ANY_RECEIVED, None),
     "conflict_settled": (ANY, None),  # voids events (sync_protocol.projection)
+    # The competent authority received a cross-boundary dossier (Decree 309/2026): recorded
+    # at any time of its processing, even once the result is back (entered late).
+    "authority_received": (OPEN | {"resolved", "returned"}, None),
 }
 # Reasons of conflict besides the validator's (the counter's DomainError codes, same text).
 ACTION_NOT_ALLOWED = "action_not_allowed"

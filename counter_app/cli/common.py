@@ -118,6 +118,12 @@ def dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "status_label": texts.STATUS_LABELS[dossier.status],
         "received_at": dossier.received_at.isoformat(),
         "due": dossier.due_at.isoformat() if dossier.due_at else None,
+        "due_expected": dossier.due_expected,
+        "rule_set": dossier.rule_set,
+        "cross_boundary": dossier.cross_boundary,
+        "authority_received_at": (
+            dossier.authority_received_at.isoformat() if dossier.authority_received_at else None
+        ),
     }
 
 

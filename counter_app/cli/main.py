@@ -32,6 +32,7 @@ from counter_app.cli.common import (
 )
 from counter_app.cli.output import PlainText
 from counter_app.cli.parser import VietnameseParser
+from counter_app.domain.cross_boundary import SCOPES
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.idcard import parse_id_qr
 from counter_app.domain.models import Channel
@@ -42,6 +43,7 @@ from counter_app.storage.db import is_fault, storage_fault
 from counter_app.storage.store import DB_NAME
 from counter_app.texts import faults as fault_texts
 from counter_app.texts import integrity as integrity_texts
+from counter_app.texts import rules as rules_texts
 from counter_app.texts import wizard as wizard_texts
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,8 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         channel=Channel(args.channel),
         time=time,
         documents=catalogue_cmd.received_papers(ctx, args.procedure, args.papers),
+        cross_boundary=args.cross_boundary or "",
+        authority=args.authority or "",
     )
     dossier, _ = intake.receive_dossier(ctx, request, officer=officer(ctx, args))
     return {
@@ -139,6 +143,10 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         "code": dossier.code,
         "due": dossier.due_at.isoformat() if dossier.due_at else None,
         "due_estimated": dossier.due_estimated,
+        "due_expected": dossier.due_expected,  # cross-boundary: fixed by the authority's receipt
+        "rule_set": dossier.rule_set,
+        "cross_boundary": dossier.cross_boundary,
+        "transfer_at": dossier.transfer_at.isoformat() if dossier.transfer_at else None,
         "lookup_key": dossier.lookup_key,
         "received_at": dossier.received_at.isoformat(),
         "procedure": dossier.procedure_code,
@@ -280,6 +288,8 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--agency", metavar=texts.METAVAR_AGENCY, help=texts.CLI_RECEIVE_AGENCY)
     p.add_argument("--channel", type=int, choices=(1, 3), default=1, help=texts.CLI_RECEIVE_CHANNEL)
     p.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
+    p.add_argument("--cross-boundary", choices=SCOPES, help=rules_texts.CLI_CROSS_BOUNDARY)
+    p.add_argument("--authority", metavar=texts.METAVAR_TEXT, help=rules_texts.CLI_AUTHORITY)
     add_officer_options(p)
     catalogue_cmd.add_papers_option(p)
     p = add("search", texts.CLI_SEARCH, cmd_search)

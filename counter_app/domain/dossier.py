@@ -109,6 +109,7 @@ class EventKind(StrEnum):
     COMPONENT_SIGNED = "component_signed"
     RECEIPT_SIGNED = "receipt_signed"
     CONFLICT_SETTLED = "conflict_settled"  # voids events (sync_protocol.projection)
+    AUTHORITY_RECEIVED = "authority_received"  # the competent authority received it
 
 
 # kind -> (statuses it is allowed from, status after it; None keeps the status): the table
@@ -169,6 +170,15 @@ class Dossier:
     register_prefix: str | None = None  # the receiving station's prefix (register_numbers)
     scans: tuple[ComponentScan, ...] = ()
     signed_receipt: ReceiptSignature | None = None
+    # Cross-boundary dossiers (domain.cross_boundary): the scope ("" when not), the competent
+    # authority as typed, when the dossier is transferred to it (the 15:00 rule), whether the
+    # due date is only expected (its time runs from the authority's receipt, not recorded
+    # yet), and that receipt.
+    cross_boundary: str = ""
+    authority: str = ""
+    transfer_at: datetime | None = None
+    due_expected: bool = False
+    authority_received_at: datetime | None = None
 
     @property
     def national_status(self) -> NationalStatus:
@@ -251,6 +261,10 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         finished_at=event.at if status is not Status.RECEIVED else None,
         updated_at=event.at,
         last_event_seq=event.seq,
+        cross_boundary=str(p.get("cross_boundary") or ""),
+        authority=str(p.get("authority") or ""),
+        transfer_at=_dt(p.get("transfer_at")),
+        due_expected=bool(p.get("due_expected", False)),
     )
 
 
@@ -344,6 +358,15 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
         values["returned_at"] = event.at
     elif kind is EventKind.RATING_RECORDED:
         values["rating"] = str(p.get("rating"))
+    elif kind is EventKind.AUTHORITY_RECEIVED:
+        values["authority_received_at"] = _dt(p["received_at"])
+        if p.get("due_at"):  # the rule set starts the time at this receipt: it fixes the date
+            values.update(
+                due_at=_dt(p["due_at"]),
+                original_due_at=_dt(p["due_at"]),
+                due_estimated=bool(p.get("due_estimated", False)),
+                due_expected=False,
+            )
     elif kind is EventKind.COMPONENT_DIGITISED:
         values["scans"] = with_scan(dossier.scans, _scan_from(event))
     elif kind is EventKind.COMPONENT_SIGNED:

@@ -14,11 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from counter_app.domain.changes import Changes
+from counter_app.domain.cross_boundary import clock_starts_at_authority, due_from_authority
 from counter_app.domain.dossier import Dossier, EventKind, apply_event, check_allowed
 from counter_app.domain.due import check_apology, due_after_supplement
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Applicant
 from counter_app.domain.text import nfc
+from counter_app.reference.rules import dossier_rules
 from counter_app.services.intake import validate_applicant
 from counter_app.services.station import StationContext
 
@@ -37,6 +39,7 @@ class Action(StrEnum):
     RETURN = "return"
     RATING = "rating"
     CORRECT = "correct"
+    AUTHORITY_RECEIVED = "authority_received"  # cross-boundary: the authority's receipt
 
     @property
     def kind(self) -> EventKind:
@@ -55,6 +58,7 @@ _KINDS = {
     Action.RETURN: EventKind.RETURNED,
     Action.RATING: EventKind.RATING_RECORDED,
     Action.CORRECT: EventKind.CORRECTED,
+    Action.AUTHORITY_RECEIVED: EventKind.AUTHORITY_RECEIVED,
 }
 RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
 OUTCOMES = ("approved", "refused")
@@ -161,6 +165,37 @@ def _rating(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) ->
     return {"rating": p["rating"], "comment": _text(p, "comment", required=False)}
 
 
+def _authority_received(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    """The competent authority's receipt of a cross-boundary dossier (the hand-over
+    acknowledged): when (``received_at``, default now; never before the counter's reception
+    nor in the future) and, when the dossier's rule set starts its time there, the due date
+    it fixes (domain.cross_boundary)."""
+    if not d.cross_boundary:
+        raise DomainError(
+            ErrorCode.ACTION_NOT_ALLOWED, action=Action.AUTHORITY_RECEIVED.value, status=d.status
+        )
+    when = _when(p, "received_at") if p.get("received_at") else at
+    if when < d.received_at or when > at:
+        raise DomainError(ErrorCode.DATETIME_INVALID, value=when.isoformat())
+    body: dict[str, Any] = {"received_at": when.isoformat()}
+    rules = dossier_rules(d.rule_set, d.received_at)
+    if clock_starts_at_authority(rules, d.cross_boundary) and d.processing_time.has_due_date:
+        due = due_from_authority(
+            authority_received_at=when,
+            time=d.processing_time,
+            calendar=ctx.calendar(),
+            hours=ctx.hours(),
+        )
+        body.update(due_at=due.due.isoformat() if due.due else None)
+        body["due_estimated"] = due.estimated
+    for key in ("by", "note"):
+        if _text(p, key, required=False):
+            body[key] = _text(p, key, required=False)
+    return body
+
+
 def _correct(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
     changes = p.get("changes")
     if not isinstance(changes, dict) or not changes:
@@ -197,6 +232,7 @@ _BUILDERS: dict[
     Action.RETURN: _return,
     Action.RATING: _rating,
     Action.CORRECT: _correct,
+    Action.AUTHORITY_RECEIVED: _authority_received,
 }
 
 

@@ -14,6 +14,13 @@ from typing import Any
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.codes import make_code, validate_agency_id
+from counter_app.domain.cross_boundary import (
+    check_scope,
+    clock_starts_at_authority,
+    cutoff_time,
+    expected_due,
+    transfer_instant,
+)
 from counter_app.domain.dossier import Dossier, EventKind, dossier_from_snapshot
 from counter_app.domain.due import DueDate, compute_due
 from counter_app.domain.errors import DomainError, ErrorCode
@@ -57,6 +64,10 @@ class ReceptionRequest:
     time: ProcessingTime | None = None
     due_override: datetime | None = None
     due_override_reason: str = ""
+    # Cross-boundary reception (domain.cross_boundary): "" (no), "other_agency" or
+    # "other_province", and the competent authority's name.
+    cross_boundary: str = ""
+    authority: str = ""
 
 
 def applicant_from_json(data: Any) -> Applicant:
@@ -194,6 +205,36 @@ def check_request(ctx: StationContext, request: ReceptionRequest) -> None:
     procedure_or_error(ctx, request.procedure_code)
 
 
+def _cross_boundary(
+    ctx: StationContext,
+    request: ReceptionRequest,
+    *,
+    received_at: datetime,
+    time: ProcessingTime,
+    due: DueDate,
+) -> tuple[DueDate, dict[str, Any]]:
+    """A cross-boundary dossier's fields, and its due date: under a rule set that starts its
+    time at the authority's receipt, the date expected from the transfer (15:00 rule), to be
+    fixed once that receipt is recorded (an officer's override stays as typed)."""
+    scope = check_scope(request.cross_boundary)
+    if not scope:
+        return due, {}
+    rules = shipped_rule_book().for_reception(received_at)
+    calendar, hours = ctx.calendar(), ctx.hours()
+    extra: dict[str, Any] = {"cross_boundary": scope, "authority": nfc(request.authority)}
+    if clock_starts_at_authority(rules, scope) and request.due_override is None:
+        transfer, due = expected_due(
+            received_at=received_at, time=time, rules=rules, calendar=calendar, hours=hours
+        )
+        extra["due_expected"] = due.due is not None
+    else:
+        transfer = transfer_instant(
+            received_at, calendar=calendar, hours=hours, cutoff=cutoff_time(rules)
+        )
+    extra["transfer_at"] = transfer.isoformat()
+    return due, extra
+
+
 def _received_at(ctx: StationContext, request: ReceptionRequest) -> datetime:
     now = ctx.clock.now()
     received_at = (request.received_at or now).astimezone(VN_TZ)
@@ -241,6 +282,8 @@ def receive_dossier(
         raise DomainError(ErrorCode.TIME_UNKNOWN_FOR_PROCEDURE, code=procedure.code)
     received_at = _received_at(ctx, request)
     due, override = _due(ctx, request, received_at=received_at, time=time)
+    due, boundary = _cross_boundary(ctx, request, received_at=received_at, time=time, due=due)
+    override.update(boundary)
     store = ctx.store
     with store.db.atomic():
         day = received_at.date()

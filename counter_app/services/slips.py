@@ -55,6 +55,7 @@ from counter_app.reference.rules import dossier_rules
 from counter_app.services.station import StationContext
 from counter_app.storage.repositories import PrintRecord
 from counter_app.texts import describe_time
+from counter_app.texts import rules as rt
 from counter_app.texts import slips as t
 
 SLIP_DIR = "slips"
@@ -227,8 +228,8 @@ def slip_data(
         sets=t.sets_count(dossier.sets),
         processing_time=describe_time(dossier.processing_time),
         received_at=t.moment(received),
-        due_at=t.appointment(due) if due else t.NO_DUE_DATE,
-        due_note=t.DUE_ESTIMATED_NOTE if due and dossier.due_estimated else "",
+        due_at=_appointment(dossier, due),
+        due_note=_due_note(dossier, due),
         return_method=t.return_method(dossier.return_method, address=dossier.return_address),
         fee=_fee(dossier),
         missing=dossier.missing,
@@ -238,6 +239,25 @@ def slip_data(
         demo=office.is_demo,
         legal_basis=caption(dossier, form),
     )
+
+
+def _appointment(dossier: Dossier, due: datetime | None) -> str:
+    """The boxed appointment; "(dự kiến)" while a cross-boundary dossier's time waits for
+    the authority's receipt (domain.cross_boundary)."""
+    if due is None:
+        return t.NO_DUE_DATE
+    return rt.expected_appointment(due) if dossier.due_expected else t.appointment(due)
+
+
+def _due_note(dossier: Dossier, due: datetime | None) -> str:
+    """Under the appointment: the transfer and from when the period runs (an expected date),
+    then the estimated-calendar warning."""
+    notes = []
+    if due is not None and dossier.due_expected and dossier.transfer_at is not None:
+        notes.append(rt.transfer_note(dossier.transfer_at.astimezone(VN_TZ), dossier.authority))
+    if due is not None and dossier.due_estimated:
+        notes.append(t.DUE_ESTIMATED_NOTE)
+    return " ".join(notes)
 
 
 def _mark(printed_at: datetime, *, reprint: bool, reissue: bool) -> str:

@@ -26,6 +26,8 @@ _DATETIME_FIELDS = {
     "finished_at",
     "returned_at",
     "updated_at",
+    "transfer_at",
+    "authority_received_at",
 }
 
 

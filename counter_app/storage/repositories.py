@@ -499,6 +499,11 @@ _DEFAULTED = {
     "scans": [],
     "signed_receipt": None,
     "submitter": None,
+    "cross_boundary": "",
+    "authority": "",
+    "transfer_at": None,
+    "due_expected": False,
+    "authority_received_at": None,
 }
 
 

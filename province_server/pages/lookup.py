@@ -108,6 +108,10 @@ class LookupView:
     due_at: datetime | None
     returned_at: datetime | None
     conflicts: int = 0  # events in conflict between counters (shown, not detailed)
+    # Cross-boundary (issue 13): the date is only expected until the competent authority's
+    # receipt (its time runs from there under Decree 309/2026), and that receipt.
+    due_expected: bool = False
+    authority_received_at: datetime | None = None
 
 
 def mask_name(name: str) -> str:
@@ -143,6 +147,8 @@ def _view(code: str, outcome: Outcome[DossierState]) -> LookupView | None:
         due_at=_instant(state.due_at),
         returned_at=_instant(state.returned_at),
         conflicts=len(outcome.conflicts),
+        due_expected=state.due_expected,
+        authority_received_at=_instant(state.authority_received_at),
     )
 
 
@@ -236,13 +242,17 @@ def too_many_page(seconds: int) -> HTMLResponse:
 
 def view_page(view: LookupView, action: str = "") -> HTMLResponse:
     due = vn_time(view.due_at) if view.due_at else texts.LOOKUP_NO_DUE
+    if view.due_at and view.due_expected:
+        due = f"{due} {texts.LOOKUP_DUE_EXPECTED}"
     rows = [
         (texts.LOOKUP_CODE, view.code),
         (texts.LOOKUP_PROCEDURE, view.procedure_name),
         (texts.LOOKUP_APPLICANT, view.applicant),
         (texts.LOOKUP_RECEIVED_AT, vn_time(view.received_at)),
-        (texts.LOOKUP_DUE_AT, due),
     ]
+    if view.authority_received_at is not None:
+        rows.append((texts.LOOKUP_AUTHORITY_RECEIVED_AT, vn_time(view.authority_received_at)))
+    rows.append((texts.LOOKUP_DUE_AT, due))
     if view.returned_at is not None:
         rows.append((texts.LOOKUP_RETURNED_AT, vn_time(view.returned_at)))
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)

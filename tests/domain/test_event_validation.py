@@ -65,6 +65,12 @@ GOOD: dict[str, dict[str, Any]] = {
     "apology_issued": {"new_due_at": "2026-03-09T09:00:00+07:00", "reason": "Chậm"},
     "withdrawn": {"reason": "Công dân xin rút"},
     "stopped": {"reason": "Dừng"},
+    "authority_received": {
+        "received_at": "2026-03-03T09:00:00+07:00",
+        "due_at": "2026-03-06T09:00:00+07:00",
+        "due_estimated": False,
+        "by": "Văn thư Sở Tư pháp",
+    },
     "returned": {
         "receiver_name": "Nguyễn Văn Đức",
         "receiver_is_applicant": True,
@@ -116,6 +122,9 @@ def test_every_kind_of_the_domain_has_a_schema_and_its_good_payload_passes() -> 
 # (kind, path, value, expected reason): ... deletes the field.
 BAD = [
     ("received", "code", None, "missing_field:code"),  # the poisoned event
+    ("authority_received", "received_at", ..., "missing_field:received_at"),
+    ("authority_received", "received_at", "2026-03-03T09:00:00", "invalid_event:received_at"),
+    ("received", "cross_boundary", "elsewhere", "invalid_event:cross_boundary"),
     ("received", "procedure_code", ..., "missing_field:procedure_code"),
     ("received", "applicant", ..., "missing_field:applicant"),
     ("received", "applicant", "Nguyễn", "invalid_event:applicant"),

@@ -1,9 +1,11 @@
 """The ``slip`` subcommand: write one slip of an existing dossier to a PDF file.
 
 It goes through ``services.slips.issue_slip`` (so the print is archived, hashed, logged and
-marked as a reprint when it is one), then copies the archived PDF to ``--out``. Output: JSON
-``{code, form, size, sha256, reprint, archived, out}``. A bad code, form or size, or a form the
-dossier does not have, gives a Vietnamese sentence on standard error and exit status 2.
+marked as a reprint when it is one), then writes the archived slip's PDF to ``--out`` (read
+back through ``services.archive``: the exact bytes printed; ``archived`` is the compact file).
+Output: JSON ``{code, form, size, sha256, reprint, archived, out}``. A bad code, form or
+size, or a form the dossier does not have, gives a Vietnamese sentence on standard error and
+exit status 2.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from counter_app import texts
 from counter_app.cli import common as cli
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.printing.printer import PaperSize, copy_file
-from counter_app.services import slips
+from counter_app.printing.printer import PaperSize, write_durably
+from counter_app.services import archive, slips
 from counter_app.services.station import StationContext
 from counter_app.texts import slips as t
 
@@ -60,7 +62,7 @@ def cmd_slip(args: argparse.Namespace) -> Any:
     record, archived, _ = slips.issue_slip(ctx, dossier, form=form, size=size, officer=officer)
     out = Path(args.out)
     try:
-        copy_file(archived, out)
+        write_durably(out, archive.read_archived(ctx.store.data_dir, archived))
     except OSError:
         # The slip is archived and recorded already; only the copy to --out failed.
         sys.stderr.write(t.cli_slip_out_failed(str(out), str(archived)) + "\n")

@@ -6,17 +6,19 @@ Guarantees:
   ``SLIP_NOT_AVAILABLE`` and nothing is written;
 - :func:`render` is pure (reads the store, writes nothing);
 - :func:`prepare_slip` archives the PDF durably (temp file, fsync, rename) under
-  ``<data_dir>/slips/<yyyy>/<mm>/`` and records nothing; :func:`record_print`, called only
-  once the printer confirmed the job, records the print, the ``slip_printed`` event (queued
-  for sync) and the audit entry in ONE transaction (:func:`issue_slip` does both at once,
-  for file output). So a print the printer refused or lost is never logged as printed.
-  Every recorded print is kept; a later print of the same form is a reprint and is marked so
-  on paper only if an earlier one really printed; a reprint after a ``corrected`` event is
-  marked as a re-issue after correction instead.
+  ``<data_dir>/slips/<yyyy>/<mm>/`` as a compact file whose fonts are shared by every slip
+  (printing/slip_archive.py; read back through services/archive.py) and records nothing;
+  :func:`record_print`, called only once the printer confirmed the job, records the print,
+  the ``slip_printed`` event (queued for sync) and the audit entry in ONE transaction
+  (:func:`issue_slip` does both at once, for file output). So a print the printer refused
+  or lost is never logged as printed. Every recorded print is kept; a later print of the
+  same form is a reprint and is marked so on paper only if an earlier one really printed; a
+  reprint after a ``corrected`` event is marked as a re-issue after correction instead.
 - Mẫu 04 (apology) exists once the dossier has its ``apology_issued`` event and is printed
   from that event; Mẫu 06 (control sheet) exists once the dossier is received and lists its
   hand-overs, hand-backs and result. Both are printed on A5 or A4 (not on the 80 mm roll).
-- Sending the archived file to a printer is the caller's job, between the two: a printer
+- Sending the slip to a printer is the caller's job, between the two (``PreparedSlip.pdf``
+  holds its bytes; ``archive.printable`` writes them for a print spooler): a printer
   failure never loses the dossier, and the next attempt renders the slip again.
 """
 
@@ -39,7 +41,7 @@ from counter_app.domain.dossier import (
 )
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Applicant, Event, Office
-from counter_app.printing import templates
+from counter_app.printing import slip_archive, templates
 from counter_app.printing.letters import (
     LETTER_SIZES,
     ApologyData,
@@ -48,7 +50,7 @@ from counter_app.printing.letters import (
     render_apology,
     render_control_sheet,
 )
-from counter_app.printing.printer import PaperSize, write_durably
+from counter_app.printing.printer import PaperSize
 from counter_app.printing.qr import lookup_url
 from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
 from counter_app.reference.rules import dossier_rules
@@ -448,8 +450,10 @@ def render(
 
 
 def _archive_path(dossier: Dossier, *, form: SlipForm, at: datetime, number: int) -> Path:
-    """``slips/<yyyy>/<mm>/<code or uuid>-<form>-<n>.pdf``, relative to the data folder."""
-    name = f"{dossier.code or dossier.uuid}-{form.value}-{number}.pdf"
+    """``slips/<yyyy>/<mm>/<code or uuid>-<form>-<n>.cpdf`` (a compact file: the PDF with its
+    fonts shared, printing/slip_archive.py), relative to the data folder. Older versions
+    archived ``….pdf`` files; services/archive.py reads both."""
+    name = f"{dossier.code or dossier.uuid}-{form.value}-{number}{slip_archive.COMPACT_SUFFIX}"
     return Path(SLIP_DIR) / f"{at:%Y}" / f"{at:%m}" / name
 
 
@@ -457,12 +461,15 @@ def _archive_path(dossier: Dossier, *, form: SlipForm, at: datetime, number: int
 class PreparedSlip:
     """A slip rendered and archived for one print attempt, not yet recorded as printed.
 
-    ``record`` is what :func:`record_print` stores once the printer confirms the job."""
+    ``path``: the archived (compact) file; ``pdf``: the slip's bytes, what the printer gets
+    (``archive.printable``). ``record`` is what :func:`record_print` stores once the printer
+    confirms the job."""
 
     path: Path
     record: PrintRecord
     template_id: str
     reissue: bool
+    pdf: bytes = b""
 
 
 def prepare_slip(
@@ -477,7 +484,7 @@ def prepare_slip(
 
     The slip is marked as a reprint only when an earlier print of the same form was recorded,
     i.e. really printed: after failed attempts the next one is still the original. Attempt
-    ``n`` (``n - 1`` recorded prints) is archived as ``<code>-<form>-<n>.pdf``; a failed
+    ``n`` (``n - 1`` recorded prints) is archived as ``<code>-<form>-<n>.cpdf``; a failed
     attempt's file is overwritten by the next attempt.
     """
     store = ctx.store
@@ -492,7 +499,7 @@ def prepare_slip(
     )
     relative = _archive_path(current, form=form, at=now, number=len(earlier) + 1)
     absolute = store.data_dir / relative
-    write_durably(absolute, pdf)
+    slip_archive.write_archived(store.data_dir / SLIP_DIR, absolute, pdf)
     record = PrintRecord(
         dossier_uuid=current.uuid,
         form=form.value,
@@ -503,7 +510,9 @@ def prepare_slip(
         printed_at=now,
         officer=officer,
     )
-    return PreparedSlip(path=absolute, record=record, template_id=template_id, reissue=reissue)
+    return PreparedSlip(
+        path=absolute, record=record, template_id=template_id, reissue=reissue, pdf=pdf
+    )
 
 
 def record_print(ctx: StationContext, prepared: PreparedSlip) -> tuple[PrintRecord, Changes]:
@@ -532,10 +541,10 @@ def issue_slip(
     size: PaperSize,
     officer: str,
 ) -> tuple[PrintRecord, Path, Changes]:
-    """Render, archive and record one print of a slip at once; returns the record and the PDF
-    path. For output that cannot fail after the file is written (the command line's
-    ``slip --out``); a real printer goes through :func:`prepare_slip`, then
-    :func:`record_print` once it confirmed the job.
+    """Render, archive and record one print of a slip at once; returns the record and the
+    archived file's path (its PDF: ``archive.read_archived``). For output that cannot fail
+    after the file is written (the command line's ``slip --out``); a real printer goes
+    through :func:`prepare_slip`, then :func:`record_print` once it confirmed the job.
 
     The second and later prints of the same form are reprints (marked on paper, in the
     record and in the event). See the module docstring for the durability guarantees.

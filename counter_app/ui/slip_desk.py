@@ -13,6 +13,9 @@ record it as printed only once the printer confirmed the job.
 - While a slip's job is out, another print of the same dossier and form waits for it (it
   would be marked as the original too) and starts once the first one is over, rendered then
   (a reprint if the first printed); the running job's path is returned meanwhile.
+- The printer gets the slip's PDF bytes (``PreparedSlip.pdf``) as a temporary file; the
+  signals carry the archived file's path, and the preview reads it back through
+  ``services.archive`` (the archive keeps a compact file, not a plain PDF).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from PySide6.QtWidgets import QWidget
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize
-from counter_app.services import slips
+from counter_app.services import archive, slips
 from counter_app.services.slips import PreparedSlip, SlipForm
 from counter_app.texts import window as t
 from counter_app.ui.errors import show_error
@@ -39,9 +42,9 @@ from counter_app.ui.workers import run_in_background
 PREVIEW_DPI = 110
 
 
-def page_count(path: Path) -> int:
+def page_count(pdf: Path | bytes) -> int:
     """The pages of a PDF (what one copy of the slip takes on paper)."""
-    document = pdfium.PdfDocument(path)
+    document = pdfium.PdfDocument(pdf)
     try:
         return len(document)
     finally:
@@ -102,8 +105,9 @@ class SlipDesk(QObject):
         self._in_flight[key] = path
 
         def job() -> int:
-            printer.print_pdf(path, size=size, copies=1, title=title)
-            return page_count(path)
+            with archive.printable(prepared.pdf, name=title) as pdf:
+                printer.print_pdf(pdf, size=size, copies=1, title=title)
+            return page_count(prepared.pdf)
 
         def printed(pages: int) -> None:
             try:
@@ -147,13 +151,19 @@ class SlipDesk(QObject):
         parent: QWidget | None,
         on_ready: Callable[[list[QImage]], None],
     ) -> None:
-        """Render ``source`` to page images in background, then call ``on_ready(images)``."""
+        """Render ``source`` (PDF bytes, or an archived slip's path) to page images in
+        background, then call ``on_ready(images)``."""
+        data_dir = self.session.ctx.store.data_dir
 
         def failed(exc: BaseException) -> None:
             show_error(parent, exc)
 
+        def images() -> list[QImage]:
+            pdf = archive.read_archived(data_dir, source) if isinstance(source, Path) else source
+            return [image for image, _w, _h in page_images(pdf, dpi=PREVIEW_DPI)]
+
         run_in_background(
-            lambda: [image for image, _w, _h in page_images(source, dpi=PREVIEW_DPI)],
+            images,
             on_success=on_ready,
             on_error=failed,
             parent=parent,

@@ -17,6 +17,7 @@ from counter_app import texts
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.cups import CupsPrinter
+from counter_app.services import archive
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
 from counter_app.ui.main_window import MainWindow
@@ -93,7 +94,7 @@ def test_a_receipt_is_one_job_holding_both_lien_and_says_original(
     path, pages = print_and_wait(qtbot, window, dossier, ok=True)
     (printed,) = queue.wait_for(1)
     assert len(queue.jobs()) == 1  # one job, never copies × copies
-    archived_pages = page_count(Path(str(path)))
+    archived_pages = page_count(archive.read_archived(station.store.data_dir, Path(str(path))))
     assert pages == archived_pages == page_count(printed)
     text = text_of(printed)
     assert text.count(skeleton("(Liên 1:")) == 1 and text.count(skeleton("(Liên 2:")) == 1

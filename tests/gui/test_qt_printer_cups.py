@@ -16,6 +16,7 @@ import pytest
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.cups import CupsPrinter, media_of
 from counter_app.printing.printer import PaperSize, Printer, PrinterContract
+from counter_app.services import archive
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.slips import SlipForm, issue_slip
 from counter_app.services.station import StationContext
@@ -64,11 +65,13 @@ def test_receipt_printed_on_cups_reads_back_as_the_dossier_code(
         pytest.skip("pdftoppm is not installed: apt-get install poppler-utils")
     request = ReceptionRequest(procedure_code="1.001193", applicant=make_applicant())
     dossier, _ = receive_dossier(station, request, officer="canbo")
-    _record, pdf, _ = issue_slip(
+    _record, archived, _ = issue_slip(
         station, dossier, form=SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
     before = _pdfs()
-    CupsPrinter(cups_queue).print_pdf(pdf, size=PaperSize.A5, copies=1, title="barcode")
+    data = archive.read_archived(station.store.data_dir, archived)
+    with archive.printable(data, name="barcode") as pdf:
+        CupsPrinter(cups_queue).print_pdf(pdf, size=PaperSize.A5, copies=1, title="barcode")
     printed = _wait_for_new_pdf(before, token="barcode")
 
     prefix = tmp_path / "page"

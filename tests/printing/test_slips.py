@@ -7,6 +7,7 @@ zxing-cpp; text is read with ``pdftotext``; page sizes with pypdfium2.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -24,10 +26,10 @@ from PIL import Image
 from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import DocumentForm, DocumentItem
-from counter_app.printing import fonts
+from counter_app.printing import fonts, slip_archive
 from counter_app.printing.printer import FolderPrinter, PaperSize, Printer, PrinterContract
 from counter_app.printing.qr import lookup_url
-from counter_app.services import intake, slips
+from counter_app.services import archive, intake, slips
 from counter_app.services.setup import DEMO_PASSWORD
 from counter_app.services.station import StationContext
 from counter_app.texts import slips as t
@@ -88,11 +90,31 @@ MAKERS = {
 # --- Reading a PDF back -------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def readable(pdf: Path) -> Iterator[Path]:
+    """``pdf`` itself, or for an archived compact file (``….cpdf``, below
+    ``<data>/slips/<yyyy>/<mm>/``) its PDF read back through the archive, in a temporary file."""
+    if pdf.suffix != slip_archive.COMPACT_SUFFIX:
+        yield pdf
+        return
+    data = slip_archive.read_archived(pdf.parents[2], pdf)
+    with archive.printable(data, name=pdf.stem) as path:
+        yield path
+
+
 def pdf_text(pdf: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, timeout=60
-    ).stdout.decode("utf-8")
+    with readable(pdf) as path:
+        out = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode("utf-8")
     return " ".join(unicodedata.normalize("NFC", out).split())
+
+
+def archived_pdf(station: StationContext, path: Path, folder: Path) -> Path:
+    """The archived slip ``path`` read back through the archive, as a PDF file in ``folder``."""
+    target = folder / f"{path.stem}.pdf"
+    target.write_bytes(archive.read_archived(station.store.data_dir, path))
+    return target
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -100,14 +122,17 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def pdf_text_raw(pdf: Path) -> str:
-    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    with readable(pdf) as path:
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
     return unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
 
 
 def scans(pdf: Path, folder: Path) -> list[Image.Image]:
     """Every page as a 150 dpi PNG, as an office scanner would give it."""
     prefix = folder / pdf.stem
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True, timeout=60)
+    with readable(pdf) as path:
+        command = ["pdftoppm", "-r", "150", "-png", str(path), str(prefix)]
+        subprocess.run(command, check=True, timeout=60)
     return [Image.open(p) for p in sorted(folder.glob(f"{pdf.stem}*.png"))]
 
 
@@ -246,13 +271,14 @@ def test_issue_archives_hashes_and_marks_the_second_print_as_reprint(
     assert (first.reprint, second.reprint) == (False, True)
     assert first_path != second_path and first_path.exists() and second_path.exists()
     expected = station.store.data_dir / "slips" / "2026" / "02"
-    assert first_path == expected / f"{dossier.code}-receipt-1.pdf"
+    assert first_path == expected / f"{dossier.code}-receipt-1.cpdf"
     for record, path in ((first, first_path), (second, second_path)):
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == record.sha256
+        pdf = archive.read_archived(station.store.data_dir, path)
+        assert hashlib.sha256(pdf).hexdigest() == record.sha256
         assert station.store.data_dir / record.path == path
     assert station.store.prints.of_dossier(dossier.uuid) == [first, second]
-    assert "BẢN IN LẠI" not in pdf_text(first_path)
-    assert t.reprint_mark(station.clock.now()) in pdf_text(second_path)
+    assert "BẢN IN LẠI" not in pdf_text(archived_pdf(station, first_path, tmp_path))
+    assert t.reprint_mark(station.clock.now()) in pdf_text(second_path)  # read back by helper
     events = [e for e in station.store.dossiers.events_of(dossier.uuid)]
     printed = [e for e in events if e.kind == EventKind.SLIP_PRINTED]
     assert [e.payload["reprint"] for e in printed] == [False, True]
@@ -275,7 +301,7 @@ def test_supplement_and_refusal_consume_no_dossier_code(station: StationContext)
         _, path, _ = slips.issue_slip(
             station, dossier, form=form, size=PaperSize.A5, officer="canbo"
         )
-        assert path.name == f"{dossier.uuid}-{form.value}-1.pdf"
+        assert path.name == f"{dossier.uuid}-{form.value}-1.cpdf"
     after = {k: v for k, v in station.store.counters.all().items() if k.startswith("code|")}
     assert after == before
     assert str(received(station).code).endswith("-0000001")
@@ -369,7 +395,8 @@ def test_folder_printer_prints_an_archived_slip(station: StationContext, tmp_pat
         station, dossier, form=slips.SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
     printer = FolderPrinter(tmp_path / "queue")
-    printer.print_pdf(path, size=PaperSize.A5, copies=1, title=str(dossier.code))
+    with archive.printable(archive.read_archived(station.store.data_dir, path), name="s") as pdf:
+        printer.print_pdf(pdf, size=PaperSize.A5, copies=1, title=str(dossier.code))
     (job,) = printer.jobs()
     assert hashlib.sha256(job.read_bytes()).hexdigest() == record.sha256
 
@@ -430,7 +457,8 @@ def test_cli_slip_writes_a_readable_pdf(tmp_path: Path, cli_dossiers: dict[str, 
     assert report["code"] == dossier.code and report["reprint"] is False
     assert (report["form"], report["size"], report["out"]) == ("receipt", "80mm", str(out))
     assert hashlib.sha256(out.read_bytes()).hexdigest() == report["sha256"]
-    assert Path(report["archived"]).read_bytes() == out.read_bytes()
+    archived = archive.read_archived(tmp_path / "cli-station", Path(report["archived"]))
+    assert archived == out.read_bytes()
     for image in scans(out, tmp_path):
         assert decoded(image)["Code128"] == [dossier.code]
     again = run_cli(tmp_path, "slip", str(dossier.code), "--out", str(out))

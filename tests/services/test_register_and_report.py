@@ -46,7 +46,7 @@ from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import period_statistics
 from counter_app.printing.printer import PaperSize
-from counter_app.services import exports, register, slips
+from counter_app.services import archive, exports, register, slips
 from counter_app.services.actions import Action, record_action
 from counter_app.services.intake import ReceptionRequest, guide_dossier, receive_dossier
 from counter_app.services.reports import GroupBy, period_report, report
@@ -67,6 +67,11 @@ DELAY = "Công chức Tư pháp - Hộ tịch chờ kết quả xác minh nơi c
 
 def at(day: int, month: int = 3, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=VN_TZ)
+
+
+def archived(station: StationContext, path: Path) -> bytes:
+    """An archived slip's PDF, read back through the archive (its compact file)."""
+    return archive.read_archived(station.store.data_dir, path)
 
 
 def pdf_text(data: bytes, tmp_path: Path, name: str, *, layout: bool = False) -> str:
@@ -461,14 +466,14 @@ def test_issue_apology_and_a_corrected_reissue_of_the_receipt(
     _again, again_path, _ = slips.issue_slip(
         station, e, form=slips.SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
-    assert "BẢN IN LẠI" in flat(pdf_text(again_path.read_bytes(), tmp_path, "again.pdf"))
+    assert "BẢN IN LẠI" in flat(pdf_text(archived(station, again_path), tmp_path, "again.pdf"))
     Office(station).act(e, Action.CORRECT, clock.now(), changes={"sets": 2}, reason="Sai số bộ")
     e = station.store.dossiers.by_uuid(e.uuid)
     assert e is not None and e.sets == 2
     fixed, fixed_path, _ = slips.issue_slip(
         station, e, form=slips.SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
-    text = flat(pdf_text(fixed_path.read_bytes(), tmp_path, "fixed.pdf"))
+    text = flat(pdf_text(archived(station, fixed_path), tmp_path, "fixed.pdf"))
     assert st.corrected_reissue_mark(clock.now()) in text and "02 (bộ)" in text
     assert fixed.reprint and first_path.exists() and again_path.exists() and fixed_path.exists()
     events = [
@@ -479,13 +484,13 @@ def test_issue_apology_and_a_corrected_reissue_of_the_receipt(
     _, later, _ = slips.issue_slip(
         station, e, form=slips.SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo"
     )
-    assert "CẤP LẠI" not in flat(pdf_text(later.read_bytes(), tmp_path, "later.pdf"))
+    assert "CẤP LẠI" not in flat(pdf_text(archived(station, later), tmp_path, "later.pdf"))
     g = station.store.dossiers.by_uuid(fixture["G"].uuid)
     assert g is not None
     record, path, _ = slips.issue_slip(
         station, g, form=slips.SlipForm.APOLOGY, size=PaperSize.A5, officer="canbo"
     )
-    assert path.name == f"{g.code}-apology-1.pdf" and not record.reprint
+    assert path.name == f"{g.code}-apology-1.cpdf" and not record.reprint
     printed = [ev for ev in station.store.dossiers.events_of(g.uuid) if ev.kind == "slip_printed"]
     assert printed[-1].payload["template"] == "TT03-2025/04@1"
 

@@ -140,8 +140,21 @@ def procedure_or_error(ctx: StationContext, code: str) -> Procedure:
     return procedure
 
 
-def due_for(ctx: StationContext, *, received_at: datetime, time: ProcessingTime) -> DueDate:
-    """The due date of a dossier received at ``received_at`` with ``time`` (no writing)."""
+def due_for(
+    ctx: StationContext, *, received_at: datetime, time: ProcessingTime, cross_boundary: str = ""
+) -> DueDate:
+    """The due date of a dossier received at ``received_at`` with ``time`` (no writing); for
+    a cross-boundary dossier whose rule set starts the time at the authority's receipt, the
+    date expected from the transfer (domain.cross_boundary)."""
+    rules = shipped_rule_book().for_reception(received_at)
+    if clock_starts_at_authority(rules, check_scope(cross_boundary)):
+        return expected_due(
+            received_at=received_at.astimezone(VN_TZ),
+            time=time,
+            rules=rules,
+            calendar=ctx.calendar(),
+            hours=ctx.hours(),
+        )[1]
     return compute_due(
         received_at=received_at.astimezone(VN_TZ),
         time=time,

@@ -142,6 +142,8 @@ APPLICANT_FIELD_LABELS = {
     "reason": "lý do",
     "missing": "danh sách giấy tờ cần bổ sung",
     "note": "ghi chú",
+    "cross_boundary": "hồ sơ không phụ thuộc địa giới hành chính",
+    "authority": "cơ quan có thẩm quyền",
 }
 
 DETAIL_LABELS = {
@@ -190,6 +192,7 @@ EVENT_LABELS = {
     EventKind.COMPONENT_SIGNED: EVENT_COMPONENT_SIGNED,
     EventKind.RECEIPT_SIGNED: EVENT_RECEIPT_SIGNED,
     EventKind.CONFLICT_SETTLED: "giải quyết xung đột giữa các quầy",
+    EventKind.AUTHORITY_RECEIVED: "cơ quan có thẩm quyền tiếp nhận hồ sơ",
 }
 
 

@@ -16,7 +16,7 @@ SCOPE_SHORT = {
     "other_agency": "Liên thông: cơ quan khác trong tỉnh",
     "other_province": "Liên thông: cơ quan ở tỉnh khác",
 }
-LABEL_SCOPE = "Không phụ thuộc địa giới:"
+LABEL_SCOPE = "Không phụ thuộc địa &giới:"  # Alt+G
 LABEL_AUTHORITY = "Cơ quan có thẩm quyền:"
 AUTHORITY_PLACEHOLDER = "tên cơ quan có thẩm quyền giải quyết (không bắt buộc)"
 COMPETENT_AUTHORITY = "cơ quan có thẩm quyền"
@@ -52,6 +52,8 @@ def transfer_note(transfer: datetime, authority: str) -> str:
 LABEL_AUTHORITY_RECEIVED = "Cơ quan có thẩm quyền tiếp nhận lúc:"
 AUTHORITY_NOT_YET = "chưa ghi nhận"
 ACTION_AUTHORITY_RECEIVED = "Cơ quan có thẩm quyền đã nhận hồ sơ"
-AUTHORITY_RECEIVED_AT = "Thời điểm cơ quan có thẩm quyền tiếp nhận (dd/mm/yyyy hh:mm):"
+AUTHORITY_RECEIVED_AT = "Thời điểm cơ quan có thẩm quyền tiếp nhận:"
+AUTHORITY_CONFIRM = "Ghi nhận"
+NOT_CROSS_BOUNDARY = "Hồ sơ này không phải hồ sơ tiếp nhận không phụ thuộc địa giới hành chính."
 AUTHORITY_RECEIVED_BY = "Người/bộ phận tiếp nhận:"
 EVENT_AUTHORITY_RECEIVED = "Cơ quan có thẩm quyền tiếp nhận hồ sơ"

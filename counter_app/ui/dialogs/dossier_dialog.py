@@ -21,6 +21,7 @@ from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
+from counter_app.texts import rules as tr
 from counter_app.texts import window as t
 from counter_app.texts.followup import event_detail, with_detail
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
@@ -35,6 +36,18 @@ def _event_label(kind: str) -> str:
         return texts.EVENT_LABELS[EventKind(kind)]
     except ValueError:
         return kind
+
+
+def _due_text(d: Dossier) -> str:
+    """The due date; for a cross-boundary dossier, marked as expected until the authority's
+    receipt, then that receipt (issue 13 item 2)."""
+    due = t.format_due(d.due_at)
+    if d.due_at is not None and d.due_expected:
+        due = f"{due} ({tr.EXPECTED})"
+    if d.cross_boundary:
+        when = t.short_datetime(d.authority_received_at) or tr.AUTHORITY_NOT_YET
+        due = f"{due}\n{tr.LABEL_AUTHORITY_RECEIVED} {when}"
+    return due
 
 
 class DossierDialog(QDialog):
@@ -103,7 +116,7 @@ class DossierDialog(QDialog):
             d.applicant.name,
             d.applicant.id_number,
             t.short_datetime(d.received_at),
-            t.format_due(d.due_at) if d.code else "",
+            _due_text(d) if d.code else "",
             "\n".join((d.reason, *d.missing)).strip(),
         )
         for label, value in zip(self.value_labels, values, strict=True):

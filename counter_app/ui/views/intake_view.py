@@ -73,6 +73,7 @@ from counter_app.ui.models.checklist_model import RECEIVED
 from counter_app.ui.session import Session
 from counter_app.ui.slip_desk import SlipDesk
 from counter_app.ui.widgets.applicant_form import ApplicantForm
+from counter_app.ui.widgets.boundary_panel import BoundaryPanel
 from counter_app.ui.widgets.checklist_widget import ChecklistWidget
 from counter_app.ui.widgets.due_panel import DuePanel
 from counter_app.ui.widgets.outcome_bar import OutcomeBar
@@ -135,6 +136,8 @@ class IntakeView(QWidget):
         options.addRow(t.RETURN_LABEL, self.return_combo)
         options.addRow(t.RETURN_ADDRESS_LABEL, self.return_address_edit)
         options.addRow(t.FEE_LABEL, self.fee_edit)
+        self.boundary_panel = BoundaryPanel()  # cross-boundary reception (issue 13 item 2)
+        options.addRow(self.boundary_panel)
         left = QVBoxLayout()
         for widget in (procedure_box, self.applicant_form, self.submitter_check):
             left.addWidget(widget)
@@ -184,6 +187,7 @@ class IntakeView(QWidget):
         )
         self.submitter_check.toggled.connect(self.submitter_form.setVisible)
         self.return_combo.currentIndexChanged.connect(self._on_return_combo_changed)
+        self.boundary_panel.changed.connect(self.due_panel.set_cross_boundary)
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
         self.guide_button.clicked.connect(self._on_guide_button_clicked)
         self.refuse_button.clicked.connect(self._on_refuse_button_clicked)
@@ -298,6 +302,7 @@ class IntakeView(QWidget):
         self.checklist.model.set_items([])
         self.sets_spin.setValue(1)
         self.fee_edit.clear()
+        self.boundary_panel.clear()
         self.due_panel.clear()
 
     def _reset_person_fields(self) -> None:
@@ -417,6 +422,8 @@ class IntakeView(QWidget):
             time=self.due_panel.stated_time(),
             due_override=due_override,
             due_override_reason=reason,
+            cross_boundary=self.boundary_panel.scope(),
+            authority=self.boundary_panel.authority(),
         )
 
     def _checked_request(self) -> ReceptionRequest | None:

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QGroupBox, QPushButton, QWid
 
 from counter_app import texts
 from counter_app.domain.dossier import Dossier, check_allowed
-from counter_app.domain.errors import DomainError
+from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import Action, record_action
 from counter_app.services.slips import SlipForm
 from counter_app.texts import followup as f
+from counter_app.texts import rules as tr
 from counter_app.ui.dialogs.action_dialogs import (
     ApologyDialog,
     CorrectionDialog,
@@ -31,6 +32,7 @@ from counter_app.ui.dialogs.action_dialogs import (
     ResultDialog,
     ReturnDialog,
 )
+from counter_app.ui.dialogs.authority_dialog import AuthorityReceivedDialog
 from counter_app.ui.dialogs.reason_dialog import ReasonDialog
 from counter_app.ui.errors import show_error
 from counter_app.ui.slip_desk import SlipDesk
@@ -54,6 +56,7 @@ BUTTONS = (
     (Action.RETURN, f.ACT_RETURN),
     (Action.RATING, f.ACT_RATING),
     (Action.CORRECT, f.ACT_CORRECT),
+    (Action.AUTHORITY_RECEIVED, tr.ACTION_AUTHORITY_RECEIVED),  # cross-boundary only
 )
 
 
@@ -63,6 +66,8 @@ def refusal(dossier: Dossier, action: Action) -> DomainError | None:
         check_allowed(dossier, action.kind)
     except DomainError as exc:
         return exc
+    if action is Action.AUTHORITY_RECEIVED and not dossier.cross_boundary:
+        return DomainError(ErrorCode.ACTION_NOT_ALLOWED, action=action.value, status=dossier.status)
     return None
 
 
@@ -118,6 +123,9 @@ class ActionPanel(QGroupBox):
             )
         if action is Action.RESULT:
             return ResultDialog(submit=submit, parent=me)
+        if action is Action.AUTHORITY_RECEIVED:
+            now = self.session.ctx.clock.now()
+            return AuthorityReceivedDialog(now=now, submit=submit, parent=me)
         if action is Action.SUPPLEMENT_REQUEST:
             return self._supplement_request_dialog(submit)
         if action is Action.SUPPLEMENT_RECEIVED:

@@ -28,8 +28,10 @@ from counter_app.domain.due import DueDate
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import VN_TZ, Procedure
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.reference.rules import shipped_rule_book
 from counter_app.services.intake import due_for
 from counter_app.services.station import StationContext
+from counter_app.texts import rules as tr
 from counter_app.texts import window as t
 
 REFRESH_MS = 30_000
@@ -51,6 +53,8 @@ class DuePanel(QWidget):
         self.timer.timeout.connect(self.recompute)
         self.timer.start(REFRESH_MS)
         self._on_override_check_toggled(False)
+
+    cross_boundary = ""  # the reception's scope (ui.widgets.boundary_panel), "" when not
 
     def _build_ui(self) -> None:
         self.due_label = QLabel(t.DUE_NEED_PROCEDURE)
@@ -141,15 +145,33 @@ class DuePanel(QWidget):
             self.due_label.setText(texts.describe_time(time))
             return
         try:
-            self.due = due_for(self.ctx, received_at=self.ctx.clock.now(), time=time)
+            self.due = due_for(
+                self.ctx,
+                received_at=self.ctx.clock.now(),
+                time=time,
+                cross_boundary=self.cross_boundary,
+            )
         except DomainError as exc:
             self.due_label.setText(texts.error_message(exc))
             return
-        self.due_label.setText(t.format_due(self.due.due))
+        self.due_label.setText(t.format_due(self.due.due) + self._expected())
         self.estimated_label.setText(t.estimated_warning(self.due.estimated_days))
         self.estimated_label.setVisible(self.due.estimated)
         if self.due.due and not self.override_check.isChecked():
             self.override_edit.setDateTime(QDateTime(self.due.due.replace(tzinfo=None)))
+
+    def set_cross_boundary(self, scope: str) -> None:
+        """The reception is cross-boundary (``scope``) or not (""): the date is recomputed."""
+        self.cross_boundary = scope
+        self.recompute()
+
+    def _expected(self) -> str:
+        """The "expected" mark when the date is only expected (the time runs from the authority's
+        receipt, not recorded yet)."""
+        if not self.cross_boundary or self.due is None or self.due.due is None:
+            return ""
+        rules = shipped_rule_book().for_reception(self.ctx.clock.now())
+        return f" ({tr.EXPECTED})" if rules.cross_boundary_clock == "authority" else ""
 
     def override(self) -> tuple[datetime | None, str]:
         """The officer's due date (Vietnam time) and reason, or (None, "")."""

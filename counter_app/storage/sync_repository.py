@@ -79,8 +79,11 @@ class SyncRepository:
 
     # --- outbox ----------------------------------------------------------------------------
 
-    def pending(self, limit_bytes: int, *, max_events: int = 5_000) -> list[Event]:
-        """Queued events, oldest first (queue order), whose wire JSON fits in ``limit_bytes``.
+    def pending(
+        self, limit_bytes: int, *, max_events: int = 5_000, skip: frozenset[str] = frozenset()
+    ) -> list[Event]:
+        """Queued events, oldest first (queue order), whose wire JSON fits in ``limit_bytes``;
+        the events of ``skip`` (a batch in flight) are passed over.
 
         Sizes are upper bounds (payload bytes + free texts + :data:`EVENT_OVERHEAD_BYTES`).
         The first event is returned even when it alone is larger, so the caller can see it
@@ -89,11 +92,13 @@ class SyncRepository:
         cursor = self.db.conn.execute(
             f"SELECT {_EVENT_COLUMNS} FROM outbox o JOIN events e ON e.uuid = o.event_uuid "
             "ORDER BY e.rowid LIMIT ?",  # queue order: events are stored in commit order
-            (max_events,),
+            (max_events + len(skip),),
         )
         events: list[Event] = []
         total = 0
         for row in cursor:
+            if row[0] in skip:
+                continue
             event = self._dossiers.sent(event_from_row(row))  # catalogue texts written back
             payload = dumps(event.payload) if '"texts":1' in row[7] else row[7]
             size = (

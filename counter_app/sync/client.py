@@ -137,6 +137,10 @@ class HttpSyncClient:
             raise DomainError(ErrorCode.SYNC_ENROL_REFUSED)
         return self._parse(response, EnrolResponse.from_json)
 
+    # push may run in a worker thread while the engine prepares the next batch (httpx's
+    # client may be used from any thread; the engine never sends two batches at once)
+    concurrent_push = True
+
     def push(self, batch: PushRequest) -> PushResponse:
         try:
             body = encode_push(batch)

@@ -33,8 +33,10 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.calendar import CalendarDay, DayKind, YearCalendar
@@ -249,22 +251,37 @@ def _server_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _fitting_batch(ctx: StationContext, events: list[Event], limit: int) -> PushRequest | None:
-    """The longest prefix of ``events`` whose JSON fits ``limit`` (None: not even one)."""
+def _fitting_batch(
+    ctx: StationContext, wires: list[EventWire], limit: int, *, in_flight: int = 0
+) -> PushRequest | None:
+    """The longest prefix of ``wires`` whose JSON fits ``limit`` (None: not even one).
+
+    Each event is encoded once: the batch's size is the envelope's plus the events' and the
+    commas between them (compact JSON), checked once on the batch as built."""
     station_id = ctx.office().station_id
     batch_id = ctx.new_id()
-    count = len(events)
-    queued = ctx.store.sync.waiting()
+    queued = ctx.store.sync.waiting() - in_flight
     chain = _chain_claim(ctx)
+    empty = PushRequest(batch_id, station_id, (), waiting=queued, chain=chain)
+    room = limit - _utf8_len(dumps(empty.to_json()))
+    count = 0
+    for wire in wires:
+        room -= _utf8_len(dumps(wire.to_json())) + (1 if count else 0)
+        if room < 0:
+            break
+        count += 1
     while count:
-        wire = tuple(_to_wire(e) for e in events[:count])
         request = PushRequest(
-            batch_id, station_id, wire, waiting=max(queued - count, 0), chain=chain
+            batch_id, station_id, tuple(wires[:count]), waiting=max(queued - count, 0), chain=chain
         )
-        if len(dumps(request.to_json()).encode("utf-8")) <= limit:
+        if _utf8_len(dumps(request.to_json())) <= limit:
             return request
-        count //= 2
+        count -= 1  # never in practice: the sum above is exact
     return None
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _chain_claim(ctx: StationContext) -> ChainClaim | None:
@@ -317,40 +334,91 @@ def push_outbox(
     batch_bytes: int = MAX_BATCH_BYTES,
     tally: _Tally | None = None,
 ) -> _Tally:
-    """Send the whole outbox, oldest first, in batches of at most ``batch_bytes`` of JSON."""
+    """Send the whole outbox, oldest first, in batches of at most ``batch_bytes`` of JSON.
+
+    Batches go one at a time, each answered and recorded before the next is sent. With a
+    transport that may push from a worker thread (``concurrent_push``, the HTTP client), the
+    next batch is read, checked and encoded while the server stores the current one: the
+    station's work and the server's overlap instead of waiting for each other.
+    """
     tally = tally if tally is not None else _Tally()
-    store = ctx.store
     limit = min(batch_bytes, MAX_BATCH_BYTES)
+    if not getattr(transport, "concurrent_push", False):
+        while (request := _next_batch(ctx, limit, tally)) is not None:
+            _note_chain_sent(ctx, request, acknowledged=False)
+            response = _pushed(ctx, request, partial(transport.push, request))
+            if not _answered(ctx, request, response, tally):
+                break
+        return tally
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as pool:
+        request = _next_batch(ctx, limit, tally)
+        while request is not None:
+            _note_chain_sent(ctx, request, acknowledged=False)
+            future = pool.submit(transport.push, request)
+            in_flight = frozenset(e.uuid for e in request.events)
+            try:
+                upcoming = _next_batch(ctx, limit, tally, skip=in_flight)
+            finally:
+                response = _pushed(ctx, request, future.result)
+            if not _answered(ctx, request, response, tally):
+                break
+            # built before this answer: the queue count and the chain claim as they are now
+            request = None if upcoming is None else _refreshed(ctx, upcoming)
+    return tally
+
+
+def _next_batch(
+    ctx: StationContext, limit: int, tally: _Tally, *, skip: frozenset[str] = frozenset()
+) -> PushRequest | None:
+    """The next batch to send (None: nothing waiting but ``skip``); invalid events met on the
+    way and one event too large for any batch are set aside, visibly."""
+    store = ctx.store
     while True:
-        events = store.sync.pending(limit - ENVELOPE_BYTES)
+        events = store.sync.pending(limit - ENVELOPE_BYTES, skip=skip)
         if not events:
-            return tally
-        if _set_aside_invalid(ctx, events, tally):
+            return None
+        wires = [_to_wire(e) for e in events]
+        if _set_aside_invalid(ctx, wires, tally):
             continue
-        request = _fitting_batch(ctx, events, limit)
-        if request is None:  # one event bigger than any batch: set it aside, visibly
-            with store.db.atomic():
-                store.sync.mark_rejected(
-                    events[0].uuid, RejectReason.EVENT_TOO_LARGE, at=ctx.clock.now()
-                )
-            tally.rejected += 1
-            continue
-        _note_chain_sent(ctx, request, acknowledged=False)
-        try:
-            response = transport.push(request)
-        except DomainError as error:
-            with store.db.atomic():
-                store.sync.mark_failed([e.uuid for e in request.events], error.code.value)
-            raise
-        _note_chain_sent(ctx, request, acknowledged=True)
-        if _record_results(ctx, request, response, tally) == 0:
-            return tally  # the server answered nothing usable: stop, retry later
+        request = _fitting_batch(ctx, wires, limit, in_flight=len(skip))
+        if request is not None:
+            return request
+        with store.db.atomic():  # one event bigger than any batch
+            store.sync.mark_rejected(
+                events[0].uuid, RejectReason.EVENT_TOO_LARGE, at=ctx.clock.now()
+            )
+        tally.rejected += 1
 
 
-def _set_aside_invalid(ctx: StationContext, events: list[Event], tally: _Tally) -> bool:
+def _pushed(
+    ctx: StationContext, request: PushRequest, send: Callable[[], PushResponse]
+) -> PushResponse:
+    """The server's answer to ``request``; a failed send marks its events and raises."""
+    try:
+        return send()
+    except DomainError as error:
+        with ctx.store.db.atomic():
+            ctx.store.sync.mark_failed([e.uuid for e in request.events], error.code.value)
+        raise
+
+
+def _answered(
+    ctx: StationContext, request: PushRequest, response: PushResponse, tally: _Tally
+) -> bool:
+    """Record an answer; False when it moved nothing (stop, retry later)."""
+    _note_chain_sent(ctx, request, acknowledged=True)
+    return _record_results(ctx, request, response, tally) != 0
+
+
+def _refreshed(ctx: StationContext, request: PushRequest) -> PushRequest:
+    waiting = max(ctx.store.sync.waiting() - len(request.events), 0)
+    return replace(request, waiting=waiting, chain=_chain_claim(ctx))
+
+
+def _set_aside_invalid(ctx: StationContext, events: list[EventWire], tally: _Tally) -> bool:
     """Move the queued events the server would refuse to the refused list (one transaction);
     True when there were some."""
-    refused = [(e, problem) for e in events if (problem := event_problem(_to_wire(e)))]
+    refused = [(e, problem) for e in events if (problem := event_problem(e))]
     if not refused:
         return False
     now = ctx.clock.now()

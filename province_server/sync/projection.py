@@ -90,7 +90,10 @@ def refresh_states(
             by_dossier[u] = []
         for event in stored_events(conn, older):
             by_dossier[event.dossier_uuid].append(event)
-    checked = {e.uuid for e in stored}  # validated by this push (same validator)
+    # Every event here passed the shared validator: the new ones in this push, the stored
+    # ones in the push that stored them (the server stores nothing it refuses), so none is
+    # validated again (that was a third of the push's cost).
+    checked = {e.uuid for events in by_dossier.values() for e in events}
     rows = [
         _row(u, project_state(events, checked=checked)) for u, events in sorted(by_dossier.items())
     ]

@@ -7,6 +7,11 @@ open, a daily backup is written if none was made today; it runs on the "backup" 
 through its own SQLite connection, so the counter keeps working. Closing the window starts
 an on-exit backup on a thread of its own and closes at once. Both are points of the
 incremental chain (storage/backup_chain.py): only the pages changed since the last point.
+
+Slip archive migration (issue 12, item 7): once at every start, after the daily backup on
+the same lane, the plain PDFs an older version archived are turned into compact files
+(services.archive.compact_archive; nothing to do costs a folder listing). A failure is
+logged and left for the next start: the plain PDFs stay readable meanwhile.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, qVersion
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.services import maintenance, support
+from counter_app.services import archive, maintenance, support
 from counter_app.services.maintenance import BackupEntry, BackupOutcome
 from counter_app.services.reading import in_worker
 from counter_app.texts import support as ts
@@ -57,6 +62,31 @@ class BackupController(QObject):
     def start(self) -> None:
         self.daily_timer.start(DAILY_CHECK_MS)
         QTimer.singleShot(0, self.backup_if_due)
+        QTimer.singleShot(0, self.compact_slip_archive)
+
+    def compact_slip_archive(self) -> None:
+        """Compact the slips archived as plain PDFs by an older version, in background."""
+        data_dir = self.session.ctx.store.data_dir
+
+        def done(result: archive.Compacted) -> None:
+            if result.files:
+                log.info(
+                    "slip archive: %d plain PDFs compacted, %d -> %d bytes",
+                    result.files,
+                    result.bytes_before,
+                    result.bytes_after,
+                )
+
+        def failed(exc: BaseException) -> None:
+            log.warning("slip archive not compacted (next start tries again): %s", exc)
+
+        run_in_background(
+            lambda: archive.compact_archive(data_dir),
+            on_success=done,
+            on_error=failed,
+            parent=self.window,
+            lane=BACKUP_LANE,
+        )
 
     def stop(self) -> None:
         self.daily_timer.stop()

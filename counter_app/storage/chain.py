@@ -3,9 +3,10 @@
 Every event this station makes and every audit entry gets one row in ``chain`` (in the same
 transaction): ``content`` is the SHA-256 of the row's canonical content (its columns, as
 stored, in a JSON array) and ``hash`` the SHA-256 of the previous row's ``hash`` followed by
-``content``. So an event or audit row edited in the file no longer matches its ``content``;
-a row deleted leaves its chain row pointing at nothing; a chain row deleted too breaks the
-link of the next one; rows added outside the program are not in the chain.
+``content`` (both computed on their hex forms; stored as 32-byte BLOBs since m0025). So an
+event or audit row edited in the file no longer matches its ``content``; a row deleted leaves
+its chain row pointing at nothing; a chain row deleted too breaks the link of the next one;
+rows added outside the program are not in the chain.
 
 What the database alone cannot show, a chain rewritten whole or cut at its end, is shown by
 the head kept outside it: ``chain-head`` in the data folder and in the ledger's mirror folder
@@ -79,6 +80,33 @@ CREATE_SQL = (
     # reuses the highest rowid); the new row is chained, the old chain row reports the edit.
     "CREATE INDEX chain_ref ON chain (source, ref)",
 )
+# m0025 (issue 12 item 7): the digests as 32-byte BLOBs, not 64 hex characters (about 128
+# bytes a dossier less: its event and its audit entry). Computed and compared in hex as before.
+BLOB_TABLE_SQL = (
+    "CREATE TABLE chain_blob (pos INTEGER PRIMARY KEY, source TEXT NOT NULL, ref TEXT NOT NULL,"
+    " content BLOB NOT NULL, hash BLOB NOT NULL)"
+)
+
+
+def _stored(digest: str) -> bytes:
+    """A hex digest as stored (32 bytes)."""
+    return bytes.fromhex(digest)
+
+
+def _hex(value: bytes | str) -> str:
+    """A stored digest as hex (a BLOB, or hex text written before m0025)."""
+    return value.hex() if isinstance(value, bytes) else value
+
+
+def _as_blob(value: bytes | str) -> bytes | str:
+    """m0025: a hex digest stored as text, as a BLOB; anything else (a value edited in the
+    file) kept as it is, so the check still reports it."""
+    if isinstance(value, str) and len(value) == 64 and all(c in _HEX_DIGITS for c in value):
+        return _stored(value)
+    return value
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +161,7 @@ class ChainRepository:
         digest = link_hash(previous, content)
         self.db.conn.execute(
             "INSERT INTO chain (pos, source, ref, content, hash) VALUES (?,?,?,?,?)",
-            (pos, source, str(ref), content, digest),
+            (pos, source, str(ref), _stored(content), _stored(digest)),
         )
         return ChainHead(pos, digest)
 
@@ -141,11 +169,11 @@ class ChainRepository:
         row = self.db.conn.execute(
             "SELECT pos, hash FROM chain ORDER BY pos DESC LIMIT 1"
         ).fetchone()
-        return ChainHead(int(row[0]), row[1]) if row else None
+        return ChainHead(int(row[0]), _hex(row[1])) if row else None
 
     def hash_at(self, pos: int) -> str | None:
         row = self.db.conn.execute("SELECT hash FROM chain WHERE pos = ?", (pos,)).fetchone()
-        return row[0] if row else None
+        return _hex(row[0]) if row else None
 
     # --- checking -------------------------------------------------------------------------
 
@@ -167,7 +195,10 @@ class ChainRepository:
         previous = GENESIS if start == 0 else (self.hash_at(start) or GENESIS)
         expected = start + 1
         breaks: list[ChainBreak] = []
-        for pos, source, content, digest, *columns in conn.execute(_VERIFY_SQL, (start,)):
+        for pos, source, stored_content, stored_digest, *columns in conn.execute(
+            _VERIFY_SQL, (start,)
+        ):
+            content, digest = _hex(stored_content), _hex(stored_digest)
             if pos != expected or link_hash(previous, content) != digest:
                 breaks.append(ChainBreak(LINK, pos, source))
             found = columns[:8] if source == SOURCE_EVENT else columns[8:]
@@ -302,6 +333,26 @@ def _read_head(path: Path) -> ChainHead | None:
     return ChainHead(int(text[0]), text[1])
 
 
+def migrate_m0025(db: _Connected) -> int:
+    """Migration m0025: the chain rebuilt with its digests as BLOBs (same rows, same values:
+    the head files and the anchors the province holds still match). Returns the rows."""
+    conn = db.conn
+    conn.execute(BLOB_TABLE_SQL)
+    rows = conn.execute("SELECT pos, source, ref, content, hash FROM chain ORDER BY pos")
+    conn.executemany(
+        "INSERT INTO chain_blob (pos, source, ref, content, hash) VALUES (?,?,?,?,?)",
+        (
+            (pos, source, ref, _as_blob(content), _as_blob(digest))
+            for pos, source, ref, content, digest in rows.fetchall()
+        ),
+    )
+    count = int(conn.execute("SELECT count(*) FROM chain_blob").fetchone()[0])
+    conn.execute("DROP TABLE chain")
+    conn.execute("ALTER TABLE chain_blob RENAME TO chain")
+    conn.execute(CREATE_SQL[1])  # the (source, ref) index, dropped with the old table
+    return count
+
+
 def chain_existing(db: _Connected, *, station_id: str | None) -> int:
     """Chain the rows stored before the chain existed (migration m0014): the station's own
     events by sequence, then the audit entries by id. Returns how many were chained."""
@@ -327,4 +378,5 @@ __all__ = [
     "ChainRepository",
     "chain_existing",
     "head_paths",
+    "migrate_m0025",
 ]

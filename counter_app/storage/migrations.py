@@ -449,3 +449,31 @@ def m0030_calendar_days(db: sqlite_utils.Database) -> None:
     is announced (``days``, JSON). Years stored before keep an empty list: their days are
     announced when the year was confirmed (``YearCalendar.notes``), as they were read."""
     db.execute("ALTER TABLE calendar_years ADD COLUMN days TEXT NOT NULL DEFAULT '[]'")
+
+
+@migration("m0024_search_detail_none")
+def m0024_search_detail_none(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 7 (BYTES): the search index keeps which rows hold each word (and its
+    prefixes), no longer where in the row (``detail = none``) nor each row's length
+    (``columnsize = 0``): a search is every typed word as a prefix, anywhere in the row, in
+    rowid order (``DossierRepository.search``), which needs neither. About 220 bytes a dossier
+    less; the indexed text stays in the table, so rows are still deleted and re-indexed."""
+    db.execute(
+        "CREATE VIRTUAL TABLE dossier_search_new USING fts5(text, tokenize = 'unicode61',"
+        " prefix = '2 3 4 5 6', detail = none, columnsize = 0)"
+    )
+    db.execute(
+        "INSERT INTO dossier_search_new (rowid, text) SELECT rowid, text FROM dossier_search"
+    )
+    db.execute("DROP TABLE dossier_search")
+    db.execute("ALTER TABLE dossier_search_new RENAME TO dossier_search")
+
+
+@migration("m0025_chain_blobs")
+def m0025_chain_blobs(db: sqlite_utils.Database) -> None:
+    """Issue 12 item 7 (BYTES): the history chain's digests as 32-byte BLOBs instead of hex
+    text (storage/chain.py ``migrate_m0025``): same values, so the chain still verifies and its
+    head is unchanged."""
+    from counter_app.storage.chain import migrate_m0025
+
+    migrate_m0025(db)

@@ -7,6 +7,8 @@ every repository call inside it joins that one transaction.
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -781,12 +783,20 @@ class DossierRepository:
             words = _search_text(dossier).split()
             if all(any(w.startswith(t) for w in words) for t in tokens):
                 found[rowid] = dossier
-        rows = self.db.conn.execute(
+        sql = (
             f"SELECT d.rowid, {_DATA_D} FROM (SELECT rowid FROM dossier_search WHERE dossier_search"
             " MATCH ? ORDER BY rowid DESC LIMIT ?) AS s JOIN dossiers AS d ON d.rowid = s.rowid "
-            "ORDER BY s.rowid DESC",
-            (match, limit),
-        ).fetchall()
+            "ORDER BY s.rowid DESC"
+        )
+        try:
+            rows = self.db.conn.execute(sql, (match, limit)).fetchall()
+        except sqlite3.OperationalError:
+            # A word the index's tokenizer splits in two (a few rare non-Latin letters): with
+            # ``detail = none`` (m0024) that is a phrase the index cannot answer. Its parts are
+            # what the index holds of it.
+            parts = [w for t in tokens for w in re.findall(r"[0-9A-Za-z]+", t)]
+            match = " ".join(f'"{w}"*' for w in parts)
+            rows = self.db.conn.execute(sql, (match, limit)).fetchall() if parts else []
         for rowid, data in rows:
             if rowid not in found:
                 found[rowid] = self._dossier(data)

@@ -22,6 +22,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.fields import LIMITS, bad_character
 from counter_app.domain.models import VN_TZ, Role
+from counter_app.reference.rules import dossier_rules
 from counter_app.services.officers import authenticate, require_officer
 from counter_app.services.station import StationContext
 from counter_app.texts import integrity as integrity_texts
@@ -119,7 +120,8 @@ def dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "received_at": dossier.received_at.isoformat(),
         "due": dossier.due_at.isoformat() if dossier.due_at else None,
         "due_expected": dossier.due_expected,
-        "rule_set": dossier.rule_set,
+        # the set the dossier follows (one stored before rule sets were data: by its date)
+        "rule_set": dossier_rules(dossier.rule_set, dossier.received_at).name,
         "cross_boundary": dossier.cross_boundary,
         "authority_received_at": (
             dossier.authority_received_at.isoformat() if dossier.authority_received_at else None

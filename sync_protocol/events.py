@@ -306,6 +306,9 @@ TIME_UNITS = frozenset(
     }
 )
 CHANNELS = frozenset({1, 2, 3})
+CHANNEL_DETAILS = frozenset({"kiosk", "vneid"})
+IDENTITY_CHECKS = frozenset({"card_seen", "qr", "chip", "vneid"})
+DATA_SOURCES = frozenset({"national_db", "papers"})
 CROSS_BOUNDARY = frozenset({"", "other_agency", "other_province"})
 
 APPLICANT: Fields = {
@@ -317,6 +320,8 @@ APPLICANT: Fields = {
     "phone": (text(_limit("phone"), nullable=True), False),
     "old_id_number": (text(_limit("old_id_number"), nullable=True), False),
     "issue_date": (day, False),
+    # The 2024 card's QR fields 8 and after, raw (issue 13 item 9; optional).
+    "qr_extra": (items(text(300), max_items=16), False),
 }
 DOCUMENT: Fields = {
     "name": (text(CATALOGUE_TEXT, multiline=True), True),
@@ -390,6 +395,12 @@ CREATING: Fields = {
     # with what differs, or the whole paper (one the officer typed).
     "checklist": (text(32, required=True), False),
     "papers": (items(_paper), False),
+    # Channels and identity (issue 13 item 6, optional): where an online dossier was filed
+    # (kiosk, VNeID), how the identity was checked, whether the data came from the national
+    # databases or from papers because they could not be reached (Decree 309 Art. 4.2a).
+    "channel_detail": (one_of(CHANNEL_DETAILS), False),
+    "identity_check": (one_of(IDENTITY_CHECKS), False),
+    "data_source": (one_of(DATA_SOURCES), False),
     # Cross-boundary reception (counter_app.domain.cross_boundary): the scope, the competent
     # authority, the transfer instant (15:00 rule) and whether ``due_at`` is only expected.
     "cross_boundary": (one_of(CROSS_BOUNDARY), False),

@@ -262,6 +262,13 @@ class DossierState:
     cross_boundary: str = ""
     due_expected: bool = False
     authority_received_at: str | None = None
+    # Channels and identity (issue 13 item 6): the national channel code, where an online
+    # dossier was filed ("kiosk", "vneid" or ""), how the identity was checked and where the
+    # data came from ("" when the reception did not say: older stations).
+    channel: int = 1
+    channel_detail: str = ""
+    identity_check: str = ""
+    data_source: str = ""
 
 
 def _due(value: Any) -> str | None:
@@ -303,6 +310,10 @@ class StateFold:
             "cross_boundary": str(p.get("cross_boundary") or ""),
             "due_expected": bool(p.get("due_expected", False)),
             "authority_received_at": None,
+            "channel": int(p.get("channel") or 1),
+            "channel_detail": str(p.get("channel_detail") or ""),
+            "identity_check": str(p.get("identity_check") or ""),
+            "data_source": str(p.get("data_source") or ""),
         }
 
     def apply(self, state: dict[str, Any], event: Projectable) -> dict[str, Any]:

@@ -179,6 +179,11 @@ class Dossier:
     transfer_at: datetime | None = None
     due_expected: bool = False
     authority_received_at: datetime | None = None
+    # Channels and identity (issue 13 item 6; models.ChannelDetail, IdentityCheck,
+    # DataSource values, "" when the reception did not say).
+    channel_detail: str = ""
+    identity_check: str = ""
+    data_source: str = ""
 
     @property
     def national_status(self) -> NationalStatus:
@@ -265,6 +270,9 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         authority=str(p.get("authority") or ""),
         transfer_at=_dt(p.get("transfer_at")),
         due_expected=bool(p.get("due_expected", False)),
+        channel_detail=str(p.get("channel_detail") or ""),
+        identity_check=str(p.get("identity_check") or ""),
+        data_source=str(p.get("data_source") or ""),
     )
 
 

@@ -91,7 +91,8 @@ class IdCardData:
     keyboard_repaired: bool = False
 
     def to_applicant(self) -> Applicant:
-        """The applicant record pre-filled from the card (no phone number on the card)."""
+        """The applicant record pre-filled from the card (no phone number on the card); the
+        2024 card's fields 8 and after go with it raw (``qr_extra``) unless all empty."""
         return Applicant(
             name=self.name,
             id_number=self.id_number,
@@ -101,6 +102,7 @@ class IdCardData:
             phone=None,
             old_id_number=self.old_id_number,
             issue_date=self.issue_date,
+            qr_extra=self.extra_fields if any(self.extra_fields) else (),
         )
 
 

@@ -24,6 +24,35 @@ class Channel(IntEnum):
     POSTAL = 3
 
 
+class ChannelDetail(StrEnum):
+    """Where an online dossier (national code 2) was filed, when not on the portal itself.
+
+    Both file electronically, so the national channel code stays ``Channel.ONLINE``
+    (one-stop-rules §1.1 knows only 1/2/3): the kiosk (ki-ốt thông minh, Decree 309/2026
+    Art. 3.9, identity by VNeID or the card's chip) and the VNeID application (Decree
+    367/2025's fourth channel). Offered where the catalogue lists online filing.
+    """
+
+    KIOSK = "kiosk"
+    VNEID = "vneid"
+
+
+class IdentityCheck(StrEnum):
+    """How the officer (or the kiosk) checked the applicant's identity at reception."""
+
+    CARD_SEEN = "card_seen"  # the ID card looked at
+    QR_READ = "qr"  # its QR read by the scanner
+    CHIP_READ = "chip"  # its chip read (ICAO 9303 reader)
+    VNEID = "vneid"  # the VNeID account (level 2)
+
+
+class DataSource(StrEnum):
+    """Where the applicant's data came from (Decree 309/2026 Art. 4.2a)."""
+
+    NATIONAL_DB = "national_db"  # taken from the national databases, no paper asked
+    PAPERS = "papers"  # from papers, the databases could not be reached (an incident)
+
+
 class ReturnMethod(StrEnum):
     COUNTER = "counter"
     POSTAL = "postal"
@@ -132,9 +161,12 @@ class Applicant:
     phone: str | None = None
     old_id_number: str | None = None
     issue_date: date | None = None
+    # The 2024 card's QR fields 8 and after (law-2026.md §6: cancelled ID numbers, parents'
+    # names; order not confirmed), kept raw as secondary data: never parsed, never checked.
+    qr_extra: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "id_number": self.id_number,
             "birth_date": self.birth_date.isoformat() if self.birth_date else None,
@@ -144,6 +176,9 @@ class Applicant:
             "old_id_number": self.old_id_number,
             "issue_date": self.issue_date.isoformat() if self.issue_date else None,
         }
+        if self.qr_extra:  # only when the card had them: older readers never see the key
+            out["qr_extra"] = list(self.qr_extra)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Applicant:
@@ -159,6 +194,7 @@ class Applicant:
             phone=data.get("phone"),
             old_id_number=data.get("old_id_number"),
             issue_date=_date(data.get("issue_date")),
+            qr_extra=tuple(str(v) for v in data.get("qr_extra") or ()),
         )
 
 

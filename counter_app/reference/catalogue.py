@@ -28,7 +28,7 @@ from counter_app.domain.processing_time import (
     ProcessingTime,
     TimeUnit,
 )
-from counter_app.domain.text import nfc
+from counter_app.domain.text import fold, nfc
 
 CATALOGUE_VERSION = "national-2026-07-20"
 _SAME_DAY_FIELDS = {"Chứng thực"}
@@ -146,6 +146,29 @@ def procedure_from_record(record: dict[str, Any]) -> Procedure:
 def _everyday_rank(code: str) -> int:
     curated = curated_checklists().get(code)
     return curated.everyday_rank if curated else 0
+
+
+_ONLINE_CHANNEL = "truc tuyen"
+
+
+@lru_cache(maxsize=1)
+def _online_filing() -> dict[str, bool]:
+    with catalogue_path().open(encoding="utf-8") as handle:
+        records = json.load(handle)
+    out = {}
+    for record in records:
+        rows = record.get("processing_by_channel") or []
+        names = {fold(str(row.get("channel") or "")) for row in rows if isinstance(row, dict)}
+        if names:
+            out[str(record.get("code"))] = _ONLINE_CHANNEL in names
+    return out
+
+
+def online_filing(code: str) -> bool | None:
+    """Whether the shipped catalogue lists online filing ("Trực tuyến") among the channels of
+    procedure ``code``: the kiosk and VNeID are offered then (``domain.identity``). None when
+    the catalogue lists no channel for it (or does not know the code)."""
+    return _online_filing().get(code)
 
 
 def load_catalogue(path: Path | None = None) -> list[Procedure]:

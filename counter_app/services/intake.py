@@ -26,6 +26,7 @@ from counter_app.domain.due import DueDate, compute_due
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.fields import check_birth_date, clean_text
 from counter_app.domain.idcard import SEX_FEMALE, SEX_MALE
+from counter_app.domain.identity import reception_identity
 from counter_app.domain.models import (
     VN_TZ,
     Applicant,
@@ -36,6 +37,7 @@ from counter_app.domain.models import (
 )
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.text import fold, nfc
+from counter_app.reference.catalogue import online_filing
 from counter_app.reference.rules import shipped_rule_book
 from counter_app.services.station import StationContext, new_lookup_key
 from counter_app.storage.recovery import mint_counter
@@ -68,6 +70,11 @@ class ReceptionRequest:
     # "other_province", and the competent authority's name.
     cross_boundary: str = ""
     authority: str = ""
+    # Channels and identity (domain.identity): "kiosk"/"vneid" (an online filing), how the
+    # identity was checked, where the data came from ("" : not said).
+    channel_detail: str = ""
+    identity_check: str = ""
+    data_source: str = ""
 
 
 def applicant_from_json(data: Any) -> Applicant:
@@ -184,6 +191,7 @@ def _snapshot(
         "procedure_field": procedure.field,
         "catalogue_version": procedure.catalogue_version,
         "channel": int(request.channel),
+        **_identity(request)[1],
         "applicant": request.applicant.to_json(),
         "submitter": request.submitter.to_json() if request.submitter else None,
         "documents": [d.to_json() for d in documents],
@@ -200,7 +208,27 @@ def _snapshot(
     }
 
 
+def online_filing_allowed(procedure_code: str) -> bool | None:
+    """Whether the catalogue lists online filing for the procedure (the kiosk and VNeID are
+    offered then); None when it lists no channel."""
+    return online_filing(procedure_code)
+
+
+def _identity(
+    request: ReceptionRequest, *, online_allowed: bool | None = None
+) -> tuple[Channel, dict[str, str]]:
+    return reception_identity(
+        channel=request.channel,
+        channel_detail=request.channel_detail,
+        identity_check=request.identity_check,
+        data_source=request.data_source,
+        online_allowed=online_allowed,
+    )
+
+
 def _validated(ctx: StationContext, request: ReceptionRequest) -> ReceptionRequest:
+    channel, _ = _identity(request, online_allowed=online_filing(request.procedure_code))
+    request = replace(request, channel=channel)  # a kiosk or VNeID filing is online
     if request.sets < 1 or request.sets > 99:
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="sets")
     if request.return_method is ReturnMethod.POSTAL and not nfc(request.return_address):

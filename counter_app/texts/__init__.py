@@ -22,6 +22,7 @@ from counter_app.texts.digitisation import (
     EVENT_RECEIPT_SIGNED,
 )
 from counter_app.texts.faults import FAULT_ERRORS
+from counter_app.texts.identity import FIELD_LABELS as IDENTITY_FIELD_LABELS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS
 from counter_app.texts.support import SUPPORT_ERRORS
@@ -145,6 +146,7 @@ APPLICANT_FIELD_LABELS = {
     "cross_boundary": "hồ sơ không phụ thuộc địa giới hành chính",
     "authority": "cơ quan có thẩm quyền",
 }
+APPLICANT_FIELD_LABELS.update(IDENTITY_FIELD_LABELS)
 
 DETAIL_LABELS = {
     "object_expected": "cần một đối tượng JSON",

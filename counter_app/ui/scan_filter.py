@@ -10,7 +10,9 @@ look at the burst:
 - an ID-card QR (12 digits, ``|``, then at least five more fields; ``domain.idcard``) typed
   into a widget of ``card_area`` (the reception form): it takes the Enter, removes the burst
   and reports ``card_scanned(IdCardData, widget)``, or ``card_failed(DomainError, widget)``
-  when the card's text is damaged (the error names the field, never its value).
+  when the card's text is damaged (the error names the field, never its value). A burst
+  mangled by a Vietnamese input method keeps its C1 characters (which a line edit would
+  drop) so that the card's text can be repaired.
 
 Keys typed by a person (gaps of more than ``MAX_GAP_MS``) reset the burst, so a code typed
 by hand and Enter behave as usual. While a completer pop-up is open, its keys count for the
@@ -45,6 +47,14 @@ _MODIFIER_KEYS = {
 }
 _ID_QR_START = re.compile(r"(?<!\d)\d{12}\|")
 ID_QR_MIN_BARS = 5
+
+
+def _mangled_byte(text: str) -> bool:
+    """A C1 control character (U+0080-U+009F): no key types one, but a scanner on a
+    Vietnamese input method does, for the UTF-8 bytes Windows-1252 leaves undefined (``Đ`` is
+    C4 90: ``Ä`` then U+0090). Kept in the burst (a line edit drops it), so the card's text
+    can be repaired (``domain.idcard.repair_keyboard_mangling``)."""
+    return len(text) == 1 and 0x80 <= ord(text) <= 0x9F
 
 
 class ScanFilter(QObject):
@@ -134,7 +144,7 @@ class ScanFilter(QObject):
         text = event.text()
         if (
             not text
-            or not text.isprintable()
+            or not (text.isprintable() or _mangled_byte(text))
             or event.modifiers()
             & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):

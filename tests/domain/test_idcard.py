@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -415,7 +416,9 @@ def test_the_seven_six_and_eleven_part_payloads_all_parse() -> None:
     assert seven.issue_date == date(2021, 4, 15) and seven.extra_fields == ()
     assert six.issue_date is None and six.name == seven.name
     assert eleven.extra_fields == ("079123456789", "", "Nguyễn Văn B", "Trần Thị C")
-    assert eleven.to_applicant() == seven.to_applicant()
+    # fields 8-11 go with the applicant raw, as secondary data (issue 13 item 9)
+    assert eleven.to_applicant() == replace(seven.to_applicant(), qr_extra=eleven.extra_fields)
+    assert seven.to_applicant().qr_extra == six.to_applicant().qr_extra == ()
 
 
 def test_id_digits_that_do_not_match_birth_year_or_sex_are_accepted() -> None:

@@ -21,6 +21,7 @@ from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
+from counter_app.texts import identity as ti
 from counter_app.texts import rules as tr
 from counter_app.texts import window as t
 from counter_app.texts.followup import event_detail, with_detail
@@ -69,8 +70,9 @@ class DossierDialog(QDialog):
 
     def _build_ui(self) -> None:
         self.fields = QFormLayout()
-        self.value_labels = [QLabel() for _ in t.DOSSIER_FIELDS]
-        for caption, label in zip(t.DOSSIER_FIELDS, self.value_labels, strict=True):
+        captions = (*t.DOSSIER_FIELDS, *ti.DOSSIER_FIELDS)
+        self.value_labels = [QLabel() for _ in captions]
+        for caption, label in zip(captions, self.value_labels, strict=True):
             label.setWordWrap(True)
             self.fields.addRow(caption, label)
         self.history_list = QListWidget()
@@ -118,6 +120,7 @@ class DossierDialog(QDialog):
             t.short_datetime(d.received_at),
             _due_text(d) if d.code else "",
             "\n".join((d.reason, *d.missing)).strip(),
+            *ti.dossier_values(d),
         )
         for label, value in zip(self.value_labels, values, strict=True):
             label.setText(value)

@@ -63,6 +63,7 @@ from counter_app.services import intake, numbering
 from counter_app.services.intake import ReceptionRequest
 from counter_app.texts import codes as tc
 from counter_app.texts import digitisation_ui as td
+from counter_app.texts import identity as ti
 from counter_app.texts import window as t
 from counter_app.ui.buttons import confirm_box
 from counter_app.ui.dialogs.preview_dialog import PreviewDialog
@@ -76,6 +77,7 @@ from counter_app.ui.widgets.applicant_form import ApplicantForm
 from counter_app.ui.widgets.boundary_panel import BoundaryPanel
 from counter_app.ui.widgets.checklist_widget import ChecklistWidget
 from counter_app.ui.widgets.due_panel import DuePanel
+from counter_app.ui.widgets.identity_panel import IdentityPanel
 from counter_app.ui.widgets.outcome_bar import OutcomeBar
 from counter_app.ui.widgets.procedure_picker import ProcedurePicker
 
@@ -136,6 +138,8 @@ class IntakeView(QWidget):
         options.addRow(t.RETURN_LABEL, self.return_combo)
         options.addRow(t.RETURN_ADDRESS_LABEL, self.return_address_edit)
         options.addRow(t.FEE_LABEL, self.fee_edit)
+        self.identity_panel = IdentityPanel()  # channel, identity check, data source
+        options.addRow(self.identity_panel)
         self.boundary_panel = BoundaryPanel()  # cross-boundary reception (issue 13 item 2)
         options.addRow(self.boundary_panel)
         left = QVBoxLayout()
@@ -314,6 +318,7 @@ class IntakeView(QWidget):
         self.return_address_edit.clear()
         self.due_panel.override_check.setChecked(False)
         self.due_panel.reason_edit.clear()
+        self.identity_panel.clear()
 
     def show_message(self, text: str) -> None:
         self.message_label.setStyleSheet(INFO_STYLE)
@@ -364,7 +369,8 @@ class IntakeView(QWidget):
             if self.applicant_form.id_number() != card.id_number:
                 self._reset_person_fields()
             self.applicant_form.fill_from_card(card)
-        self.show_message(t.CARD_FILLED)
+            self.identity_panel.card_read()
+        self.show_message(ti.CARD_REPAIRED if card.keyboard_repaired else t.CARD_FILLED)
         target = self.submitter_form if in_submitter else self.applicant_form
         target.phone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -424,7 +430,17 @@ class IntakeView(QWidget):
             due_override_reason=reason,
             cross_boundary=self.boundary_panel.scope(),
             authority=self.boundary_panel.authority(),
+            **self._identity(),
         )
+
+    def _identity(self) -> dict[str, Any]:
+        channel, detail = self.identity_panel.channel()
+        return {
+            "channel": channel,
+            "channel_detail": detail,
+            "identity_check": self.identity_panel.identity_check(),
+            "data_source": self.identity_panel.data_source(),
+        }
 
     def _checked_request(self) -> ReceptionRequest | None:
         """The request once the form and the service's checks accept it (else None, said)."""
@@ -644,6 +660,7 @@ class IntakeView(QWidget):
             self.fee_edit.setText(counter_fee(procedure.fee_text))
             self.fee_edit.setToolTip(procedure.fee_text)
             self.due_panel.set_procedure(procedure)
+            self.identity_panel.set_online_allowed(intake.online_filing_allowed(procedure.code))
             self.message_label.clear()
         if not self._restoring:  # once the completer has closed its pop-up
             QTimer.singleShot(0, lambda code=procedure.code: self._focus_after_procedure(code))

@@ -42,6 +42,10 @@ class ApplicantForm(QGroupBox):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self._issue_date: date | None = None
+        # The 2024 card's QR fields 8 and after (raw) and the ID number of the card they came
+        # with: kept with the applicant while the ID field still holds that number.
+        self._qr_extra: tuple[str, ...] = ()
+        self._card_id = ""
         self._build_ui()
         self.scan_edit.returnPressed.connect(self._on_scan_edit_return_pressed)
 
@@ -102,6 +106,8 @@ class ApplicantForm(QGroupBox):
         self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(card.sex)))
         self.address_edit.setText(card.address)
         self._issue_date = card.issue_date
+        self._qr_extra = card.to_applicant().qr_extra
+        self._card_id = card.id_number
 
     def clear(self) -> None:
         for edit in (self.scan_edit, self.name_edit, self.id_edit, self.old_id_edit):
@@ -110,6 +116,8 @@ class ApplicantForm(QGroupBox):
             edit.clear()
         self.sex_combo.setCurrentIndex(0)
         self._issue_date = None
+        self._qr_extra = ()
+        self._card_id = ""
 
     def is_empty(self) -> bool:
         return not any((self.name_edit.text(), self.id_edit.text(), self.address_edit.text()))
@@ -146,6 +154,7 @@ class ApplicantForm(QGroupBox):
             phone=clean_text("phone", self.phone_edit.text()) or None,
             old_id_number=clean_text("old_id_number", self.old_id_edit.text()) or None,
             issue_date=self._issue_date,
+            qr_extra=self._qr_extra if values["id_number"] == self._card_id else (),
         )
 
     def _on_scan_edit_return_pressed(self) -> None:

@@ -19,6 +19,7 @@ from counter_app.services.intake import ReceptionRequest, due_for, receive_dossi
 from counter_app.services.station import StationContext
 from counter_app.ui.dialogs.authority_dialog import AuthorityReceivedDialog
 from counter_app.ui.main_window import MainWindow
+from counter_app.ui.models.dossier_table_model import DossierTableModel
 from counter_app.ui.workers import wait_for_background
 from tests.conftest import make_applicant
 from tests.gui.helpers import type_text
@@ -63,6 +64,9 @@ def test_a_cross_boundary_reception_shows_and_keeps_the_expected_date(
     )
     assert dossier.due_at == expected.due and dossier.due_at is not None
     assert view.boundary_panel.scope() == ""  # the next citizen's form is empty
+    listed = DossierTableModel()
+    listed.set_rows([dossier])
+    assert str(listed.data(listed.index(0, 4))).endswith("(dự kiến)")  # the search results
 
 
 def test_the_authority_receipt_is_recorded_from_the_dossier_and_fixes_the_date(

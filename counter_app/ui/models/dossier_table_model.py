@@ -6,12 +6,19 @@ from datetime import datetime
 
 from counter_app import texts
 from counter_app.domain.dossier import Dossier
+from counter_app.texts import rules as tr
 from counter_app.texts import window as t
 from counter_app.ui.models.columns import Column, ColumnTableModel
 
 
 def _iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+def _due(d: Dossier) -> str:
+    """The due date, marked as expected while a cross-boundary dossier waits for the authority."""
+    due = t.short_datetime(d.due_at)
+    return f"{due} ({tr.EXPECTED})" if due and d.due_expected else due
 
 
 class DossierTableModel(ColumnTableModel[Dossier]):
@@ -25,6 +32,6 @@ class DossierTableModel(ColumnTableModel[Dossier]):
             lambda d: t.short_datetime(d.received_at),
             lambda d: _iso(d.received_at),
         ),
-        Column("due", t.COL_DUE, lambda d: t.short_datetime(d.due_at), lambda d: _iso(d.due_at)),
+        Column("due", t.COL_DUE, _due, lambda d: _iso(d.due_at)),
         Column("status", t.COL_STATUS, lambda d: texts.STATUS_LABELS[d.status]),
     )

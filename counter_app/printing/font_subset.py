@@ -135,9 +135,24 @@ def strip_hinting(font: bytes) -> bytes:
     return _assemble(kept)
 
 
+_CACHED_SUBSETS = 64
+
+
 def compact(font: Any) -> Any:
-    """Make the registered reportlab ``TTFont`` embed its subsets without hinting."""
+    """Make the registered reportlab ``TTFont`` embed its subsets without hinting. The last
+    subsets made are kept (the fixed first subset of fonts.py is the same in every slip: it
+    is made once per face and process)."""
     face = font.face
     original: Callable[[Any], bytes] = face.makeSubset
-    face.makeSubset = lambda subset: strip_hinting(original(subset))
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def make(subset: Any) -> bytes:
+        key = tuple(subset)
+        if key not in made:
+            if len(made) >= _CACHED_SUBSETS:
+                made.clear()
+            made[key] = strip_hinting(original(subset))
+        return made[key]
+
+    face.makeSubset = make
     return font

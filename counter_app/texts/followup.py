@@ -155,6 +155,12 @@ def event_detail(kind: str, payload: dict[str, Any]) -> str:
             parts.append("đã trả bản gốc")
     elif kind == "rating_recorded":
         parts.append(RATING_LABELS.get(str(payload.get("rating")), str(payload.get("rating"))))
+    elif kind == "authority_received" and payload.get("received_at"):
+        parts.append(f"lúc {datetime.fromisoformat(payload['received_at']):%d/%m/%Y %H:%M}")
+        if payload.get("due_at"):
+            parts.append(f"hẹn trả {datetime.fromisoformat(payload['due_at']):%d/%m/%Y %H:%M}")
+        if payload.get("by"):
+            parts.append(f"người nhận: {payload['by']}")
     for key in ("reason", "note", "comment"):
         if payload.get(key):
             parts.append(str(payload[key]))

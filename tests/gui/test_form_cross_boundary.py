@@ -105,3 +105,5 @@ def test_the_authority_receipt_is_recorded_from_the_dossier_and_fixes_the_date(
     assert found.due_at == datetime(2026, 8, 13, 9, 30, tzinfo=VN_TZ) and not found.due_expected
     text = dialog.value_labels[6].text()
     assert "(dự kiến)" not in text and "10/08/2026 09:30" in text
+    history = [dialog.history_list.item(i).text() for i in range(dialog.history_list.count())]
+    assert any("hẹn trả 13/08/2026 09:30" in line for line in history), history

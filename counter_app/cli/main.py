@@ -19,7 +19,13 @@ from typing import Any
 
 from counter_app import __version__, paths, texts
 from counter_app.app import setup_logging
-from counter_app.cli import backup_key_cmd, catalogue_cmd, codes_cmd, new_database_cmd
+from counter_app.cli import (
+    backup_key_cmd,
+    catalogue_cmd,
+    codes_cmd,
+    identity_cmd,
+    new_database_cmd,
+)
 from counter_app.cli.common import (
     Handler,
     add_officer_options,
@@ -71,6 +77,7 @@ def cmd_due(args: argparse.Namespace) -> Any:
         "time_text": texts.describe_time(time),
         "due": due.due.isoformat() if due.due else None,
         "confirmed": due.confirmed,
+        "estimated_days": identity_cmd.estimated_days(due.estimated_days),
         "calendar_years": list(due.years_used),
     }
 
@@ -136,6 +143,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         documents=catalogue_cmd.received_papers(ctx, args.procedure, args.papers),
         cross_boundary=args.cross_boundary or "",
         authority=args.authority or "",
+        **identity_cmd.identity_fields(args),
     )
     dossier, _ = intake.receive_dossier(ctx, request, officer=officer(ctx, args))
     return {
@@ -150,6 +158,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         "lookup_key": dossier.lookup_key,
         "received_at": dossier.received_at.isoformat(),
         "procedure": dossier.procedure_code,
+        "identity": identity_cmd.identity_summary(dossier),
     }
 
 
@@ -290,6 +299,7 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--time", metavar=texts.METAVAR_TIME, help=texts.CLI_DUE_TIME)
     p.add_argument("--cross-boundary", choices=SCOPES, help=rules_texts.CLI_CROSS_BOUNDARY)
     p.add_argument("--authority", metavar=texts.METAVAR_TEXT, help=rules_texts.CLI_AUTHORITY)
+    identity_cmd.add_identity_options(p)
     add_officer_options(p)
     catalogue_cmd.add_papers_option(p)
     p = add("search", texts.CLI_SEARCH, cmd_search)

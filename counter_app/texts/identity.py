@@ -86,3 +86,11 @@ def dossier_values(dossier: Dossier) -> tuple[str, str, str, str]:
         data_source_label(dossier.data_source),
         qr_extra_text(dossier.applicant.qr_extra),
     )
+
+
+CLI_FILED_VIA = "nộp trực tuyến tại ki-ốt thông minh (kiosk) hoặc trên ứng dụng VNeID (vneid)"
+CLI_IDENTITY = "cách xác thực danh tính: card_seen (xem thẻ), qr (quét QR), chip (đọc chip), vneid"
+CLI_DATA_SOURCE = (
+    "nguồn dữ liệu: national_db (cơ sở dữ liệu quốc gia) hoặc papers (giấy tờ, không kết "
+    "nối được cơ sở dữ liệu)"
+)

@@ -103,7 +103,12 @@ def test_due_from_the_catalogue_and_estimated_years(tmp_path: Path) -> None:
     out = ok(tmp_path, "due", "--received", "2026-02-13T15:30", "--procedure", "1.001193")
     assert out["due"].startswith("2026-02-23T17:00")  # same day after 15:00, across Tết
     out = ok(tmp_path, "due", "--received", "2027-03-01T09:00", "--time", "5 ngày làm việc")
-    assert out["confirmed"] is False
+    assert out["confirmed"] is True and out["estimated_days"] == []  # crosses no estimate
+    out = ok(tmp_path, "due", "--received", "2027-04-14T09:00", "--time", "5 ngày làm việc")
+    assert out["confirmed"] is False  # crosses Giỗ Tổ, Fri 16/04/2027, not announced yet
+    assert [(d["date"], d["name"]) for d in out["estimated_days"]] == [
+        ("2027-04-16", "Giỗ Tổ Hùng Vương")
+    ]
     out = ok(tmp_path, "due", "--received", "2026-02-13T10:00", "--time", "không có ngày hẹn trả")
     assert out["due"] is None
 

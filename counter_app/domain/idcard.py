@@ -192,12 +192,67 @@ def repair_keyboard_mangling(text: str) -> str:
                 raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED)
             raw.append(byte)
         try:
-            text = raw.decode("utf-8")
+            text = bytes(_restore_lost_bytes(raw)).decode("utf-8")
         except UnicodeDecodeError:  # bytes lost or changed on the way
             raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED) from None
     if looks_keyboard_mangled(text):
         raise DomainError(ErrorCode.QR_KEYBOARD_MANGLED)
     return text
+
+
+# The five bytes Windows-1252 leaves undefined: typed as C1 control characters, which a text
+# field (or the input method) may drop. Where one of them is missing from a character, it is
+# put back when exactly one of the five makes a Vietnamese letter (``Đ`` = C4 90: C4 with
+# any other of them is no Vietnamese letter); otherwise the scan stays refused (``ọ`` = E1 BB
+# 8D, but E1 BB 81 is ``ề``, E1 BB 8F ``ỏ``...).
+_UNDEFINED_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_VIETNAMESE_LETTERS = frozenset(
+    "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"
+    + "".join(chr(c) for c in range(0x1EA0, 0x1EFA))
+    + "\u0300\u0301\u0303\u0309\u0323"  # the tone marks of decomposed (NFD) text
+)
+
+
+def _sequence_length(lead: int) -> int:
+    """How many bytes a UTF-8 sequence starting with ``lead`` has (1 for ASCII and strays)."""
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 1
+
+
+def _restore_lost_bytes(raw: bytearray) -> bytearray:
+    """``raw`` with each multi-byte character that lacks exactly one undefined byte completed,
+    when only one completion is a Vietnamese letter (else left as it is: it will not decode)."""
+    out = bytearray()
+    index = 0
+    while index < len(raw):
+        length = _sequence_length(raw[index])
+        present = 1
+        while (
+            present < length and index + present < len(raw) and 0x80 <= raw[index + present] <= 0xBF
+        ):
+            present += 1
+        chunk = raw[index : index + present]
+        if length - present == 1:
+            letters = []
+            for position in range(1, length):
+                for byte in _UNDEFINED_BYTES:
+                    trial = bytes(chunk[:position]) + bytes([byte]) + bytes(chunk[position:])
+                    try:
+                        char = trial.decode("utf-8")
+                    except UnicodeDecodeError:
+                        continue
+                    if char in _VIETNAMESE_LETTERS:
+                        letters.append(trial)
+            if len(letters) == 1:
+                chunk = bytearray(letters[0])
+        out += chunk
+        index += present
+    return out
 
 
 def format_id_qr(card: IdCardData) -> str:

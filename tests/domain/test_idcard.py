@@ -439,6 +439,24 @@ def test_a_scan_mangled_by_the_keyboard_is_repaired(times: int) -> None:
     assert not parse_id_qr(EXAMPLE).keyboard_repaired
 
 
+def test_a_lost_undefined_byte_is_put_back_when_only_one_letter_fits() -> None:
+    # "Đ" is C4 90; 0x90 is undefined in Windows-1252 and typed as a control character,
+    # which a text field drops: C4 with any other undefined byte is no Vietnamese letter.
+    text = EXAMPLE.replace("Thôn X", "Thôn Đông")
+    mangled = _scanner_through_cp1252(text)
+    assert "\x90" in mangled
+    card = parse_id_qr(mangled.replace("\x90", ""))
+    assert card.keyboard_repaired and card.address.startswith("Thôn Đông")
+
+
+def test_a_lost_byte_that_several_letters_fit_is_refused() -> None:
+    # "ọ" is E1 BB 8D: without its 0x8D it could be ề, ọ, ỏ, Ố or ờ.
+    mangled = _scanner_through_cp1252(EXAMPLE.replace("Thôn X", "Thôn Họ"))
+    with pytest.raises(DomainError) as exc:
+        parse_id_qr(mangled.replace("\x8d", ""))
+    assert exc.value.code is ErrorCode.QR_KEYBOARD_MANGLED
+
+
 @pytest.mark.parametrize(
     "mangled",
     [

@@ -64,6 +64,7 @@ PAYLOADS: dict[Action, dict[str, Any]] = {
     Action.RETURN: {"receiver_name": "Nguyen Van Duc"},
     Action.RATING: {"rating": "hai_long"},
     Action.CORRECT: {"changes": {"sets": 2}},
+    Action.AUTHORITY_RECEIVED: {"by": "Van thu"},  # refused unless cross-boundary
 }
 
 
@@ -279,7 +280,11 @@ def test_every_station_converges_on_the_servers_projection(
     world.province.rng.seed(seed)
     world.province.faults = False
     world.time[0] += timedelta(hours=1)
-    dossiers = [receive(world.stations[i])[0] for i in creators]
+    # the second dossier is cross-boundary: the authority's receipt converges too
+    scopes = ("", "other_agency")
+    dossiers = [
+        receive(world.stations[i], cross_boundary=scopes[n % 2])[0] for n, i in enumerate(creators)
+    ]
     for station in [*sorted(set(creators)), 0, 1, 2]:  # every station holds them
         _sync(world, station)
     world.province.faults = True

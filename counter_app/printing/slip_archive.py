@@ -17,7 +17,9 @@ Guarantees:
   compact file (the migration);
 - durability as for every archived file: the shared parts are written (temporary name,
   fsync, rename, fsync of the folder) *before* the compact file that names them, so a compact
-  file on disk always has its parts; a shared part is never changed nor deleted.
+  file on disk always has its parts; a shared part is never changed nor deleted. One found
+  missing or damaged is written again by the next slip that has it (the fonts' objects are
+  the same in every slip), which makes the older compact files that name it readable again.
 
 Compact file: ``%QMC-SLIP 1\\n`` then zlib of: the PDF's SHA-256 (32 bytes) and length
 (4 bytes, big-endian), then segments in order, each ``L`` + length (4 bytes) + bytes (the
@@ -190,12 +192,20 @@ def _read_part(slips_dir: Path) -> Callable[[str], bytes]:
     return read
 
 
+def _intact(path: Path, sha256: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
 def _write_parts(slips_dir: Path, parts: dict[str, bytes]) -> None:
+    """Write the parts not yet there. A part found missing or changed is written again: the
+    next slip printed with the same fonts repairs every compact file that needs it."""
     for sha256, body in parts.items():
         target = shared_path(slips_dir, sha256)
-        if target.is_file() and target.stat().st_size == len(body):
-            continue  # written by an earlier slip (named by its digest: the same bytes)
-        write_durably(target, body)
+        if not _intact(target, sha256):
+            write_durably(target, body)
 
 
 def write_archived(slips_dir: Path, target: Path, pdf: bytes, *, share: bool = True) -> None:

@@ -162,6 +162,19 @@ def test_a_damaged_archive_is_refused_never_read_as_other_bytes(
         archive.read_archived(data_dir, path)
 
 
+def test_the_next_slip_repairs_a_missing_or_changed_shared_part(station: StationContext) -> None:
+    first, sha = issue(station, receive(station, NAMES[0]))
+    data_dir = station.store.data_dir
+    parts = sorted(p for p in (data_dir / "slips" / "shared").rglob("*") if p.is_file())
+    parts[0].unlink()
+    damaged = parts[1].read_bytes()
+    parts[1].write_bytes(damaged[:-1] + bytes([damaged[-1] ^ 1]))  # same size, other bytes
+    with pytest.raises(DomainError):
+        archive.read_archived(data_dir, first)
+    issue(station, receive(station, NAMES[2]))  # the same fonts: the parts are written again
+    assert hashlib.sha256(archive.read_archived(data_dir, first)).hexdigest() == sha
+
+
 def test_pack_gives_back_any_bytes() -> None:
     """The reader is total over what the writer makes, whatever the PDF looks like."""
     samples = [

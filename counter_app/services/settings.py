@@ -7,6 +7,8 @@ Stored in the station's config table (so a backup of the database is complete):
   (read back by :meth:`StationContext.hours`);
 - ``paper_size``: ``"a5"``, ``"a4"`` or ``"80mm"``;
 - ``printer``: the OS print queue name, or ``""`` for the system default printer;
+- ``culture_day_weekend_made_up``: 24/11 on a weekend is made up the next working day (yes by
+  default; law-2026.md §4 leaves it open, first case Sat 24/11/2029);
 - ``backup_dir``: the second backup folder (a USB stick), an absolute path, or ``""``.
 """
 
@@ -24,6 +26,7 @@ from counter_app.domain.codes import validate_agency_id
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import Role
 from counter_app.domain.text import nfc
+from counter_app.reference.holidays_vn import CULTURE_DAY_SETTING
 from counter_app.services.station import StationContext
 
 PAPER_SIZES = ("a5", "a4", "a4x2", "80mm")
@@ -50,6 +53,7 @@ class OfficeSettings:
     sessions: tuple[tuple[str, str], ...]
     cutoff: str
     backup_dir: str = ""
+    culture_day_made_up: bool = True
 
 
 def read_settings(ctx: StationContext) -> OfficeSettings:
@@ -67,6 +71,7 @@ def read_settings(ctx: StationContext) -> OfficeSettings:
         sessions=tuple((f"{a:%H:%M}", f"{b:%H:%M}") for a, b in hours.sessions),
         cutoff=f"{hours.cutoff:%H:%M}",
         backup_dir=str(ctx.setting("backup_dir", "") or ""),
+        culture_day_made_up=bool(ctx.setting(CULTURE_DAY_SETTING, True)),
     )
 
 
@@ -173,6 +178,7 @@ def update_settings(
         store.config.set("paper_size", clean.paper_size)
         store.config.set("printer", clean.printer)
         store.config.set("backup_dir", clean.backup_dir)
+        store.config.set(CULTURE_DAY_SETTING, bool(clean.culture_day_made_up))
         store.audit.record(
             at=now,
             officer=officer,

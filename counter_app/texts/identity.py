@@ -94,3 +94,12 @@ CLI_DATA_SOURCE = (
     "nguồn dữ liệu: national_db (cơ sở dữ liệu quốc gia) hoặc papers (giấy tờ, không kết "
     "nối được cơ sở dữ liệu)"
 )
+
+# The office setting of the calendar (admin dialog).
+SETTING_CULTURE_DAY = (
+    "Ngày Văn hóa Việt Nam (24/11) rơi vào thứ Bảy, Chủ nhật: nghỉ bù ngày làm việc kế tiếp"
+)
+SETTING_CULTURE_DAY_TIP = (
+    "Luật chưa nói rõ (lần đầu: thứ Bảy 24/11/2029). Chỉ áp dụng cho năm chưa có lịch nghỉ "
+    "chính thức; lịch tỉnh gửi về luôn được ưu tiên."
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -31,6 +32,7 @@ from counter_app.services.settings import (
 )
 from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
+from counter_app.texts import identity as ti
 from counter_app.texts import support as ts
 from counter_app.texts import window as t
 from counter_app.ui.buttons import dialog_buttons
@@ -112,6 +114,11 @@ class SettingsDialog(QDialog):
         cutoff.addWidget(self.cutoff_edit)
         cutoff.addStretch(1)
         hours.addRow(labels["cutoff"], cutoff)
+        self.culture_day_check = QCheckBox(ti.SETTING_CULTURE_DAY)
+        self.culture_day_check.setObjectName("culture_day_check")
+        self.culture_day_check.setToolTip(ti.SETTING_CULTURE_DAY_TIP)
+        self.culture_day_check.setChecked(current.culture_day_made_up)
+        hours.addRow(self.culture_day_check)
         backup = self._backup_form(current.backup_dir)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
@@ -166,6 +173,7 @@ class SettingsDialog(QDialog):
             ),
             cutoff=self.cutoff_edit.time().toString(TIME_FORMAT),
             backup_dir=self.backup_dir_edit.text(),
+            culture_day_made_up=self.culture_day_check.isChecked(),
         )
 
     def accept(self) -> None:

@@ -444,7 +444,19 @@ PAYLOADS: dict[str, Fields] = {
     },
     "apology_issued": {"new_due_at": (instant(nullable=False), True), "reason": (REASON, False)},
     "withdrawn": {"reason": (REASON, False), "outcome": (LINE, False)},
-    "stopped": {"reason": (REASON, False), "outcome": (LINE, False)},
+    "stopped": {
+        "reason": (REASON, False),
+        "outcome": (LINE, False),
+        "reason_key": (LINE, False),  # the stop reason chosen (counter_app.texts.forms)
+    },
+    "supplement_expired": {
+        "requested_at": (instant(), False),  # the supplement request it closes
+        "limit_at": (instant(), False),  # when the rule set's period ran out
+        "amount": (integer(0, 10_000), False),
+        "unit": (LINE, False),
+        "rule_set": (LINE, False),
+        "outcome": (LINE, False),
+    },
     "returned": {
         "receiver_name": (text(_limit("name")), False),
         "receiver_is_applicant": (flag, False),

@@ -19,6 +19,10 @@ and never aborts. It decides, the same everywhere, which events are applied:
   listed in :attr:`Outcome.conflicts` with the event it clashed with when there is one (the
   applied event that set the status it could not follow, the creating event, the first
   apology);
+- a second ``supplement_expired`` event while the dossier is still closed by the first one
+  (two stations of the office each closed the same unanswered supplement request when they
+  next ran past its limit) is the same closure: counted as applied, not folded again, never a
+  conflict;
 - every other event is applied, in order, by the caller's :class:`Fold` (the counter builds
   its ``Dossier``; :class:`StateFold` builds the plain :class:`DossierState` the server
   shows).
@@ -40,7 +44,8 @@ from sync_protocol.order import Ordered, OrderKey, instant, order_key
 from sync_protocol.v1 import CREATING_KINDS, RejectReason
 
 PROJECTION_ERROR = "projection_error"
-FINISHING = frozenset({"result_received", "withdrawn", "stopped"})
+FINISHING = frozenset({"result_received", "withdrawn", "stopped", "supplement_expired"})
+EXPIRY_KIND = "supplement_expired"
 
 
 class Projectable(Ordered, Protocol):
@@ -178,6 +183,7 @@ def project(
     status: str | None = None
     status_by = ""  # the applied event that set the status
     apology_by = ""
+    expired_by = ""  # the applied supplement_expired event that closed the dossier
     applied: list[str] = []
     conflicts: list[ConflictRecord] = []
     settled: list[SettledRecord] = []
@@ -204,6 +210,9 @@ def project(
         if reason is not None:
             clash(event, reason)
             continue
+        if event.kind == EXPIRY_KIND and expired_by and status_by == expired_by:
+            applied.append(event.uuid)  # the same closure, made by another station
+            continue
         reason = machine.step(status, event.kind, apology_issued=bool(apology_by))
         if reason is not None:
             other = {
@@ -228,6 +237,8 @@ def project(
             status, status_by = after, event.uuid
         if event.kind == "apology_issued":
             apology_by = event.uuid
+        elif event.kind == EXPIRY_KIND:
+            expired_by = event.uuid
     return Outcome(state, status, tuple(applied), tuple(conflicts), tuple(settled))
 
 

@@ -35,6 +35,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "apology_issued": (WORKING, None),
     "withdrawn": (OPEN, "withdrawn"),
     "stopped": (OPEN, "stopped"),
+    # A supplement request left unanswered past the rule set's limit (Decree 118/2025 Art.
+    # 19.5: 15 days): the dossier is closed as not completed (sync_protocol.projection
+    # treats a second closure of the same dossier, from another station, as the same one).
+    "supplement_expired": (frozenset({"supplement_requested"}), "stopped"),
     "returned": (frozenset({"resolved"}), "returned"),
     "rating_recorded": (ANY, None),
     "slip_printed": (ANY, None),

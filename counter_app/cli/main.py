@@ -25,6 +25,7 @@ from counter_app.cli import (
     codes_cmd,
     identity_cmd,
     new_database_cmd,
+    reminders_cmd,
 )
 from counter_app.cli.common import (
     Handler,
@@ -323,6 +324,7 @@ def build_parser() -> VietnameseParser:
     conflicts_cmd.register(add)
     digitisation_cmd.register(add)
     catalogue_cmd.register(add)
+    reminders_cmd.register(add)
     return parser
 
 

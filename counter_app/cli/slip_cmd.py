@@ -24,6 +24,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize, write_durably
 from counter_app.services import archive, slips
 from counter_app.services.station import StationContext
+from counter_app.texts import forms as ft
 from counter_app.texts import slips as t
 
 AddCommand = Callable[[str, str, Callable[[argparse.Namespace], Any]], argparse.ArgumentParser]
@@ -36,7 +37,7 @@ def register(add: AddCommand) -> None:
     """Add ``slip`` to the parser through main.py's ``add(name, help, handler)`` helper."""
     p = add("slip", t.CLI_SLIP, cmd_slip)
     p.add_argument("code", metavar=texts.METAVAR_CODE, help=t.CLI_SLIP_CODE)
-    p.add_argument("--form", default="receipt", metavar=t.METAVAR_FORM, help=t.CLI_SLIP_FORM)
+    p.add_argument("--form", default="receipt", metavar=t.METAVAR_FORM, help=ft.CLI_SLIP_FORM)
     p.add_argument("--size", default="a5", metavar=t.METAVAR_SIZE, help=t.CLI_SLIP_SIZE)
     p.add_argument("--out", required=True, metavar=t.METAVAR_PDF, help=t.CLI_SLIP_OUT)
     cli.add_officer_options(p)

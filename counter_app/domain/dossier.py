@@ -102,6 +102,7 @@ class EventKind(StrEnum):
     APOLOGY_ISSUED = "apology_issued"
     WITHDRAWN = "withdrawn"
     STOPPED = "stopped"
+    SUPPLEMENT_EXPIRED = "supplement_expired"  # closed: supplement unanswered past the limit
     RETURNED = "returned"
     RATING_RECORDED = "rating_recorded"
     SLIP_PRINTED = "slip_printed"
@@ -123,7 +124,12 @@ CREATING_KINDS = {
     EventKind.GUIDED: Status.GUIDED,
     EventKind.REFUSED: Status.REFUSED,
 }
-_FINISHING = {EventKind.RESULT_RECEIVED, EventKind.WITHDRAWN, EventKind.STOPPED}
+_FINISHING = {
+    EventKind.RESULT_RECEIVED,
+    EventKind.WITHDRAWN,
+    EventKind.STOPPED,
+    EventKind.SUPPLEMENT_EXPIRED,
+}
 
 
 @dataclass(frozen=True, slots=True)

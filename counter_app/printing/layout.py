@@ -35,6 +35,7 @@ from counter_app.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF
 from counter_app.printing.printer import PaperSize
 from counter_app.printing.qr import QrSquares
 from counter_app.printing.templates import Section
+from counter_app.texts import forms as ft
 from counter_app.texts import slips as t
 
 if TYPE_CHECKING:
@@ -362,7 +363,8 @@ def _thermal_symbols(data: SlipData, geometry: Geometry, styles: Styles) -> list
         qr.hAlign = "CENTER"
         right = [qr, _lookup_key(data, styles), _gap(geometry, 0.6)]
         after = [_gap(geometry, 0.4), *_lookup_sentence(data, styles, centred=True)]
-    right += appointment_box(data, geometry, styles, width=width - left_width)
+    if Section.DUE_AT in data.template.sections:  # not on Mẫu 02 in processing nor Mẫu 05
+        right += appointment_box(data, geometry, styles, width=width - left_width)
     table = Table([[bars, right]], colWidths=[left_width, width - left_width])
     table.setStyle(TableStyle([*_PLAIN.getCommands(), ("VALIGN", (1, 0), (1, 0), "MIDDLE")]))
     return [table, *after, _gap(geometry, 0.6)]
@@ -576,9 +578,24 @@ def _missing(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowabl
         rows = [[str(i), m] for i, m in enumerate(data.missing, 1)]
         out.append(grid([t.COLUMN_NO, t.COLUMN_MISSING], rows, (0.08, 0.92), geometry, styles,
                         caption=intro))  # fmt: skip
-    out += [_gap(geometry, 0.4), _field(t.LABEL_REASON, data.reason, body),
-            _p(f"<i>{escape(t.SUPPLEMENT_GUIDANCE)}</i>", styles["just"])]  # fmt: skip
+    out += [_gap(geometry, 0.4), _field(t.LABEL_REASON, data.reason, body)]
+    if data.deadline:
+        out.append(_p(f"<b>{escape(data.deadline)}</b>", styles["just"]))
+    out.append(_p(f"<i>{escape(t.SUPPLEMENT_GUIDANCE)}</i>", styles["just"]))
     return out
+
+
+def _stop(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
+    """Mẫu 05: since when the processing stops and why, what is given back."""
+    body = styles["just"]
+    return [
+        _gap(geometry),
+        _p(escape(data.stopped_at), body),
+        _p(f"<b>{escape(data.reason)}</b>", styles["indent"]),
+        _gap(geometry, 0.4),
+        _p(escape(ft.STOP_RETURN_PAPERS), body),
+        _p(escape(ft.STOP_INFORM), body),
+    ]
 
 
 def _refusal(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowable]:
@@ -607,11 +624,13 @@ _SECTIONS: dict[Section, Callable[[SlipData, Geometry, Styles], list[Flowable]]]
     Section.SETS: _simple(t.LABEL_SETS, "sets"),
     Section.PROCESSING_TIME: _simple(t.LABEL_TIME, "processing_time"),
     Section.RECEIVED_AT: _simple(t.LABEL_RECEIVED, "received_at"),
+    Section.RECEIVED_ON: _simple(ft.LABEL_RECEIVED_ON, "received_at"),
     Section.DUE_AT: _due,
     Section.RETURN_METHOD: _simple(t.LABEL_RETURN, "return_method"),
     Section.FEE: _fee,
     Section.MISSING: _missing,
     Section.REFUSAL: _refusal,
+    Section.STOP: _stop,
     Section.LOOKUP: _none,
 }
 
@@ -639,7 +658,7 @@ def signatures(data: SlipData, geometry: Geometry, styles: Styles) -> list[Flowa
     style = _sign_style(data, geometry, styles, column=column)
     cells: list[list[Flowable]] = []
     for signer in data.template.signatures:
-        name = "" if signer == t.SIGN_APPLICANT else data.officer_name
+        name = "" if signer in (t.SIGN_APPLICANT, ft.SIGN_STOP_RECEIVER) else data.officer_name
         cells.append(
             [
                 _p(f"<b>{escape(signer)}</b>", style),

@@ -98,6 +98,10 @@ class SlipData:
     # The form's legal-basis caption from the dossier's rule set (domain/rules.py); "" keeps
     # the template's own (a test slip, a slip with no dossier).
     legal_basis: str = ""
+    # Mẫu 02 during processing: until when the applicant may answer; Mẫu 05: since when the
+    # processing stops ("" on the other forms).
+    deadline: str = ""
+    stopped_at: str = ""
 
     @property
     def caption(self) -> str:

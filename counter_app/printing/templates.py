@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from counter_app.texts import forms as ft
 from counter_app.texts import slips as t
 
 
@@ -31,11 +32,13 @@ class Section(StrEnum):
     SETS = "sets"
     PROCESSING_TIME = "processing_time"
     RECEIVED_AT = "received_at"
+    RECEIVED_ON = "received_on"  # the same, unnumbered (Mẫu 02 during processing, Mẫu 05)
     DUE_AT = "due_at"
     RETURN_METHOD = "return_method"
     FEE = "fee"
     MISSING = "missing"  # Mẫu 02: every missing item, the reason, the guidance
     REFUSAL = "refusal"  # Mẫu 03: the reason and the notice sentence
+    STOP = "stop"  # Mẫu 05: since when, the reason, what is given back
     LOOKUP = "lookup"  # QR + lookup key + footer
 
 
@@ -136,6 +139,53 @@ REFUSAL = SlipTemplate(
     applicant_label=t.LABEL_APPLICANT_NOT_RECEIVED,
 )
 
+# Mẫu 02 during processing (Decree 118/2025 Art. 19.5: the deciding body asks for a
+# supplement after appraisal, through the one-stop unit): the dossier was received, so the
+# slip carries its code (barcode), register number and reception time, what is missing, the
+# reason, and until when the applicant may answer before the dossier is closed.
+SUPPLEMENT_PROCESSING = SlipTemplate(
+    family=f"{TT03}-processing",
+    form_number="02",
+    version=1,
+    title=t.TITLE_SUPPLEMENT,
+    copies=("",),
+    sections=(
+        Section.CODE,
+        Section.UNIT,
+        Section.APPLICANT,
+        Section.SUBMITTER,
+        Section.PROCEDURE,
+        Section.RECEIVED_ON,
+        Section.MISSING,
+    ),
+    signatures=(t.SIGN_GUIDE,),
+    barcode=True,
+    qr=False,
+    applicant_label=ft.LABEL_APPLICANT_IN_PROCESSING,
+)
+
+# Mẫu 05 (new in Circular 03/2025, Art. 7; Decree 118/2025 Art. 21): the one-stop unit tells
+# the applicant that the processing of a received dossier stops, since when and why.
+STOP = SlipTemplate(
+    family=TT03,
+    form_number="05",
+    version=1,
+    title=ft.TITLE_STOP,
+    copies=("",),
+    sections=(
+        Section.CODE,
+        Section.UNIT,
+        Section.APPLICANT,
+        Section.PROCEDURE,
+        Section.RECEIVED_ON,
+        Section.STOP,
+    ),
+    signatures=(ft.SIGN_STOP_RECEIVER, ft.SIGN_STOP_OFFICER),
+    barcode=True,
+    qr=False,
+    applicant_label=ft.LABEL_STOP_APPLICANT,
+)
+
 # Mẫu 04 and Mẫu 06 are drawn by ``letters.py`` (a letter and a ruled control table), not by
 # the slip sections: their records name the form, its version and signers for the archive.
 APOLOGY = SlipTemplate(
@@ -163,5 +213,6 @@ CONTROL_SHEET = SlipTemplate(
 )
 
 TEMPLATES: dict[str, SlipTemplate] = {
-    x.template_id: x for x in (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL_SHEET)
+    x.template_id: x
+    for x in (RECEIPT, SUPPLEMENT, REFUSAL, APOLOGY, CONTROL_SHEET, SUPPLEMENT_PROCESSING, STOP)
 }

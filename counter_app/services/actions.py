@@ -23,6 +23,8 @@ from counter_app.domain.text import nfc
 from counter_app.reference.rules import dossier_rules
 from counter_app.services.intake import validate_applicant
 from counter_app.services.station import StationContext
+from counter_app.services.supplements import supplement_mode
+from counter_app.texts.forms import STOP_REASONS
 
 
 class Action(StrEnum):
@@ -114,7 +116,7 @@ def _supplement_request(
 def _supplement_received(
     ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
 ) -> dict[str, Any]:
-    mode = ctx.setting("supplement_mode", "restart")
+    mode = supplement_mode(ctx, d)  # the admin's setting, else the dossier's rule set
     due = due_after_supplement(
         time=d.processing_time,
         paused_at=d.paused_at or at,
@@ -145,6 +147,15 @@ def _reason_only(
     ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
 ) -> dict[str, Any]:
     return {"reason": _text(p, "reason", required=True)}
+
+
+def _stop(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """Mẫu 05: the reason chosen (``reason_key``, texts.forms.STOP_REASONS) and its text."""
+    key = p.get("reason_key", "")
+    if key and key not in STOP_REASONS:
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="reason_key")
+    body = {"reason": _text(p, "reason", required=True)}
+    return {**body, "reason_key": key} if key else body
 
 
 def _return(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
@@ -228,7 +239,7 @@ _BUILDERS: dict[
     Action.SUPPLEMENT_RECEIVED: _supplement_received,
     Action.APOLOGY: _apology,
     Action.WITHDRAW: _reason_only,
-    Action.STOP: _reason_only,
+    Action.STOP: _stop,
     Action.RETURN: _return,
     Action.RATING: _rating,
     Action.CORRECT: _correct,

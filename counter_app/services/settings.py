@@ -9,7 +9,9 @@ Stored in the station's config table (so a backup of the database is complete):
 - ``printer``: the OS print queue name, or ``""`` for the system default printer;
 - ``culture_day_weekend_made_up``: 24/11 on a weekend is made up the next working day (yes by
   default; law-2026.md §4 leaves it open, first case Sat 24/11/2029);
-- ``backup_dir``: the second backup folder (a USB stick), an absolute path, or ``""``.
+- ``backup_dir``: the second backup folder (a USB stick), an absolute path, or ``""``;
+- ``supplement_mode``: after a supplement, the time limit ``"restart"``s or ``"resume"``s,
+  or ``"rule_set"``: each dossier follows its rule set's default (services.supplements).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from counter_app.domain.models import Role
 from counter_app.domain.text import nfc
 from counter_app.reference.holidays_vn import CULTURE_DAY_SETTING
 from counter_app.services.station import StationContext
+from counter_app.services.supplements import MODE_FROM_RULES, MODE_SETTING, MODES
 
 PAPER_SIZES = ("a5", "a4", "a4x2", "80mm")
 DEFAULT_PAPER_SIZE = "a5"
@@ -54,6 +57,7 @@ class OfficeSettings:
     cutoff: str
     backup_dir: str = ""
     culture_day_made_up: bool = True
+    supplement_mode: str = MODE_FROM_RULES
 
 
 def read_settings(ctx: StationContext) -> OfficeSettings:
@@ -72,6 +76,7 @@ def read_settings(ctx: StationContext) -> OfficeSettings:
         cutoff=f"{hours.cutoff:%H:%M}",
         backup_dir=str(ctx.setting("backup_dir", "") or ""),
         culture_day_made_up=bool(ctx.setting(CULTURE_DAY_SETTING, True)),
+        supplement_mode=str(ctx.setting(MODE_SETTING, MODE_FROM_RULES) or MODE_FROM_RULES),
     )
 
 
@@ -123,6 +128,8 @@ def validate_settings(settings: OfficeSettings) -> OfficeSettings:
     """
     if settings.paper_size not in PAPER_SIZES:
         raise DomainError(ErrorCode.PAPER_SIZE_INVALID, value=settings.paper_size)
+    if settings.supplement_mode not in MODES:
+        raise DomainError(SETTING_INVALID, detail="setting", setting=MODE_SETTING)
     hours = _hours(settings.sessions, settings.cutoff)
     return replace(
         settings,
@@ -179,6 +186,7 @@ def update_settings(
         store.config.set("printer", clean.printer)
         store.config.set("backup_dir", clean.backup_dir)
         store.config.set(CULTURE_DAY_SETTING, bool(clean.culture_day_made_up))
+        store.config.set(MODE_SETTING, clean.supplement_mode)
         store.audit.record(
             at=now,
             officer=officer,

@@ -137,7 +137,7 @@ def ensure_seeded(ctx: StationContext) -> Changes:
     with store.db.atomic():
         store.config.set("office", asdict(demo_office()))
         store.config.set("cli_officer", texts.DEMO_OFFICERS[0][0])
-        store.config.set("supplement_mode", "restart")
+        store.config.set("supplement_mode", "rule_set")  # each dossier: its rule set
         store.reference.replace_procedures(procedures)
         for username, full_name, role in texts.DEMO_OFFICERS:
             store.officers.add(Officer(username, full_name, Role(role)), hashed, at=now)

@@ -55,8 +55,10 @@ from counter_app.printing.qr import lookup_url
 from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
 from counter_app.reference.rules import dossier_rules
 from counter_app.services.station import StationContext
+from counter_app.services.supplements import expiry_limit, rule_set_of
 from counter_app.storage.repositories import PrintRecord
 from counter_app.texts import describe_time
+from counter_app.texts import forms as ft
 from counter_app.texts import rules as rt
 from counter_app.texts import slips as t
 
@@ -68,6 +70,7 @@ class SlipForm(StrEnum):
     SUPPLEMENT = "supplement"  # Mẫu 02
     REFUSAL = "refusal"  # Mẫu 03
     APOLOGY = "apology"  # Mẫu 04: apology letter and new return date
+    STOP = "stop"  # Mẫu 05: notice that the processing stops
     CONTROL_SHEET = "control_sheet"  # Mẫu 06: control sheet of the processing
 
     @classmethod
@@ -85,6 +88,7 @@ TEMPLATE_OF = {
     SlipForm.REFUSAL: templates.REFUSAL,
     SlipForm.APOLOGY: templates.APOLOGY,
     SlipForm.CONTROL_SHEET: templates.CONTROL_SHEET,
+    SlipForm.STOP: templates.STOP,
 }
 LETTERS = frozenset({SlipForm.APOLOGY, SlipForm.CONTROL_SHEET})
 # A receipt is printed while the dossier is being processed and until its result is
@@ -105,8 +109,10 @@ _RECEIVED_STATUSES = _RECEIPT_STATUSES | {Status.RETURNED, Status.WITHDRAWN, Sta
 
 def allowed_forms(dossier: Dossier) -> tuple[SlipForm, ...]:
     """The slips this dossier can have now: supplement request or refusal (not received);
-    once received: the receipt (while the result is not collected), the apology letter (when
-    one was issued) and the control sheet."""
+    once received: the receipt (while the result is not collected), the supplement request
+    of the latest request during processing (once one was made), the apology letter (when
+    one was issued), the stop notice (once stopped, or closed after an unanswered
+    supplement request) and the control sheet."""
     if dossier.status is Status.GUIDED:
         return (SlipForm.SUPPLEMENT,)
     if dossier.status is Status.REFUSED:
@@ -114,8 +120,12 @@ def allowed_forms(dossier: Dossier) -> tuple[SlipForm, ...]:
     if dossier.status not in _RECEIVED_STATUSES or not dossier.code:
         return ()
     forms = [SlipForm.RECEIPT] if dossier.status in _RECEIPT_STATUSES else []
+    if dossier.supplement_count:
+        forms.append(SlipForm.SUPPLEMENT)
     if dossier.apology_issued:
         forms.append(SlipForm.APOLOGY)
+    if dossier.status is Status.STOPPED:
+        forms.append(SlipForm.STOP)
     forms.append(SlipForm.CONTROL_SHEET)
     return tuple(forms)
 
@@ -213,11 +223,12 @@ def slip_data(
     office = ctx.office()
     received = dossier.received_at.astimezone(VN_TZ)
     due = dossier.due_at.astimezone(VN_TZ) if dossier.due_at else None
+    after = _after_reception(ctx, dossier, form, office)
     return SlipData(
-        template=TEMPLATE_OF[form],
+        template=after.template or TEMPLATE_OF[form],
         parent_body=office.parent_body,
         unit_name=office.unit_name,
-        place_date=t.place_date(office.place_name, received),
+        place_date=t.place_date(office.place_name, after.dated or received),
         number=_number(dossier),
         code=dossier.code or "",
         lookup_url=_lookup(office, dossier),
@@ -234,13 +245,75 @@ def slip_data(
         due_note=_due_note(dossier, due),
         return_method=t.return_method(dossier.return_method, address=dossier.return_address),
         fee=_fee(dossier),
-        missing=dossier.missing,
-        reason=dossier.reason,
-        officer_name=_officer_name(ctx, dossier.officer),
+        missing=after.missing if after.template else dossier.missing,
+        reason=after.reason if after.template else dossier.reason,
+        officer_name=after.officer or _officer_name(ctx, dossier.officer),
         reprint=_mark(printed_at, reprint=reprint, reissue=reissue),
         demo=office.is_demo,
         legal_basis=caption(dossier, form),
+        deadline=after.deadline,
+        stopped_at=after.stopped_at,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _AfterReception:
+    """What Mẫu 02 during processing and Mẫu 05 print from the dossier's events (no
+    ``template``: the form is the one given at the counter, from the creating event)."""
+
+    template: templates.SlipTemplate | None = None
+    missing: tuple[str, ...] = ()
+    reason: str = ""
+    deadline: str = ""
+    stopped_at: str = ""
+    officer: str = ""
+    dated: datetime | None = None  # the day the notice is given (the request, the stop)
+
+
+_STOP_KINDS = frozenset({EventKind.STOPPED.value, EventKind.SUPPLEMENT_EXPIRED.value})
+
+
+def _after_reception(
+    ctx: StationContext, dossier: Dossier, form: SlipForm, office: Office
+) -> _AfterReception:
+    if form is SlipForm.SUPPLEMENT and dossier.status is not Status.GUIDED:
+        events = ctx.store.dossiers.events_of(dossier.uuid)
+        request = [e for e in events if e.kind == EventKind.SUPPLEMENT_REQUESTED.value][-1]
+        p = request.payload
+        asked = request.at.astimezone(VN_TZ)
+        rules = rule_set_of(dossier)
+        limit = expiry_limit(ctx, request.at, rules).astimezone(VN_TZ)
+        amount, unit = rules.supplement_expiry_amount, rules.supplement_expiry_unit
+        return _AfterReception(
+            template=templates.SUPPLEMENT_PROCESSING,
+            missing=tuple(str(i) for i in p.get("items", ())),
+            reason=str(p.get("reason", "")),
+            deadline=ft.supplement_deadline(asked, limit, amount, unit),
+            officer=_officer_name(ctx, request.officer),
+            dated=asked,
+        )
+    if form is SlipForm.STOP:
+        events = ctx.store.dossiers.events_of(dossier.uuid)
+        stop = [e for e in events if e.kind in _STOP_KINDS][-1]
+        when = stop.at.astimezone(VN_TZ)
+        if stop.kind == EventKind.SUPPLEMENT_EXPIRED.value:
+            reason = ft.expired_reason(
+                datetime.fromisoformat(str(stop.payload["requested_at"])).astimezone(VN_TZ)
+                if stop.payload.get("requested_at")
+                else when,
+                int(stop.payload.get("amount") or 0),
+                str(stop.payload.get("unit", "")),
+            )
+        else:
+            reason = str(stop.payload.get("reason", ""))
+        return _AfterReception(
+            template=templates.STOP,
+            reason=reason,
+            stopped_at=ft.stop_statement(office.unit_name, when),
+            officer=_officer_name(ctx, stop.officer),
+            dated=when,
+        )
+    return _AfterReception()
 
 
 def _appointment(dossier: Dossier, due: datetime | None) -> str:

@@ -813,6 +813,13 @@ class DossierRepository:
             ).fetchone()[0]
         )
 
+    def with_status(self, status: Status) -> list[Dossier]:
+        """Every dossier in ``status`` (the ``status, due_at`` index), oldest rowid first."""
+        rows = self.db.conn.execute(
+            f"SELECT {_DATA} FROM dossiers WHERE status = ? ORDER BY rowid", (status.value,)
+        ).fetchall()
+        return [self._dossier(row[0]) for row in rows]
+
     def last_code(self) -> str | None:
         row = self.db.conn.execute(
             "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"

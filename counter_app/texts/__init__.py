@@ -187,6 +187,7 @@ EVENT_LABELS = {
     EventKind.APOLOGY_ISSUED: "xin lỗi và hẹn lại ngày trả",
     EventKind.WITHDRAWN: "rút hồ sơ",
     EventKind.STOPPED: "dừng xử lý",
+    EventKind.SUPPLEMENT_EXPIRED: "đóng hồ sơ do quá hạn bổ sung",
     EventKind.RETURNED: "trả kết quả",
     EventKind.RATING_RECORDED: "ghi đánh giá",
     EventKind.SLIP_PRINTED: "in phiếu",

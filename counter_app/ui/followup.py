@@ -44,6 +44,8 @@ class FollowupViews(QObject):
         self.reminders_dialog.apology_requested.connect(self.start_apology)
         self.reminders = ReminderClock(ctx, self.reminders_dialog, parent=self)
         self.reminders.can_show = lambda: window.lock_dialog is None
+        self.reminders.officer = lambda: window.session.username
+        self.reminders.changed = window.session.events.changes_applied.emit
         self.scan = ScanFilter(window)
         self.scan.passthrough.add(window.search_view.search_edit)  # it opens codes itself
         self.scan.code_scanned.connect(self.open_code)

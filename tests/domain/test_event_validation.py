@@ -71,6 +71,14 @@ GOOD: dict[str, dict[str, Any]] = {
         "due_estimated": False,
         "by": "Văn thư Sở Tư pháp",
     },
+    "supplement_expired": {
+        "requested_at": "2026-03-02T09:00:00+07:00",
+        "limit_at": "2026-03-17T09:00:00+07:00",
+        "amount": 15,
+        "unit": "calendar_days",
+        "rule_set": "ND118-2025/TT03-2025",
+        "outcome": "supplement_expired",
+    },
     "returned": {
         "receiver_name": "Nguyễn Văn Đức",
         "receiver_is_applicant": True,

@@ -32,6 +32,7 @@ from counter_app.services.settings import (
 )
 from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
+from counter_app.texts import forms as ft
 from counter_app.texts import identity as ti
 from counter_app.texts import support as ts
 from counter_app.texts import window as t
@@ -119,6 +120,14 @@ class SettingsDialog(QDialog):
         self.culture_day_check.setToolTip(ti.SETTING_CULTURE_DAY_TIP)
         self.culture_day_check.setChecked(current.culture_day_made_up)
         hours.addRow(self.culture_day_check)
+        self.supplement_mode_combo = QComboBox()
+        self.supplement_mode_combo.setObjectName("supplement_mode_combo")
+        for mode, label in ft.SUPPLEMENT_MODE_LABELS.items():
+            self.supplement_mode_combo.addItem(label, mode)
+        self.supplement_mode_combo.setCurrentIndex(
+            max(0, self.supplement_mode_combo.findData(current.supplement_mode))
+        )
+        hours.addRow(ft.SETTING_SUPPLEMENT_MODE, self.supplement_mode_combo)
         backup = self._backup_form(current.backup_dir)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
@@ -174,6 +183,7 @@ class SettingsDialog(QDialog):
             cutoff=self.cutoff_edit.time().toString(TIME_FORMAT),
             backup_dir=self.backup_dir_edit.text(),
             culture_day_made_up=self.culture_day_check.isChecked(),
+            supplement_mode=str(self.supplement_mode_combo.currentData()),
         )
 
     def accept(self) -> None:

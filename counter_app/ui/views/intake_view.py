@@ -61,6 +61,7 @@ from counter_app.domain.idcard import IdCardData
 from counter_app.domain.models import Procedure, ReturnMethod
 from counter_app.services import intake, numbering
 from counter_app.services.intake import ReceptionRequest
+from counter_app.services.supplements import reasons_for
 from counter_app.texts import codes as tc
 from counter_app.texts import digitisation_ui as td
 from counter_app.texts import identity as ti
@@ -549,6 +550,7 @@ class IntakeView(QWidget):
             confirm_text=t.BUTTON_CONFIRM_GUIDE,
             missing=self.checklist.model.missing(),
             reason=t.GUIDE_REASON_DEFAULT,
+            reasons=reasons_for(self.ctx),  # of the rule set in force (Decree 309's too)
             parent=self,
         )
         self._open_reason(dialog, request, self._store_guided)

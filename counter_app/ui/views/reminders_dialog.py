@@ -1,9 +1,11 @@
-"""Reminders: what is overdue, due today and due on the next working day.
+"""Reminders: what is overdue, due today and due on the next working day; the supplement
+requests still waiting and those that close within 3 days (issue 13, item 4).
 
 Shown when the window opens (if there is anything to do) and refreshed every hour. The
 dossiers due on the next working day come with a prompt: today is the last day an
 apology-and-new-date letter may be issued for them (it must be issued at the latest the day
-before the due date).
+before the due date). Each time (at start and every hour) the dossiers whose supplement
+request expired are closed first (``services.supplements``), and the dialog says how many.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.changes import Changes
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow
 from counter_app.services.conflicts import open_conflict_count
 from counter_app.services.station import StationContext
+from counter_app.services.supplements import SupplementReminders, supplement_reminders
 from counter_app.texts import conflicts as c
 from counter_app.texts import followup as f
+from counter_app.texts import forms as ft
 from counter_app.texts import window as t
 from counter_app.ui.models.dossier_list_model import Today
 from counter_app.ui.views.dossier_list_view import (
@@ -51,28 +56,38 @@ class Reminders:
     due_today: list[DossierListRow]
     due_next: list[DossierListRow]
     conflicts: int = 0  # open conflicts between stations (services.conflicts)
+    supplements: SupplementReminders | None = None  # waiting, closing soon, closed now
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.due_next or self.conflicts)
+        waiting = self.supplements is not None and (
+            self.supplements.waiting or self.supplements.closed
+        )
+        return not (self.overdue or self.due_today or self.due_next or self.conflicts or waiting)
 
 
-def load_reminders(ctx: StationContext) -> Reminders:
+def load_reminders(
+    ctx: StationContext, *, officer: str = "", close: bool = False
+) -> tuple[Reminders, Changes]:
     """Running dossiers overdue now, due today, due by the next working day (≤ 500 each),
-    and how many conflicts between stations wait to be settled."""
+    how many conflicts between stations wait to be settled, and the supplements waiting;
+    with ``close``, the dossiers whose supplement request expired are closed first."""
+    supplements, changes = supplement_reminders(ctx, officer=officer, close=close)
     today = today_of(ctx)
 
     def rows(quick: int) -> list[DossierListRow]:
         query = quick_query(DossierListQuery(), quick, today)
         return ctx.store.dossiers.list_page(query, limit=LIMIT)[0]
 
-    return Reminders(
+    reminders = Reminders(
         today,
         rows(QUICK_OVERDUE),
         rows(QUICK_TODAY),
         rows(QUICK_NEXT),
         open_conflict_count(ctx),
+        supplements,
     )
+    return reminders, changes
 
 
 class RemindersDialog(QDialog):
@@ -102,6 +117,13 @@ class RemindersDialog(QDialog):
         self.overdue_label, self.overdue_list = QLabel(), QListWidget()
         self.today_label, self.today_list = QLabel(), QListWidget()
         self.next_label, self.next_list = QLabel(), QListWidget()
+        self.closing_label, self.closing_list = QLabel(), QListWidget()
+        self.waiting_label, self.waiting_list = QLabel(), QListWidget()
+        self.closed_label = QLabel()
+        self.closed_label.setObjectName("reminders_closed")
+        self.closed_label.setWordWrap(True)
+        self.closing_label.setStyleSheet("color: #8b0000; font-weight: bold;")
+        self.waiting_label.setStyleSheet("font-weight: bold;")
         self.overdue_label.setStyleSheet("color: #8b0000; font-weight: bold;")
         self.today_label.setStyleSheet("color: #5c3c00; font-weight: bold;")
         self.next_label.setStyleSheet("font-weight: bold;")
@@ -118,10 +140,13 @@ class RemindersDialog(QDialog):
         conflicts_row.addWidget(self.conflicts_label, 1)
         conflicts_row.addWidget(self.conflicts_button)
         layout.addLayout(conflicts_row)
+        layout.addWidget(self.closed_label)
         for label, widget in (
             (self.overdue_label, self.overdue_list),
             (self.today_label, self.today_list),
             (self.next_label, self.next_list),
+            (self.closing_label, self.closing_list),
+            (self.waiting_label, self.waiting_list),
         ):
             layout.addWidget(label)
             layout.addWidget(widget, 1)
@@ -132,14 +157,19 @@ class RemindersDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(box)
         layout.addLayout(buttons)
-        for widget in self.lists():
+        for widget in self.all_lists():
             widget.itemActivated.connect(self._on_item_activated)
         self.next_list.currentItemChanged.connect(lambda *_a: self._update_buttons())
         self.apology_button.clicked.connect(self._on_apology_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
 
     def lists(self) -> tuple[QListWidget, QListWidget, QListWidget]:
+        """The due-date lists: overdue, due today, due on the next working day."""
         return self.overdue_list, self.today_list, self.next_list
+
+    def all_lists(self) -> tuple[QListWidget, ...]:
+        """The due-date lists, then the supplements closing soon and all those waiting."""
+        return (*self.lists(), self.closing_list, self.waiting_list)
 
     def show_reminders(self, reminders: Reminders) -> None:
         sections = (
@@ -170,6 +200,7 @@ class RemindersDialog(QDialog):
                 len(reminders.overdue), len(reminders.due_today), len(reminders.due_next)
             )
         )
+        self._show_supplements(reminders.supplements)
         self.conflicts_label.setText(c.reminders_conflicts(reminders.conflicts))
         self.conflicts_label.setVisible(bool(reminders.conflicts))
         self.conflicts_button.setVisible(bool(reminders.conflicts))
@@ -177,19 +208,40 @@ class RemindersDialog(QDialog):
             self.next_list.setCurrentRow(0)
         self._update_buttons()
 
+    def _show_supplements(self, supplements: SupplementReminders | None) -> None:
+        waiting = supplements.waiting if supplements else ()
+        closing = supplements.closing_soon if supplements else ()
+        for label, widget, title, waits in (
+            (self.closing_label, self.closing_list, ft.REMINDERS_CLOSING, closing),
+            (self.waiting_label, self.waiting_list, ft.REMINDERS_SUPPLEMENTS, waiting),
+        ):
+            label.setText(f.section_title(title, len(waits)))
+            widget.clear()
+            for wait in waits:
+                d = wait.dossier
+                line = ft.supplement_line(
+                    d.code or "", d.applicant.name, d.procedure_name, wait.limit_at
+                )
+                item = QListWidgetItem(line)
+                item.setData(UuidRole, d.uuid)
+                widget.addItem(item)
+        closed = len(supplements.closed) if supplements else 0
+        self.closed_label.setText(ft.closed_summary(closed))
+        self.closed_label.setVisible(bool(closed))
+
     def selected_uuid(self) -> str | None:
-        for widget in self.lists():
+        for widget in self.all_lists():
             item = widget.currentItem()
             if item is not None and widget.hasFocus():
                 return str(item.data(UuidRole))
         found = self.next_list.currentItem() or next(
-            (w.currentItem() for w in self.lists() if w.currentItem()), None
+            (w.currentItem() for w in self.all_lists() if w.currentItem()), None
         )
         return str(found.data(UuidRole)) if found is not None else None
 
     def _update_buttons(self) -> None:
         self.apology_button.setEnabled(self.next_list.currentItem() is not None)
-        self.open_button.setEnabled(any(w.count() for w in self.lists()))
+        self.open_button.setEnabled(any(w.count() for w in self.all_lists()))
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         self.open_requested.emit(str(item.data(UuidRole)))
@@ -224,6 +276,8 @@ class ReminderClock(QObject):
         self.timer.timeout.connect(self.remind)
         self.last: Reminders | None = None
         self.can_show: Callable[[], bool] = lambda: True  # not while the screen is locked
+        self.officer: Callable[[], str] = lambda: ""  # who closes expired supplements
+        self.changed: Callable[[Changes], None] = lambda _changes: None
 
     def start(self) -> None:
         self.timer.start()
@@ -233,8 +287,11 @@ class ReminderClock(QObject):
         self.timer.stop()
 
     def remind(self, *, force: bool = False) -> Reminders:
-        """Reload; show the dialog when something is due or overdue (or when ``force``)."""
-        self.last = load_reminders(self.ctx)
+        """Close the dossiers whose supplement request expired, reload; show the dialog
+        when something is due or overdue (or when ``force``)."""
+        self.last, changes = load_reminders(self.ctx, officer=self.officer(), close=True)
+        if changes.dossiers:
+            self.changed(changes)
         self.dialog.show_reminders(self.last)
         if (force or not self.last.empty) and self.can_show():
             self.dialog.show()

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QGridLayout, QGroupBox, QPushButton, QWidget
 
 from counter_app import texts
@@ -21,7 +22,9 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import Action, record_action
 from counter_app.services.slips import SlipForm
+from counter_app.services.supplements import reasons_for
 from counter_app.texts import followup as f
+from counter_app.texts import forms as ft
 from counter_app.texts import rules as tr
 from counter_app.ui.dialogs.action_dialogs import (
     ApologyDialog,
@@ -34,6 +37,7 @@ from counter_app.ui.dialogs.action_dialogs import (
 )
 from counter_app.ui.dialogs.authority_dialog import AuthorityReceivedDialog
 from counter_app.ui.dialogs.reason_dialog import ReasonDialog
+from counter_app.ui.dialogs.stop_dialog import StopDialog
 from counter_app.ui.errors import show_error
 from counter_app.ui.slip_desk import SlipDesk
 
@@ -44,6 +48,8 @@ PRINTED_AFTER: dict[Action, SlipForm | None] = {
     Action.HANDOVER: CONTROL_SHEET,
     Action.APOLOGY: APOLOGY_LETTER,
     Action.CORRECT: SlipForm.RECEIPT,  # the corrected receipt; the first print is kept
+    Action.SUPPLEMENT_REQUEST: SlipForm.SUPPLEMENT,  # Mẫu 02 during processing
+    Action.STOP: SlipForm.STOP,  # Mẫu 05
 }
 BUTTONS = (
     (Action.HANDOVER, f.ACT_HANDOVER),
@@ -53,6 +59,7 @@ BUTTONS = (
     (Action.SUPPLEMENT_RECEIVED, f.ACT_SUPPLEMENT_RECEIVED),
     (Action.APOLOGY, f.ACT_APOLOGY),
     (Action.WITHDRAW, f.ACT_WITHDRAW),
+    (Action.STOP, ft.ACT_STOP),
     (Action.RETURN, f.ACT_RETURN),
     (Action.RATING, f.ACT_RATING),
     (Action.CORRECT, f.ACT_CORRECT),
@@ -89,6 +96,11 @@ class ActionPanel(QGroupBox):
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _c=False, a=action: self.start(a))
             grid.addWidget(button, number // 5, number % 5)
+        # Keys of the dossier's window (an explicit shortcut: button mnemonics are not given
+        # by every platform); a disabled button's shortcut does nothing.
+        stop = QShortcut(QKeySequence(ft.ACT_STOP_KEYS), self)
+        stop.setContext(Qt.ShortcutContext.WindowShortcut)
+        stop.activated.connect(self.buttons[Action.STOP].click)
         self.set_dossier(dossier)
 
     def set_dossier(self, dossier: Dossier) -> None:
@@ -150,6 +162,8 @@ class ActionPanel(QGroupBox):
                 submit=submit,
                 parent=me,
             )
+        if action is Action.STOP:
+            return StopDialog(submit=submit, parent=me)
         if action is Action.RETURN:
             return ReturnDialog(dossier=d, submit=submit, parent=me)
         if action is Action.RATING:
@@ -162,6 +176,7 @@ class ActionPanel(QGroupBox):
             reason_label=f.SUPPLEMENT_REASON,
             confirm_text=f.SUPPLEMENT_CONFIRM,
             missing=[],
+            reasons=reasons_for(self.session.ctx, self.dossier),
             parent=self.window(),
         )
 

@@ -281,6 +281,14 @@ def _check_any(value: Any, path: str, *, depth: int) -> None:
         raise _InvalidError(RejectReason.INVALID_EVENT, path)
 
 
+def _any_object(value: Any) -> None:
+    """A JSON object of any shape whose texts obey the character rules (a draft's request:
+    checked again, whole, by the action that approves it)."""
+    if not isinstance(value, dict):
+        raise _type_error()
+    _check_any(value, "", depth=0)
+
+
 # --- schemas ------------------------------------------------------------------------------
 
 
@@ -362,6 +370,20 @@ def _paper(value: Any) -> None:
         integer(0, MAX_ITEMS)(value)
 
 
+MAX_AMOUNT = 10_000_000_000  # dong (VND)
+FEE_METHODS = frozenset({"cash", "transfer", "online"})
+FEE_PAYMENT: Fields = {
+    "due": (integer(0, MAX_AMOUNT, nullable=True), False),
+    "collected": (integer(0, MAX_AMOUNT), False),
+    "method": (one_of(FEE_METHODS), False),
+    "receipt_no": (text(64), False),
+    "exemption": (text(64), False),
+    "basis": (text(_limit("reason")), False),
+    "note": (NOTE, False),
+}
+APPROVABLE = frozenset({"apology", "correct"})
+
+
 CREATING: Fields = {
     "code": (text(64, nullable=True), True),
     "agency_id": (agency, True),
@@ -407,6 +429,9 @@ CREATING: Fields = {
     "authority": (text(_limit("address")), False),
     "transfer_at": (instant(), False),
     "due_expected": (flag, False),
+    # Fees (issue 13, counter_app.domain.fees): the amount due, what was paid at reception.
+    "fee_due": (integer(0, MAX_AMOUNT, nullable=True), False),
+    "fee_payment": (obj(FEE_PAYMENT), False),
 }
 _SIGNED: Fields = {
     "sha256": (sha256, True),
@@ -417,7 +442,11 @@ PAYLOADS: dict[str, Fields] = {
     "received": {**CREATING, "code": (text(64, required=True), True)},
     "guided": CREATING,
     "refused": CREATING,
-    "corrected": {"changes": (obj(CORRECTABLE), True), "reason": (REASON, False)},
+    "corrected": {
+        "changes": (obj(CORRECTABLE), True),
+        "reason": (REASON, False),
+        "approves": (event_uuid, False),
+    },
     "due_overridden": {
         "due_at": (instant(), False),
         "due_estimated": (flag, False),
@@ -442,7 +471,11 @@ PAYLOADS: dict[str, Fields] = {
         "note": (NOTE, False),
         "result_number": (LINE, False),
     },
-    "apology_issued": {"new_due_at": (instant(nullable=False), True), "reason": (REASON, False)},
+    "apology_issued": {
+        "new_due_at": (instant(nullable=False), True),
+        "reason": (REASON, False),
+        "approves": (event_uuid, False),  # the officer's draft a leader approved
+    },
     "withdrawn": {"reason": (REASON, False), "outcome": (LINE, False)},
     "stopped": {
         "reason": (REASON, False),
@@ -463,7 +496,18 @@ PAYLOADS: dict[str, Fields] = {
         "originals_returned": (flag, False),
         "note": (NOTE, False),
     },
-    "rating_recorded": {"rating": (LINE, True), "comment": (NOTE, False)},
+    "rating_recorded": {
+        "rating": (LINE, True),
+        "comment": (NOTE, False),
+        "reason": (REASON, False),  # why a second rating replaces the first
+    },
+    "fee_recorded": FEE_PAYMENT,
+    "approval_requested": {
+        "action": (one_of(APPROVABLE), True),
+        "request": (_any_object, True),
+        "note": (NOTE, False),
+    },
+    "approval_declined": {"draft": (event_uuid, True), "reason": (REASON, False)},
     "slip_printed": {
         "form": (LINE, False),
         "size": (LINE, False),

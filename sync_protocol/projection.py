@@ -273,6 +273,10 @@ class DossierState:
     cross_boundary: str = ""
     due_expected: bool = False
     authority_received_at: str | None = None
+    fee_due: int | None = None  # đồng (issue 13): the amount due, what was collected in all
+    fee_collected: int = 0
+    fee_exemption: str = ""
+    pending_approvals: int = 0  # officers' drafts waiting for a leader
     # Channels and identity (issue 13 item 6): the national channel code, where an online
     # dossier was filed ("kiosk", "vneid" or ""), how the identity was checked and where the
     # data came from ("" when the reception did not say: older stations).
@@ -284,6 +288,23 @@ class DossierState:
 
 def _due(value: Any) -> str | None:
     return instant(value).isoformat() if isinstance(value, str) and value else None
+
+
+def _fees(state: dict[str, Any], payment: Any, *, due: Any = None) -> dict[str, Any]:
+    """The fee fields after a payment (counter_app.domain.dossier.fee_values in plain values):
+    collected amounts add up; the amount due and the exemption are the latest given."""
+    fee_due = state.get("fee_due")
+    collected = int(state.get("fee_collected") or 0)
+    exemption = str(state.get("fee_exemption") or "")
+    if isinstance(due, int) and not isinstance(due, bool):
+        fee_due = due
+    if isinstance(payment, dict):
+        if isinstance(payment.get("due"), int):
+            fee_due = payment["due"]
+        collected += int(payment.get("collected") or 0)
+        if payment.get("exemption"):
+            exemption = str(payment["exemption"])
+    return {"fee_due": fee_due, "fee_collected": collected, "fee_exemption": exemption}
 
 
 class StateFold:
@@ -321,6 +342,8 @@ class StateFold:
             "cross_boundary": str(p.get("cross_boundary") or ""),
             "due_expected": bool(p.get("due_expected", False)),
             "authority_received_at": None,
+            **_fees({}, p.get("fee_payment"), due=p.get("fee_due")),
+            "pending_approvals": 0,
             "channel": int(p.get("channel") or 1),
             "channel_detail": str(p.get("channel_detail") or ""),
             "identity_check": str(p.get("identity_check") or ""),
@@ -357,6 +380,12 @@ class StateFold:
             if p.get("due_at"):  # the time runs from this receipt: it fixes the due date
                 due = _due(p.get("due_at"))
                 values.update(due_at=due, original_due_at=due, due_expected=False)
+        elif kind == "fee_recorded":
+            values.update(_fees(state, p))
+        elif kind == "approval_requested":
+            values["pending_approvals"] = int(state["pending_approvals"] or 0) + 1
+        if kind == "approval_declined" or p.get("approves"):
+            values["pending_approvals"] = max(0, int(state["pending_approvals"] or 0) - 1)
         if kind in FINISHING:
             values.update(finished_at=_at_text(event), paused=False, outcome=p.get("outcome", kind))
         state.update(values)

@@ -49,6 +49,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     # The competent authority received a cross-boundary dossier (Decree 309/2026): recorded
     # at any time of its processing, even once the result is back (entered late).
     "authority_received": (OPEN | {"resolved", "returned"}, None),
+    # Fees (issue 13): a payment, an exemption or the amount due; never changes the status.
+    "fee_recorded": (ANY_RECEIVED, None),
+    # An officer's draft (apology, correction after printing) and a leader's refusal of it;
+    # the approval is the action itself, naming the draft (``approves``).
+    "approval_requested": (OPEN, None),
+    "approval_declined": (ANY, None),
 }
 # Reasons of conflict besides the validator's (the counter's DomainError codes, same text).
 ACTION_NOT_ALLOWED = "action_not_allowed"

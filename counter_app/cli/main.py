@@ -23,6 +23,7 @@ from counter_app.cli import (
     backup_key_cmd,
     catalogue_cmd,
     codes_cmd,
+    fees_cmd,
     identity_cmd,
     new_database_cmd,
     reminders_cmd,
@@ -145,6 +146,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         cross_boundary=args.cross_boundary or "",
         authority=args.authority or "",
         **identity_cmd.identity_fields(args),
+        **fees_cmd.fee_fields(args),
     )
     dossier, _ = intake.receive_dossier(ctx, request, officer=officer(ctx, args))
     return {
@@ -160,6 +162,7 @@ def cmd_receive(args: argparse.Namespace) -> Any:
         "received_at": dossier.received_at.isoformat(),
         "procedure": dossier.procedure_code,
         "identity": identity_cmd.identity_summary(dossier),
+        "fee": fees_cmd.fee_summary(dossier),
     }
 
 
@@ -301,6 +304,7 @@ def build_parser() -> VietnameseParser:
     p.add_argument("--cross-boundary", choices=SCOPES, help=rules_texts.CLI_CROSS_BOUNDARY)
     p.add_argument("--authority", metavar=texts.METAVAR_TEXT, help=rules_texts.CLI_AUTHORITY)
     identity_cmd.add_identity_options(p)
+    fees_cmd.add_fee_options(p)
     add_officer_options(p)
     catalogue_cmd.add_papers_option(p)
     p = add("search", texts.CLI_SEARCH, cmd_search)

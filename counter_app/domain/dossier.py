@@ -111,6 +111,9 @@ class EventKind(StrEnum):
     RECEIPT_SIGNED = "receipt_signed"
     CONFLICT_SETTLED = "conflict_settled"  # voids events (sync_protocol.projection)
     AUTHORITY_RECEIVED = "authority_received"  # the competent authority received it
+    FEE_RECORDED = "fee_recorded"  # a fee collected, exempted or its amount set (domain.fees)
+    APPROVAL_REQUESTED = "approval_requested"  # an officer's draft waiting for a leader
+    APPROVAL_DECLINED = "approval_declined"  # the leader did not approve the draft
 
 
 # kind -> (statuses it is allowed from, status after it; None keeps the status): the table
@@ -185,6 +188,18 @@ class Dossier:
     transfer_at: datetime | None = None
     due_expected: bool = False
     authority_received_at: datetime | None = None
+    # Fees (issue 13, item 7; domain.fees): the amount due in đồng (None: unknown), what was
+    # collected in all, the last payment's method, e-receipt number and day, the exemption.
+    fee_due: int | None = None
+    fee_collected: int = 0
+    fee_method: str = ""
+    fee_receipt_no: str = ""
+    fee_exemption: str = ""
+    fee_basis: str = ""
+    fee_paid_at: datetime | None = None
+    # Drafts waiting for a leader's approval (issue 13, item 8): each {"uuid", "action",
+    # "request", "officer", "at"}; removed by the approving or declining event.
+    pending: tuple[dict[str, Any], ...] = ()
     # Channels and identity (issue 13 item 6; models.ChannelDetail, IdentityCheck,
     # DataSource values, "" when the reception did not say).
     channel_detail: str = ""
@@ -279,7 +294,37 @@ def dossier_from_snapshot(event: Event) -> Dossier:
         channel_detail=str(p.get("channel_detail") or ""),
         identity_check=str(p.get("identity_check") or ""),
         data_source=str(p.get("data_source") or ""),
+        **fee_values(p.get("fee_payment"), due=p.get("fee_due"), at=event.at),
     )
+
+
+def fee_values(
+    payment: Any, *, due: Any = None, at: datetime, collected_before: int = 0
+) -> dict[str, Any]:
+    """The dossier's fee fields after a payment record (a reception's ``fee_payment`` and
+    ``fee_due``, or a ``fee_recorded`` payload): amounts add up, the rest is the latest."""
+    values: dict[str, Any] = {}
+    if isinstance(due, int) and not isinstance(due, bool):
+        values["fee_due"] = due
+    if not isinstance(payment, dict):
+        return values
+    if isinstance(payment.get("due"), int):
+        values["fee_due"] = int(payment["due"])
+    collected = int(payment.get("collected") or 0)
+    if collected:
+        values.update(
+            fee_collected=collected_before + collected,
+            fee_method=str(payment.get("method") or ""),
+            fee_receipt_no=str(payment.get("receipt_no") or ""),
+            fee_paid_at=at,
+        )
+    elif payment.get("receipt_no"):
+        values["fee_receipt_no"] = str(payment["receipt_no"])
+    if payment.get("exemption"):
+        values.update(
+            fee_exemption=str(payment["exemption"]), fee_basis=str(payment.get("basis") or "")
+        )
+    return values
 
 
 def check_allowed(dossier: Dossier, kind: EventKind) -> None:
@@ -381,6 +426,17 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
                 due_estimated=bool(p.get("due_estimated", False)),
                 due_expected=False,
             )
+    elif kind is EventKind.FEE_RECORDED:
+        values.update(fee_values(p, at=event.at, collected_before=dossier.fee_collected))
+    elif kind is EventKind.APPROVAL_REQUESTED:
+        draft = {
+            "uuid": event.uuid,
+            "action": str(p.get("action")),
+            "request": dict(p.get("request") or {}),
+            "officer": event.officer,
+            "at": event.at.isoformat(),
+        }
+        values["pending"] = (*dossier.pending, draft)
     elif kind is EventKind.COMPONENT_DIGITISED:
         values["scans"] = with_scan(dossier.scans, _scan_from(event))
     elif kind is EventKind.COMPONENT_SIGNED:
@@ -399,6 +455,9 @@ def apply_event(dossier: Dossier, event: Event) -> Dossier:
             signed_at=_dt(p.get("signed_at")) or event.at,
             officer=event.officer,
         )
+    answered = p.get("approves") or p.get("draft")
+    if answered and dossier.pending:
+        values["pending"] = tuple(d for d in dossier.pending if d["uuid"] != answered)
     if kind in _FINISHING:
         values.update(finished_at=event.at, paused_at=None, outcome=p.get("outcome", kind.value))
     return replace(dossier, **values)

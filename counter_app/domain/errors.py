@@ -159,6 +159,15 @@ class ErrorCode(StrEnum):
     CODES_RECOVERY_PENDING = "codes_recovery_pending"  # reason: restore / ledger_lost / ...
     CODES_RECOVERY_NOT_PENDING = "codes_recovery_not_pending"  # nothing to confirm
     CODE_COUNTER_EXHAUSTED = "code_counter_exhausted"  # normal numbering hit the recovery range
+    # Fees at the counter (issue 13, item 7; domain/fees.py): each names its ``field``
+    FEE_INVALID = "fee_invalid"  # an amount, the method or a collected amount beside an exemption
+    FEE_EXEMPTION_UNKNOWN = "fee_exemption_unknown"  # not an exemption of the dossier's rules
+    FEE_EXEMPTION_OUT_OF_DATES = "fee_exemption_out_of_dates"  # day, valid_from, valid_to
+    FEE_EXEMPTION_NOT_APPLICABLE = "fee_exemption_not_applicable"  # channel or procedure
+    # Roles (issue 13, item 8; services/permissions.py)
+    ROLE_REQUIRED = "role_required"  # action, roles: who may; username: who tried
+    APPROVAL_NOT_FOUND = "approval_not_found"  # no draft waiting with this id
+    RATING_ALREADY_RECORDED = "rating_already_recorded"  # a second rating needs its reason
 
 
 class DomainError(Exception):

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -94,6 +94,12 @@ class ReportSheet:
     total: ReportLine
     demo: bool
     note: str = ""  # a line under the table (the digitisation rate)
+    # The fee table (issue 13): its title, headings, lines (figures in đồng and counts) and
+    # total; none when empty.
+    fee_title: str = ""
+    fee_headers: tuple[str, ...] = ()
+    fee_lines: tuple[ReportLine, ...] = ()
+    fee_total: ReportLine | None = None
 
 
 def _frame_width() -> float:
@@ -324,6 +330,8 @@ def render_report(sheet: ReportSheet) -> bytes:
     story.append(table)
     if sheet.note:
         story += [Spacer(1, 4), Paragraph(f"<i>{escape(sheet.note)}</i>", styles["body"])]
+    if sheet.fee_total is not None:
+        story += _fee_table(sheet, styles, width, cell=cell, indent=indent, number=number)
     story += [Spacer(1, 10), _report_signatures(styles, width)]
     return _build(
         story,
@@ -332,6 +340,39 @@ def render_report(sheet: ReportSheet) -> bytes:
         author=sheet.unit_name,
         demo=sheet.demo,
     )
+
+
+def _fee_table(
+    sheet: ReportSheet,
+    styles: layout.Styles,
+    width: float,
+    *,
+    cell: ParagraphStyle,
+    indent: ParagraphStyle,
+    number: ParagraphStyle,
+) -> list[Any]:
+    """The fees of the period's dossiers under the main table (issue 13)."""
+    centre = styles["cell-c"]
+    rows: list[list[Any]] = [[Paragraph(f"<b>{escape(h)}</b>", centre) for h in sheet.fee_headers]]
+    assert sheet.fee_total is not None
+    for line in (*sheet.fee_lines, sheet.fee_total):
+        wrap = (lambda x: f"<b>{x}</b>") if line.bold else (lambda x: x)
+        figures = [Paragraph(wrap(f"{v:,}".replace(",", ".")), number) for v in line.values]
+        rows.append(
+            [Paragraph(wrap(escape(line.number)), centre),
+             Paragraph(wrap(escape(line.label)), indent if line.indent else cell), *figures]
+        )  # fmt: skip
+    first, label = 11 * mm, 100 * mm
+    rest = (width - first - label) / max(1, len(sheet.fee_headers) - 2)
+    table = Table(rows, colWidths=[first, label, *([rest] * (len(sheet.fee_headers) - 2))],
+                  repeatRows=1)  # fmt: skip
+    grey = colors.Color(0.93, 0.93, 0.93)
+    last = len(rows) - 1
+    shade = [("BACKGROUND", (0, 0), (-1, 0), grey), ("BACKGROUND", (0, last), (-1, last), grey)]
+    table.setStyle(_ruled(1, shade))
+    heading = ParagraphStyle("fee-title", styles["body"], alignment=TA_LEFT)
+    return [Spacer(1, 8), Paragraph(f"<b>{escape(sheet.fee_title)}</b>", heading), Spacer(1, 3),
+            table]  # fmt: skip
 
 
 def _report_signatures(styles: layout.Styles, width: float) -> Table:

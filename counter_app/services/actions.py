@@ -18,9 +18,11 @@ from counter_app.domain.cross_boundary import clock_starts_at_authority, due_fro
 from counter_app.domain.dossier import Dossier, EventKind, apply_event, check_allowed
 from counter_app.domain.due import check_apology, due_after_supplement
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fees import check_payment
 from counter_app.domain.models import VN_TZ, Applicant
 from counter_app.domain.text import nfc
-from counter_app.reference.rules import dossier_rules
+from counter_app.reference.rules import dossier_rules, shipped_rule_book
+from counter_app.services import permissions
 from counter_app.services.intake import validate_applicant
 from counter_app.services.station import StationContext
 from counter_app.services.supplements import supplement_mode
@@ -42,6 +44,9 @@ class Action(StrEnum):
     RATING = "rating"
     CORRECT = "correct"
     AUTHORITY_RECEIVED = "authority_received"  # cross-boundary: the authority's receipt
+    FEE = "fee"  # a fee collected, exempted or its amount set (issue 13, item 7)
+    APPROVAL_REQUEST = "approval_request"  # an officer's draft for a leader (item 8)
+    APPROVAL_DECLINE = "approval_decline"  # the leader does not approve the draft
 
     @property
     def kind(self) -> EventKind:
@@ -61,7 +66,12 @@ _KINDS = {
     Action.RATING: EventKind.RATING_RECORDED,
     Action.CORRECT: EventKind.CORRECTED,
     Action.AUTHORITY_RECEIVED: EventKind.AUTHORITY_RECEIVED,
+    Action.FEE: EventKind.FEE_RECORDED,
+    Action.APPROVAL_REQUEST: EventKind.APPROVAL_REQUESTED,
+    Action.APPROVAL_DECLINE: EventKind.APPROVAL_DECLINED,
 }
+# What an officer drafts and a leader approves (services/permissions.py).
+APPROVABLE = {"apology": "apology", "correct": "correct"}
 RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
 OUTCOMES = ("approved", "refused")
 
@@ -140,7 +150,17 @@ def _apology(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -
     check_apology(
         issued_at=at, current_due=d.due_at, new_due=new_due, already_issued=d.apology_issued
     )
-    return {"new_due_at": new_due.isoformat(), "reason": reason}
+    return _approving(d, p, {"new_due_at": new_due.isoformat(), "reason": reason})
+
+
+def _approving(d: Dossier, p: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` naming the draft it approves (``approves``), which must be waiting."""
+    draft = p.get("approves")
+    if not draft:
+        return body
+    if not any(x["uuid"] == draft for x in d.pending):
+        raise DomainError(ErrorCode.APPROVAL_NOT_FOUND, draft=str(draft))
+    return {**body, "approves": draft}
 
 
 def _reason_only(
@@ -171,9 +191,55 @@ def _return(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) ->
 
 
 def _rating(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """One rating per dossier: a second one replaces the first only with its reason."""
     if p.get("rating") not in RATINGS:
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="rating")
-    return {"rating": p["rating"], "comment": _text(p, "comment", required=False)}
+    body = {"rating": p["rating"], "comment": _text(p, "comment", required=False)}
+    if d.rating is not None:
+        reason = _text(p, "reason", required=False)
+        if not reason:
+            raise DomainError(ErrorCode.RATING_ALREADY_RECORDED, field="rating_reason")
+        body["reason"] = reason
+    return body
+
+
+def _fee(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A fee record (domain.fees.check_payment under the dossier's rule set)."""
+    rules = shipped_rule_book().of_dossier(d.rule_set, d.received_at)
+    payment = check_payment(
+        p,
+        rules=rules,
+        received_on=d.received_at.astimezone(VN_TZ).date(),
+        channel=int(d.channel),
+        procedure_code=d.procedure_code,
+    )
+    nothing = not (payment.collected or payment.exemption or payment.receipt_no)
+    if payment.due is None and nothing:
+        raise DomainError(ErrorCode.FEE_INVALID, field="fee_collected")
+    return payment.to_json()
+
+
+def _approval_request(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    """An officer's draft: checked now by the action it asks for, kept as typed."""
+    action = p.get("action")
+    request = p.get("request")
+    if action not in APPROVABLE or not isinstance(request, dict):
+        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="action")
+    target = Action(APPROVABLE[action])
+    check_allowed(d, target.kind)
+    _BUILDERS[target](ctx, d, {k: v for k, v in request.items() if k != "approves"}, at)
+    return {"action": action, "request": request, "note": _text(p, "note", required=False)}
+
+
+def _approval_decline(
+    ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    draft = p.get("draft")
+    if not any(x["uuid"] == draft for x in d.pending):
+        raise DomainError(ErrorCode.APPROVAL_NOT_FOUND, draft=str(draft))
+    return {"draft": draft, "reason": _text(p, "reason", required=False)}
 
 
 def _authority_received(
@@ -226,7 +292,7 @@ def _correct(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -
             clean[key] = changes[key]
     if not clean:
         raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="changes")
-    return {"changes": clean, "reason": _text(p, "reason", required=False)}
+    return _approving(d, p, {"changes": clean, "reason": _text(p, "reason", required=False)})
 
 
 _BUILDERS: dict[
@@ -244,7 +310,31 @@ _BUILDERS: dict[
     Action.RATING: _rating,
     Action.CORRECT: _correct,
     Action.AUTHORITY_RECEIVED: _authority_received,
+    Action.FEE: _fee,
+    Action.APPROVAL_REQUEST: _approval_request,
+    Action.APPROVAL_DECLINE: _approval_decline,
 }
+
+
+def check_role(ctx: StationContext, dossier: Dossier, action: Action, officer: str) -> None:
+    """ROLE_REQUIRED when ``officer`` may not record ``action`` on ``dossier`` now: an
+    apology, a correction after a slip was printed and a decline need a leader (an officer
+    drafts them: Action.APPROVAL_REQUEST)."""
+    if action is Action.APOLOGY:
+        permissions.require(ctx, officer, "apology")
+    elif action is Action.CORRECT and permissions.printed(ctx, dossier.uuid):
+        permissions.require(ctx, officer, "correct_printed")
+    elif action is Action.APPROVAL_DECLINE:
+        permissions.require(ctx, officer, "approve")
+
+
+def needs_approval(ctx: StationContext, dossier: Dossier, action: Action, officer: str) -> bool:
+    """Whether ``officer`` must draft ``action`` for a leader instead of recording it."""
+    try:
+        check_role(ctx, dossier, action, officer)
+    except DomainError:
+        return action in (Action.APOLOGY, Action.CORRECT)
+    return False
 
 
 def record_action(
@@ -274,6 +364,7 @@ def record_action(
     if (at is not None and when > now) or when < latest:
         raise DomainError(ErrorCode.DATETIME_INVALID, value=when.isoformat())
     check_allowed(current, action.kind)
+    check_role(ctx, current, action, officer)
     body = _BUILDERS[action](ctx, current, payload or {}, when)
     with store.db.atomic():
         event = ctx.new_event(

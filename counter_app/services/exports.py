@@ -34,6 +34,7 @@ from counter_app.printing.tables import (
 from counter_app.services.reports import PeriodReport
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation as dt
+from counter_app.texts import fees as ft
 from counter_app.texts import reports as t
 from counter_app.texts import slips as slip_texts
 
@@ -74,11 +75,31 @@ def report_lines(report: PeriodReport) -> tuple[tuple[ReportLine, ...], ReportLi
     return lines, total
 
 
+FEE_FIELDS = ("dossiers", "due", "collected", "outstanding", "exempt", "unknown")
+
+
+def fee_lines(report: PeriodReport) -> tuple[tuple[ReportLine, ...], ReportLine | None]:
+    """The fee table's lines (fields bold, procedures indented) and total; no total when the
+    period has no dossier."""
+    if not report.fees:
+        return (), None
+    lines = tuple(
+        ReportLine(r.number, r.label, tuple(getattr(r.totals, f) for f in FEE_FIELDS),
+                   bold=r.level == 0, indent=r.level > 0)
+        for r in report.fees
+    )  # fmt: skip
+    totals = report.fee_total
+    total = ReportLine("", ft.REPORT_FEES_TOTAL, tuple(getattr(totals, f) for f in FEE_FIELDS),
+                       bold=True)  # fmt: skip
+    return lines, total
+
+
 def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
     office = ctx.office()
     lines, total = report_lines(report)
     rate = report.statistics.digitisation
     now = ctx.clock.now().astimezone(VN_TZ)
+    fees, fee_total = fee_lines(report)
     return ReportSheet(
         parent_body=office.parent_body,
         unit_name=office.unit_name,
@@ -88,6 +109,10 @@ def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
         total=total,
         demo=office.is_demo,
         note=dt.report_rate(rate.digitised, rate.counted),
+        fee_title=ft.REPORT_FEES_TITLE,
+        fee_headers=ft.REPORT_FEES_HEADERS,
+        fee_lines=fees,
+        fee_total=fee_total,
     )
 
 
@@ -181,11 +206,62 @@ def report_xlsx(ctx: StationContext, report: PeriodReport) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.print_title_rows = f"{HEADER_TOP}:{FIRST_DATA_ROW - 1}"
+    _fee_sheet(book, sheet_data)
     book.properties.creator = texts.APP_NAME
     book.properties.title = t.REPORT_TITLE
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _fee_sheet(book: Workbook, sheet_data: ReportSheet) -> None:
+    """The second sheet, "Phí, lệ phí": title, period, unit, headings, one row per field and
+    procedure, the total (amounts in đồng, counts of dossiers)."""
+    ws = book.create_sheet(ft.REPORT_FEES_SHEET)
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    plain, bold = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
+    italic = Font(name=FONT, size=11, italic=True)
+    last = get_column_letter(len(ft.REPORT_FEES_HEADERS))
+    for row, (text, font) in enumerate(
+        ((sheet_data.unit_name, bold), (ft.REPORT_FEES_TITLE, Font(name=FONT, size=13, bold=True)),
+         (sheet_data.period, italic), (ft.REPORT_FEES_UNIT, italic)), 1
+    ):  # fmt: skip
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws[f"A{row}"] = text
+        ws[f"A{row}"].font = font
+        ws[f"A{row}"].alignment = Alignment(horizontal="center")
+    header = 6
+    grey = PatternFill("solid", fgColor="EDEDED")
+    for column, text in enumerate(ft.REPORT_FEES_HEADERS, 1):
+        cell = ws.cell(row=header, column=column, value=text)
+        cell.font, cell.border, cell.fill = bold, box, grey
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = header + 1
+    total = sheet_data.fee_total
+    for line in (*sheet_data.fee_lines, *((total,) if total else ())):
+        font = bold if line.bold else plain
+        number = ft.REPORT_FEES_TOTAL if line is total else line.number or None
+        ws.cell(row=row, column=1, value=number).font = font
+        if line is not total:
+            label = ws.cell(row=row, column=2, value=line.label)
+            label.font = font
+            label.alignment = Alignment(wrap_text=True, indent=2 if line.indent else 0)
+        for offset, value in enumerate(line.values):
+            cell = ws.cell(row=row, column=3 + offset, value=value)
+            cell.font, cell.number_format = font, NUMBER_FORMAT
+        for column in range(1, len(ft.REPORT_FEES_HEADERS) + 1):
+            ws.cell(row=row, column=column).border = box
+            if line is total:
+                ws.cell(row=row, column=column).fill = grey
+        row += 1
+    for index, width in enumerate((6, 52, 10, 14, 14, 14, 12, 12), 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.row_dimensions[header].height = 32
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
 
 
 def write_report(

@@ -24,6 +24,7 @@ from counter_app.domain.cross_boundary import (
 from counter_app.domain.dossier import Dossier, EventKind, dossier_from_snapshot
 from counter_app.domain.due import DueDate, compute_due
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fees import amount_due, check_payment
 from counter_app.domain.fields import check_birth_date, clean_text
 from counter_app.domain.idcard import SEX_FEMALE, SEX_MALE
 from counter_app.domain.identity import reception_identity
@@ -66,6 +67,11 @@ class ReceptionRequest:
     time: ProcessingTime | None = None
     due_override: datetime | None = None
     due_override_reason: str = ""
+    # Fees (domain.fees): the amount due in đồng typed by the officer (None: the catalogue's
+    # for the channel, when it gives one) and what was recorded at the desk (FeePayment's
+    # JSON: collected, method, receipt_no, exemption; amounts may be typed text).
+    fee_due: int | str | None = None
+    fee_payment: dict[str, Any] | None = None
     # Cross-boundary reception (domain.cross_boundary): "" (no), "other_agency" or
     # "other_province", and the competent authority's name.
     cross_boundary: str = ""
@@ -304,6 +310,33 @@ def _due(
     return DueDate(override, due.years_used, due.estimated), extra
 
 
+def reception_fees(
+    request: ReceptionRequest, procedure: Procedure, *, received_at: datetime
+) -> dict[str, Any]:
+    """The received event's fee fields: ``fee_due`` (the officer's amount, else the
+    catalogue's for the channel; left out when unknown) and ``fee_payment`` (validated under
+    the rule set in force at reception: an exemption outside its dates is refused here)."""
+    typed = {} if request.fee_due in (None, "") else {"due": request.fee_due}
+    raw = {**(request.fee_payment or {}), **typed}
+    if "due" not in raw:
+        raw["due"] = amount_due(procedure.fee_text, int(request.channel))
+    payment = check_payment(
+        raw,
+        rules=shipped_rule_book().for_reception(received_at),
+        received_on=received_at.astimezone(VN_TZ).date(),
+        channel=int(request.channel),
+        procedure_code=procedure.code,
+    )
+    out: dict[str, Any] = {}
+    if payment.due is not None:
+        out["fee_due"] = payment.due
+    recorded = payment.to_json()
+    recorded.pop("due", None)
+    if recorded != {"collected": 0}:
+        out["fee_payment"] = recorded
+    return out
+
+
 def receive_dossier(
     ctx: StationContext, request: ReceptionRequest, *, officer: str
 ) -> tuple[Dossier, Changes]:
@@ -323,6 +356,7 @@ def receive_dossier(
         raise DomainError(ErrorCode.TIME_UNKNOWN_FOR_PROCEDURE, code=procedure.code)
     received_at = _received_at(ctx, request)
     due, override = _due(ctx, request, received_at=received_at, time=time)
+    fee_fields = reception_fees(request, procedure, received_at=received_at)
     due, boundary = _cross_boundary(ctx, request, received_at=received_at, time=time, due=due)
     override.update(boundary)
     store = ctx.store
@@ -342,6 +376,7 @@ def receive_dossier(
             received_at=received_at,
         )
         payload.update(override)
+        payload.update(fee_fields)
         # One register sequence per office, unique offline: this station's prefix + its own
         # yearly number (domain.register_numbers), both stored as minted.
         payload["register_no"] = store.counters.next(f"register|{office.station_id}|{day:%Y}")

@@ -473,8 +473,12 @@ def restore_station(
     every reservation, so nothing is minted twice; events already sent go again and the
     server answers "duplicate"), and ``ctx.store`` is replaced by the reopened store. An
     invalid backup is refused before anything is closed; if the restore itself fails the
-    previous database is reopened.
+    previous database is reopened. Only an administrator restores (ROLE_REQUIRED, before
+    anything is read: services/permissions.py).
     """
+    from counter_app.services import permissions
+
+    permissions.require(ctx, officer, "restore")
     store = ctx.store
     data_dir, mirror_dir = store.data_dir, store.mirror_dir
     with _plain_backup(data_dir, backup_file, passphrase) as (plain, key):

@@ -95,7 +95,11 @@ def locked_for(ctx: StationContext, username: str, now: datetime) -> int:
 def create_officer(
     ctx: StationContext, *, username: str, full_name: str, role: Role, password: str, by: str
 ) -> tuple[Officer, Changes]:
-    """Add an account (argon2 hash only is kept); refuses bad names and short passwords."""
+    """Add an account (argon2 hash only is kept); refuses bad names and short passwords,
+    and anyone but an administrator (``by``; ROLE_REQUIRED: services/permissions.py)."""
+    from counter_app.services import permissions
+
+    permissions.require(ctx, by, "officers")
     name = check_new_officer(ctx, username=username, full_name=full_name, password=password)
     officer = Officer(username=username, full_name=name, role=role)
     hashed = hash_password(password)

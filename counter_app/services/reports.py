@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from datetime import date
 from enum import StrEnum
 
 from counter_app.domain.digitisation import DigitisationSummary
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.fees import NOT_COUNTED, FeeTotals, fee_totals_of
+from counter_app.domain.models import VN_TZ
 from counter_app.domain.statistics import Counts, DossierFacts, PeriodStatistics, period_statistics
 from counter_app.domain.text import fold
 from counter_app.services.station import StationContext
@@ -43,12 +46,27 @@ class ReportRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FeeRow:
+    """One line of the fee table: a field ("1") or a procedure under it ("1.2")."""
+
+    number: str
+    label: str
+    totals: FeeTotals
+    level: int
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodReport:
-    """The report of a period laid out in rows; ``statistics`` holds totals and by-field."""
+    """The report of a period laid out in rows; ``statistics`` holds totals and by-field;
+    ``fees`` the fee table (domain.fees: dossiers received in the period), by field then
+    procedure, and ``fee_total`` its total."""
 
     statistics: PeriodStatistics
     by: GroupBy
     rows: tuple[ReportRow, ...]
+    fees: tuple[FeeRow, ...] = ()
+    fee_total: FeeTotals = _field(default_factory=FeeTotals)
 
     @property
     def start(self) -> date:
@@ -68,6 +86,14 @@ class PeriodReport:
         out = self.statistics.to_dict()
         out["by"] = self.by.value
         out["digitisation"] = self.statistics.digitisation.to_dict()
+        out["fees"] = {
+            "total": self.fee_total.to_dict(),
+            "by_procedure": [
+                {"code": r.code, "name": r.label, **r.totals.to_dict()}
+                for r in self.fees
+                if r.level == 1
+            ],
+        }
         if self.by is GroupBy.PROCEDURE:
             field = ""
             entries: list[dict[str, object]] = []
@@ -187,7 +213,48 @@ def report(
         names=by is GroupBy.PROCEDURE,
     )
     rows = _rows(counted.statistics, by, counted.procedures, counted.names)
-    return PeriodReport(statistics=counted.statistics, by=by, rows=rows)
+    sums = report_sql.fee_totals(ctx.store.db, start=start, end=end)
+    fees, total = _fee_rows(ctx, sums, end=end)
+    return PeriodReport(statistics=counted.statistics, by=by, rows=rows, fees=fees, fee_total=total)
+
+
+def _fee_rows(
+    ctx: StationContext,
+    sums: dict[tuple[str, str], FeeTotals],
+    *,
+    end: date,
+    names: dict[str, str] | None = None,
+) -> tuple[tuple[FeeRow, ...], FeeTotals]:
+    """The fee table: every field of ``sums`` (by name), its procedures under it."""
+    if names is None:
+        names = report_sql.procedure_names(ctx.store.db, sorted({c for _, c in sums}), end=end)
+    fields: dict[str, dict[str, FeeTotals]] = {}
+    for (field, code), totals in sums.items():
+        fields.setdefault(field, {})[code] = totals
+    rows: list[FeeRow] = []
+    for index, field in enumerate(_by_name(fields), 1):
+        of_field = fields[field]
+        rows.append(FeeRow(str(index), field or t.NO_FIELD, sum(of_field.values(), FeeTotals()), 0))
+        ordered = sorted(of_field, key=lambda c: (names.get(c, ""), c))
+        for sub, code in enumerate(ordered, 1):
+            rows.append(FeeRow(f"{index}.{sub}", names.get(code, code), of_field[code], 1, code))
+    return tuple(rows), sum(sums.values(), FeeTotals())
+
+
+def reference_fee_totals(
+    ctx: StationContext, *, start: date, end: date
+) -> dict[tuple[str, str], FeeTotals]:
+    """The fee totals from each dossier's projection and ``domain.fees`` (the reference of
+    ``report_sql.fee_totals``; reads every dossier)."""
+    out: dict[tuple[str, str], FeeTotals] = {}
+    for dossier in ctx.store.dossiers.iter_all():
+        day = dossier.received_at.astimezone(VN_TZ).date()
+        if dossier.status.value in NOT_COUNTED or not start <= day <= end:
+            continue
+        key = (dossier.procedure_field, dossier.procedure_code)
+        one = fee_totals_of(dossier.fee_due, dossier.fee_collected, bool(dossier.fee_exemption))
+        out[key] = out.get(key, FeeTotals()) + one
+    return out
 
 
 # --- the reference: the domain's rules over every counted dossier ---------------------------
@@ -223,4 +290,12 @@ def reference_report(
     if by is GroupBy.PROCEDURE:
         per_field = by_procedure(facts, start=start, end=end)
         procedures = {field: dict(s.by_field) for field, s in per_field.items()}
-    return PeriodReport(statistics=stats, by=by, rows=_rows(stats, by, procedures, names))
+    sums = reference_fee_totals(ctx, start=start, end=end)
+    fees, total = _fee_rows(ctx, sums, end=end)
+    return PeriodReport(
+        statistics=stats,
+        by=by,
+        rows=_rows(stats, by, procedures, names),
+        fees=fees,
+        fee_total=total,
+    )

@@ -58,6 +58,7 @@ from counter_app.services.station import StationContext
 from counter_app.services.supplements import expiry_limit, rule_set_of
 from counter_app.storage.repositories import PrintRecord
 from counter_app.texts import describe_time
+from counter_app.texts import fees as fee_texts
 from counter_app.texts import forms as ft
 from counter_app.texts import rules as rt
 from counter_app.texts import slips as t
@@ -181,7 +182,17 @@ def _fee(dossier: Dossier) -> str:
         if label and part.startswith(f"{label}: "):
             fee = part.removeprefix(f"{label}: ").strip()
             break
-    return "" if fee.casefold().rstrip(".") in t.FEE_UNKNOWN_TEXTS else fee
+    text = "" if fee.casefold().rstrip(".") in t.FEE_UNKNOWN_TEXTS else fee
+    # What was recorded (issue 13 item 7) says more than the catalogue: the amount due, what
+    # was collected with its e-receipt, or the exemption and its basis; nothing recorded
+    # leaves the text (blank when unknown: a dotted line).
+    return fee_texts.slip_fee(
+        text=text,
+        due=dossier.fee_due,
+        collected=dossier.fee_collected,
+        receipt_no=dossier.fee_receipt_no,
+        exemption_basis=dossier.fee_basis if dossier.fee_exemption else "",
+    )
 
 
 def _number(dossier: Dossier) -> str:

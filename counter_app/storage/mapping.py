@@ -28,6 +28,7 @@ _DATETIME_FIELDS = {
     "updated_at",
     "transfer_at",
     "authority_received_at",
+    "fee_paid_at",
 }
 
 
@@ -74,6 +75,7 @@ def dossier_from_json(data: dict[str, Any]) -> Dossier:
     receipt = values.get("signed_receipt")
     values["signed_receipt"] = ReceiptSignature.from_json(receipt) if receipt else None
     values["missing"] = tuple(values.get("missing", ()))
+    values["pending"] = tuple(values.get("pending", ()))
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])
     values["return_method"] = ReturnMethod(values["return_method"])

@@ -477,3 +477,20 @@ def m0025_chain_blobs(db: sqlite_utils.Database) -> None:
     from counter_app.storage.chain import migrate_m0025
 
     migrate_m0025(db)
+
+
+@migration("m0032_fees")
+def m0032_fees(db: sqlite_utils.Database) -> None:
+    """Issue 13 item 7 (FEES): each dossier row carries its fee figures for the report
+    (storage/report_sql.py ``fee_totals``): the amount due in đồng (NULL: unknown), what was
+    collected in all, whether it is exempted. Rows stored before have no fee recorded (NULL,
+    0, 0); one index keyed by the reception day serves the period's sums."""
+    from counter_app.storage.report_sql import FEE_INDEX
+
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_due INTEGER")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_collected INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_exempt INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        f"CREATE INDEX {FEE_INDEX} ON dossiers (received_day, status, procedure_field,"
+        " procedure_code, fee_due, fee_collected, fee_exempt)"
+    )

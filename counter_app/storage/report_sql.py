@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from counter_app.domain.fees import FeeTotals
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.statistics import Counts, ReportCancelled
 from counter_app.storage.db import Database
@@ -189,3 +190,29 @@ def procedure_names(db: Database, codes: list[str], *, end: date) -> dict[str, s
         ).fetchone()
         names[code] = (row[0] if row else None) or ""
     return names
+
+
+# --- fees (issue 13 item 7): the sums of domain.fees over the dossiers received in a period --
+FEE_INDEX = "dossiers_fee_days"
+_FEES = (
+    "SELECT procedure_field, procedure_code, count(*),"
+    " sum(CASE WHEN fee_exempt THEN 0 ELSE coalesce(fee_due, 0) END),"
+    " sum(fee_collected),"
+    " sum(CASE WHEN fee_exempt OR fee_due IS NULL OR fee_due <= fee_collected THEN 0"
+    "     ELSE fee_due - fee_collected END),"
+    " sum(fee_exempt != 0),"
+    " sum(fee_due IS NULL AND fee_collected = 0 AND fee_exempt = 0)"
+    f" FROM dossiers INDEXED BY {FEE_INDEX}"
+    f" WHERE received_day >= :s AND received_day <= :e AND status NOT IN ({_NOT_COUNTED})"
+    " GROUP BY procedure_field, procedure_code"
+)
+
+
+def fee_totals(db: Database, *, start: date, end: date) -> dict[tuple[str, str], FeeTotals]:
+    """(field, procedure code) -> the fee totals of the dossiers received in [start, end]
+    (:mod:`counter_app.domain.fees` rules; the index only, never a row's JSON)."""
+    out: dict[tuple[str, str], FeeTotals] = {}
+    params = {"s": start.isoformat(), "e": end.isoformat()}
+    for field, code, *sums in db.conn.execute(_FEES, params):
+        out[(field or "", code or "")] = FeeTotals(*(int(v or 0) for v in sums))
+    return out

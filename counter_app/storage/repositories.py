@@ -471,6 +471,9 @@ _ROW_COLUMNS = (
     "received_day",
     "finished_day",
     "stats_due_day",
+    "fee_due",
+    "fee_collected",
+    "fee_exempt",
 )
 _INSERT_ROW = (
     f"INSERT INTO dossiers ({', '.join(_ROW_COLUMNS)}, uuid) "
@@ -506,6 +509,14 @@ _DEFAULTED = {
     "transfer_at": None,
     "due_expected": False,
     "authority_received_at": None,
+    "fee_due": None,
+    "fee_collected": 0,
+    "fee_method": "",
+    "fee_receipt_no": "",
+    "fee_exemption": "",
+    "fee_basis": "",
+    "fee_paid_at": None,
+    "pending": [],
 }
 
 
@@ -631,6 +642,9 @@ class DossierRepository:
             vn_day(dossier.received_at),
             vn_day(dossier.finished_at),
             vn_day(dossier.stats_due_at),
+            dossier.fee_due,
+            dossier.fee_collected,
+            int(bool(dossier.fee_exemption)),
         )
 
     def insert_row(self, dossier: Dossier, *, base_uuid: str | None = None) -> int:
@@ -817,6 +831,16 @@ class DossierRepository:
         """Every dossier in ``status`` (the ``status, due_at`` index), oldest rowid first."""
         rows = self.db.conn.execute(
             f"SELECT {_DATA} FROM dossiers WHERE status = ? ORDER BY rowid", (status.value,)
+        ).fetchall()
+        return [self._dossier(row[0]) for row in rows]
+
+    def with_pending(self, *, limit: int = 200) -> list[Dossier]:
+        """Open dossiers with a draft waiting for a leader (services/approvals.py)."""
+        rows = self.db.conn.execute(
+            f"SELECT {_DATA} FROM dossiers WHERE status IN"
+            " ('received', 'in_progress', 'supplement_requested', 'awaiting_payment')"
+            " AND json_array_length(data, '$.pending') > 0 ORDER BY rowid LIMIT ?",
+            (limit,),
         ).fetchall()
         return [self._dossier(row[0]) for row in rows]
 

@@ -11,6 +11,7 @@ from typing import Any
 from counter_app.domain.dossier import EventKind, Status
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
+from counter_app.texts import fees as fee_texts
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
 from counter_app.texts.codes import CODES_ERRORS
 from counter_app.texts.conflicts import CONFLICT_ERRORS
@@ -22,6 +23,8 @@ from counter_app.texts.digitisation import (
     EVENT_RECEIPT_SIGNED,
 )
 from counter_app.texts.faults import FAULT_ERRORS
+from counter_app.texts.fees import FEE_ERRORS
+from counter_app.texts.fees import FIELD_LABELS as FEE_FIELD_LABELS
 from counter_app.texts.identity import FIELD_LABELS as IDENTITY_FIELD_LABELS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS
@@ -130,6 +133,7 @@ _ERRORS.update(FAULT_ERRORS)
 _ERRORS.update(DB_LOSS_ERRORS)
 _ERRORS.update(CODES_ERRORS)
 _ERRORS.update(CONFLICT_ERRORS)
+_ERRORS.update(FEE_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",
     "id_number": "số định danh cá nhân (12 chữ số)",
@@ -145,6 +149,7 @@ APPLICANT_FIELD_LABELS = {
     "note": "ghi chú",
     "cross_boundary": "hồ sơ không phụ thuộc địa giới hành chính",
     "authority": "cơ quan có thẩm quyền",
+    **FEE_FIELD_LABELS,
 }
 APPLICANT_FIELD_LABELS.update(IDENTITY_FIELD_LABELS)
 
@@ -196,6 +201,9 @@ EVENT_LABELS = {
     EventKind.RECEIPT_SIGNED: EVENT_RECEIPT_SIGNED,
     EventKind.CONFLICT_SETTLED: "giải quyết xung đột giữa các quầy",
     EventKind.AUTHORITY_RECEIVED: "cơ quan có thẩm quyền tiếp nhận hồ sơ",
+    EventKind.FEE_RECORDED: fee_texts.EVENT_FEE_RECORDED,
+    EventKind.APPROVAL_REQUESTED: fee_texts.EVENT_APPROVAL_REQUESTED,
+    EventKind.APPROVAL_DECLINED: fee_texts.EVENT_APPROVAL_DECLINED,
 }
 
 
@@ -213,7 +221,10 @@ def error_message(error: DomainError) -> str:
         try:
             params.setdefault("action_label", EVENT_LABELS[EventKind(params["action"])])
         except ValueError:
-            params.setdefault("action_label", params["action"])
+            action = str(params["action"])
+            params.setdefault("action_label", fee_texts.ACTION_LABELS.get(action, action))
+    if "roles" in params:
+        params.setdefault("roles_label", fee_texts.roles_label(list(params["roles"])))
     if "status" in params:
         try:
             params.setdefault("status_label", STATUS_LABELS[Status(params["status"])])

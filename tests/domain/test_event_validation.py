@@ -104,6 +104,19 @@ GOOD: dict[str, dict[str, Any]] = {
     },
     "receipt_signed": {"sha256": SHA, "signer": "Nguyễn Văn A", "signed_at": None},
     "conflict_settled": {"voided": ["33333333-3333-4333-8333-333333333333"], "note": "Nhầm"},
+    # Fees and drafts (issue 13 items 7 and 8)
+    "fee_recorded": {
+        "due": 20000,
+        "collected": 20000,
+        "method": "cash",
+        "receipt_no": "BL-0001",
+        "note": "",
+    },
+    "approval_requested": {
+        "action": "apology",
+        "request": {"new_due": "2026-03-06T10:00", "reason": "Chờ xác minh"},
+    },
+    "approval_declined": {"draft": "33333333-3333-4333-8333-333333333333", "reason": "Chưa đủ"},
 }
 
 
@@ -171,6 +184,10 @@ BAD = [
     ("apology_issued", "new_due_at", None, "invalid_event:new_due_at"),
     ("returned", "receiver_name", "a" * 101, "text_too_long:receiver_name"),
     ("rating_recorded", "rating", ..., "missing_field:rating"),
+    ("fee_recorded", "collected", -1, "invalid_event:collected"),
+    ("fee_recorded", "method", "cheque", "invalid_event:method"),
+    ("approval_requested", "action", "withdraw", "invalid_event:action"),
+    ("approval_declined", "draft", "not-a-uuid", "invalid_event:draft"),
     ("component_digitised", "component", "0", "invalid_event:component"),
     ("component_digitised", "sha256", "not-a-digest", "invalid_event:sha256"),
     ("component_signed", "scan_sha256", ..., "missing_field:scan_sha256"),

@@ -148,7 +148,7 @@ def test_supplement_request_stops_the_clock_and_its_receipt_restarts_it(
 def test_apology_once_with_its_letter_then_refused(
     qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    window = make_window(folder_printer)
+    window = make_window(folder_printer, username="lanhdao")  # the leader's (item 8)
     dossier = received(station)
     dialog = open_dialog(window, dossier)
     form = act(qtbot, dialog, Action.APOLOGY)
@@ -176,7 +176,7 @@ def test_apology_after_the_deadline_shows_the_reason_and_changes_nothing(
     folder_printer,
     clock: FixedClock,
 ) -> None:  # type: ignore[no-untyped-def]
-    window = make_window(folder_printer)
+    window = make_window(folder_printer, username="lanhdao")  # the leader's (item 8)
     dossier = received(station)
     assert dossier.due_at is not None
     clock.at = dossier.due_at.replace(hour=8)  # the due day itself: too late
@@ -229,7 +229,7 @@ def test_withdrawal_needs_a_reason(
 def test_correction_reissues_the_receipt_and_keeps_both_prints(
     qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
-    window = make_window(folder_printer)
+    window = make_window(folder_printer, username="lanhdao")  # the leader's (item 8)
     dossier = received(station)
     window.desk.issue_and_print(dossier, parent=window)
     wait_for_background()

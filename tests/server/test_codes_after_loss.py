@@ -155,7 +155,7 @@ def test_a_restored_station_learns_every_mark_at_its_next_sync(
         minted += _codes(ctx, 1)
         assert run_sync(ctx, client_for(ctx, http)).ok
         minted += _codes(ctx, 1)  # not sent
-        maintenance.restore_station(ctx, backup, officer="canbo")
+        maintenance.restore_station(ctx, backup, officer="quantri")
         _pending(ctx)
         report = run_sync(ctx, client_for(ctx, http))  # the token was kept: GET /stations/marks
         assert report.ok

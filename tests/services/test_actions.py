@@ -26,7 +26,9 @@ def _receive(station: StationContext):
 
 
 def _act(station, dossier, action, **payload):
-    return record_action(station, dossier, action, officer="canbo", payload=payload)[0]
+    # An apology is the leader's (issue 13 item 8; tests/services/test_roles.py)
+    officer = "lanhdao" if action is Action.APOLOGY else "canbo"
+    return record_action(station, dossier, action, officer=officer, payload=payload)[0]
 
 
 def test_a_dossier_from_reception_to_rating(station: StationContext, clock: FixedClock) -> None:

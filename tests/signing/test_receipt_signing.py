@@ -93,7 +93,7 @@ def test_a_receipt_signed_on_a_token_is_valid_and_a_correction_outdates_it(
     current = station.store.dossiers.by_uuid(dossier.uuid)
     assert current is not None
     record_action(
-        station, current, Action.CORRECT, officer="canbo", payload={"changes": {"sets": 2}}
+        station, current, Action.CORRECT, officer="lanhdao", payload={"changes": {"sets": 2}}
     )
     corrected = rs.signed_receipt_of(station, dossier.uuid)
     assert corrected is not None and corrected.outdated

@@ -206,9 +206,14 @@ def test_the_migration_backfills_the_days_as_the_save_path_writes_them(
     written = conn.execute(f"SELECT uuid, {columns} FROM dossiers ORDER BY uuid").fetchall()
     with ctx.store.db.atomic():
         conn.execute(f"DROP INDEX {report_sql.INDEX}")
+        fee_index = conn.execute(  # m0032's index names received_day too
+            "SELECT sql FROM sqlite_master WHERE name = ?", (report_sql.FEE_INDEX,)
+        ).fetchone()[0]
+        conn.execute(f"DROP INDEX {report_sql.FEE_INDEX}")
         for column in columns.split(", "):
             conn.execute(f"ALTER TABLE dossiers DROP COLUMN {column}")
         m0021_report_days(ctx.store.db.utils)
+        conn.execute(fee_index)
     assert conn.execute(f"SELECT uuid, {columns} FROM dossiers ORDER BY uuid").fetchall() == written
 
 

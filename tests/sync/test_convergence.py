@@ -65,6 +65,7 @@ PAYLOADS: dict[Action, dict[str, Any]] = {
     Action.RATING: {"rating": "hai_long"},
     Action.CORRECT: {"changes": {"sets": 2}},
     Action.AUTHORITY_RECEIVED: {"by": "Van thu"},  # refused unless cross-boundary
+    Action.FEE: {"collected": 10_000, "method": "cash", "receipt_no": "BL-1"},
 }
 
 
@@ -203,11 +204,12 @@ def _act(world: World, station: int, dossier: Dossier, action: Action) -> None:
     current = ctx.store.dossiers.by_uuid(dossier.uuid)
     if current is None:  # not pulled here yet
         return
-    payload = dict(PAYLOADS[action])
+    payload = dict(PAYLOADS.get(action, {}))
     if action is Action.APOLOGY and current.due_at is not None:
         payload["new_due"] = (current.due_at + timedelta(days=3)).isoformat()
+    officer = "lanhdao" if action in (Action.APOLOGY, Action.CORRECT) else "canbo"
     with contextlib.suppress(DomainError):  # refused at this counter: nothing written
-        record_action(ctx, current, action, officer="canbo", payload=payload)
+        record_action(ctx, current, action, officer=officer, payload=payload)
 
 
 ACT = st.tuples(st.just("act"), st.integers(0, 2), st.integers(0, 1), st.sampled_from(list(Action)))

@@ -34,6 +34,7 @@ from counter_app import texts
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import VN_TZ
+from counter_app.texts import fees as fee_texts
 from counter_app.texts import followup as f
 from counter_app.ui.buttons import dialog_buttons, enter_confirms
 
@@ -201,7 +202,10 @@ class ReturnDialog(ActionDialog):
 
 
 class RatingDialog(ActionDialog):
-    def __init__(self, *, submit: Submit, parent: QWidget) -> None:
+    """The citizen's rating; once a rating is recorded (``already``), a new one replaces it
+    only with its reason (issue 13 item 8: the service refuses it without)."""
+
+    def __init__(self, *, submit: Submit, parent: QWidget, already: bool = False) -> None:
         super().__init__(
             title=f.RATING_TITLE, confirm_text=f.RATING_CONFIRM, submit=submit, parent=parent
         )
@@ -215,10 +219,17 @@ class RatingDialog(ActionDialog):
         self.radios["hai_long"].setChecked(True)
         self.form.addRow(box)
         self.comment_edit = self._text(f.RATING_COMMENT)
+        self.reason_edit: QLineEdit | None = None
+        if already:
+            self.form.addRow(QLabel(fee_texts.RATING_AGAIN))
+            self.reason_edit = self._line(fee_texts.RATING_REASON)
 
     def payload(self) -> dict[str, Any]:
         rating = next(k for k, r in self.radios.items() if r.isChecked())
-        return {"rating": rating, "comment": self.comment_edit.toPlainText().strip()}
+        out = {"rating": rating, "comment": self.comment_edit.toPlainText().strip()}
+        if self.reason_edit is not None:
+            out["reason"] = self.reason_edit.text().strip()
+        return out
 
 
 class CorrectionDialog(ActionDialog):

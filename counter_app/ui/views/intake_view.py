@@ -78,6 +78,7 @@ from counter_app.ui.widgets.applicant_form import ApplicantForm
 from counter_app.ui.widgets.boundary_panel import BoundaryPanel
 from counter_app.ui.widgets.checklist_widget import ChecklistWidget
 from counter_app.ui.widgets.due_panel import DuePanel
+from counter_app.ui.widgets.fee_row import FeeRow
 from counter_app.ui.widgets.identity_panel import IdentityPanel
 from counter_app.ui.widgets.outcome_bar import OutcomeBar
 from counter_app.ui.widgets.procedure_picker import ProcedurePicker
@@ -139,6 +140,12 @@ class IntakeView(QWidget):
         options.addRow(t.RETURN_LABEL, self.return_combo)
         options.addRow(t.RETURN_ADDRESS_LABEL, self.return_address_edit)
         options.addRow(t.FEE_LABEL, self.fee_edit)
+        self.fee_row = FeeRow(  # amounts due, collected, exemption (issue 13 item 7)
+            self.ctx,
+            procedure_code=lambda: self._procedure_code,
+            channel=lambda: int(self.identity_panel.channel()[0]),
+        )
+        options.addRow(self.fee_row)
         self.identity_panel = IdentityPanel()  # channel, identity check, data source
         options.addRow(self.identity_panel)
         self.boundary_panel = BoundaryPanel()  # cross-boundary reception (issue 13 item 2)
@@ -193,6 +200,7 @@ class IntakeView(QWidget):
         self.submitter_check.toggled.connect(self.submitter_form.setVisible)
         self.return_combo.currentIndexChanged.connect(self._on_return_combo_changed)
         self.boundary_panel.changed.connect(self.due_panel.set_cross_boundary)
+        self.identity_panel.channel_combo.currentIndexChanged.connect(self.fee_row.refresh)
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
         self.guide_button.clicked.connect(self._on_guide_button_clicked)
         self.refuse_button.clicked.connect(self._on_refuse_button_clicked)
@@ -307,6 +315,7 @@ class IntakeView(QWidget):
         self.checklist.model.set_items([])
         self.sets_spin.setValue(1)
         self.fee_edit.clear()
+        self.fee_row.clear()
         self.boundary_panel.clear()
         self.due_panel.clear()
 
@@ -431,6 +440,7 @@ class IntakeView(QWidget):
             due_override_reason=reason,
             cross_boundary=self.boundary_panel.scope(),
             authority=self.boundary_panel.authority(),
+            fee_payment=self.fee_row.payment,
             **self._identity(),
         )
 
@@ -663,6 +673,7 @@ class IntakeView(QWidget):
             self.fee_edit.setToolTip(procedure.fee_text)
             self.due_panel.set_procedure(procedure)
             self.identity_panel.set_online_allowed(intake.online_filing_allowed(procedure.code))
+            self.fee_row.refresh()
             self.message_label.clear()
         if not self._restoring:  # once the completer has closed its pop-up
             QTimer.singleShot(0, lambda code=procedure.code: self._focus_after_procedure(code))

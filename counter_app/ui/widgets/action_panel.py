@@ -23,6 +23,7 @@ from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import Action, record_action
 from counter_app.services.slips import SlipForm
 from counter_app.services.supplements import reasons_for
+from counter_app.texts import fees as fees_text
 from counter_app.texts import followup as f
 from counter_app.texts import forms as ft
 from counter_app.texts import rules as tr
@@ -40,6 +41,7 @@ from counter_app.ui.dialogs.reason_dialog import ReasonDialog
 from counter_app.ui.dialogs.stop_dialog import StopDialog
 from counter_app.ui.errors import show_error
 from counter_app.ui.slip_desk import SlipDesk
+from counter_app.ui.widgets.role_gate import RoleGate
 
 # The other engineer's printed forms, when this build has them (else: receipt only).
 CONTROL_SHEET: SlipForm | None = getattr(SlipForm, "CONTROL_SHEET", None)
@@ -64,6 +66,8 @@ BUTTONS = (
     (Action.RATING, f.ACT_RATING),
     (Action.CORRECT, f.ACT_CORRECT),
     (Action.AUTHORITY_RECEIVED, tr.ACTION_AUTHORITY_RECEIVED),  # cross-boundary only
+    (Action.FEE, fees_text.ACT_FEE),
+    (Action.APPROVAL_DECLINE, fees_text.ACT_APPROVE),  # the leader's: approve or decline
 )
 
 
@@ -101,6 +105,7 @@ class ActionPanel(QGroupBox):
         stop = QShortcut(QKeySequence(ft.ACT_STOP_KEYS), self)
         stop.setContext(Qt.ShortcutContext.WindowShortcut)
         stop.activated.connect(self.buttons[Action.STOP].click)
+        self.roles = RoleGate(self, grid)  # who may: drafts, approvals (issue 13 item 8)
         self.set_dossier(dossier)
 
     def set_dossier(self, dossier: Dossier) -> None:
@@ -109,15 +114,19 @@ class ActionPanel(QGroupBox):
             reason = refusal(dossier, action)
             button.setEnabled(reason is None)
             button.setToolTip(texts.error_message(reason) if reason else "")
+        self.roles.apply(dossier)
 
     # --- starting an action -------------------------------------------------------------------
 
     def start(self, action: Action) -> QDialog | None:
         """Open the form of ``action`` (or say why it is not possible now)."""
-        reason = refusal(self.dossier, action)
+        reason = refusal(self.dossier, action) or self.roles.refusal(action)
         if reason is not None:
             show_error(self, reason)
             return None
+        if action is Action.APPROVAL_DECLINE:
+            self.dialog = self.roles.open_approval()
+            return self.dialog
         submit = self._submitter(action)
         dialog = self._dialog(action, submit)
         self.dialog = dialog
@@ -167,7 +176,9 @@ class ActionPanel(QGroupBox):
         if action is Action.RETURN:
             return ReturnDialog(dossier=d, submit=submit, parent=me)
         if action is Action.RATING:
-            return RatingDialog(submit=submit, parent=me)
+            return RatingDialog(submit=submit, parent=me, already=d.rating is not None)
+        if action is Action.FEE:
+            return self.roles.fee_dialog(submit)
         return CorrectionDialog(dossier=d, submit=submit, parent=me)
 
     def _supplement_request_dialog(self, submit: Callable[[dict[str, Any]], None]) -> QDialog:
@@ -206,7 +217,10 @@ class ActionPanel(QGroupBox):
 
     def record(self, action: Action, payload: dict[str, Any]) -> Dossier:
         """Record the action (raises the service's DomainError, nothing written), then print
-        what the rules call for and tell every view."""
+        what the rules call for and tell every view. An apology or a correction after
+        printing by an officer is drafted for a leader instead (nothing printed yet)."""
+        if self.roles.drafts(action):
+            return self.roles.draft(action, payload)
         updated, changes = record_action(
             self.session.ctx,
             self.dossier,

@@ -1,0 +1,141 @@
+"""Fees and roles in the window, by key events only (tests/gui/keyboard.py): an officer
+records a fee with Alt+P; an officer's apology becomes a draft the leader sees on the
+dossier and approves with Alt+Y then Enter; Alt+Y for an officer says why not and changes
+nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+from counter_app import texts
+from counter_app.domain.clock import FixedClock
+from counter_app.domain.dossier import Dossier
+from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.printing.printer import FolderPrinter
+from counter_app.services.actions import Action
+from counter_app.services.approvals import request_approval
+from counter_app.services.intake import ReceptionRequest, receive_dossier
+from counter_app.services.station import StationContext
+from counter_app.texts import fees as ft
+from counter_app.ui.dialogs.dossier_dialog import DossierDialog
+from counter_app.ui.dialogs.fee_dialog import FeeDialog
+from counter_app.ui.main_window import MainWindow
+from counter_app.ui.widgets.role_gate import ApprovalDialog
+from counter_app.ui.workers import wait_for_background
+from tests.conftest import make_applicant
+from tests.gui.helpers import message_boxes
+from tests.gui.keyboard import ALT, back_to_window, focused, key, keys, wait_focus_in
+
+RESIDENCE = "1.004222"  # Đăng ký thường trú: 20,000 đ at the counter
+
+
+def _received(ctx: StationContext) -> Dossier:
+    request = ReceptionRequest(procedure_code=RESIDENCE, applicant=make_applicant())
+    return receive_dossier(ctx, request, officer="canbo")[0]
+
+
+def _open(qtbot, window: MainWindow, dossier: Dossier) -> DossierDialog:  # type: ignore[no-untyped-def]
+    window.followup.reminders_dialog.hide()
+    dialog = window.open_dossier(dossier)
+    dialog.activateWindow()
+    wait_focus_in(qtbot, dialog)
+    back_to_window(qtbot)
+    return dialog
+
+
+def test_an_officer_records_a_fee_by_keyboard(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer: FolderPrinter,
+) -> None:  # type: ignore[no-untyped-def]
+    dossier = _received(station)
+    assert dossier.fee_due == 20_000
+    dialog = _open(qtbot, make_window(folder_printer), dossier)
+    key(Qt.Key.Key_P, ALT)
+    form = dialog.action_panel.dialog
+    assert isinstance(form, FeeDialog)
+    wait_focus_in(qtbot, form)
+    # the amount due is known: the focus is in what was collected
+    qtbot.waitUntil(lambda: focused() is form.collected_edit)
+    keys("20000")
+    assert form.method_combo.currentData() == "cash"
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_Tab)
+    assert focused() is form.receipt_edit
+    keys("BL-0042")
+    key(Qt.Key.Key_Return)
+    wait_for_background()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    stored = station.store.dossiers.by_uuid(dossier.uuid)
+    assert stored is not None
+    assert (stored.fee_collected, stored.fee_method, stored.fee_receipt_no) == (
+        20_000,
+        "cash",
+        "BL-0042",
+    )
+    assert "fee_recorded" in {e.kind for e in station.store.dossiers.events_of(dossier.uuid)}
+
+
+def test_the_leader_approves_an_officers_draft_by_keyboard(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer: FolderPrinter,
+    clock: FixedClock,
+) -> None:  # type: ignore[no-untyped-def]
+    dossier = _received(station)
+    assert dossier.due_at is not None
+    clock.advance(hours=1)
+    new_due = (dossier.due_at.replace(hour=16)).isoformat()
+    drafted, _ = request_approval(
+        station,
+        dossier,
+        Action.APOLOGY,
+        officer="canbo",
+        payload={"new_due": new_due, "reason": "Chờ xác minh"},
+    )
+    assert drafted.pending and not drafted.apology_issued  # nothing changed yet
+    officer_dialog = _open(qtbot, make_window(folder_printer), drafted)
+    approve = officer_dialog.action_panel.buttons[Action.APPROVAL_DECLINE]
+    assert not approve.isEnabled()
+    assert approve.toolTip() == ft.not_allowed_tooltip("approve", ["leader"])
+    assert officer_dialog.action_panel.roles.drafts_label.text().startswith(ft.DRAFT_WAITING)
+    events = len(station.store.dossiers.events_of(dossier.uuid))
+    key(Qt.Key.Key_Y, ALT)  # the officer tries anyway: told why, nothing written
+    refused = texts.error_message(
+        DomainError(ErrorCode.ROLE_REQUIRED, username="canbo", action="approve", roles=["leader"])
+    )
+    qtbot.waitUntil(lambda: [b.text() for b in message_boxes()] == [refused])
+    for box in message_boxes():
+        box.close()
+    assert len(station.store.dossiers.events_of(dossier.uuid)) == events
+    officer_dialog.close()
+
+    leader_dialog = _open(qtbot, make_window(folder_printer, username="lanhdao"), drafted)
+    panel = leader_dialog.action_panel
+    assert panel.buttons[Action.APPROVAL_DECLINE].isEnabled()
+    assert panel.roles.drafts_label.isVisible()
+    key(Qt.Key.Key_Y, ALT)
+    form = panel.dialog
+    assert isinstance(form, ApprovalDialog)
+    wait_focus_in(qtbot, form)
+    key(Qt.Key.Key_Return)  # Enter approves
+    wait_for_background()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    stored = station.store.dossiers.by_uuid(dossier.uuid)
+    assert stored is not None and stored.apology_issued and not stored.pending
+    qtbot.waitUntil(lambda: len(folder_printer.jobs()) == 1)  # Mẫu 04, printed
+    wait_for_background()
+    qtbot.waitUntil(
+        lambda: "slip_printed" in {e.kind for e in station.store.dossiers.events_of(dossier.uuid)}
+    )
+    events_now = station.store.dossiers.events_of(dossier.uuid)
+    kinds = sorted(e.kind for e in events_now)
+    assert kinds == ["apology_issued", "approval_requested", "received", "slip_printed"]
+    approval = next(e for e in events_now if e.kind == "apology_issued")
+    assert approval.officer == "lanhdao"
+    assert approval.payload["approves"] == drafted.pending[0]["uuid"]
+    assert not panel.roles.drafts_label.isVisible()

@@ -207,3 +207,10 @@ CLI_FEE_COLLECTED = "số tiền đã thu khi tiếp nhận (đồng)"
 CLI_FEE_METHOD = "hình thức nộp: cash (tiền mặt), transfer (chuyển khoản), online (trực tuyến)"
 CLI_FEE_RECEIPT = "số biên lai điện tử"
 CLI_FEE_EXEMPTION = "trường hợp miễn theo quy định áp dụng, ví dụ digital_citizen (công dân số)"
+REMINDERS_DRAFTS = "Dự thảo chờ lãnh đạo duyệt"
+
+
+def draft_reminder_line(code: str, name: str, draft: dict[str, object]) -> str:
+    """A draft in the reminders: the dossier, what is drafted, by whom and when."""
+    what = DRAFT_ACTIONS.get(str(draft.get("action")), str(draft.get("action")))
+    return f"{code} — {name}: {what} (cán bộ {draft.get('officer')})"

@@ -37,6 +37,9 @@ def _received(ctx: StationContext) -> Dossier:
 
 
 def _open(qtbot, window: MainWindow, dossier: Dossier) -> DossierDialog:  # type: ignore[no-untyped-def]
+    # the reminders (a draft waiting is one) come up once at start: closed first
+    qtbot.wait(50)  # the start's reminders run first
+    qtbot.waitUntil(lambda: window.followup.reminders.last is not None)
     window.followup.reminders_dialog.hide()
     dialog = window.open_dossier(dossier)
     dialog.activateWindow()
@@ -114,7 +117,14 @@ def test_the_leader_approves_an_officers_draft_by_keyboard(
     assert len(station.store.dossiers.events_of(dossier.uuid)) == events
     officer_dialog.close()
 
-    leader_dialog = _open(qtbot, make_window(folder_printer, username="lanhdao"), drafted)
+    leader = make_window(folder_printer, username="lanhdao")
+    qtbot.waitUntil(lambda: leader.followup.reminders.last is not None)  # at start
+    reminders = leader.followup.reminders.last
+    assert reminders is not None and leader.followup.reminders_dialog.isVisible()
+    listed = leader.followup.reminders_dialog.drafts_list
+    assert [uuid for uuid, _ in reminders.drafts] == [dossier.uuid] and listed.count() == 1
+    assert (dossier.code or "") in listed.item(0).text()
+    leader_dialog = _open(qtbot, leader, drafted)
     panel = leader_dialog.action_panel
     assert panel.buttons[Action.APPROVAL_DECLINE].isEnabled()
     assert panel.roles.drafts_label.isVisible()

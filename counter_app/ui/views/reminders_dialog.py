@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.dossier_query import DossierListQuery, DossierListRow
+from counter_app.services import approvals
 from counter_app.services.conflicts import open_conflict_count
 from counter_app.services.station import StationContext
 from counter_app.services.supplements import SupplementReminders, supplement_reminders
 from counter_app.texts import conflicts as c
+from counter_app.texts import fees as fees_text
 from counter_app.texts import followup as f
 from counter_app.texts import forms as ft
 from counter_app.texts import window as t
@@ -57,13 +59,21 @@ class Reminders:
     due_next: list[DossierListRow]
     conflicts: int = 0  # open conflicts between stations (services.conflicts)
     supplements: SupplementReminders | None = None  # waiting, closing soon, closed now
+    drafts: tuple[tuple[str, str], ...] = ()  # (dossier uuid, line): drafts for a leader
 
     @property
     def empty(self) -> bool:
         waiting = self.supplements is not None and (
             self.supplements.waiting or self.supplements.closed
         )
-        return not (self.overdue or self.due_today or self.due_next or self.conflicts or waiting)
+        return not (
+            self.overdue
+            or self.due_today
+            or self.due_next
+            or self.conflicts
+            or waiting
+            or self.drafts
+        )
 
 
 def load_reminders(
@@ -86,8 +96,17 @@ def load_reminders(
         rows(QUICK_NEXT),
         open_conflict_count(ctx),
         supplements,
+        _drafts(ctx),
     )
     return reminders, changes
+
+
+def _drafts(ctx: StationContext) -> tuple[tuple[str, str], ...]:
+    """The officers' drafts waiting for a leader (services/approvals.py), oldest first."""
+    return tuple(
+        (d.uuid, fees_text.draft_reminder_line(d.code or "", d.applicant.name, draft))
+        for d, draft in approvals.waiting(ctx)
+    )
 
 
 class RemindersDialog(QDialog):
@@ -119,6 +138,9 @@ class RemindersDialog(QDialog):
         self.next_label, self.next_list = QLabel(), QListWidget()
         self.closing_label, self.closing_list = QLabel(), QListWidget()
         self.waiting_label, self.waiting_list = QLabel(), QListWidget()
+        self.drafts_label, self.drafts_list = QLabel(), QListWidget()
+        self.drafts_label.setObjectName("reminders_drafts")
+        self.drafts_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
         self.closed_label = QLabel()
         self.closed_label.setObjectName("reminders_closed")
         self.closed_label.setWordWrap(True)
@@ -141,6 +163,8 @@ class RemindersDialog(QDialog):
         conflicts_row.addWidget(self.conflicts_button)
         layout.addLayout(conflicts_row)
         layout.addWidget(self.closed_label)
+        layout.addWidget(self.drafts_label)
+        layout.addWidget(self.drafts_list)
         for label, widget in (
             (self.overdue_label, self.overdue_list),
             (self.today_label, self.today_list),
@@ -169,7 +193,7 @@ class RemindersDialog(QDialog):
 
     def all_lists(self) -> tuple[QListWidget, ...]:
         """The due-date lists, then the supplements closing soon and all those waiting."""
-        return (*self.lists(), self.closing_list, self.waiting_list)
+        return (*self.lists(), self.closing_list, self.waiting_list, self.drafts_list)
 
     def show_reminders(self, reminders: Reminders) -> None:
         sections = (
@@ -201,6 +225,7 @@ class RemindersDialog(QDialog):
             )
         )
         self._show_supplements(reminders.supplements)
+        self._show_drafts(reminders.drafts)
         self.conflicts_label.setText(c.reminders_conflicts(reminders.conflicts))
         self.conflicts_label.setVisible(bool(reminders.conflicts))
         self.conflicts_button.setVisible(bool(reminders.conflicts))
@@ -228,6 +253,18 @@ class RemindersDialog(QDialog):
         closed = len(supplements.closed) if supplements else 0
         self.closed_label.setText(ft.closed_summary(closed))
         self.closed_label.setVisible(bool(closed))
+
+    def _show_drafts(self, drafts: tuple[tuple[str, str], ...]) -> None:
+        """The drafts waiting for a leader (issue 13 item 8): Enter opens the dossier."""
+        self.drafts_label.setText(f.section_title(fees_text.REMINDERS_DRAFTS, len(drafts)))
+        self.drafts_list.clear()
+        for uuid, line in drafts:
+            item = QListWidgetItem(line)
+            item.setData(UuidRole, uuid)
+            self.drafts_list.addItem(item)
+        self.drafts_label.setVisible(bool(drafts))
+        self.drafts_list.setVisible(bool(drafts))
+        self.drafts_list.setMaximumHeight(90)
 
     def selected_uuid(self) -> str | None:
         for widget in self.all_lists():

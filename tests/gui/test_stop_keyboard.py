@@ -153,3 +153,41 @@ def test_the_window_closes_expired_supplements_and_lists_those_closing_soon(
     _shot(reminders, "reminders-dialog")
     window.followup.reminders.remind()  # an hour later: nothing more to close
     assert station.store.dossiers.by_uuid(soon.uuid).status is not Status.STOPPED  # type: ignore[union-attr]
+
+
+def test_the_supplement_reasons_of_the_rule_set_fill_the_reason_by_keyboard(
+    qtbot, station: StationContext, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.services.supplements import reasons_for
+    from counter_app.ui.dialogs.reason_dialog import ReasonDialog
+
+    clock.at = SEPT  # Decree 309/2026 in force: its new reason is offered
+    reasons = reasons_for(station)
+    assert "Không khai thác được thông tin trong các cơ sở dữ liệu" in reasons
+    dialog = ReasonDialog(
+        title="F6",
+        reason_label="Lý do",
+        confirm_text="OK",
+        missing=["Giấy chứng sinh"],
+        reason="Hồ sơ chưa đầy đủ thành phần theo quy định.",
+        reasons=reasons,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    dialog.reason_combo.setFocus()  # type: ignore[union-attr]
+    wait_focus_in(qtbot, dialog)
+    key(Qt.Key.Key_End)  # the last reason: Decree 309's
+    assert dialog.reason() == "Không khai thác được thông tin trong các cơ sở dữ liệu"
+    key(Qt.Key.Key_Tab)
+    assert focused() is dialog.reason_edit
+    key(Qt.Key.Key_End, CTRL)
+    keys(" (mất kết nối)")  # the officer adds to the chosen reason
+    assert dialog.reason() == "Không khai thác được thông tin trong các cơ sở dữ liệu (mất kết nối)"
+    dialog.reason_combo.setFocus()  # type: ignore[union-attr]
+    key(Qt.Key.Key_Home)
+    key(Qt.Key.Key_Down)  # another choice no longer replaces what the officer typed
+    assert dialog.reason().endswith("(mất kết nối)")
+    earlier = datetime(2026, 7, 1, 9, 0, tzinfo=VN_TZ)  # Decree 118/2025 only
+    clock.at = earlier
+    assert "Không khai thác được thông tin trong các cơ sở dữ liệu" not in reasons_for(station)

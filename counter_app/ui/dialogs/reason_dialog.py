@@ -47,6 +47,7 @@ class ReasonDialog(QDialog):
             self.missing_edit = QPlainTextEdit("\n".join(missing))
             self.missing_edit.setObjectName("missing_edit")
             layout.addWidget(self.missing_edit, 2)
+        self._initial = reason.strip()  # the suggested reason: a choice replaces it too
         self.reason_combo: QComboBox | None = None
         if reasons:
             layout.addWidget(QLabel(ft.SUPPLEMENT_REASON_CHOICE))
@@ -92,13 +93,14 @@ class ReasonDialog(QDialog):
         super().accept()
 
     def _on_reason_chosen(self, index: int) -> None:
-        """The chosen reason replaces the text unless the officer typed one of their own."""
+        """The chosen reason replaces the text unless the officer typed one of their own (the
+        suggested reason the dialog opened with is not one)."""
         assert self.reason_combo is not None
         chosen = str(self.reason_combo.itemData(index) or "")
         choices = {
             str(self.reason_combo.itemData(i) or "") for i in range(self.reason_combo.count())
         }
-        if chosen and (not self.reason() or self.reason() in choices):
+        if chosen and (not self.reason() or self.reason() in choices | {self._initial}):
             self.reason_edit.setPlainText(chosen)
 
     def reason(self) -> str:

@@ -253,7 +253,7 @@ def slip_data(
         processing_time=describe_time(dossier.processing_time),
         received_at=t.moment(received),
         due_at=_appointment(dossier, due),
-        due_note=_due_note(dossier, due),
+        due_note=_due_note(dossier, due, ctx),
         return_method=t.return_method(dossier.return_method, address=dossier.return_address),
         fee=_fee(dossier),
         missing=after.missing if after.template else dossier.missing,
@@ -335,14 +335,15 @@ def _appointment(dossier: Dossier, due: datetime | None) -> str:
     return rt.expected_appointment(due) if dossier.due_expected else t.appointment(due)
 
 
-def _due_note(dossier: Dossier, due: datetime | None) -> str:
+def _due_note(dossier: Dossier, due: datetime | None, ctx: StationContext) -> str:
     """Under the appointment: the transfer and from when the period runs (an expected date),
-    then the estimated-calendar warning."""
+    then the estimated-calendar warning naming the days still estimated in the period."""
     notes = []
     if due is not None and dossier.due_expected and dossier.transfer_at is not None:
         notes.append(rt.transfer_note(dossier.transfer_at.astimezone(VN_TZ), dossier.authority))
     if due is not None and dossier.due_estimated:
-        notes.append(t.DUE_ESTIMATED_NOTE)
+        first = dossier.received_at.astimezone(VN_TZ).date()
+        notes.append(t.due_estimated_note(ctx.calendar().estimated_days(first, due.date())))
     return " ".join(notes)
 
 

@@ -7,9 +7,12 @@ Vietnamese on paper.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from counter_app.domain.calendar import CalendarDay
 from counter_app.domain.models import Channel, DocumentForm, ReturnMethod
+from counter_app.texts.window import estimated_days_text
 
 # --- Header -------------------------------------------------------------------------------------
 
@@ -65,6 +68,20 @@ DUE_ESTIMATED_NOTE = (
     "Lưu ý: ngày hẹn trả được tính theo ngày nghỉ lễ dự kiến (chưa được công bố chính "
     "thức); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
 )
+DUE_ESTIMATED_DAYS_NOTE = (
+    "Lưu ý: ngày hẹn trả được tính theo ngày nghỉ lễ dự kiến, chưa được công bố chính thức "
+    "({days}); nếu lịch chính thức khác, Bộ phận Một cửa sẽ thông báo lại."
+)
+
+
+def due_estimated_note(days: Sequence[CalendarDay]) -> str:
+    """The slip's note under an estimated due date, naming the days (issue 13 item 5); the
+    general note when none is estimated any more (announced since the reception)."""
+    if not days:
+        return DUE_ESTIMATED_NOTE
+    return DUE_ESTIMATED_DAYS_NOTE.format(days=estimated_days_text(days))
+
+
 NOTHING = "Không"
 NO_PAPER_RECORDED = "Không có giấy tờ nào được ghi nhận là đã nộp khi tiếp nhận hồ sơ."
 FEE_NONE = "Không thu"

@@ -221,6 +221,11 @@ def estimated_warning(days: Sequence[CalendarDay]) -> str:
     "Tết Dương lịch 01/01/2027; Quốc khánh 02/09, 03/09/2027" (same name, dates together)."""
     if not days:
         return DUE_ESTIMATED
+    return DUE_ESTIMATED_DAYS.format(days=estimated_days_text(days))
+
+
+def estimated_days_text(days: Sequence[CalendarDay]) -> str:
+    """The estimated days named, days of one name together: "Quốc khánh 02/09, 03/09/2027"."""
     groups: list[tuple[str, list[CalendarDay]]] = []
     for day in days:
         name = day.name or (DAY_WORKED_UNNAMED if day.kind is DayKind.WORKING else DAY_OFF_UNNAMED)
@@ -232,7 +237,7 @@ def estimated_warning(days: Sequence[CalendarDay]) -> str:
     for name, members in groups:
         dates = [m.day.strftime("%d/%m") for m in members]
         parts.append(f"{name} {', '.join(dates)}/{members[-1].day.year}")
-    return DUE_ESTIMATED_DAYS.format(days="; ".join(parts))
+    return "; ".join(parts)
 
 
 # --- Tables -----------------------------------------------------------------------------------

@@ -217,3 +217,22 @@ def test_only_an_admin_manages_officers_and_restores(
         by="quantri",
     )
     assert station.store.officers.get("moi.cb") is not None
+
+
+def test_an_officers_correction_after_printing_is_drafted_then_approved(
+    station: StationContext, clock: FixedClock
+) -> None:
+    d = _receive(station)
+    slips.issue_slip(station, d, form=slips.SlipForm.RECEIPT, size=PaperSize.A5, officer="canbo")
+    d = station.store.dossiers.by_uuid(d.uuid) or d
+    clock.advance(hours=1)
+    change = {"changes": {"applicant": {"name": "Nguyễn Văn Đạt"}}, "reason": "Ghi nhầm tên"}
+    drafted, _ = approvals.request_approval(
+        station, d, Action.CORRECT, officer="canbo", payload=change
+    )
+    assert drafted.applicant.name == d.applicant.name  # unchanged until approved
+    clock.advance(hours=1)
+    fixed, _ = approvals.approve(station, drafted, drafted.pending[0]["uuid"], officer="lanhdao")
+    assert fixed.applicant.name == "Nguyễn Văn Đạt" and not fixed.pending
+    corrected = [e for e in station.store.dossiers.events_of(d.uuid) if e.kind == "corrected"]
+    assert [e.officer for e in corrected] == ["lanhdao"]

@@ -214,3 +214,25 @@ def draft_reminder_line(code: str, name: str, draft: dict[str, object]) -> str:
     """A draft in the reminders: the dossier, what is drafted, by whom and when."""
     what = DRAFT_ACTIONS.get(str(draft.get("action")), str(draft.get("action")))
     return f"{code} — {name}: {what} (cán bộ {draft.get('officer')})"
+
+
+DOSSIER_FEE = "Phí, lệ phí"
+
+
+def dossier_fee(dossier: object) -> str:
+    """The dossier window's fee line: due, collected (method, e-receipt), or the exemption."""
+    exemption = str(getattr(dossier, "fee_exemption", "") or "")
+    if exemption:
+        basis = str(getattr(dossier, "fee_basis", "") or "")
+        return f"Miễn: {EXEMPTION_LABELS.get(exemption, exemption)} ({basis})"
+    due = getattr(dossier, "fee_due", None)
+    collected = int(getattr(dossier, "fee_collected", 0) or 0)
+    head = "Chưa rõ mức phí" if due is None else f"Phải nộp {amount_text(due)}"
+    if due == 0:
+        head = "Miễn phí"
+    if not collected:
+        return head if due == 0 else f"{head}; chưa thu"
+    method = METHOD_LABELS.get(str(getattr(dossier, "fee_method", "")), "")
+    receipt = str(getattr(dossier, "fee_receipt_no", "") or "")
+    paid = f"đã thu {amount_text(collected)} ({method})"
+    return f"{head}; {paid}" + (f", biên lai số {receipt}" if receipt else "")

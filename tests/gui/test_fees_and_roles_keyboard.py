@@ -80,6 +80,8 @@ def test_an_officer_records_a_fee_by_keyboard(
         "BL-0042",
     )
     assert "fee_recorded" in {e.kind for e in station.store.dossiers.events_of(dossier.uuid)}
+    shown = dialog.value_labels[-1].text()  # the dossier window says it too
+    assert shown == ft.dossier_fee(stored) and "biên lai số BL-0042" in shown
 
 
 def test_the_leader_approves_an_officers_draft_by_keyboard(

@@ -21,6 +21,7 @@ from counter_app.domain.dossier import Dossier, EventKind
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_ui as td
+from counter_app.texts import fees as fee_texts
 from counter_app.texts import identity as ti
 from counter_app.texts import rules as tr
 from counter_app.texts import window as t
@@ -70,7 +71,7 @@ class DossierDialog(QDialog):
 
     def _build_ui(self) -> None:
         self.fields = QFormLayout()
-        captions = (*t.DOSSIER_FIELDS, *ti.DOSSIER_FIELDS)
+        captions = (*t.DOSSIER_FIELDS, *ti.DOSSIER_FIELDS, fee_texts.DOSSIER_FEE)
         self.value_labels = [QLabel() for _ in captions]
         for caption, label in zip(captions, self.value_labels, strict=True):
             label.setWordWrap(True)
@@ -121,6 +122,7 @@ class DossierDialog(QDialog):
             _due_text(d) if d.code else "",
             "\n".join((d.reason, *d.missing)).strip(),
             *ti.dossier_values(d),
+            fee_texts.dossier_fee(d) if d.code else "",  # issue 13 item 7
         )
         for label, value in zip(self.value_labels, values, strict=True):
             label.setText(value)

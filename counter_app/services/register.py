@@ -18,12 +18,13 @@ from itertools import groupby
 
 from counter_app.domain.codes import register_position
 from counter_app.domain.digitisation import DigitisationSummary, summarise
-from counter_app.domain.dossier import Dossier, Status
+from counter_app.domain.dossier import Dossier, EventKind, Status
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.register_numbers import register_order
 from counter_app.printing.tables import RegisterBook, RegisterSheet, render_register
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation as dt
+from counter_app.texts import forms as ft
 from counter_app.texts import reports as t
 from counter_app.texts import slips as slip_texts
 
@@ -69,7 +70,8 @@ def _note(dossier: Dossier) -> str:
     if dossier.status is Status.WITHDRAWN:
         notes.append(t.NOTE_WITHDRAWN)
     elif dossier.status is Status.STOPPED:
-        notes.append(t.NOTE_STOPPED)
+        expired = dossier.outcome == EventKind.SUPPLEMENT_EXPIRED.value
+        notes.append(ft.NOTE_SUPPLEMENT_EXPIRED if expired else t.NOTE_STOPPED)
     elif dossier.outcome == "refused":
         notes.append(t.NOTE_REFUSED_RESULT)
     if dossier.digitised:

@@ -95,6 +95,9 @@ def closed_summary(count: int) -> str:
     )
 
 
+# --- Register (Sổ theo dõi hồ sơ) -----------------------------------------------------------
+NOTE_SUPPLEMENT_EXPIRED = "Đóng hồ sơ do quá hạn bổ sung"
+
 # --- Settings ------------------------------------------------------------------------------
 SETTING_SUPPLEMENT_MODE = "Thời hạn giải quyết sau khi bổ sung:"
 SUPPLEMENT_MODE_LABELS = {

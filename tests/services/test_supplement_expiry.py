@@ -17,6 +17,7 @@ from counter_app.domain.total_projection import project_total
 from counter_app.services import reports
 from counter_app.services.actions import Action, record_action
 from counter_app.services.intake import ReceptionRequest, receive_dossier
+from counter_app.services.register import _note
 from counter_app.services.settings import read_settings, update_settings
 from counter_app.services.station import StationContext
 from counter_app.services.supplements import close_expired, supplement_mode, supplement_waits
@@ -79,6 +80,8 @@ def test_a_request_unanswered_for_15_days_closes_the_dossier(
     answered_now = station.store.dossiers.by_uuid(answered.uuid)
     assert answered_now is not None and answered_now.status is Status.RECEIVED
 
+    assert "Đóng hồ sơ do quá hạn bổ sung" in _note(stored)  # the register's note
+    assert "Dừng giải quyết" in _note(station.store.dossiers.by_uuid(stopped.uuid))  # type: ignore[arg-type]
     assert close_expired(station, officer="canbo")[0] == []  # idempotent
     assert supplement_waits(station) == []
 

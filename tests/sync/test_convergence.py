@@ -48,6 +48,7 @@ from sync_protocol import (
 )
 from sync_protocol.events import SETTLE_KIND, event_problem
 from sync_protocol.projection import DossierState, Outcome, project_state
+from sync_protocol.status import TRANSITIONS
 from tests.server.helpers import receive, record_event
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ)
@@ -204,10 +205,20 @@ def _act(world: World, station: int, dossier: Dossier, action: Action) -> None:
     current = ctx.store.dossiers.by_uuid(dossier.uuid)
     if current is None:  # not pulled here yet
         return
+    # An action the counter would refuse at this status writes nothing: take instead one the
+    # status allows (chosen by the drawn one), so that histories go deep and clash often.
+    allowed = [a for a in Action if current.status.value in TRANSITIONS[a.kind.value][0]]
+    if action not in allowed and allowed:
+        action = allowed[list(Action).index(action) % len(allowed)]
     payload = dict(PAYLOADS.get(action, {}))
     if action is Action.APOLOGY and current.due_at is not None:
         payload["new_due"] = (current.due_at + timedelta(days=3)).isoformat()
-    officer = "lanhdao" if action in (Action.APOLOGY, Action.CORRECT) else "canbo"
+    if action is Action.APPROVAL_REQUEST:  # an officer's draft of a correction (issue 13)
+        payload = {"action": "correct", "request": dict(PAYLOADS[Action.CORRECT])}
+    elif action is Action.APPROVAL_DECLINE and current.pending:  # a leader declines a draft
+        payload = {"draft": current.pending[0]["uuid"], "reason": "Khong duyet"}
+    leader = (Action.APOLOGY, Action.CORRECT, Action.APPROVAL_DECLINE)
+    officer = "lanhdao" if action in leader else "canbo"
     with contextlib.suppress(DomainError):  # refused at this counter: nothing written
         record_action(ctx, current, action, officer=officer, payload=payload)
 

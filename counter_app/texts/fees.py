@@ -141,7 +141,7 @@ DRAFT_SENT = "Đã trình lãnh đạo phê duyệt; hồ sơ chưa thay đổi 
 APPROVE = "Duyệt"
 DECLINE = "Không duyệt"
 
-FEE_BUTTON = "&Phí, lệ phí…"
+FEE_BUTTON = "Thu phí… (Alt+P)"
 FEE_PICK_PROCEDURE = "Chọn thủ tục trước khi ghi phí, lệ phí."
 
 

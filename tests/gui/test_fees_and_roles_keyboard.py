@@ -26,7 +26,18 @@ from counter_app.ui.widgets.role_gate import ApprovalDialog
 from counter_app.ui.workers import wait_for_background
 from tests.conftest import make_applicant
 from tests.gui.helpers import message_boxes
-from tests.gui.keyboard import ALT, back_to_window, focused, key, keys, wait_focus_in
+from tests.gui.keyboard import (
+    ALT,
+    CTRL,
+    back_to_window,
+    focused,
+    key,
+    keys,
+    pick_procedure,
+    scan,
+    wait_focus_in,
+)
+from tests.gui.test_intake_view import ready, stored
 
 RESIDENCE = "1.004222"  # Đăng ký thường trú: 20,000 đ at the counter
 
@@ -151,3 +162,36 @@ def test_the_leader_approves_an_officers_draft_by_keyboard(
     assert approval.officer == "lanhdao"
     assert approval.payload["approves"] == drafted.pending[0]["uuid"]
     assert not panel.roles.drafts_label.isVisible()
+
+
+def test_a_fee_collected_at_reception_by_keyboard(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    pick_procedure(qtbot, RESIDENCE)
+    assert view.fee_row.summary.text() == ft.fee_summary(20_000, None)  # the catalogue's
+    key(Qt.Key.Key_P, ALT)  # "Thu &phí…"
+    form = view.fee_row.dialog
+    assert isinstance(form, FeeDialog)
+    wait_focus_in(qtbot, form)
+    qtbot.waitUntil(lambda: focused() is form.collected_edit)
+    keys("20000")
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_Tab)
+    keys("BL-0100")
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert "biên lai số BL-0100" in view.fee_row.summary.text()
+    wait_focus_in(qtbot, view.window())  # the focus is back in the form
+    key(Qt.Key.Key_Q, CTRL)
+    scan()
+    key(Qt.Key.Key_F5)
+    box = view.confirm
+    assert box is not None
+    wait_focus_in(qtbot, box)
+    key(Qt.Key.Key_T, ALT)  # receive without papers
+    qtbot.waitUntil(lambda: len(stored(station)) == 1)
+    (dossier,) = stored(station)
+    assert (dossier.fee_due, dossier.fee_collected, dossier.fee_method) == (20_000, 20_000, "cash")
+    assert dossier.fee_receipt_no == "BL-0100"
+    assert view.fee_row.payment is None  # the next citizen's form is empty

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from counter_app.domain.fees import FeePayment
 from counter_app.services import fees
@@ -50,6 +51,11 @@ class FeeRow(QWidget):
         row.addWidget(self.button)
         row.addWidget(self.summary, 1)
         self.button.clicked.connect(self.open_dialog)
+        # Alt+P from anywhere in the window (an explicit shortcut: mnemonics are not given by
+        # every platform)
+        shortcut = QShortcut(QKeySequence(ft.FEE_KEYS), self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(self.open_dialog)
         self.refresh()
 
     def clear(self) -> None:
@@ -77,6 +83,7 @@ class FeeRow(QWidget):
             self.summary.setText(ft.FEE_PICK_PROCEDURE)
             return None
         checked = self.checked or FeePayment()
+        before = QApplication.focusWidget()  # the focus comes back there afterwards
         self.dialog = FeeDialog(
             due=self.due(),
             exemptions=fees.exemption_choices(
@@ -89,8 +96,13 @@ class FeeRow(QWidget):
             receipt_no=checked.receipt_no,
             exemption=checked.exemption,
         )
+        self.dialog.finished.connect(lambda _r: self._focus_back(before))
         self.dialog.open()
         return self.dialog
+
+    def _focus_back(self, widget: QWidget | None) -> None:
+        self.window().activateWindow()
+        (widget if widget is not None and widget.isVisible() else self.button).setFocus()
 
     def _submit(self, payload: dict[str, Any]) -> None:
         code = self.procedure_code() or ""

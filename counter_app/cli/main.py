@@ -43,7 +43,7 @@ from counter_app.cli.parser import VietnameseParser
 from counter_app.domain.cross_boundary import SCOPES
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.idcard import parse_id_qr
-from counter_app.domain.models import Channel
+from counter_app.domain.models import Channel, Role
 from counter_app.domain.processing_time import parse_processing_time
 from counter_app.services import intake, lookup, maintenance
 from counter_app.services.setup import lookup_url_warning
@@ -199,15 +199,16 @@ def cmd_restore(args: argparse.Namespace) -> Any:
 def _restoring_officer(args: argparse.Namespace) -> str:
     """Who restores: the officer who authenticated against the live database; ``cli`` when
     that database cannot be opened (lost or damaged: the reason to restore), never the name
-    typed in --officer alone. A wrong password refuses the restore before anything moves."""
+    typed in --officer alone. A wrong password, or an account that is not an administrator's,
+    refuses the restore before anything moves."""
     if not (paths.data_dir(args.data_dir) / DB_NAME).exists():
         return "cli"
     try:
         ctx = station(args)
     except DomainError:
         return "cli"
-    try:
-        return officer(ctx, args)
+    try:  # only an administrator restores a station that still opens (issue 13 item 8)
+        return officer(ctx, args, frozenset({Role.ADMIN}))
     finally:
         ctx.store.close()
 

@@ -173,7 +173,9 @@ def test_receive_search_backup_restore_check(tmp_path: Path, applicant_file: Pat
         "--at",
         "2026-02-13T10:05",
     )
-    restored = ok(tmp_path, "restore", backup["backup"])
+    # an officer may not restore; the administrator may
+    assert "không có quyền" in refused(tmp_path, "restore", backup["backup"])
+    restored = ok(tmp_path, "restore", backup["backup"], "--officer", "quantri")
     assert restored["dossiers"] == 1
     # After a restore no code is minted until a sync or an officer's word (issue 12).
     waiting = refused(
@@ -243,7 +245,7 @@ def test_receive_refusals_write_nothing(tmp_path: Path, applicant_file: Path) ->
 def test_restore_and_search_refusals(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.db"
     bogus.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
-    assert "sao lưu" in refused(tmp_path, "restore", str(bogus))
+    assert "sao lưu" in refused(tmp_path, "restore", str(bogus), "--officer", "quantri")
     assert "nhập nội dung" in refused(tmp_path, "search", "  ")
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from counter_app.domain.fields import clean_text
 from counter_app.texts import rules as tr
+from counter_app.ui.widgets.combos import narrow
 
 
 class BoundaryPanel(QWidget):
@@ -29,6 +30,7 @@ class BoundaryPanel(QWidget):
         for value, label in tr.SCOPES.items():
             self.scope_combo.addItem(label, value)
         self.scope_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        narrow(self.scope_combo)
         self.authority_edit = QLineEdit()
         self.authority_edit.setObjectName("authority_edit")
         self.authority_edit.setPlaceholderText(tr.AUTHORITY_PLACEHOLDER)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from counter_app.domain.models import Channel, IdentityCheck
 from counter_app.texts import identity as ti
+from counter_app.ui.widgets.combos import fit_popup, narrow
 
 
 class IdentityPanel(QWidget):
@@ -38,6 +39,7 @@ class IdentityPanel(QWidget):
         combos = (self.channel_combo, self.identity_combo, self.source_combo)
         for caption, combo in zip(captions, combos, strict=True):
             combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            narrow(combo)
             caption_label = QLabel(caption)
             caption_label.setBuddy(combo)
             row.addWidget(caption_label)
@@ -57,6 +59,7 @@ class IdentityPanel(QWidget):
             current if 0 <= current < self.channel_combo.count() else 0
         )
         self.channel_combo.blockSignals(False)
+        fit_popup(self.channel_combo)
 
     def channel(self) -> tuple[Channel, str]:
         data = self.channel_combo.currentData()

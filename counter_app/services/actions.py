@@ -26,7 +26,7 @@ from counter_app.services import permissions
 from counter_app.services.intake import validate_applicant
 from counter_app.services.station import StationContext
 from counter_app.services.supplements import supplement_mode
-from counter_app.texts.forms import STOP_REASONS
+from counter_app.texts.forms import STOP_OTHER, STOP_REASONS
 
 
 class Action(StrEnum):
@@ -174,6 +174,8 @@ def _stop(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> d
     key = p.get("reason_key", "")
     if key and key not in STOP_REASONS:
         raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="reason_key")
+    if key and key != STOP_OTHER and not nfc(str(p.get("reason") or "")):
+        p = {**p, "reason": STOP_REASONS[key]}  # the listed reason alone (command line)
     body = {"reason": _text(p, "reason", required=True)}
     return {**body, "reason_key": key} if key else body
 

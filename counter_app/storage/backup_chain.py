@@ -163,11 +163,23 @@ def _hashed_extents(
         for item in _iter_extents(source, page_size, page_count):
             batch.append(item)
             if len(batch) == HASH_BATCH:
-                hashed = pool.map(_extent_hash, [d for _, d in batch])
+                hashed = _pool_map(pool, _extent_hash, [d for _, d in batch])
                 yield from ((f, d, h) for (f, d), h in zip(batch, hashed, strict=True))
                 batch = []
-        hashed = pool.map(_extent_hash, [d for _, d in batch])
+        hashed = _pool_map(pool, _extent_hash, [d for _, d in batch])
         yield from ((f, d, h) for (f, d), h in zip(batch, hashed, strict=True))
+
+
+def _pool_map(
+    pool: ThreadPoolExecutor, work: Callable[[bytes], bytes], items: list[bytes]
+) -> list[bytes]:
+    """``work`` over ``items`` on the pool; on this thread once the interpreter is shutting
+    down (the window's on-exit backup goes on after the main thread has returned, when
+    concurrent.futures takes no more work: the backup must still be written)."""
+    try:
+        return list(pool.map(work, items))
+    except RuntimeError:
+        return [work(item) for item in items]
 
 
 def image_digest(hashes: list[bytes]) -> str:
@@ -211,12 +223,12 @@ def write_point_file(
                     waiting.append(b"".join(block))
                     block, size = [], 0
                     if len(waiting) == HASH_THREADS * 2:
-                        for packed in pool.map(compress, waiting):
+                        for packed in _pool_map(pool, compress, waiting):
                             blocks.add(packed)
                         waiting = []
             if block:
                 waiting.append(b"".join(block))
-            for packed in pool.map(compress, waiting):
+            for packed in _pool_map(pool, compress, waiting):
                 blocks.add(packed)
         header = {**header, "pages": pages}
         digest = hashlib.sha256()

@@ -198,6 +198,8 @@ def test_restore_then_sync_sends_nothing_twice_as_new(
         sent_before = server_events(pg, station_id)
         events_before, _ = counts(pg)
 
+        with ctx.store.db.atomic():  # a restore is the admin's (enrolment locked the demo's)
+            ctx.store.officers.set_active("quantri", True)
         maintenance.restore_station(ctx, backup, officer="quantri")
         resent = ctx.store.sync.waiting()  # the backup's queue: already on the server
         assert resent == first.pushed

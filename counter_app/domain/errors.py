@@ -37,6 +37,10 @@ class ErrorCode(StrEnum):
     # Applicant and reception input
     APPLICANT_FIELD_MISSING = "applicant_field_missing"
     APPLICANT_FIELD_INVALID = "applicant_field_invalid"
+    # The officer's own entry for an action (a reason, a receiver, a rating, ...): named by
+    # its label, never as the applicant's information
+    ACTION_FIELD_MISSING = "action_field_missing"
+    ACTION_FIELD_INVALID = "action_field_invalid"
     PROCEDURE_NOT_FOUND = "procedure_not_found"
     DATETIME_INVALID = "datetime_invalid"
     DATE_INVALID = "date_invalid"

@@ -79,7 +79,7 @@ OUTCOMES = ("approved", "refused")
 def _text(payload: dict[str, Any], key: str, *, required: bool) -> str:
     value = payload.get(key, "")
     if not isinstance(value, str) or (required and not nfc(value)):
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=key)
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field=key)
     return nfc(value)
 
 
@@ -103,7 +103,7 @@ def _handback(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) 
 def _result(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
     outcome = p.get("outcome", "approved")
     if outcome not in OUTCOMES:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="outcome")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="outcome")
     return {
         "outcome": outcome,
         "note": _text(p, "note", required=False),
@@ -116,7 +116,7 @@ def _supplement_request(
 ) -> dict[str, Any]:
     items = p.get("items")
     if not isinstance(items, list) or not [i for i in items if isinstance(i, str) and nfc(i)]:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="missing")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="missing")
     return {
         "items": [nfc(i) for i in items if isinstance(i, str) and nfc(i)],
         "reason": _text(p, "reason", required=True),
@@ -173,7 +173,7 @@ def _stop(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> d
     """Mẫu 05: the reason chosen (``reason_key``, texts.forms.STOP_REASONS) and its text."""
     key = p.get("reason_key", "")
     if key and key not in STOP_REASONS:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="reason_key")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="reason_key")
     if key and key != STOP_OTHER and not nfc(str(p.get("reason") or "")):
         p = {**p, "reason": STOP_REASONS[key]}  # the listed reason alone (command line)
     body = {"reason": _text(p, "reason", required=True)}
@@ -183,7 +183,7 @@ def _stop(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> d
 def _return(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
     originals = p.get("originals_returned", True)
     if not isinstance(originals, bool):
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="originals_returned")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="originals_returned")
     return {
         "receiver_name": _text(p, "receiver_name", required=True),
         "receiver_is_applicant": bool(p.get("receiver_is_applicant", True)),
@@ -195,7 +195,7 @@ def _return(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) ->
 def _rating(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
     """One rating per dossier: a second one replaces the first only with its reason."""
     if p.get("rating") not in RATINGS:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="rating")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="rating")
     body = {"rating": p["rating"], "comment": _text(p, "comment", required=False)}
     if d.rating is not None:
         reason = _text(p, "reason", required=False)
@@ -228,7 +228,7 @@ def _approval_request(
     action = p.get("action")
     request = p.get("request")
     if action not in APPROVABLE or not isinstance(request, dict):
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="action")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="action")
     target = Action(APPROVABLE[action])
     check_allowed(d, target.kind)
     _BUILDERS[target](ctx, d, {k: v for k, v in request.items() if k != "approves"}, at)
@@ -278,7 +278,7 @@ def _authority_received(
 def _correct(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -> dict[str, Any]:
     changes = p.get("changes")
     if not isinstance(changes, dict) or not changes:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="changes")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="changes")
     clean: dict[str, Any] = {}
     for key in ("applicant", "submitter"):
         if key in changes:
@@ -293,7 +293,7 @@ def _correct(ctx: StationContext, d: Dossier, p: dict[str, Any], at: datetime) -
         if key in changes:
             clean[key] = changes[key]
     if not clean:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="changes")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="changes")
     return _approving(d, p, {"changes": clean, "reason": _text(p, "reason", required=False)})
 
 

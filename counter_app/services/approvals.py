@@ -27,7 +27,7 @@ def request_approval(
     """Draft ``action`` (apology or correction) with ``payload`` for a leader."""
     key = next((k for k, v in APPROVABLE.items() if v == action.value), None)
     if key is None:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_INVALID, field="action")
+        raise DomainError(ErrorCode.ACTION_FIELD_INVALID, field="action")
     return record_action(
         ctx,
         dossier,

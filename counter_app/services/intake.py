@@ -299,7 +299,7 @@ def _due(
         return due, {}
     reason = nfc(request.due_override_reason)
     if not reason:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="due_override_reason")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="due_override_reason")
     override = request.due_override.astimezone(VN_TZ)
     if override <= received_at:
         raise DomainError(ErrorCode.DATETIME_INVALID, value=override.isoformat())
@@ -435,7 +435,7 @@ def _not_received(
     request = _validated(ctx, request)
     procedure = procedure_or_error(ctx, request.procedure_code)
     if not nfc(reason):
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="reason")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="reason")
     received_at = _received_at(ctx, request)
     agency_id = validate_agency_id(request.agency_id or ctx.office().agency_id)
     time = request.time or procedure.processing_time
@@ -468,7 +468,7 @@ def guide_dossier(
     """
     items = tuple(m for m in (nfc(x) for x in missing) if m)
     if not items:
-        raise DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="missing")
+        raise DomainError(ErrorCode.ACTION_FIELD_MISSING, field="missing")
     dossier = _not_received(
         ctx, request, EventKind.GUIDED, reason=reason, missing=items, officer=officer
     )

@@ -25,6 +25,7 @@ from counter_app.texts.digitisation import (
 from counter_app.texts.faults import FAULT_ERRORS
 from counter_app.texts.fees import FEE_ERRORS
 from counter_app.texts.fees import FIELD_LABELS as FEE_FIELD_LABELS
+from counter_app.texts.followup import ACTION_FIELD_ERRORS, ACTION_FIELD_LABELS
 from counter_app.texts.identity import FIELD_LABELS as IDENTITY_FIELD_LABELS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS
@@ -134,6 +135,7 @@ _ERRORS.update(DB_LOSS_ERRORS)
 _ERRORS.update(CODES_ERRORS)
 _ERRORS.update(CONFLICT_ERRORS)
 _ERRORS.update(FEE_ERRORS)
+_ERRORS.update(ACTION_FIELD_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",
     "id_number": "số định danh cá nhân (12 chữ số)",
@@ -211,9 +213,14 @@ def error_message(error: DomainError) -> str:
     """The Vietnamese sentence for a domain error (unknown parameters are left blank)."""
     params: dict[str, Any] = dict(error.params)
     if "field" in params:
-        params.setdefault(
-            "field_label", APPLICANT_FIELD_LABELS.get(params["field"], params["field"])
-        )
+        field = params["field"]
+        label = APPLICANT_FIELD_LABELS.get(field, field)
+        if error.code in ACTION_FIELD_ERRORS:  # the officer's entry: its own label first
+            label = ACTION_FIELD_LABELS.get(field, label)
+        params.setdefault("field_label", label)
+    if "key" in params and "field" in params and params["field"] == "fee_exemption":
+        key = str(params["key"])
+        params.setdefault("key_label", fee_texts.EXEMPTION_NAMES.get(key, key))
     if "detail" in params:
         label = DETAIL_LABELS.get(str(params["detail"]), str(params["detail"]))
         params.setdefault("detail_label", label.format_map(_Blank(params)))

@@ -22,24 +22,25 @@ FEE_ERRORS = {
         "50000); khi đã thu tiền phải chọn hình thức nộp; hồ sơ được miễn thì không thu tiền."
     ),
     ErrorCode.FEE_EXEMPTION_UNKNOWN: (
-        "Trường «{field_label}»: quy định áp dụng cho hồ sơ này không có trường hợp miễn «{key}»."
+        "Trường «{field_label}»: quy định áp dụng cho hồ sơ này không có trường hợp miễn "
+        "«{key_label}»."
     ),
     ErrorCode.FEE_EXEMPTION_OUT_OF_DATES: (
-        "Trường «{field_label}»: trường hợp miễn «{key}» chỉ áp dụng cho hồ sơ nộp từ ngày "
+        "Trường «{field_label}»: trường hợp miễn «{key_label}» chỉ áp dụng cho hồ sơ nộp từ ngày "
         "{valid_from} đến hết ngày {valid_to}; hồ sơ này nộp ngày {day} nên không được miễn. "
         "Không có gì được ghi."
     ),
     ErrorCode.FEE_EXEMPTION_NOT_APPLICABLE: (
-        "Trường «{field_label}»: trường hợp miễn «{key}» không áp dụng cho kênh nộp hoặc thủ "
+        "Trường «{field_label}»: trường hợp miễn «{key_label}» không áp dụng cho kênh nộp hoặc thủ "
         "tục của hồ sơ này (ví dụ «công dân số» chỉ áp dụng khi nộp trực tuyến)."
     ),
     ErrorCode.ROLE_REQUIRED: (
-        "[{error_code}] Tài khoản «{username}» không được «{action_label}»: việc này cần "
+        "Tài khoản «{username}» không được «{action_label}»: việc này cần "
         "{roles_label}. Không có gì bị thay đổi."
     ),
     ErrorCode.APPROVAL_NOT_FOUND: "Không có bản dự thảo đang chờ phê duyệt «{draft}».",
     ErrorCode.RATING_ALREADY_RECORDED: (
-        "[{error_code}] Hồ sơ này đã có đánh giá của người dân; chỉ ghi đánh giá lại khi nêu "
+        "Hồ sơ này đã có đánh giá của người dân; chỉ ghi đánh giá lại khi nêu "
         "lý do (trường «lý do đánh giá lại»). Không có gì bị thay đổi."
     ),
 }
@@ -67,6 +68,8 @@ def not_allowed_tooltip(action: str, roles: list[str]) -> str:
 
 METHOD_LABELS = {"cash": "tiền mặt", "transfer": "chuyển khoản", "online": "trực tuyến"}
 EXEMPTION_LABELS = {"digital_citizen": "Công dân số (miễn phí, lệ phí khi nộp trực tuyến)"}
+# An exemption named in a sentence (the refusals): its Vietnamese name, never its key.
+EXEMPTION_NAMES = {"digital_citizen": "công dân số"}
 
 # --- the reception form and the fee dialog ----------------------------------------------------
 FEE_DUE_LABEL = "Phải nộp (đồng)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from counter_app.domain.errors import ErrorCode
+
 # --- Menu and tabs ----------------------------------------------------------------------------
 TAB_LIST = "Danh sách hồ sơ (F8)"
 TAB_REPORT = "Báo cáo (F9)"
@@ -244,3 +246,29 @@ def report_saved(path: str) -> str:
 
 def report_file_name(start: date, end: date, extension: str) -> str:
     return f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{extension}"
+
+
+# --- the officer's own fields of an action (not the applicant's information) --------------------
+ACTION_FIELD_LABELS = {
+    "to": "nơi nhận hồ sơ chuyển đến",
+    "from": "nơi chuyển hồ sơ về",
+    "note": "ghi chú",
+    "outcome": "kết quả giải quyết (được giải quyết hoặc từ chối)",
+    "result_number": "số văn bản kết quả",
+    "missing": "danh sách giấy tờ cần bổ sung",
+    "reason": "lý do",
+    "reason_key": "lý do dừng xử lý (chọn trong danh sách)",
+    "due_override_reason": "lý do sửa ngày hẹn trả",
+    "receiver_name": "họ và tên người nhận kết quả",
+    "originals_returned": "đã trả lại bản gốc (có hoặc không)",
+    "rating": "mức đánh giá (rất hài lòng, hài lòng, không hài lòng)",
+    "comment": "ý kiến của người dân",
+    "action": "việc trình lãnh đạo phê duyệt",
+    "changes": "nội dung cần sửa",
+    "by": "người tiếp nhận của cơ quan có thẩm quyền",
+}
+
+ACTION_FIELD_ERRORS = {
+    ErrorCode.ACTION_FIELD_MISSING: "Thiếu {field_label}. Không có gì được ghi.",
+    ErrorCode.ACTION_FIELD_INVALID: "Không hợp lệ: {field_label}. Không có gì được ghi.",
+}

@@ -13,6 +13,8 @@ from counter_app.services import lookup
 from counter_app.services.actions import Action, record_action
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
+from counter_app.texts import error_message
+from counter_app.texts import followup as followup_texts
 from tests.conftest import make_applicant
 
 FIVE_DAYS = ProcessingTime(TimeUnit.WORKING_DAYS, 5)
@@ -74,9 +76,9 @@ def test_a_dossier_from_reception_to_rating(station: StationContext, clock: Fixe
             {"new_due": "2026-02-20T10:00", "reason": "x"},
             ErrorCode.APOLOGY_DATE_NOT_LATER,
         ),
-        ([], Action.APOLOGY, {"new_due": "2026-03-06T10:00"}, ErrorCode.APPLICANT_FIELD_MISSING),
-        ([], Action.HANDOVER, {}, ErrorCode.APPLICANT_FIELD_MISSING),
-        ([], Action.RATING, {"rating": "tuyet_voi"}, ErrorCode.APPLICANT_FIELD_INVALID),
+        ([], Action.APOLOGY, {"new_due": "2026-03-06T10:00"}, ErrorCode.ACTION_FIELD_MISSING),
+        ([], Action.HANDOVER, {}, ErrorCode.ACTION_FIELD_MISSING),
+        ([], Action.RATING, {"rating": "tuyet_voi"}, ErrorCode.ACTION_FIELD_INVALID),
         ([], Action.SUPPLEMENT_RECEIVED, {}, ErrorCode.ACTION_NOT_ALLOWED),
         ([(Action.WITHDRAW, {"reason": "rút"})], Action.RESULT, {}, ErrorCode.ACTION_NOT_ALLOWED),
     ],
@@ -147,3 +149,19 @@ def test_period_report_counts_stored_dossiers(station: StationContext, clock) ->
     assert stats["resolved"] == {"total": 1, "early": 1, "on_time": 0, "late": 0}
     assert stats["in_progress"] == {"total": 1, "in_time": 1, "overdue": 0}
     assert list(stats["by_field"]) == ["Hộ tịch"]
+
+
+def test_an_action_field_is_named_without_blaming_the_applicant(station) -> None:
+    """A missing receiver or an unknown rating is the officer's entry: the message names the
+    field by its label and does not say the applicant's information is missing."""
+    d = _receive(station)
+    with pytest.raises(DomainError) as info:
+        _act(station, d, Action.HANDOVER)
+    message = error_message(info.value)
+    assert info.value.code is ErrorCode.ACTION_FIELD_MISSING
+    assert followup_texts.ACTION_FIELD_LABELS["to"] in message
+    applicant = error_message(DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field="to"))
+    assert applicant.split(":")[0] not in message
+    with pytest.raises(DomainError) as info:
+        _act(station, d, Action.RATING, rating="tuyet_voi")
+    assert followup_texts.ACTION_FIELD_LABELS["rating"] in error_message(info.value)

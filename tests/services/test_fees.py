@@ -156,13 +156,14 @@ def test_an_exemption_outside_its_dates_is_refused(
             fee_payment={"exemption": "digital_citizen"},
         )
     error = refused.value
-    assert error.code in (ErrorCode.FEE_EXEMPTION_OUT_OF_DATES, ErrorCode.FEE_EXEMPTION_UNKNOWN)
+    assert error.code is ErrorCode.FEE_EXEMPTION_OUT_OF_DATES  # both days are under ND309
     assert error.params["field"] == "fee_exemption"
     message = error_message(error)
     assert "miễn phí, lệ phí" in message
-    if error.code is ErrorCode.FEE_EXEMPTION_OUT_OF_DATES:
-        assert "15/08/2026" in message and "28/02/2027" in message
-        assert day.strftime("%d/%m/%Y") in message
+    assert "15/08/2026" in message and "28/02/2027" in message
+    assert day.strftime("%d/%m/%Y") in message
+    assert f"«{ft.EXEMPTION_NAMES['digital_citizen']}»" in message
+    assert "digital_citizen" not in message and not message.startswith("[")
     assert station.store.dossiers.count() == before
 
 

@@ -134,7 +134,7 @@ def test_due_override_needs_a_reason_and_keeps_the_computed_date(station: Statio
     later = datetime(2026, 2, 27, 9, 0, tzinfo=VN_TZ)
     with pytest.raises(DomainError) as info:
         _receive(station, due_override=later)
-    assert info.value.code is ErrorCode.APPLICANT_FIELD_MISSING
+    assert info.value.code is ErrorCode.ACTION_FIELD_MISSING
     dossier = _receive(station, due_override=later, due_override_reason="Hồ sơ nhiều trang")
     assert dossier.due_at == later
     payload = station.store.dossiers.events_of(dossier.uuid)[0].payload

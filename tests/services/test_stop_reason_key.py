@@ -41,6 +41,6 @@ def test_other_still_needs_its_text(station: StationContext, clock: FixedClock) 
         record_action(
             station, dossier, Action.STOP, officer="canbo", payload={"reason_key": ft.STOP_OTHER}
         )
-    assert refused.value.code is ErrorCode.APPLICANT_FIELD_MISSING
+    assert refused.value.code is ErrorCode.ACTION_FIELD_MISSING
     assert refused.value.params["field"] == "reason"
     assert station.store.dossiers.by_uuid(dossier.uuid).status is Status.RECEIVED  # type: ignore[union-attr]

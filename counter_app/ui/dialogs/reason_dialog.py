@@ -81,7 +81,7 @@ class ReasonDialog(QDialog):
             ("reason", not self.reason()),
         ):
             if empty:
-                error = DomainError(ErrorCode.APPLICANT_FIELD_MISSING, field=field)
+                error = DomainError(ErrorCode.ACTION_FIELD_MISSING, field=field)
                 self.error_label.setText(texts.error_message(error))
                 return
         if self.submit is not None:

@@ -22,7 +22,10 @@ taken as already in Vietnam time. For a period ``[start, end]`` (both days inclu
   - *early* ("trước hạn"): finish date < due date;
   - *on_time* ("đúng hạn"): finish date = due date, or no due date, or the dossier was
     withdrawn or stopped (one-stop-rules §5.2: "trả lại / xin rút" count as on time);
-  - *late* ("quá hạn"): finish date > due date.
+  - *late* ("quá hạn"): finish date > due date;
+  - and, counted separately (§5.2), of the resolved: *withdrawn* ("rút hồ sơ"), *stopped*
+    ("dừng giải quyết", Mẫu 05) and *supplement_expired* ("đóng do quá hạn bổ sung"), from
+    ``DossierFacts.closed_as``.
 
 * **In progress** ("Số hồ sơ đang giải quyết"): not finished by ``end`` (no finish, or a finish
   date after ``end``):
@@ -52,6 +55,20 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
 
+COLUMNS = (
+    "received_total",
+    "received_online",
+    "received_direct_postal",
+    "carried_over",
+    "resolved_total",
+    "early",
+    "on_time",
+    "late",
+    "in_progress_total",
+    "in_time",
+    "overdue",
+)  # the 11 numeric columns of Biểu 06, in the form's order
+
 
 class ReportCancelled(Exception):  # noqa: N818 (an outcome, not a fault)
     """The officer cancelled a report while it was being counted; nothing was returned."""
@@ -69,11 +86,20 @@ class DossierFacts:
     finished_at: datetime | None
     withdrawn: bool = False  # finished by withdrawal or a stop, not by a result
     digitised: bool = False  # every required component digitised (issue 6)
+    # how a finish without a result came about (one of CLOSED_KINDS), "" otherwise
+    closed_as: str = ""
+
+
+# The finishes without a result, counted separately among the resolved (one-stop-rules §5.2):
+# withdrawn by the applicant, stopped (Mẫu 05), closed after an unanswered supplement request.
+CLOSED_KINDS = ("withdrawn", "stopped", "supplement_expired")
 
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """One row of the report: the 11 numeric columns of Biểu 06."""
+    """One row of the report: the 11 numeric columns of Biểu 06 (:data:`COLUMNS`), then, of
+    the resolved, how many were withdrawn, stopped or closed for an unanswered supplement
+    request (:data:`CLOSED_KINDS`, one-stop-rules §5.2: counted separately)."""
 
     received_total: int = 0
     received_online: int = 0
@@ -86,6 +112,10 @@ class Counts:
     in_progress_total: int = 0
     in_time: int = 0
     overdue: int = 0
+    # beside the 11 columns, of the resolved (all on time): CLOSED_KINDS
+    withdrawn: int = 0
+    stopped: int = 0
+    supplement_expired: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)))
@@ -108,6 +138,11 @@ class Counts:
                 "total": self.in_progress_total,
                 "in_time": self.in_time,
                 "overdue": self.overdue,
+            },
+            "closed": {
+                "withdrawn": self.withdrawn,
+                "stopped": self.stopped,
+                "supplement_expired": self.supplement_expired,
             },
         }
 
@@ -171,13 +206,15 @@ def classify(facts: DossierFacts, *, start: date, end: date) -> tuple[str, str] 
 _RESOLVED = frozenset({"early", "on_time", "late"})
 
 
-def _counts(tally: Counter[tuple[str, str]]) -> Counts:
+def _counts(tally: Counter[tuple[str, str, str]]) -> Counts:
     values: Counter[str] = Counter()
-    for (received_bucket, outcome), number in tally.items():
+    for (received_bucket, outcome, closed), number in tally.items():
         values[received_bucket] += number
         values[outcome] += number
         values["received_total"] += number
         values["resolved_total" if outcome in _RESOLVED else "in_progress_total"] += number
+        if closed:
+            values[closed] += number
     return Counts(**values)
 
 
@@ -191,12 +228,13 @@ def period_statistics(facts: Iterable[DossierFacts], *, start: date, end: date) 
         raise DomainError(
             ErrorCode.DATE_INVALID, field="period", start=start.isoformat(), end=end.isoformat()
         )
-    tallies: dict[str, Counter[tuple[str, str]]] = {}
+    tallies: dict[str, Counter[tuple[str, str, str]]] = {}
     counted = digitised = 0
     for item in facts:
         buckets = classify(item, start=start, end=end)
         if buckets is not None:
-            tallies.setdefault(item.field, Counter())[buckets] += 1
+            closed = item.closed_as if buckets[1] in _RESOLVED else ""
+            tallies.setdefault(item.field, Counter())[(*buckets, closed)] += 1
             if buckets[0] == "received_direct_postal":
                 counted += 1
                 digitised += item.digitised

@@ -11,6 +11,7 @@ Guarantees:
   dossiers still open, then those finished from the period's first day on, reading the index
   only (never a row with its JSON); a period that ends near today visits about what it
   counts. A report of a long-past period also reads the entries of what finished since;
+  a stopped dossier's row is read by rowid (its outcome: stop or expired supplement);
 * memory is one small tuple per (field, procedure), whatever the number of dossiers;
 * the count runs in slices of ``finished_day`` (the open dossiers first), reporting
   ``progress(done, total)`` after each; ``cancelled()`` is asked between slices and every few
@@ -86,17 +87,27 @@ _SUMS = f"""
  sum(NOT done AND (stats_due_day IS NULL OR stats_due_day >= :e)),
  sum(NOT done AND stats_due_day < :e),
  sum(received_day >= :s AND channel IS NOT {_ONLINE}),
- sum(received_day >= :s AND channel IS NOT {_ONLINE} AND digitised)
+ sum(received_day >= :s AND channel IS NOT {_ONLINE} AND digitised),
+ sum(done AND status = 'withdrawn'),
+ sum(done AND status = 'stopped' AND expired IS NOT 1),
+ sum(done AND status = 'stopped' AND expired IS 1)
 """
+# A stopped dossier's outcome (in its row's JSON) tells a stop (Mau 05) from a closure after an
+# unanswered supplement request; read by rowid for the stopped ones only (few), so the
+# report's index stays covering for every other row.
+_EXPIRED = (
+    "CASE WHEN status = 'stopped' THEN (SELECT json_extract(o.data, '$.outcome')"
+    " = 'supplement_expired' FROM dossiers AS o WHERE o.rowid = dossiers.rowid) END"
+)
 _SELECT = (
     "SELECT procedure_field, procedure_code, {sums} FROM ("
     " SELECT procedure_field, procedure_code, received_day, finished_day, stats_due_day,"
     " status, channel, digitised,"
-    " (finished_day IS NOT NULL AND finished_day <= :e) AS done"
+    " (finished_day IS NOT NULL AND finished_day <= :e) AS done, {expired} AS expired"
     f" FROM dossiers INDEXED BY {INDEX}"
     " WHERE {{where}} AND received_day <= :e AND status NOT IN ({not_counted})"
     ") GROUP BY procedure_field, procedure_code"
-).format(sums=_SUMS, not_counted=_NOT_COUNTED)
+).format(sums=_SUMS, not_counted=_NOT_COUNTED, expired=_EXPIRED)
 _OPEN = _SELECT.format(where="finished_day IS NULL")
 _FINISHED = _SELECT.format(where="finished_day >= :a AND finished_day < :b")
 _LAST_FINISHED = f"SELECT max(finished_day) FROM dossiers INDEXED BY {INDEX}"
@@ -161,7 +172,10 @@ def period_counts(
 
 
 def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts:
-    carried, online, direct, early, on_time, late, in_time, overdue, paper, digitised = sums
+    carried, online, direct, early, on_time, late, in_time, overdue, paper, digitised, *closed = (
+        sums
+    )
+    withdrawn, stopped, expired = closed
     counts = Counts(
         received_total=carried + online + direct,
         received_online=online,
@@ -174,6 +188,9 @@ def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts
         in_progress_total=in_time + overdue,
         in_time=in_time,
         overdue=overdue,
+        withdrawn=withdrawn,
+        stopped=stopped,
+        supplement_expired=expired,
     )
     return ProcedureCounts(field, code, counts, paper, digitised)
 

@@ -983,11 +983,22 @@ class PrintArchiveRepository:
 
 _FACTS_SQL = (
     "SELECT uuid, procedure_code, procedure_name, procedure_field, channel, status,"
-    " received_at, stats_due_at, finished_at, digitised FROM dossiers"
+    " received_at, stats_due_at, finished_at, digitised,"
+    " CASE WHEN status = 'stopped' THEN json_extract(data, '$.outcome') END FROM dossiers"
     " WHERE status NOT IN ('guided', 'refused', 'online_submitted')"
     " AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)"
 )
 _WITHDRAWN = frozenset({Status.WITHDRAWN.value, Status.STOPPED.value})
+
+
+def _closed_as(status: str, outcome: str | None) -> str:
+    """``DossierFacts.closed_as``: a stopped dossier's outcome tells a stop (Mau 05) from a
+    closure after an unanswered supplement request (outcome ``supplement_expired``)."""
+    if status == Status.WITHDRAWN.value:
+        return "withdrawn"
+    if status == Status.STOPPED.value:
+        return "supplement_expired" if outcome == "supplement_expired" else "stopped"
+    return ""
 
 
 def report_facts(
@@ -1003,7 +1014,7 @@ def report_facts(
         _FACTS_SQL,
         ((end + timedelta(days=2)).isoformat(), (start - timedelta(days=2)).isoformat()),
     )
-    for uuid, code, name, field, channel, status, received, due, finished, digitised in rows:
+    for uuid, code, name, field, channel, status, received, due, finished, digitised, how in rows:
         facts = DossierFacts(
             uuid=uuid,
             field=field or "",
@@ -1013,6 +1024,7 @@ def report_facts(
             finished_at=parse(finished) if finished else None,
             withdrawn=status in _WITHDRAWN,
             digitised=bool(digitised),
+            closed_as=_closed_as(status, how),
         )
         yield code, name or "", facts
 

@@ -63,6 +63,7 @@ def test_reminders_close_the_expired_supplement_and_list_the_others(tmp_path: Pa
     assert "Quá 15 ngày kể từ ngày yêu cầu bổ sung" in text
     report = ok(tmp_path, "report", "--from", "2026-09-01", "--to", "2026-09-30", password=None)
     assert report["resolved"] == {"total": 1, "early": 0, "on_time": 1, "late": 0}
+    assert report["closed"] == {"withdrawn": 0, "stopped": 0, "supplement_expired": 1}
     assert report["in_progress"]["total"] == 1
     refused = run(tmp_path, "slip", answered, "--form", "stop", "--out", str(pdf))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr

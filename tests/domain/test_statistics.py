@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -138,16 +139,19 @@ def test_fixture_to_dict() -> None:
         "received": {"total": 12, "online": 2, "direct_postal": 7, "carried_over": 3},
         "resolved": {"total": 7, "early": 3, "on_time": 2, "late": 2},
         "in_progress": {"total": 5, "in_time": 3, "overdue": 2},
+        "closed": {"withdrawn": 0, "stopped": 0, "supplement_expired": 0},
         "by_field": {
             CERT: {
                 "received": {"total": 7, "online": 1, "direct_postal": 5, "carried_over": 1},
                 "resolved": {"total": 3, "early": 1, "on_time": 1, "late": 1},
                 "in_progress": {"total": 4, "in_time": 3, "overdue": 1},
+                "closed": {"withdrawn": 0, "stopped": 0, "supplement_expired": 0},
             },
             CIVIL: {
                 "received": {"total": 5, "online": 1, "direct_postal": 2, "carried_over": 2},
                 "resolved": {"total": 4, "early": 2, "on_time": 1, "late": 1},
                 "in_progress": {"total": 1, "in_time": 0, "overdue": 1},
+                "closed": {"withdrawn": 0, "stopped": 0, "supplement_expired": 0},
             },
         },
     }
@@ -351,3 +355,31 @@ def test_each_dossier_lands_in_at_most_one_bucket_per_group(
     assert sum(received) == counts.received_total <= 1
     assert sum(outcome) == counts.received_total
     assert all(value in (0, 1) for value in received + outcome)
+
+
+def test_closed_without_result_counted_separately_among_the_resolved() -> None:
+    """one-stop-rules §5.2: withdrawn, stopped (Mau 05) and closed-after-supplement dossiers
+    are resolved on time and counted separately; one still open is not counted there."""
+    kinds = ("withdrawn", "stopped", "stopped", "supplement_expired")
+    items = [
+        replace(
+            facts(f"c{i}", CIVIL, DIR, vn(3, 2), vn(3, 5), vn(3, 20)),
+            withdrawn=True,
+            closed_as=kind,
+        )
+        for i, kind in enumerate(kinds)
+    ]
+    items.append(
+        replace(facts("later", CERT, DIR, vn(3, 2), vn(3, 5), vn(4, 2)), closed_as="stopped")
+    )
+    stats = period_statistics(items, start=START, end=END)
+    civil = stats.by_field[CIVIL]
+    assert (civil.resolved_total, civil.on_time, civil.late) == (4, 4, 0)
+    assert (civil.withdrawn, civil.stopped, civil.supplement_expired) == (1, 2, 1)
+    assert stats.by_field[CERT].stopped == 0
+    assert (stats.totals.withdrawn, stats.totals.stopped, stats.totals.supplement_expired) == (
+        1,
+        2,
+        1,
+    )
+    assert stats.to_dict()["closed"] == {"withdrawn": 1, "stopped": 2, "supplement_expired": 1}

@@ -212,6 +212,7 @@ def test_the_report_columns_hold_the_same_facts_as_the_dossiers(
             due_at=d.stats_due_at,
             finished_at=d.finished_at,
             withdrawn=d.status in (Status.WITHDRAWN, Status.STOPPED),
+            closed_as={Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}.get(d.status, ""),
         )
         for d in station.store.dossiers.iter_all()
         if d.status not in (Status.GUIDED, Status.REFUSED)

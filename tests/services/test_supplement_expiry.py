@@ -92,9 +92,12 @@ def test_a_request_unanswered_for_15_days_closes_the_dossier(
     assert whole.totals == reports.reference_report(station, start=date(2026, 9, 1), end=day).totals
     assert whole.totals.received_total == 4 and whole.totals.in_progress_total == 1
     assert whole.totals.resolved_total == 3 and whole.totals.on_time == 3  # 2 closed, 1 stopped
+    closed_counts = (whole.totals.withdrawn, whole.totals.stopped, whole.totals.supplement_expired)
+    assert closed_counts == (0, 1, 2)  # counted separately as well (section 5.2)
     last = reports.report(station, start=day, end=day)  # only the closures finish that day
     assert last.totals == reports.reference_report(station, start=day, end=day).totals
     assert last.totals.carried_over == 3 and last.totals.resolved_total == 2
+    assert (last.totals.stopped, last.totals.supplement_expired) == (0, 2)
 
 
 def test_the_restart_or_resume_rule_is_a_setting_defaulting_to_the_rule_set(

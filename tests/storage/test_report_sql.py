@@ -97,6 +97,7 @@ def _dossier(template: Event, rng: random.Random, n: int) -> Dossier:
                 (EventKind.RETURNED, {}),
                 (EventKind.WITHDRAWN, {"reason": "x"}),
                 (EventKind.STOPPED, {"reason": "x"}),
+                (EventKind.SUPPLEMENT_EXPIRED, {}),
             )
         )
         try:
@@ -116,7 +117,17 @@ def _facts(dossier: Dossier) -> DossierFacts:
         finished_at=dossier.finished_at,
         withdrawn=dossier.status in (Status.WITHDRAWN, Status.STOPPED),
         digitised=dossier.digitised,
+        closed_as=_closed_as(dossier),
     )
+
+
+def _closed_as(dossier: Dossier) -> str:
+    if dossier.status is Status.WITHDRAWN:
+        return "withdrawn"
+    if dossier.status is Status.STOPPED:
+        expired = dossier.outcome == EventKind.SUPPLEMENT_EXPIRED.value
+        return "supplement_expired" if expired else "stopped"
+    return ""
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +193,9 @@ def test_sql_report_equals_the_domain_rules(
         assert sql.rows == old.rows
         assert sql.to_dict() == old.to_dict()
     assert expected.totals.received_total > 0 or start.year in (2024, 2027)
+    totals = expected.totals
+    closed = totals.withdrawn + totals.stopped + totals.supplement_expired
+    assert closed <= totals.on_time
 
 
 def test_the_random_histories_cover_every_case(
@@ -192,6 +206,8 @@ def test_the_random_histories_cover_every_case(
     assert {Status.WITHDRAWN, Status.STOPPED, Status.RETURNED, Status.RESOLVED} <= statuses
     assert {Status.GUIDED, Status.REFUSED, Status.SUPPLEMENT_REQUESTED} <= statuses
     assert any(d.apology_issued and d.finished_at for d in dossiers)
+    closed = {_closed_as(d) for d in dossiers}
+    assert {"withdrawn", "stopped", "supplement_expired"} <= closed
     assert any(d.supplement_count and d.finished_at for d in dossiers)
     near_midnight = [d for d in dossiers if d.received_at.astimezone(VN_TZ).hour in (23, 0)]
     assert any(d.received_at.utcoffset() != timedelta(hours=7) for d in near_midnight)

@@ -94,6 +94,7 @@ class ReportSheet:
     total: ReportLine
     demo: bool
     note: str = ""  # a line under the table (the digitisation rate)
+    closed_note: str = ""  # under it: withdrawn / stopped / supplement-expired, of the resolved
     # The fee table (issue 13): its title, headings, lines (figures in đồng and counts) and
     # total; none when empty.
     fee_title: str = ""
@@ -330,6 +331,8 @@ def render_report(sheet: ReportSheet) -> bytes:
     story.append(table)
     if sheet.note:
         story += [Spacer(1, 4), Paragraph(f"<i>{escape(sheet.note)}</i>", styles["body"])]
+    if sheet.closed_note:
+        story += [Spacer(1, 2), Paragraph(f"<i>{escape(sheet.closed_note)}</i>", styles["body"])]
     if sheet.fee_total is not None:
         story += _fee_table(sheet, styles, width, cell=cell, indent=indent, number=number)
     story += [Spacer(1, 10), _report_signatures(styles, width)]

@@ -94,6 +94,11 @@ def fee_lines(report: PeriodReport) -> tuple[tuple[ReportLine, ...], ReportLine 
     return lines, total
 
 
+def closed_note(totals: Counts) -> str:
+    """The line under the table: of the resolved, withdrawn / stopped / supplement-expired."""
+    return t.closed_line(totals.withdrawn, totals.stopped, totals.supplement_expired)
+
+
 def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
     office = ctx.office()
     lines, total = report_lines(report)
@@ -109,6 +114,7 @@ def report_sheet(ctx: StationContext, report: PeriodReport) -> ReportSheet:
         total=total,
         demo=office.is_demo,
         note=dt.report_rate(rate.digitised, rate.counted),
+        closed_note=closed_note(report.totals),
         fee_title=ft.REPORT_FEES_TITLE,
         fee_headers=ft.REPORT_FEES_HEADERS,
         fee_lines=fees,
@@ -194,6 +200,10 @@ def report_xlsx(ctx: StationContext, report: PeriodReport) -> bytes:
         ws.merge_cells(start_row=total_row + 2, start_column=1, end_row=total_row + 2,
                        end_column=COLUMNS)  # fmt: skip
         put(f"A{total_row + 2}", sheet_data.note, italic, Alignment(horizontal="left"))
+    if sheet_data.closed_note:  # of the resolved: withdrawn, stopped, supplement expired
+        ws.merge_cells(start_row=total_row + 3, start_column=1, end_row=total_row + 3,
+                       end_column=COLUMNS)  # fmt: skip
+        put(f"A{total_row + 3}", sheet_data.closed_note, italic, Alignment(horizontal="left"))
 
     for index, width in enumerate(COLUMN_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(index)].width = width

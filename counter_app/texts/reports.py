@@ -130,3 +130,12 @@ def cli_year_invalid(value: str) -> str:
 def report_legal_basis() -> str:
     """The caption above the report's title: form number and the circular it comes from."""
     return f"{REPORT_FORM} — {REPORT_FORM_BASIS}"
+
+
+def closed_line(withdrawn: int, stopped: int, supplement_expired: int) -> str:
+    """Under the table (one-stop-rules §5.2): of the resolved dossiers, those finished without a
+    result, counted separately (they are counted as resolved on time)."""
+    return (
+        f"Trong đó: rút hồ sơ {withdrawn:,}; dừng giải quyết {stopped:,}; "
+        f"đóng do quá hạn bổ sung {supplement_expired:,}"
+    ).replace(",", ".")

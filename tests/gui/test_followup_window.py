@@ -176,6 +176,9 @@ def test_report_view_shows_the_figures(
     with qtbot.waitSignal(view.report_ready, timeout=10_000):
         view.compute()
     assert model.index(total, model.column_index("early")).data() == "1"
+    assert model.columnCount() == 12  # the field and the 11 figures of Biểu 06
+    closed = "Trong đó: rút hồ sơ 0; dừng giải quyết 0; đóng do quá hạn bổ sung 0"
+    assert view.closed_label.text() == closed
 
 
 def test_report_exports_and_register_print_from_the_window(

@@ -278,8 +278,13 @@ def test_the_xlsx_cell_by_cell(
     assert rows[0] == ["1", "Chứng thực", *CERTIFY_ROW]
     assert rows[1] == ["2", "Hộ tịch", *CIVIL_ROW]
     assert rows[2] == ["Tổng cộng", None, *TOTAL_ROW]
-    assert ws.max_row == 15  # the total, then the digitisation rate line (issue 6)
+    assert ws.max_row == 16  # the total, the digitisation rate line (issue 6), the closed
     assert str(ws["A15"].value).startswith("Tỷ lệ hồ sơ giấy") and "A15:M15" in merged
+    # of the resolved, counted separately (one-stop-rules 5.2): H was withdrawn
+    assert (
+        ws["A16"].value == "Trong đó: rút hồ sơ 1; dừng giải quyết 0; đóng do quá hạn bổ sung 0"
+        and "A16:M16" in merged
+    )
     assert all(ws.cell(row=r, column=c).number_format == "#,##0"
                for r in range(11, 14) for c in range(3, 14))  # fmt: skip
     assert ws.cell(row=13, column=3).font.b
@@ -303,6 +308,7 @@ def test_the_report_pdf_reads_back(
     assert any(line.startswith("Tổng cộng") and line.endswith(figures) for line in lines)
     assert any(line.startswith("2 Hộ tịch " + " ".join(map(str, CIVIL_ROW))) for line in lines)
     assert "Trang 1/1" in text
+    assert "Trong đó: rút hồ sơ 1; dừng giải quyết 0; đóng do quá hạn bổ sung 0" in flat(text)
 
 
 def test_the_register_numbers_books_and_restart_in_january(

@@ -9,7 +9,7 @@ and printing the register appear only when this build has ``services.exports`` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.models import VN_TZ
-from counter_app.domain.statistics import Counts, PeriodStatistics
+from counter_app.domain.statistics import COLUMNS, Counts, PeriodStatistics
 from counter_app.printing.printer import PaperSize, write_durably
 from counter_app.services import exports, register
 from counter_app.services import reports as report_module
 from counter_app.services.reading import in_worker
 from counter_app.services.reports import period_report
 from counter_app.texts import followup as f
+from counter_app.texts import reports as rt
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.models.columns import Column, ColumnTableModel, Index
 from counter_app.ui.report_task import ReportTask
@@ -47,7 +48,7 @@ from counter_app.ui.session import Session
 from counter_app.ui.widgets.bar_chart import BarChart
 from counter_app.ui.workers import run_in_background
 
-COUNT_NAMES = tuple(field.name for field in fields(Counts))
+COUNT_NAMES = COLUMNS  # the 11 columns; the closed-without-result counts go on a line below
 CHART = (
     ("early", "#2e7d32"),
     ("on_time", "#66bb6a"),
@@ -129,6 +130,8 @@ class ReportView(QWidget):
         self.pdf_button = QPushButton(f.REPORT_EXPORT_PDF)
         self.register_button = QPushButton(f.REPORT_PRINT_REGISTER)
         self.period_label = QLabel()
+        self.closed_label = QLabel()  # of the resolved: withdrawn, stopped, supplement expired
+        self.closed_label.setObjectName("reportClosed")
         self.period_label.setObjectName("report_period_label")
         self.task: ReportTask | None = None
         self.progress_bar = QProgressBar()
@@ -178,6 +181,7 @@ class ReportView(QWidget):
         layout.addLayout(progress_row)
         layout.addWidget(self.period_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.closed_label)
         layout.addWidget(self.chart)
         self.this_month_button.clicked.connect(lambda: self.set_month(0))
         self.last_month_button.clicked.connect(lambda: self.set_month(1))
@@ -259,6 +263,9 @@ class ReportView(QWidget):
         self.model.show(stats)
         self.period_label.setText(f.report_period(stats.start, stats.end, empty=not stats.by_field))
         totals = stats.totals
+        self.closed_label.setText(
+            rt.closed_line(totals.withdrawn, totals.stopped, totals.supplement_expired)
+        )
         self.chart.set_bars(
             f.CHART_TITLE,
             [

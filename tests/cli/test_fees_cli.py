@@ -92,4 +92,4 @@ def test_an_officers_apology_is_refused_on_the_command_line(
         "--officer",
         "canbo",
     )
-    assert "role_required" in message and "lãnh đạo" in message
+    assert "«canbo» không được" in message and "lãnh đạo" in message

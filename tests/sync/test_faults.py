@@ -125,7 +125,10 @@ def _work(station: Station) -> None:
     for dossier in rng.sample(others, min(len(others), RATINGS_PER_ROUND)):
         station.clock.advance(seconds=3)
         rating = rng.choice(RATINGS)
-        record_action(ctx, dossier, Action.RATING, officer="canbo", payload={"rating": rating})
+        again = {"reason": "Công dân đánh giá lại"} if dossier.rating is not None else {}
+        record_action(
+            ctx, dossier, Action.RATING, officer="canbo", payload={"rating": rating, **again}
+        )
 
 
 def _sync(station: Station, http: httpx.Client) -> bool:
@@ -278,7 +281,8 @@ def test_a_station_whose_clock_is_behind_keeps_the_same_row_as_the_others(
         clocks[0].advance(minutes=5)  # a's clock says 10:05
         on_a = a.ctx.store.dossiers.by_uuid(dossier.uuid)
         assert on_a is not None
-        record_action(a.ctx, on_a, Action.RATING, officer="canbo", payload={"rating": RATINGS[1]})
+        again = {"rating": RATINGS[1], "reason": "Công dân đánh giá lại"}  # the second rating
+        record_action(a.ctx, on_a, Action.RATING, officer="canbo", payload=again)
         for station in (a, b):
             assert run_sync(station.ctx, station.client(http)).ok
     rows = [_canonical_row(s.ctx, dossier.uuid) for s in (a, b)]

@@ -217,6 +217,7 @@ def test_bundle_holds_what_it_needs_and_no_more(bundle: Bundle) -> None:
     for needed in (
         "resources/catalogue/procedures.json",
         "resources/calendar/official.json",
+        "resources/rules/rule_sets.json",
         "resources/fonts/LiberationSerif-Regular.ttf",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so",
         "PySide6/Qt/plugins/platforms/libqxcb.so",

@@ -251,16 +251,14 @@ def _server_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _fitting_batch(
-    ctx: StationContext, wires: list[EventWire], limit: int, *, in_flight: int = 0
-) -> PushRequest | None:
+def _fitting_batch(ctx: StationContext, wires: list[EventWire], limit: int) -> PushRequest | None:
     """The longest prefix of ``wires`` whose JSON fits ``limit`` (None: not even one).
 
     Each event is encoded once: the batch's size is the envelope's plus the events' and the
     commas between them (compact JSON), checked once on the batch as built."""
     station_id = ctx.office().station_id
     batch_id = ctx.new_id()
-    queued = ctx.store.sync.waiting() - in_flight
+    queued = ctx.store.sync.waiting()
     chain = _chain_claim(ctx)
     empty = PushRequest(batch_id, station_id, (), waiting=queued, chain=chain)
     room = limit - _utf8_len(dumps(empty.to_json()))
@@ -380,7 +378,7 @@ def _next_batch(
         wires = [_to_wire(e) for e in events]
         if _set_aside_invalid(ctx, wires, tally):
             continue
-        request = _fitting_batch(ctx, wires, limit, in_flight=len(skip))
+        request = _fitting_batch(ctx, wires, limit)
         if request is not None:
             return request
         with store.db.atomic():  # one event bigger than any batch

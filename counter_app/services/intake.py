@@ -412,7 +412,7 @@ def _store_new(
     )
     dossier = dossier_from_snapshot(event)
     now = ctx.clock.now()
-    ctx.store.dossiers.insert_new(dossier, event, queued_at=now)
+    ctx.store.dossiers.insert_new(dossier, event, queued_at=now, snapshot=True)
     ctx.store.audit.record(
         at=now,
         officer=officer,

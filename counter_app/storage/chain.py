@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -107,6 +107,23 @@ def _as_blob(value: bytes | str) -> bytes | str:
 
 
 _HEX_DIGITS = frozenset("0123456789abcdef")
+# Each chained table's columns (``_SELECT`` order): True for INTEGER, False for TEXT. A value
+# of that column's own type (or NULL in a TEXT column) reads back unchanged; anything else
+# (a bool, a float, an int in a TEXT column) may not, and the row is read again.
+_INTEGER_COLUMNS = {
+    SOURCE_EVENT: (False, False, False, False, True, False, False, False),
+    SOURCE_AUDIT: (True, False, False, False, False, False),
+}
+
+
+def _as_stored(source: str, row: Sequence[Any]) -> bool:
+    columns = _INTEGER_COLUMNS.get(source)
+    if columns is None or len(row) != len(columns):
+        return False
+    return all(
+        type(v) is int if integer else (v is None or type(v) is str)
+        for v, integer in zip(row, columns, strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +166,14 @@ class ChainRepository:
 
     # --- writing --------------------------------------------------------------------------
 
-    def append(self, source: str, ref: str) -> ChainHead:
-        """Chain the stored row ``ref`` of ``source``; inside the writing transaction."""
-        row = self.db.conn.execute(_SELECT[source], (ref,)).fetchone()
+    def append(self, source: str, ref: str, row: Sequence[Any] | None = None) -> ChainHead:
+        """Chain the stored row ``ref`` of ``source``; inside the writing transaction.
+
+        ``row``: the values just inserted, in ``_SELECT[source]``'s column order, when they
+        are exactly what SQLite gives back (text, integers, None): the row is then not read
+        again (the save's CPU, issue 16)."""
+        if row is None or not _as_stored(source, row):
+            row = self.db.conn.execute(_SELECT[source], (ref,)).fetchone()
         if row is None:
             raise ValueError(f"no {source} row {ref} to chain")
         content = content_hash(source, row)
@@ -226,22 +248,25 @@ class ChainRepository:
 
     def _unchained(self, *, full: bool) -> list[ChainBreak]:
         conn = self.db.conn
-        audit_sql = (
-            "SELECT count(*) FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM chain c"
-            " WHERE c.source = 'audit' AND c.ref = CAST(a.id AS TEXT))"
-        )
-        if not full:  # at open: only entries after the last chained one
-            audit_sql += (
-                " AND a.id > coalesce((SELECT CAST(ref AS INTEGER) FROM chain"
-                " WHERE source = 'audit' ORDER BY pos DESC LIMIT 1), 0)"
+        if full:  # every entry: one pass over the chain's audit refs (no index on ref)
+            audit_sql = (
+                "SELECT count(*) FROM audit_log a WHERE CAST(a.id AS TEXT) NOT IN"
+                " (SELECT ref FROM chain WHERE source = 'audit')"
+            )
+        else:  # at open: the entries after the last chained one (read from the chain's end)
+            audit_sql = (
+                "SELECT count(*) FROM audit_log a WHERE a.id > coalesce((SELECT"
+                " CAST(ref AS INTEGER) FROM chain WHERE source = 'audit'"
+                " ORDER BY pos DESC LIMIT 1), 0)"
             )
         count = int(conn.execute(audit_sql).fetchone()[0])
         # Every event queued to go to the province in this station's name (own events that
-        # came back by a pull, e.g. after a restore, are not queued: they are the server's).
+        # came back by a pull, e.g. after a restore, are not queued: they are the server's),
+        # at the chain position its outbox row keeps (m0033).
         count += int(
             conn.execute(
                 "SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM chain c"
-                " WHERE c.source = 'event' AND c.ref = o.event_uuid)"
+                " WHERE c.pos = o.chain_pos AND c.source = 'event' AND c.ref = o.event_uuid)"
             ).fetchone()[0]
         )
         head = self.head()
@@ -353,18 +378,25 @@ def migrate_m0025(db: _Connected) -> int:
     return count
 
 
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def chain_existing(db: _Connected, *, station_id: str | None) -> int:
     """Chain the rows stored before the chain existed (migration m0014): the station's own
     events by sequence, then the audit entries by id. Returns how many were chained."""
     conn = db.conn
     repo = ChainRepository(db, [])
     count = 0
+    keeps_pos = _has_column(conn, "outbox", "chain_pos")  # run again on a newer schema
     if station_id:
         for (uuid,) in conn.execute(
             "SELECT uuid FROM events WHERE station_id = ? ORDER BY seq", (station_id,)
         ).fetchall():
-            repo.append(SOURCE_EVENT, uuid)
+            pos = repo.append(SOURCE_EVENT, uuid).pos
             count += 1
+            if keeps_pos:
+                conn.execute("UPDATE outbox SET chain_pos = ? WHERE event_uuid = ?", (pos, uuid))
     for (entry,) in conn.execute("SELECT id FROM audit_log ORDER BY id").fetchall():
         repo.append(SOURCE_AUDIT, str(entry))
         count += 1

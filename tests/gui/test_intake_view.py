@@ -292,3 +292,29 @@ def test_message_boxes_are_keyboard_first(qtbot, make_window, folder_printer) ->
     qtbot.waitUntil(lambda: not box.isVisible())
     wait_focus(qtbot, view.picker.search_edit)
     assert view.picker.search_edit.text() == "khai sinh"
+
+
+def test_a_refusal_naming_a_field_goes_once_that_field_is_changed(
+    qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    fill_birth_registration(qtbot, view, papers=2)
+    form = view.applicant_form
+    key(Qt.Key.Key_Q, CTRL)  # the citizen block
+    wait_focus(qtbot, form.scan_edit)
+    for _ in range(40):  # Tab through the form up to the sex, as an officer would
+        if focused() is form.sex_combo:
+            break
+        key(Qt.Key.Key_Tab)
+    assert focused() is form.sex_combo
+    key(Qt.Key.Key_Home)  # the empty choice
+    assert form.sex_combo.currentData() is None
+    key(Qt.Key.Key_F5)
+    refusal = view.message_label.text()
+    assert "giới tính" in refusal and stored(station) == []
+    assert focused() is form.sex_combo
+    keys("Na")  # an officer types the first letters of the choice
+    qtbot.waitUntil(lambda: form.sex_combo.currentText() == "Nam")
+    assert view.message_label.text() == ""  # the red sentence no longer contradicts the form
+    key(Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: len(stored(station)) == 1)

@@ -349,7 +349,31 @@ class IntakeView(QWidget):
         field = exc.params.get("field") if isinstance(exc, DomainError) else None
         widget = self._field_widget(str(field), form) if field else None
         if widget is not None:
+            self._clear_when_changed(widget, self.message_label.text())
             widget.setFocus()
+
+    def _clear_when_changed(self, widget: QWidget, said: str) -> None:
+        """The refusal naming ``widget`` goes once the officer changes that field (a red
+        "thiếu giới tính" must not stay beside a sex chosen since), unless another message
+        took its place meanwhile."""
+        signal = (
+            widget.currentIndexChanged
+            if isinstance(widget, QComboBox)
+            else widget.valueChanged
+            if isinstance(widget, QSpinBox)
+            else widget.textChanged
+            if isinstance(widget, QLineEdit)
+            else None
+        )
+        if signal is None:
+            return
+
+        def changed(*_: object) -> None:
+            signal.disconnect(changed)
+            if self.message_label.text() == said:
+                self.message_label.clear()
+
+        signal.connect(changed)
 
     def _field_widget(self, field: str, form: ApplicantForm | None) -> QWidget | None:
         others: dict[str, QWidget] = {

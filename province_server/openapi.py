@@ -2,14 +2,15 @@
 
 Added to what FastAPI generates:
 
-- the JSON schemas of the bodies read raw (the gzip push body, the enrolment request), written
+- the JSON schemas of the bodies read raw (the compressed push body, the enrolment request), written
   out here with the bounds :mod:`sync_protocol` checks (UUIDs, lengths, integer ranges, the
   event kinds of :mod:`sync_protocol.events`), so that a generated request can pass them;
 - on every ``/api`` operation: the required protocol header and its 426, the station token
   (bearer security scheme) and its 401 (all but enrolment), 400 with an ``ErrorBody`` for a
   refused parameter or body (in place of FastAPI's 422 shape, which the server never sends),
-  413 for a body over its limit; on the push: the required ``Content-Encoding: gzip`` header
-  and its 415;
+  413 for a body over its limit; on the push: the required ``Content-Encoding`` header
+  (``x-qmc-deflate-v1``, deflate with the preset dictionary of ``sync_protocol.zdict``, or
+  ``gzip``) and its 415;
 - the ``code`` and ``key`` query parameters of the lookup page (read raw), and 400 for a
   refused parameter of the other pages.
 
@@ -24,7 +25,13 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from sync_protocol import GZIP_ENCODING, MAX_BATCH_EVENTS, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync_protocol import (
+    DICT_ENCODING,
+    MAX_BATCH_EVENTS,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    PUSH_ENCODINGS,
+)
 from sync_protocol.events import EVENT_KINDS
 from sync_protocol.v1 import MAX_SEQ, MAX_TEXT
 
@@ -95,12 +102,16 @@ _PROTOCOL_PARAMETER = {
         "before anything else is checked."
     ),
 }
-_GZIP_PARAMETER = {
+_ENCODING_PARAMETER = {
     "name": "Content-Encoding",
     "in": "header",
     "required": True,
-    "schema": {"type": "string", "enum": [GZIP_ENCODING]},
-    "description": "The body is gzip-compressed; another encoding gets 415.",
+    "schema": {"type": "string", "enum": list(PUSH_ENCODINGS)},
+    "description": (
+        f"`{DICT_ENCODING}`: zlib (RFC 1950) deflate with the preset dictionary "
+        "`sync_protocol/zdict/v1.txt` (what counters send); `gzip`: older counters. Another "
+        "encoding gets 415 `unsupported_encoding`."
+    ),
 }
 _LOOKUP_PARAMETERS = [
     {
@@ -134,7 +145,7 @@ def _api_operation(url: str, method: str, operation: dict[str, Any]) -> None:
         operation["security"] = [{STATION_TOKEN: []}]
         answers.setdefault("401", _error_answer("station token missing, unknown or revoked"))
     if url == f"{API_PREFIX}/sync/push" and method == "post":
-        operation["parameters"].append(dict(_GZIP_PARAMETER))
+        operation["parameters"].append(dict(_ENCODING_PARAMETER))
         answers.setdefault("415", _error_answer("the body is not gzip"))
     if "requestBody" in operation:
         answers.setdefault("413", _error_answer("the body is larger than allowed"))

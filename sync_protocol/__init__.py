@@ -13,6 +13,7 @@ from sync_protocol.reference import (
 )
 from sync_protocol.v1 import (
     CREATING_KINDS,
+    DICT_ENCODING,
     GZIP_ENCODING,
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
@@ -20,6 +21,7 @@ from sync_protocol.v1 import (
     MAX_PULL_LIMIT,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    PUSH_ENCODINGS,
     DossierResponse,
     EnrolRequest,
     EnrolResponse,
@@ -41,6 +43,7 @@ from sync_protocol.v1 import (
 
 __all__ = [
     "CREATING_KINDS",
+    "DICT_ENCODING",
     "GZIP_ENCODING",
     "MAX_BATCH_BYTES",
     "MAX_BATCH_EVENTS",
@@ -48,6 +51,7 @@ __all__ = [
     "MAX_PULL_LIMIT",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "PUSH_ENCODINGS",
     "CalendarDayWire",
     "CalendarYearWire",
     "DossierResponse",

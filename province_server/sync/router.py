@@ -13,10 +13,11 @@ from province_server.errors import ApiError
 from province_server.http import JSON, error_responses, json_response, read_body
 from province_server.sync import service
 from sync_protocol import (
-    GZIP_ENCODING,
+    DICT_ENCODING,
     MAX_BATCH_BYTES,
     MAX_COMPRESSED_BYTES,
     MAX_PULL_LIMIT,
+    PUSH_ENCODINGS,
     DossierResponse,
     ErrorCodes,
     ProtocolError,
@@ -33,8 +34,11 @@ MAX_CODE = 80
     "/sync/push",
     summary="Push a batch of the station's events",
     description=(
-        "The body is a `PushRequest` as gzip-compressed JSON (`Content-Encoding: gzip`), at "
-        f"most {MAX_BATCH_BYTES} bytes before compression. The answer has one result per "
+        "The body is a `PushRequest` as compressed JSON, at most "
+        f"{MAX_BATCH_BYTES} bytes before compression: `Content-Encoding: {DICT_ENCODING}` "
+        "(zlib deflate with the preset dictionary `sync_protocol/zdict/v1.txt`, what counters "
+        "send) or `gzip` (older counters); any other encoding gets 415 "
+        "`unsupported_encoding`. The answer has one result per "
         "event, in request order: `accepted` (stored now) or `duplicate` (stored before) "
         "both mean durably committed; `rejected` carries a reason (`forbidden_agency`, "
         "`wrong_station`, `duplicate_code`, `unknown_dossier`, `invalid_event`, "
@@ -46,7 +50,10 @@ MAX_CODE = 80
     openapi_extra={
         "requestBody": {
             "required": True,
-            "description": "gzip-compressed JSON of a PushRequest",
+            "description": (
+                f"JSON of a PushRequest, compressed as Content-Encoding says ({DICT_ENCODING} "
+                "or gzip)"
+            ),
             "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}
             },
@@ -55,11 +62,12 @@ MAX_CODE = 80
 )
 async def push(request: Request, station: StationDep, pool: PoolDep) -> Response:
     encoding = request.headers.get("content-encoding", "").strip().lower()
-    if encoding != GZIP_ENCODING:
-        raise ApiError(415, ErrorCodes.UNSUPPORTED_ENCODING, "push bodies must be gzip")
+    if encoding not in PUSH_ENCODINGS:
+        accepted = " or ".join(PUSH_ENCODINGS)
+        raise ApiError(415, ErrorCodes.UNSUPPORTED_ENCODING, f"push bodies must be {accepted}")
     body = await read_body(request, MAX_COMPRESSED_BYTES)
     try:
-        batch = decode_push(body)
+        batch = decode_push(body, encoding=encoding)
     except ProtocolError as error:
         status = 413 if error.code == ErrorCodes.BATCH_TOO_LARGE else 400
         raise ApiError(status, error.code, error.detail) from None

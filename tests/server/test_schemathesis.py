@@ -13,8 +13,9 @@ enrolled station's token (and the administrator token for the dashboard). Checke
   tries of the citizen lookup page (a wrong key is refused *and* counted, see
   province_server/pages/throttle.py).
 
-The push body is gzip on the wire (``Content-Encoding: gzip``, as the document says): when
-the generated request carries that header, its JSON is compressed here before it is sent. The
+The push body is compressed on the wire (``Content-Encoding``: the preset-dictionary deflate
+or gzip, as the document says): when the generated request carries one of those, its JSON is
+compressed so here before it is sent. The
 batch's and its events' ``station_id`` are set to the enrolled station's, so generated
 batches get through the batch checks to the per-event ones.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +45,9 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 from province_server.config import Settings
 from province_server.main import create_app
 from province_server.testing import ServerProcess
+from sync_protocol import PUSH_ENCODINGS
+from sync_protocol.v1 import DICT_ENCODINGS
+from sync_protocol.zdict import dictionary
 from tests.server.api_station import ApiStation, enrol_over_http, table_digests
 from tests.server.conftest import ADMIN_TOKEN, IssueCode, new_agency
 
@@ -116,7 +121,7 @@ def _own_station(body: Any, station_id: str) -> None:
 
 
 def _request(case: Any, fuzzed: Fuzzed) -> dict[str, Any]:
-    """The requests' keyword arguments of ``case``: tokens set, push bodies gzip."""
+    """The requests' keyword arguments of ``case``: tokens set, push bodies compressed."""
     if case.path == "/api/v1/sync/push":
         _own_station(case.body, fuzzed.station.station_id)
     token = ADMIN_TOKEN if case.path.startswith("/dashboard") else fuzzed.station.token
@@ -125,15 +130,24 @@ def _request(case: Any, fuzzed: Fuzzed) -> dict[str, Any]:
     )
     headers = kwargs.setdefault("headers", {})
     encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "")
-    if case.path == "/api/v1/sync/push" and encoding.strip().lower() == "gzip":
+    encoding = encoding.strip().lower()
+    if case.path == "/api/v1/sync/push" and encoding in PUSH_ENCODINGS:
         if "json" in kwargs:
             kwargs["data"] = json.dumps(kwargs.pop("json")).encode("utf-8")
         data = kwargs.get("data")
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogatepass")
         if isinstance(data, bytes):
-            kwargs["data"] = gzip.compress(data)
+            kwargs["data"] = _compressed(data, encoding)
     return kwargs
+
+
+def _compressed(data: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(data)
+    preset = dictionary(DICT_ENCODINGS[encoding])
+    deflater = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, 9, zdict=preset)
+    return deflater.compress(data) + deflater.flush()
 
 
 @pytest.mark.parametrize(("method", "path", "mode"), CASES)

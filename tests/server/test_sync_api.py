@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,14 +18,16 @@ from hypothesis import strategies as st
 from counter_app import texts
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.storage.station_secrets import station_token
+from counter_app.sync import client as client_module
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import enrol, run_sync, sync_settings
 from province_server.errors import AdminError
 from province_server.stations import service
 from province_server.testing import ServerProcess
-from sync_protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync_protocol import DICT_ENCODING, GZIP_ENCODING, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync_protocol.zdict import dictionary
 from tests.server.conftest import EnrolledStation, IssueCode, client_for, new_agency
-from tests.server.helpers import counts, receive, record_event
+from tests.server.helpers import counts, local_events, receive, record_event, server_events
 
 pytestmark = pytest.mark.server
 
@@ -327,3 +330,77 @@ def test_push_must_be_gzip_and_in_the_callers_name(
     assert counts(pg) == before
     bad_pull = httpx.get(f"{server.url}/api/v1/sync/pull", params={"cursor": -1}, headers=plain)
     assert bad_pull.status_code == 400
+
+
+# --- push encodings (issue 16 item 5) -------------------------------------------------------
+
+
+def _deflated(raw: bytes) -> bytes:
+    """``raw`` in the preset-dictionary encoding, built here with zlib alone."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, 9, zdict=dictionary("v1"))
+    return deflater.compress(raw) + deflater.flush()
+
+
+def test_real_batches_are_stored_from_both_encodings(
+    enrolled_station: EnrolledStation, pg: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A current counter pushes with the preset dictionary, an older one in gzip: the server
+    stores both batches exactly as the stations hold them."""
+    monkeypatch.setattr(client_module, "_GZIP_ONLY", set())
+    new, old = enrolled_station("new"), enrolled_station("old")
+    for ctx in (new, old):
+        (dossier,) = receive(ctx)
+        record_event(ctx, dossier.uuid, "handed_over", {"to": "Công chức Tư pháp - Hộ tịch"})
+    with httpx.Client() as http:
+        current = client_for(new, http)
+        assert current.push_encoding == DICT_ENCODING
+        assert run_sync(new, current).pushed == 2
+        dictionary_bytes = current.last_request_bytes
+        client_module._GZIP_ONLY.add(current.base_url)  # as after a refusal by an old server
+        older = client_for(old, http)
+        assert older.push_encoding == GZIP_ENCODING
+        assert run_sync(old, older).pushed == 2
+        assert dictionary_bytes < older.last_request_bytes
+    for ctx in (new, old):
+        station_id = ctx.office().station_id
+        own = {k: v for k, v in local_events(ctx).items() if v[3] == station_id}
+        assert len(own) == 2 and server_events(pg, station_id) == own
+
+
+def test_the_dictionary_encoding_refuses_bad_bodies(
+    server: ServerProcess, station_auth: dict[str, str], pg: psycopg.Connection
+) -> None:
+    auth = {**station_auth, "Content-Encoding": DICT_ENCODING}
+    station_id = auth["X-Station"]
+    batch = {"batch_id": str(uuid.uuid4()), "station_id": station_id, "events": []}
+    raw = json.dumps(batch).encode()
+    good = _push(server, auth, _deflated(raw))
+    assert good.status_code == 200 and good.json()["results"] == []
+    before = counts(pg)
+    body = _deflated(json.dumps({**batch, "events": [_valid_event(station_id)]}).encode())
+    for bad, status, code in (
+        (body[: len(body) // 2], 400, "malformed"),  # truncated
+        (body[:-1], 400, "malformed"),  # its checksum cut
+        (body + b"garbage", 400, "malformed"),
+        (b"not deflate at all", 400, "malformed"),
+        (gzip.compress(raw), 400, "malformed"),  # gzip under the dictionary encoding's name
+        (_deflated(b" " * 300_000), 413, "batch_too_large"),  # inflates past the bound
+        (_deflated(b'{"a": NaN}'), 400, "malformed"),
+    ):
+        answer = _push(server, auth, bad)
+        assert (answer.status_code, answer.json()["code"]) == (status, code), bad[:20]
+    gzip_auth = {**station_auth, "Content-Encoding": GZIP_ENCODING}
+    assert _push(server, gzip_auth, _deflated(raw)).json()["code"] == "malformed"
+    assert counts(pg) == before
+
+
+@pytest.mark.parametrize("encoding", ["deflate", "br", "identity", "x-qmc-deflate-v2", "zstd"])
+def test_other_encodings_get_415(
+    server: ServerProcess, station_auth: dict[str, str], encoding: str
+) -> None:
+    batch = {"batch_id": str(uuid.uuid4()), "station_id": station_auth["X-Station"], "events": []}
+    body = _deflated(json.dumps(batch).encode())
+    answer = _push(server, {**station_auth, "Content-Encoding": encoding}, body)
+    assert answer.status_code == 415 and answer.json()["code"] == "unsupported_encoding"
+    upper = _push(server, {**station_auth, "Content-Encoding": DICT_ENCODING.upper()}, body)
+    assert upper.status_code == 200  # header values compare case-insensitively

@@ -51,6 +51,52 @@ LOOKUP_CONFLICT = (
     "Tình trạng trên là tình trạng đang có hiệu lực."
 )
 LOOKUP_FOOTER = "Thông tin được cập nhật khi quầy tiếp nhận đồng bộ với máy chủ tỉnh."
+# Decree 224/2026 Art. 15: the agency, the officers, the times of reception, processing and
+# return, and the steps so far.
+LOOKUP_AGENCY = "Cơ quan tiếp nhận"
+LOOKUP_OFFICER = "Cán bộ tiếp nhận"
+LOOKUP_DECIDING_BODY = "Cơ quan giải quyết"
+LOOKUP_RESULT_AT = "Có kết quả lúc"
+LOOKUP_FINISHED_AT = "Kết thúc lúc"
+LOOKUP_TIMELINE = "Quá trình xử lý hồ sơ"
+LOOKUP_STEPS: dict[str, str] = {
+    "received": "Tiếp nhận hồ sơ",
+    "handed_over": "Chuyển hồ sơ đến cơ quan giải quyết",
+    "handed_back": "Nhận lại hồ sơ từ cơ quan giải quyết",
+    "authority_received": "Cơ quan có thẩm quyền tiếp nhận hồ sơ",
+    "due_overridden": "Điều chỉnh ngày hẹn trả kết quả",
+    "supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "supplement_received": "Nhận hồ sơ bổ sung",
+    "payment_requested": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "payment_received": "Đã thực hiện nghĩa vụ tài chính",
+    "apology_issued": "Gửi thư xin lỗi và hẹn lại ngày trả kết quả",
+    "result_received": "Đã có kết quả giải quyết",
+    "withdrawn": "Rút hồ sơ theo yêu cầu của người nộp",
+    "stopped": "Dừng giải quyết hồ sơ",
+    "supplement_expired": "Dừng giải quyết: quá hạn bổ sung hồ sơ",
+    "returned": "Đã trả kết quả",
+}
+
+
+def lookup_step_to(body: str) -> str:
+    return f"Nơi nhận: {body}" if body else ""
+
+
+def lookup_step_from(body: str) -> str:
+    return f"Từ: {body}" if body else ""
+
+
+def lookup_step_due(when: str) -> str:
+    return f"Hẹn trả kết quả: {when}"
+
+
+def lookup_step_officer(name: str) -> str:
+    return f"Cán bộ thực hiện: {name}"
+
+
+def short_time(hour: int, minute: int, day: int, month: int, year: int) -> str:
+    """``08:30, 15/03/2026`` (the lookup page's timeline)."""
+    return f"{hour:02d}:{minute:02d}, {day:02d}/{month:02d}/{year}"
 
 
 def time_text(hour: int, minute: int, day: int, month: int, year: int) -> str:

@@ -40,6 +40,17 @@ padding:.75rem;border:0;border-radius:.4rem;background:#8b1a1a;color:#fff}
 p.problem,.problem strong{color:#b00020}
 .card.problem{border-left:.35rem solid #b00020;margin-bottom:1rem}.card.problem p{margin:.3rem 0}
 small{display:block;margin-top:.25rem}
+.narrow{max-width:40rem;margin:0 auto}
+.status-line{margin:0 0 .25rem}.status-line .status{display:block;margin-top:.15rem}
+ol.timeline{list-style:none;margin:0;padding:1rem 1rem 1rem 1.6rem}
+ol.timeline li{position:relative;padding:0 0 1rem 1rem;border-left:2px solid #c9d3de}
+ol.timeline li:last-child{padding-bottom:0;border-left-color:transparent}
+ol.timeline li::before{content:"";position:absolute;left:-.45rem;top:.2rem;width:.7rem;
+height:.7rem;border-radius:50%;background:#0b5394}
+ol.timeline li:last-child::before{background:#8b1a1a}
+ol.timeline time{display:block;font-size:.85rem;color:#555}
+ol.timeline strong,ol.timeline span{display:block}ol.timeline span{overflow-wrap:anywhere}
+dd{overflow-wrap:anywhere}
 """
 
 
@@ -68,6 +79,12 @@ def page(title: str, body: str, *, status: int = 200, robots: bool = False) -> H
             ),
         },
     )
+
+
+def vn_short(value: datetime) -> str:
+    """``08:30, 15/03/2026`` in Vietnam's time (the timeline's lines)."""
+    local = value.astimezone(VN_TZ)
+    return texts.short_time(local.hour, local.minute, local.day, local.month, local.year)
 
 
 def vn_time(value: datetime | None) -> str:

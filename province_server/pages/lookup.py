@@ -37,12 +37,14 @@ import psycopg
 from fastapi.responses import HTMLResponse
 
 from province_server import texts
-from province_server.pages.html import esc, page, vn_time
+from province_server.pages.html import esc, page, vn_short, vn_time
 from sync_protocol import EventWire
+from sync_protocol.order import instant
 from sync_protocol.projection import DossierState, Outcome, project_state
 from sync_protocol.status import NATIONAL
 
 FINISHED = frozenset({7, 8, 9, 10})
+STOPPED = frozenset({"withdrawn", "stopped"})
 _DUMMY_KEY = "-" * 6
 MAX_INPUT = 80
 _ALLOWED = re.compile(r"^[0-9A-Z.\-]*$")
@@ -112,6 +114,57 @@ class LookupView:
     # receipt (its time runs from there under Decree 309/2026), and that receipt.
     due_expected: bool = False
     authority_received_at: datetime | None = None
+    # Decree 224/2026 Art. 15: the receiving agency, the receiving officer (full name from
+    # the province's officer accounts, else the username the event carries), the deciding
+    # body when the counter named it, the result's time and the steps so far.
+    agency: str = ""
+    officer: str = ""
+    deciding_body: str = ""
+    result_at: datetime | None = None
+    finished_at: datetime | None = None
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of the timeline: when, what (Vietnamese), a public detail, who recorded it."""
+
+    at: datetime
+    label: str
+    detail: str = ""
+    officer: str = ""
+
+
+def _detail(kind: str, payload: dict[str, Any]) -> str:
+    """The public part of an event's payload (a body's name, a new due date); never a
+    reason, a note or a person's name (they may hold personal data)."""
+    if kind == "handed_over" and isinstance(payload.get("to"), str):
+        return texts.lookup_step_to(payload["to"].strip())
+    if kind == "handed_back" and isinstance(payload.get("from"), str):
+        return texts.lookup_step_from(payload["from"].strip())
+    new_due = payload.get("new_due_at") if kind == "apology_issued" else payload.get("due_at")
+    if kind in ("apology_issued", "supplement_received", "due_overridden", "authority_received"):
+        due = _instant(new_due)
+        return texts.lookup_step_due(vn_time(due)) if due is not None else ""
+    return ""
+
+
+def _steps(
+    events: dict[str, EventWire], applied: tuple[str, ...], names: dict[tuple[str, str], str]
+) -> tuple[Step, ...]:
+    """The applied events the citizen may see, in the projection's order."""
+    steps: list[Step] = []
+    for uuid in applied:
+        event = events[uuid]
+        label = texts.LOOKUP_STEPS.get(event.kind)
+        if label is None:  # slips, scans, ratings, fees, drafts, corrections: not shown
+            continue
+        at = instant(event.at)
+        if event.kind == "authority_received":
+            at = _instant(event.payload.get("received_at")) or at
+        officer = names.get((event.station_id, event.officer)) or event.officer
+        steps.append(Step(at, label, _detail(event.kind, event.payload), officer))
+    return tuple(steps)
 
 
 def mask_name(name: str) -> str:
@@ -134,10 +187,30 @@ def _instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _view(code: str, outcome: Outcome[DossierState]) -> LookupView | None:
+def _view(
+    code: str,
+    outcome: Outcome[DossierState],
+    events: dict[str, EventWire],
+    names: dict[tuple[str, str], str],
+    agency: str,
+) -> LookupView | None:
     state = outcome.state
     if state is None or outcome.status is None:
         return None
+    steps = _steps(events, outcome.applied, names)
+    creator = events[outcome.applied[0]]
+    bodies = [
+        events[u].payload.get("to")
+        for u in outcome.applied
+        if events[u].kind == "handed_over" and isinstance(events[u].payload.get("to"), str)
+    ]
+    authority = creator.payload.get("authority")
+    body = authority if isinstance(authority, str) and authority.strip() else ""
+    body = body or next((str(b).strip() for b in bodies if str(b).strip()), "")
+    results = [
+        instant(events[u].at) for u in outcome.applied if events[u].kind == "result_received"
+    ]
+    finished = _instant(state.finished_at) if outcome.status in STOPPED else None
     return LookupView(
         code=code,
         procedure_name=state.procedure_name or state.procedure_code,
@@ -149,6 +222,12 @@ def _view(code: str, outcome: Outcome[DossierState]) -> LookupView | None:
         conflicts=len(outcome.conflicts),
         due_expected=state.due_expected,
         authority_received_at=_instant(state.authority_received_at),
+        agency=agency,
+        officer=names.get((creator.station_id, creator.officer)) or creator.officer,
+        deciding_body=body,
+        result_at=results[-1] if results else None,
+        finished_at=finished,
+        steps=steps,
     )
 
 
@@ -158,16 +237,25 @@ def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     given = key.strip().upper()[:MAX_INPUT]
     rows: list[tuple[Any, ...]] = []
     if normalised:
+        # The officer's full name: the province's account of that username in the office of
+        # the station that sent the event (stations' own local accounts never reach the
+        # server: then the username); the receiving agency's name from ``agencies``.
         rows = conn.execute(
             "SELECT e.uuid::text, e.dossier_uuid::text, e.kind, e.station_id::text,"
-            " e.station_seq, e.officer, e.at_text, e.payload"
-            " FROM dossiers d JOIN events e ON e.dossier_uuid = d.uuid WHERE d.code = %s",
+            " e.station_seq, e.officer, e.at_text, e.payload, o.full_name,"
+            " COALESCE(NULLIF(a.unit_name, ''), d.agency_id)"
+            " FROM dossiers d JOIN events e ON e.dossier_uuid = d.uuid"
+            " LEFT JOIN agencies a ON a.id = d.agency_id"
+            " LEFT JOIN officers o ON o.agency_id = e.agency_id AND o.username = e.officer"
+            " WHERE d.code = %s",
             (normalised,),
         ).fetchall()
     events = [
         EventWire(u, d, k, s, int(n), o, at, p if isinstance(p, dict) else {})
-        for u, d, k, s, n, o, at, p in rows
+        for u, d, k, s, n, o, at, p, *_ in rows
     ]
+    names = {(str(r[3]), str(r[5])): str(r[8]) for r in rows if r[8]}
+    agency = str(rows[0][9]) if rows else ""
     outcome = project_state(events)  # the counters' projection (sync_protocol.projection)
     state = outcome.state
     stored = ""
@@ -178,7 +266,12 @@ def find(conn: psycopg.Connection, code: str, key: str) -> LookupView | None:
     )
     if not (stored and given and matches):
         return None
-    return _view(normalised, outcome)
+    return _view(normalised, outcome, {e.uuid: e for e in events}, names, agency)
+
+
+def _page(body: str, status: int = 200) -> HTMLResponse:
+    """A lookup page: one narrow column, readable on a phone and on a desktop alike."""
+    return page(texts.LOOKUP_TITLE, f'<div class="narrow">{body}</div>', status=status)
 
 
 def _field(name: str, label: str, hint: str, value: str = "") -> str:
@@ -205,7 +298,7 @@ def form_html(action: str, *, code: str = "", heading: str = "") -> str:
 
 def form_page(action: str) -> HTMLResponse:
     """The empty form (200): what the address printed on the slip opens."""
-    return page(texts.LOOKUP_TITLE, f"<h1>{esc(texts.LOOKUP_TITLE)}</h1>{form_html(action)}")
+    return _page(f"<h1>{esc(texts.LOOKUP_TITLE)}</h1>{form_html(action)}")
 
 
 def incomplete_page(action: str, given: LookupInput) -> HTMLResponse:
@@ -213,7 +306,7 @@ def incomplete_page(action: str, given: LookupInput) -> HTMLResponse:
         f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><p class="problem" role="alert">'
         f"{esc(texts.LOOKUP_INCOMPLETE)}</p>{form_html(action, code=given.code)}"
     )
-    return page(texts.LOOKUP_TITLE, body, status=400)
+    return _page(body, 400)
 
 
 def not_found_page(action: str = "", code: str = "") -> HTMLResponse:
@@ -224,7 +317,7 @@ def not_found_page(action: str = "", code: str = "") -> HTMLResponse:
         f'<p class="muted">{esc(texts.LOOKUP_NOT_FOUND_HINT)}</p></div>'
         + (form_html(action, code=code) if action else "")
     )
-    return page(texts.LOOKUP_TITLE, body, status=404)
+    return _page(body, 404)
 
 
 def too_many_page(seconds: int) -> HTMLResponse:
@@ -235,9 +328,28 @@ def too_many_page(seconds: int) -> HTMLResponse:
         f"<p><strong>{esc(texts.LOOKUP_TOO_MANY)}</strong></p>"
         f"<p>{esc(texts.lookup_too_many_hint(minutes))}</p></div>"
     )
-    response = page(texts.LOOKUP_TITLE, body, status=429)
+    response = _page(body, 429)
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def _timeline(steps: tuple[Step, ...]) -> str:
+    """The steps, oldest first: time, what happened, its public detail, who recorded it."""
+    if not steps:
+        return ""
+    items = "".join(
+        f'<li><time datetime="{esc(step.at.isoformat())}">{esc(vn_short(step.at))}</time>'
+        f"<strong>{esc(step.label)}</strong>"
+        + (f"<span>{esc(step.detail)}</span>" if step.detail else "")
+        + (
+            f'<span class="muted">{esc(texts.lookup_step_officer(step.officer))}</span>'
+            if step.officer
+            else ""
+        )
+        + "</li>"
+        for step in steps
+    )
+    return f'<h2>{esc(texts.LOOKUP_TIMELINE)}</h2><ol class="timeline card">{items}</ol>'
 
 
 def view_page(view: LookupView, action: str = "") -> HTMLResponse:
@@ -248,11 +360,18 @@ def view_page(view: LookupView, action: str = "") -> HTMLResponse:
         (texts.LOOKUP_CODE, view.code),
         (texts.LOOKUP_PROCEDURE, view.procedure_name),
         (texts.LOOKUP_APPLICANT, view.applicant),
+        (texts.LOOKUP_AGENCY, view.agency),
+        (texts.LOOKUP_OFFICER, view.officer),
         (texts.LOOKUP_RECEIVED_AT, vn_time(view.received_at)),
+        (texts.LOOKUP_DECIDING_BODY, view.deciding_body),
     ]
     if view.authority_received_at is not None:
         rows.append((texts.LOOKUP_AUTHORITY_RECEIVED_AT, vn_time(view.authority_received_at)))
     rows.append((texts.LOOKUP_DUE_AT, due))
+    if view.result_at is not None:
+        rows.append((texts.LOOKUP_RESULT_AT, vn_time(view.result_at)))
+    if view.finished_at is not None:
+        rows.append((texts.LOOKUP_FINISHED_AT, vn_time(view.finished_at)))
     if view.returned_at is not None:
         rows.append((texts.LOOKUP_RETURNED_AT, vn_time(view.returned_at)))
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
@@ -266,11 +385,13 @@ def view_page(view: LookupView, action: str = "") -> HTMLResponse:
         note = texts.LOOKUP_FINISHED
     body = (
         f'<h1>{esc(texts.LOOKUP_TITLE)}</h1><div class="card">'
-        f'<dl><dt>{esc(texts.LOOKUP_STATUS)}</dt><dd class="status">{esc(status)}</dd>'
-        f"{items}</dl>"
+        f'<p class="status-line"><span class="muted">{esc(texts.LOOKUP_STATUS)}</span>'
+        f'<span class="status">{esc(status)}</span></p>'
         + (f'<p class="note">{esc(note)}</p>' if note else "")
         + (f'<p class="note">{esc(texts.LOOKUP_CONFLICT)}</p>' if view.conflicts else "")
-        + f'</div><p class="muted">{esc(texts.LOOKUP_FOOTER)}</p>'
+        + f"<dl>{items}</dl></div>"
+        + _timeline(view.steps)
+        + f'<p class="muted">{esc(texts.LOOKUP_FOOTER)}</p>'
         + (form_html(action, heading=texts.LOOKUP_ANOTHER) if action else "")
     )
-    return page(texts.LOOKUP_TITLE, body)
+    return _page(body)

@@ -180,7 +180,7 @@ LOOKUP_INTRO = (
     "Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, hoặc quét mã "
     "QR trên giấy bằng điện thoại."
 )
-LOOKUP_FORM_CODE_HINT = "Ví dụ: 000.00.19.H56-260213-010001"
+LOOKUP_FORM_CODE_HINT = "Ví dụ: 000.00.19.H56-260213-0010001"
 LOOKUP_FORM_KEY = "Mã tra cứu"
 LOOKUP_FORM_KEY_HINT = "Gồm 6 chữ và số, in bên cạnh mã QR"
 LOOKUP_SUBMIT = "Tra cứu"

@@ -40,7 +40,8 @@ padding:.75rem;border:0;border-radius:.4rem;background:#8b1a1a;color:#fff}
 p.problem,.problem strong{color:#b00020}
 .card.problem{border-left:.35rem solid #b00020;margin-bottom:1rem}.card.problem p{margin:.3rem 0}
 small{display:block;margin-top:.25rem}
-.narrow{max-width:40rem;margin:0 auto}
+@media (max-width:30rem){input#code{font-size:1rem;letter-spacing:0;padding:.6rem .5rem}}
+.narrow{max-width:40rem;margin:0 auto}.narrow form.lookup{max-width:none}
 .status-line{margin:0 0 .25rem}.status-line .status{display:block;margin-top:.15rem}
 ol.timeline{list-style:none;margin:0;padding:1rem 1rem 1rem 1.6rem}
 ol.timeline li{position:relative;padding:0 0 1rem 1rem;border-left:2px solid #c9d3de}

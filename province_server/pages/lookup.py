@@ -19,6 +19,11 @@ Guarantees:
   counters run (``sync_protocol.projection``: same order, status machine, conflicts and
   settlements), so the page and the counters agree; when events are in conflict between
   counters the page says so (without details);
+- Decree 224/2026 Art. 15: the receiving agency, the receiving officer (the full name of
+  the province's account of the event's username, else the username: a station's own
+  accounts never reach the server), the deciding body, the times of reception, result, end
+  and return, and a timeline of the applied public steps in the projection's order (no
+  reason, note, supplement item or receiver's name: free texts may hold personal data);
 - input is cleaned before any query (:func:`clean_input`): a code or key with characters no
   code or key has (a NUL, a control character, anything but letters, digits, ``.`` and
   ``-``) is a wrong try answered with the neutral page, never a 500.

@@ -28,7 +28,7 @@ from counter_app.sync.engine import run_sync
 from province_server.reference import service as reference
 from province_server.testing import ServerProcess
 from tests.server.chromium import CHROMIUM, Chromium
-from tests.server.conftest import EnrolledStation, client_for, new_agency
+from tests.server.conftest import ADMIN_TOKEN, EnrolledStation, client_for, new_agency
 from tests.server.helpers import receive, record_event
 from tests.server.test_lookup_form import new_address
 
@@ -255,3 +255,51 @@ def test_a_citizen_types_code_and_key_in_chromium_on_a_phone(
         assert "Không tìm thấy hồ sơ hoặc mã tra cứu không đúng" in browser.text()
     assert _png_size(phone)[0] == 360 and _png_size(phone)[1] >= 780
     assert _png_size(desktop)[0] == 1280
+
+
+def test_a_withdrawn_dossier_shows_when_it_ended_and_not_why(
+    enrolled_station: EnrolledStation,
+    server: ServerProcess,
+    pg: psycopg.Connection,
+    clock: FixedClock,
+) -> None:
+    ctx = enrolled_station("withdrawn")
+    _officer_on_server(pg, ctx)
+    (dossier,) = receive(ctx)
+    assert dossier.code and dossier.lookup_key
+    clock.advance(hours=3)
+    record_event(ctx, dossier.uuid, "withdrawn", {"reason": "Ông Đức đi công tác xa"})
+    _sync(ctx)
+    html = httpx.get(
+        lookup_url(base=f"{server.url}/tra-cuu", code=dossier.code, key=dossier.lookup_key),
+        headers={"X-Forwarded-For": new_address()},
+    ).text
+    assert "Công dân yêu cầu rút hồ sơ" in html
+    local = clock.now().astimezone(VN_TZ)
+    assert f"<dt>Kết thúc lúc</dt><dd>{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}" in html
+    assert "Có kết quả lúc" not in html and "Đã trả kết quả lúc" not in html
+    lines = _timeline(html)
+    assert [re.findall(r"<strong>(.*?)</strong>", line)[0] for line in lines] == [
+        "Tiếp nhận hồ sơ",
+        "Rút hồ sơ theo yêu cầu của người nộp",
+    ]
+    assert f">{_short(clock.now())}</time>" in lines[1]
+    assert "đi công tác" not in html
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+def test_the_dashboard_signs_in_by_typing_the_token_in_chromium(
+    enrolled_station: EnrolledStation, server: ServerProcess
+) -> None:
+    ctx = enrolled_station("dash-chromium")
+    receive(ctx)
+    _sync(ctx)
+    with Chromium(1280, 800) as browser:
+        browser.open(f"{server.url}/dashboard")
+        assert "Nhập mã quản trị" in browser.text()
+        browser.type_into("#token", ADMIN_TOKEN)
+        browser.press_enter()
+        shown = browser.text()
+        assert "Bảng điều khiển máy chủ tỉnh" in shown
+        assert ctx.office().agency_id in shown and "UBND xã Minh Hòa" in shown
+        assert ADMIN_TOKEN not in str(browser.evaluate("location.href"))

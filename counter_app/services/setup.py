@@ -47,7 +47,7 @@ from counter_app.services.settings import (
     read_settings,
     validate_settings,
 )
-from counter_app.services.station import StationContext, new_uuid
+from counter_app.services.station import StationContext, new_station_id
 from counter_app.texts import lookup as lookup_texts
 from counter_app.texts import slips as slip_texts
 from counter_app.texts import wizard as t
@@ -115,7 +115,7 @@ def demo_office() -> Office:
         unit_name=texts.DEMO_UNIT_NAME,
         place_name=texts.DEMO_PLACE_NAME,
         station_prefix=DEFAULT_STATION_PREFIX,
-        station_id=new_uuid(),
+        station_id=new_station_id(),
         lookup_url=DEFAULT_LOOKUP_URL,
         is_demo=True,
     )
@@ -210,7 +210,7 @@ def check_office(ctx: StationContext, answers: OfficeAnswers) -> Office:
         unit_name=clean.unit_name,
         place_name=clean.place_name,
         station_prefix=offline_prefix(answers.station_prefix),
-        station_id=ctx.new_id(),
+        station_id=new_station_id(),
         lookup_url=clean.lookup_url,
         is_demo=False,
     )

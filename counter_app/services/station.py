@@ -44,6 +44,13 @@ def new_uuid() -> str:
     return str(uuid.UUID(int=value))
 
 
+def new_station_id() -> str:
+    """A station's own identifier: random (version 4), not time-ordered like :func:`new_uuid`:
+    its first characters name the station in folders and test slips, so two stations set up
+    in the same minute must not share them."""
+    return str(uuid.uuid4())
+
+
 def new_lookup_key() -> str:
     """A short secret printed on the slip beside the QR (no 0/O, 1/I look-alikes)."""
     return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(6))

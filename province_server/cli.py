@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from province_server import texts
 from province_server.config import Settings
 from province_server.db import connect
 from province_server.errors import AdminError
+from province_server.national.config import NationalSettings
 from province_server.reference import service as reference
 from province_server.stations import ownership, service
 
@@ -197,6 +199,37 @@ def _check_codes(settings: Settings, args: argparse.Namespace) -> dict[str, obje
     return {"foreign_codes": len(found), "dossiers": [asdict(f) for f in found]}
 
 
+def _national_settings() -> NationalSettings:
+    found = NationalSettings.from_env()
+    if found is None:
+        raise AdminError(texts.NATIONAL_NOT_CONFIGURED)
+    return found
+
+
+def _national_sync(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    from province_server.national import worker
+
+    national = _national_settings()
+    return worker.run(
+        settings.database_url, national, once=args.once, backoff_base_s=args.backoff_base
+    )
+
+
+def _national_map(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    from province_server.national import mapping, worker
+
+    if args.action == "check":
+        checked = worker.check_procedures(settings.database_url, _national_settings(), args.agency)
+        return {"checked": checked}
+    with connect(settings) as conn:
+        if args.action == "status":
+            mapping.set_status(conn, args.local, args.code)
+        elif args.action == "procedure":
+            mapping.set_procedure(conn, args.local, args.code)
+        maps = mapping.load(conn)
+    return {"statuses": maps.statuses, "procedures": maps.procedures}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="province-server",
@@ -272,6 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
         "hashed here with argon2",
     )
     officer.add_argument("--inactive", action="store_true", help="disable the account")
+    nsync = sub.add_parser(
+        "national-sync",
+        help="send dossiers and their steps to the national portal (a worker beside serve; "
+        "PROVINCE_NATIONAL_* settings, off until configured)",
+    )
+    nsync.add_argument("--once", action="store_true", help="stop when nothing is left to send")
+    nsync.add_argument(
+        "--backoff-base", type=float, default=5.0, help="seconds of the first retry's wait"
+    )
+    nmap = sub.add_parser(
+        "national-map", help="show or edit the status and procedure mappings; check them"
+    )
+    nmap.add_argument("action", choices=["list", "status", "procedure", "check"])
+    nmap.add_argument("--local", default="", help="local status or procedure code")
+    nmap.add_argument("--code", default="", help="national status code (1..10) or MaTTHC")
+    nmap.add_argument("--agency", default="", help="check: the office whose madonvi is used")
     return parser
 
 
@@ -284,6 +333,8 @@ _COMMANDS = {
     "set-calendar": _set_calendar,
     "set-office": _set_office,
     "add-officer": _add_officer,
+    "national-sync": _national_sync,
+    "national-map": _national_map,
 }
 
 

@@ -204,3 +204,28 @@ DASHBOARD_HISTORY_REWRITTEN = (
     "(phát hiện lúc {at}, ở mục thứ {pos}): hồ sơ hoặc nhật ký đã bị sửa, xóa trong tệp dữ "
     "liệu của quầy, hoặc quầy đã khôi phục một bản sao lưu cũ. Hãy liên hệ quầy để kiểm tra."
 )
+
+
+# --- the national portal connector (province_server/national/) -------------------------------
+
+NATIONAL_NOT_CONFIGURED = (
+    "Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia: cần đặt PROVINCE_NATIONAL_URL, "
+    "PROVINCE_NATIONAL_USERNAME và PROVINCE_NATIONAL_PASSWORD (xem README của máy chủ tỉnh)."
+)
+# NoiDungXuLy of each processing step sent with CapNhatTienDoHoSoMC.
+NATIONAL_STEP: dict[str, str] = {
+    "received": "Tiếp nhận hồ sơ",
+    "refused": "Từ chối tiếp nhận hồ sơ",
+    "guided": "Hướng dẫn hoàn thiện hồ sơ",
+    "handed_over": "Chuyển hồ sơ đến cơ quan giải quyết",
+    "handed_back": "Hồ sơ được trả lại bộ phận một cửa",
+    "supplement_requested": "Yêu cầu bổ sung giấy tờ",
+    "supplement_received": "Tiếp nhận hồ sơ bổ sung",
+    "payment_requested": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "payment_received": "Đã thực hiện nghĩa vụ tài chính",
+    "result_received": "Đã có kết quả giải quyết",
+    "withdrawn": "Công dân yêu cầu rút hồ sơ",
+    "stopped": "Dừng xử lý hồ sơ",
+    "supplement_expired": "Dừng xử lý: quá hạn bổ sung hồ sơ",
+    "returned": "Đã trả kết quả",
+}

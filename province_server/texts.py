@@ -229,3 +229,24 @@ NATIONAL_STEP: dict[str, str] = {
     "supplement_expired": "Dừng xử lý: quá hạn bổ sung hồ sơ",
     "returned": "Đã trả kết quả",
 }
+NATIONAL_PAGE_TITLE = "Đồng bộ Cổng Dịch vụ công quốc gia"
+NATIONAL_ERRORS = "Hồ sơ gửi lỗi"
+NATIONAL_NO_ERRORS = "Không có hồ sơ nào đang gửi lỗi."
+NATIONAL_PENDING = "Đang chờ gửi"
+NATIONAL_CODE = "Mã hồ sơ"
+NATIONAL_ATTEMPTS = "Số lần thử"
+NATIONAL_NEXT = "Thử lại lúc"
+NATIONAL_ERROR = "Lỗi"
+NATIONAL_ANSWER = "Trả lời của Cổng"
+NATIONAL_RECONCILE = "Đối chiếu theo đơn vị và tháng tiếp nhận"
+NATIONAL_RECONCILE_NOTE = (
+    "Số của Cổng: các hồ sơ Cổng đã xác nhận (trả lời 00) theo ghi nhận của bộ kết nối, với "
+    "trạng thái đã gửi gần nhất. Hồ sơ lệch: trạng thái của máy chủ tỉnh khác trạng thái Cổng "
+    "đã xác nhận, hoặc Cổng chưa xác nhận."
+)
+NATIONAL_OURS = "Máy chủ tỉnh"
+NATIONAL_PORTAL = "Cổng quốc gia"
+NATIONAL_DIFFER = "Hồ sơ lệch"
+NATIONAL_OUR_STATUS = "Trạng thái (tỉnh)"
+NATIONAL_PORTAL_STATUS = "Trạng thái (Cổng)"
+NATIONAL_NONE = "Chưa có"

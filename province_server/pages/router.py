@@ -14,7 +14,7 @@ from province_server.config import Settings
 from province_server.deps import PoolDep
 from province_server.errors import AdminError, ApiError
 from province_server.http import read_body
-from province_server.pages import dashboard, lookup, throttle
+from province_server.pages import dashboard, lookup, national, throttle
 from province_server.stations import service as stations_service
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
@@ -155,6 +155,37 @@ def make_router(settings: Settings) -> APIRouter:
         shown: HTMLResponse = dashboard.dashboard_page(
             figures, dashboard.form_token(settings.admin_token)
         )
+        return shown
+
+    @router.get(
+        "/dashboard/national",
+        summary="National portal connector: errors and reconciliation (administrator only)",
+        description=(
+            "Dossiers whose sending to the national portal fails (the error and the portal's "
+            "answer), and per receiving office the dossiers received in a month "
+            "(`?month=YYYY-MM`, Vietnam time) with a national status against those the "
+            "portal acknowledged, with the dossiers that differ. Same sign-in as `/dashboard`."
+        ),
+        response_class=HTMLResponse,
+        responses={200: _HTML, 401: _HTML, 403: _HTML, 422: _HTML},
+    )
+    def national_page(
+        request: Request,
+        pool: PoolDep,
+        month: Annotated[str | None, Query(max_length=20)] = None,
+    ) -> HTMLResponse:
+        if not settings.admin_token:
+            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
+            return refused
+        if not admin_session(request):
+            login: HTMLResponse = dashboard.login_page()
+            return login
+        period = dashboard.Period.parse(month) if month else dashboard.Period.current()
+        if period is None:
+            bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
+            return bad
+        with pool.connection() as conn:
+            shown: HTMLResponse = national.national_page(conn, period)
         return shown
 
     token_form = {"type": "object", "properties": {"token": {"type": "string"}}}

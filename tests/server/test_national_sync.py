@@ -19,8 +19,10 @@ from counter_app.sync.engine import push_outbox
 from province_server.national.client import PortalClient
 from province_server.national.config import NationalSettings
 from province_server.national.service import Connector, pending, portal_time
-from province_server.testing import REPO_ROOT
-from tests.server.conftest import EnrolledStation, client_for
+from province_server.pages.dashboard import Period
+from province_server.pages.national import reconcile
+from province_server.testing import REPO_ROOT, ServerProcess
+from tests.server.conftest import ADMIN_TOKEN, EnrolledStation, client_for
 from tests.server.helpers import receive, record_event
 from tests.server.national_fake import FakeGateway, Faults
 
@@ -75,6 +77,7 @@ def test_every_dossier_once_with_its_steps_in_order_under_faults_and_a_restart(
     province_db: str,
     pg: psycopg.Connection,
     fake: FakeGateway,
+    server: ServerProcess,
 ) -> None:
     ctx = enrolled_station("national")
     dossiers = receive(ctx, DOSSIERS)
@@ -140,3 +143,17 @@ def test_every_dossier_once_with_its_steps_in_order_under_faults_and_a_restart(
         (sorted(c for c in codes if c),),
     ).fetchone()
     assert acked is not None and acked[0] == DOSSIERS
+
+    # the reconciliation view matches: ours and the portal's counts, nothing differing
+    agency = ctx.office().agency_id
+    period = Period.parse("2026-02")
+    assert period is not None
+    found = reconcile(pg, period)
+    assert [o for o in found.offices if o[0] == agency] == [(agency, DOSSIERS, DOSSIERS, 0)]
+    assert [d for d in found.differ if d[1] == agency] == []
+    page = httpx.get(
+        f"{server.url}/dashboard/national?month=2026-02",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert page.status_code == 200
+    assert "Đối chiếu theo đơn vị và tháng tiếp nhận" in page.text and agency in page.text

@@ -291,6 +291,9 @@ class FakeGateway:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
+    def env_login(self) -> dict[str, str]:
+        return {"username": self.state.username, "password": self.state.password}
+
     def env(self) -> dict[str, str]:
         return {
             "PROVINCE_NATIONAL_URL": self.url,

@@ -219,7 +219,10 @@ def _national_map(settings: Settings, args: argparse.Namespace) -> dict[str, obj
     from province_server.national import mapping, worker
 
     if args.action == "check":
-        checked = worker.check_procedures(settings.database_url, _national_settings(), args.agency)
+        national = _national_settings()
+        if not args.agency and not national.madonvi:
+            raise AdminError("give --agency (the office whose madonvi the check uses)")
+        checked = worker.check_procedures(settings.database_url, national, args.agency)
         return {"checked": checked}
     with connect(settings) as conn:
         if args.action == "status":

@@ -102,6 +102,7 @@ class FakeState:
     dossiers: dict[str, dict[str, Any]] = field(default_factory=dict)
     steps: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     procedures: dict[str, str] = field(default_factory=dict)  # MaTTHC -> TENTTHC
+    unknown_procedures: set[str] = field(default_factory=set)  # refused, error_code "03"
     violations: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
     faults_done: dict[str, int] = field(default_factory=dict)
@@ -186,6 +187,8 @@ def make_app(state: FakeState) -> FastAPI:
             code = body.get("maTTHC")
             if not isinstance(code, str):
                 return refuse("LayThuTuc without maTTHC")
+            if code in state.unknown_procedures:
+                return {"error_code": "00", "result": []}
             name = state.procedures.get(code, f"Thủ tục {code}")
             return {"error_code": "00", "result": [{"TENTTHC": name, "LINHVUCTHUCHIEN": []}]}
         if service == "DongBoHoSoMC":
@@ -195,6 +198,9 @@ def make_app(state: FakeState) -> FastAPI:
             for obj in data:
                 if (why := _check_dossier(obj)) is not None:
                     return refuse(f"DongBoHoSoMC: {why}")
+            for obj in data:
+                if obj["MaTTHC"] in state.unknown_procedures:
+                    return {"error_code": "03", "message": f"MaTTHC {obj['MaTTHC']} không tồn tại"}
             for obj in data:
                 code = obj["MaHoSo"]
                 if flag == "False" and code in state.dossiers:

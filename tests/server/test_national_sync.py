@@ -4,6 +4,7 @@ answers, and a worker killed mid-batch and restarted."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -157,3 +158,86 @@ def test_every_dossier_once_with_its_steps_in_order_under_faults_and_a_restart(
     )
     assert page.status_code == 200
     assert "Đối chiếu theo đơn vị và tháng tiếp nhận" in page.text and agency in page.text
+
+
+def _cli(province_db: str, fake: FakeGateway, *args: str) -> str:
+    env = {**os.environ, "PROVINCE_DATABASE_URL": province_db, **fake.env()}
+    done = subprocess.run(
+        [sys.executable, "-m", "province_server", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_refused_dossier_shows_the_portal_answer_until_its_mapping_is_fixed(
+    enrolled_station: EnrolledStation,
+    province_db: str,
+    pg: psycopg.Connection,
+    fake: FakeGateway,
+    server: ServerProcess,
+) -> None:
+    ctx = enrolled_station("refused")
+    (dossier,) = receive(ctx, 1)
+    agency = ctx.office().agency_id
+    with httpx.Client() as http:
+        push_outbox(ctx, client_for(ctx, http))
+    fake.state.unknown_procedures.add("9.999999")
+    settings = NationalSettings.from_env(fake.env())
+    assert settings is not None
+    client = PortalClient(settings)
+    try:
+        _cli(
+            province_db,
+            fake,
+            "national-map",
+            "procedure",
+            "--local",
+            "1.001193",
+            "--code",
+            "9.999999",
+        )
+        checked = json.loads(_cli(province_db, fake, "national-map", "check", "--agency", agency))[
+            "checked"
+        ]
+        assert {"local": "1.001193", "national": "9.999999", "answer": "not found"} in checked
+        with psycopg.connect(province_db, autocommit=True) as conn:
+            connector = Connector(conn, client, settings, backoff_base_s=0.01)
+            for _ in range(3):
+                connector.round()
+                time.sleep(0.05)
+            row = pg.execute(
+                "SELECT last_error, last_answer, attempts FROM national_outbox o"
+                " JOIN dossiers d ON d.uuid = o.dossier_uuid WHERE d.code = %s",
+                (dossier.code,),
+            ).fetchone()
+            assert row is not None and row[0] == "PortalError" and row[2] >= 1
+            assert "MaTTHC 9.999999 không tồn tại" in row[1]
+            page = httpx.get(
+                f"{server.url}/dashboard/national",
+                headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            )
+            assert dossier.code in page.text and "không tồn tại" in page.text
+            _cli(
+                province_db,
+                fake,
+                "national-map",
+                "procedure",
+                "--local",
+                "1.001193",
+                "--code",
+                "1.001193",
+            )
+            pg.execute("UPDATE national_outbox SET next_attempt_at = now()")
+            _drain(connector, pg)
+        assert dossier.code in fake.state.dossiers
+        assert pg.execute(
+            "SELECT count(*) FROM national_outbox WHERE last_error IS NOT NULL"
+        ).fetchone() == (0,)
+    finally:
+        pg.execute("DELETE FROM national_procedure_map WHERE local_code = '1.001193'")
+        client.close()

@@ -313,7 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="send dossiers and their steps to the national portal (a worker beside serve; "
         "PROVINCE_NATIONAL_* settings, off until configured)",
     )
-    nsync.add_argument("--once", action="store_true", help="stop when nothing is left to send")
+    nsync.add_argument(
+        "--once",
+        action="store_true",
+        help="stop when nothing is due now (dossiers backing off wait for the next run)",
+    )
     nsync.add_argument(
         "--backoff-base", type=float, default=5.0, help="seconds of the first retry's wait"
     )

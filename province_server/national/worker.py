@@ -28,7 +28,9 @@ def run(
     backoff_base_s: float = 5.0,
 ) -> dict[str, Any]:
     """Rounds until stopped (SIGTERM/SIGINT end the loop after the current dossier's
-    calls); ``once``: until nothing is due. Totals of every round."""
+    calls); ``once``: until nothing is due now (dossiers backing off are left, counted in
+    ``pending``). A database error ends the process (run it under systemd, Restart=always).
+    Totals of every round."""
     stop = {"now": False}
 
     def ask_stop(signum: int, frame: object) -> None:
@@ -48,7 +50,7 @@ def run(
             if report.claimed or report.scanned:
                 continue
             left = pending(conn)
-            if once and left["waiting"] == 0:
+            if once and left["due"] == 0:  # those backing off stay for the next run
                 break
             time.sleep(settings.interval_s if not once else 0.05)
         totals["pending"] = pending(conn)

@@ -106,7 +106,7 @@ def _dashboard_conflicts(server: ServerProcess, agency: str) -> str:
 def _lookup(server: ServerProcess, code: str, key: str) -> str:
     page = httpx.get(lookup_url(base=f"{server.url}/tra-cuu", code=code, key=key))
     assert page.status_code == 200
-    found = re.search(r'<dd class="status">(.*?)</dd>', page.text)
+    found = re.search(r'<span class="status">(.*?)</span>', page.text)
     assert found is not None, page.text
     return found[1]
 

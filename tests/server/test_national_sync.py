@@ -134,7 +134,9 @@ def test_every_dossier_once_with_its_steps_in_order_under_faults_and_a_restart(
     assert state.created_twice == 0
     assert all(state.faults_done.get(k, 0) > 0 for k in ("expire", "error", "timeout", "lost"))
     codes = {d.code for d in dossiers}
-    assert set(state.dossiers) == codes  # each exactly once (keyed by MaHoSo)
+    # each exactly once (keyed by MaHoSo; created_twice above); the shared test database may
+    # hold other tests' dossiers, which the connector sends too
+    assert codes <= set(state.dossiers)
     for code in codes:
         assert state.dossiers[code]["TrangThaiHoSo"] == "10"
         assert [s["TrangThai"] for s in state.steps[code]] == ["2", "4", "9", "10"], code

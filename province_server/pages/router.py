@@ -117,6 +117,21 @@ def make_router(settings: Settings) -> APIRouter:
             return {}
         return {name: values[0] for name, values in fields.items() if values}
 
+    def admin_period(request: Request, month: str | None) -> dashboard.Period | HTMLResponse:
+        """The month asked for on an administrator's page, or the page that refuses it: the
+        server has no token (403), no session (the sign-in form), a bad month (422)."""
+        if not settings.admin_token:
+            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
+            return refused
+        if not admin_session(request):
+            login: HTMLResponse = dashboard.login_page()
+            return login
+        period = dashboard.Period.parse(month) if month else dashboard.Period.current()
+        if period is None:
+            bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
+            return bad
+        return period
+
     @router.get(
         "/dashboard",
         summary="Province dashboard (HTML, Vietnamese, administrator only)",
@@ -140,16 +155,9 @@ def make_router(settings: Settings) -> APIRouter:
         pool: PoolDep,
         month: Annotated[str | None, Query(max_length=20)] = None,
     ) -> HTMLResponse:
-        if not settings.admin_token:
-            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
-            return refused
-        if not admin_session(request):
-            login: HTMLResponse = dashboard.login_page()
-            return login
-        period = dashboard.Period.parse(month) if month else dashboard.Period.current()
-        if period is None:
-            bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
-            return bad
+        period = admin_period(request, month)
+        if isinstance(period, HTMLResponse):
+            return period
         with pool.connection() as conn:
             figures = dashboard.figures(conn, period)
         shown: HTMLResponse = dashboard.dashboard_page(
@@ -174,16 +182,9 @@ def make_router(settings: Settings) -> APIRouter:
         pool: PoolDep,
         month: Annotated[str | None, Query(max_length=20)] = None,
     ) -> HTMLResponse:
-        if not settings.admin_token:
-            refused: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_DISABLED, 403)
-            return refused
-        if not admin_session(request):
-            login: HTMLResponse = dashboard.login_page()
-            return login
-        period = dashboard.Period.parse(month) if month else dashboard.Period.current()
-        if period is None:
-            bad: HTMLResponse = dashboard.refusal_page(texts.DASHBOARD_BAD_MONTH, 422)
-            return bad
+        period = admin_period(request, month)
+        if isinstance(period, HTMLResponse):
+            return period
         with pool.connection() as conn:
             shown: HTMLResponse = national.national_page(conn, period)
         return shown

@@ -725,19 +725,18 @@ class DossierRepository:
         with self.db.atomic():
             indexed = self._search_indexed()
             rows = self.db.conn.execute(
-                "SELECT rowid, uuid FROM dossiers WHERE rowid > ? AND rowid NOT IN"
+                f"SELECT rowid, uuid, {_DATA} FROM dossiers WHERE rowid > ? AND rowid NOT IN"
                 " (SELECT rowid FROM dossier_search WHERE rowid > ?) ORDER BY rowid",
                 (indexed, indexed),
             ).fetchall()
             pending, self._search_pending = self._search_pending, {}
             texts = []
-            for rowid, uuid in rows:
+            for rowid, uuid, data in rows:
                 known = pending.get(rowid)
                 if known is not None and known[0] == uuid:
                     texts.append((rowid, known[1]))
-                else:  # stored by other means, or by another process
-                    found = self.by_uuid(uuid)
-                    texts.append((rowid, _search_text(found) if found else ""))
+                else:  # stored by other means, or by another process: decoded here
+                    texts.append((rowid, _search_text(self._dossier(data))))
             self.db.conn.executemany(
                 "INSERT INTO dossier_search (rowid, text) VALUES (?, ?)", texts
             )

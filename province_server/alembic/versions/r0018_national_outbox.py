@@ -28,6 +28,8 @@ down_revision = "0017"
 branch_labels = None
 depends_on = None
 
+# The default status mapping as it stood at this revision (sync_protocol.status.NATIONAL):
+# copied, not imported, so that replaying the migration later seeds the same rows.
 _STATUSES = {
     "online_submitted": 1,
     "received": 2,

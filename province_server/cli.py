@@ -233,6 +233,48 @@ def _national_map(settings: Settings, args: argparse.Namespace) -> dict[str, obj
     return {"statuses": maps.statuses, "procedures": maps.procedures}
 
 
+def _bundle_keygen(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    from province_server.sync import bundles
+
+    target = args.out or settings.bundle_key_file
+    if not target:
+        raise AdminError("give --out PATH or set PROVINCE_BUNDLE_KEY_FILE")
+    if Path(target).exists():
+        raise AdminError(f"{target} exists: bundle keys are never overwritten")
+    return {"key_file": target, "public_key": bundles.generate_keys(Path(target))}
+
+
+def _import_bundle(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    """Apply a station's USB bundle as its pushes; write the return bundle (issue 15)."""
+    from province_server.sync import bundles
+
+    source = Path(args.file)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise AdminError(f"cannot read {source}: {error.strerror}") from None
+    out = Path(args.out) if args.out else source.with_name(source.stem + "-tra-ve.qmcsync")
+    keys = bundles.province_keys(settings.bundle_key_file)
+    lookup = settings.lookup_url or (
+        settings.public_url + settings.lookup_path if settings.public_url else ""
+    )
+    with connect(settings) as conn:
+        try:
+            result = bundles.import_bundle(conn, data, keys, via="cli", lookup_url=lookup)
+        except bundles.BundleRefusedError as refused:
+            raise AdminError(texts.bundle_refused(refused.code)) from None
+    partial = out.with_name(out.name + ".part")
+    partial.write_bytes(result.return_bundle)
+    partial.replace(out)
+    sys.stderr.write(
+        texts.bundle_imported(
+            result.events, result.accepted, result.duplicates, result.rejected, result.pulled
+        )
+        + "\n"
+    )
+    return {**result.summary(), "return_file": str(out)}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="province-server",
@@ -328,6 +370,21 @@ def build_parser() -> argparse.ArgumentParser:
     nmap.add_argument("--local", default="", help="local status or procedure code")
     nmap.add_argument("--code", default="", help="national status code (1..10) or MaTTHC")
     nmap.add_argument("--agency", default="", help="check: the office whose madonvi is used")
+    keygen = sub.add_parser(
+        "bundle-keygen",
+        help="create the province's keys for USB sync bundles (a 0600 file, never overwritten)",
+    )
+    keygen.add_argument(
+        "--out", default="", help="the key file (default $PROVINCE_BUNDLE_KEY_FILE)"
+    )
+    ib = sub.add_parser(
+        "import-bundle",
+        help="apply a station's USB sync bundle as a push and write its return bundle",
+    )
+    ib.add_argument("file", help="the station's bundle (.qmcsync)")
+    ib.add_argument(
+        "--out", default="", help="the return bundle (default: FILE's name + -tra-ve.qmcsync)"
+    )
     return parser
 
 
@@ -342,6 +399,8 @@ _COMMANDS = {
     "add-officer": _add_officer,
     "national-sync": _national_sync,
     "national-map": _national_map,
+    "bundle-keygen": _bundle_keygen,
+    "import-bundle": _import_bundle,
 }
 
 

@@ -33,6 +33,9 @@ class Settings:
       request past it waits for a slot (500) before 429 ``server_busy``;
       ``PROVINCE_BUSY_RETRY_AFTER``: the ``Retry-After`` of that answer, in seconds, drawn in
       [N, 2N] (20) — see ``province_server/admission.py``.
+    - ``PROVINCE_BUNDLE_KEY_FILE``: the province's private keys for USB sync bundles (issue
+      15; made by ``province-server bundle-keygen``, 0600); empty: no bundles (stations get
+      no public key and ``import-bundle`` refuses).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -49,6 +52,7 @@ class Settings:
     max_inflight: int = 10
     queue_wait_ms: int = 500
     busy_retry_after_s: int = 20
+    bundle_key_file: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +73,7 @@ class Settings:
             max_inflight=int(env.get("PROVINCE_MAX_INFLIGHT", str(pool_max))),
             queue_wait_ms=int(env.get("PROVINCE_QUEUE_WAIT_MS", "500")),
             busy_retry_after_s=int(env.get("PROVINCE_BUSY_RETRY_AFTER", "20")),
+            bundle_key_file=env.get("PROVINCE_BUNDLE_KEY_FILE", "").strip(),
         )
 
     def public_lookup_url(self, request_base: str) -> str:

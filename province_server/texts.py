@@ -250,3 +250,57 @@ NATIONAL_DIFFER = "Hồ sơ lệch"
 NATIONAL_OUR_STATUS = "Trạng thái (tỉnh)"
 NATIONAL_PORTAL_STATUS = "Trạng thái (Cổng)"
 NATIONAL_NONE = "Chưa có"
+
+# --- USB sync bundles (issue 15 item 2): import-bundle and /dashboard/bundles ----------------
+
+BUNDLE_REFUSED: dict[str, str] = {
+    "truncated": "Tệp gói đồng bộ bị cắt cụt (chép chưa hết hoặc USB bị rút ra khi đang ghi).",
+    "not_a_bundle": "Tệp này không phải là gói đồng bộ của Quầy Một Cửa.",
+    "newer_format": "Gói đồng bộ được tạo bởi phiên bản mới hơn: hãy cập nhật máy chủ tỉnh.",
+    "tampered": "Gói đồng bộ đã bị sửa đổi hoặc hỏng (chữ ký hoặc mã xác thực không khớp).",
+    "wrong_signer": "Gói đồng bộ không được mã hóa cho máy chủ tỉnh này hoặc sai người ký.",
+    "too_large": "Gói đồng bộ vượt quá kích thước cho phép.",
+    "malformed": "Nội dung gói đồng bộ không hợp lệ.",
+    "no_keys": (
+        "Máy chủ tỉnh chưa có khóa gói đồng bộ: tạo bằng lệnh province-server bundle-keygen "
+        "và đặt biến môi trường PROVINCE_BUNDLE_KEY_FILE."
+    ),
+    "not_station_bundle": "Đây là gói trả về cho quầy, không phải gói do quầy xuất.",
+    "unknown_station": "Gói đồng bộ của một quầy chưa đăng ký với máy chủ tỉnh.",
+    "revoked_station": "Quầy đã bị thu hồi quyền đồng bộ: gói đồng bộ bị từ chối.",
+    "foreign_office": "Gói đồng bộ ghi sai đơn vị: quầy không thuộc đơn vị ghi trong gói.",
+    "unknown_key": "Chữ ký của gói không phải của quầy (khóa ký không được xác nhận).",
+    "wrong_station": "Gói đồng bộ chứa dữ liệu nhân danh một quầy khác.",
+}
+BUNDLE_NOTHING_CHANGED = "Không có gì thay đổi."
+BUNDLE_PAGE_TITLE = "Nhập gói đồng bộ qua USB"
+BUNDLE_PAGE_HINT = (
+    "Chọn tệp gói đồng bộ (.qmcsync) do quầy xuất ra USB. Máy chủ áp dụng gói như một lần "
+    "đồng bộ trực tuyến rồi tạo gói trả về để mang về quầy. Nhập lại một gói đã nhập không "
+    "làm nhân đôi dữ liệu."
+)
+BUNDLE_FILE = "Tệp gói đồng bộ"
+BUNDLE_SUBMIT = "Nhập gói"
+BUNDLE_NO_FILE = "Chưa chọn tệp gói đồng bộ."
+BUNDLE_REFUSED_TITLE = "Gói đồng bộ bị từ chối"
+BUNDLE_DONE_TITLE = "Đã nhập gói đồng bộ"
+BUNDLE_DOWNLOAD = "Tải gói trả về cho quầy"
+BUNDLE_RECENT = "Các gói đã nhập gần đây"
+BUNDLE_NONE = "Chưa nhập gói nào."
+BUNDLE_COLUMNS = ("Lúc nhập", "Đơn vị", "Quầy", "Gói số", "Sự kiện", "Mới", "Trùng", "Bị từ chối")
+BUNDLE_REPEAT = "(nhập lại)"
+
+
+def bundle_refused(code: str) -> str:
+    """The sentence for a refused bundle, ending with "nothing changed"."""
+    reason = BUNDLE_REFUSED.get(code, BUNDLE_REFUSED["malformed"])
+    return f"{reason} {BUNDLE_NOTHING_CHANGED}"
+
+
+def bundle_imported(events: int, accepted: int, duplicates: int, rejected: int, pulled: int) -> str:
+    """What an import did, in a sentence."""
+    return (
+        f"Gói có {events} sự kiện: {accepted} sự kiện mới được lưu, {duplicates} sự kiện đã có "
+        f"từ trước, {rejected} sự kiện bị từ chối. Gói trả về mang {pulled} sự kiện của đơn vị "
+        "cho quầy."
+    )

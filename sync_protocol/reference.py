@@ -23,6 +23,7 @@ from sync_protocol.v1 import (
     MAX_SEQ,
     ProtocolError,
     _bool,
+    _bundle_key,
     _fail,
     _instant,
     _int,
@@ -284,6 +285,7 @@ class ReferenceResponse:
     officers: tuple[OfficerWire, ...]
     server_time: str
     lookup_url: str = ""
+    bundle_key: str = ""  # USB bundles (issue 15): the province's public keys, "qmc1:..."
 
     @property
     def empty(self) -> bool:
@@ -298,6 +300,7 @@ class ReferenceResponse:
             "officers": [o.to_json() for o in self.officers],
             "server_time": self.server_time,
             "lookup_url": self.lookup_url,
+            "bundle_key": self.bundle_key,
         }
 
     @classmethod
@@ -318,6 +321,7 @@ class ReferenceResponse:
             ),
             server_time=_instant(data, "server_time"),
             lookup_url=opt_url(data),
+            bundle_key=_bundle_key(data),
         )
 
 

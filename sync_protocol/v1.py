@@ -509,6 +509,9 @@ class EnrolResponse:
     lookup_url: str = ""
     high_water: tuple[HighWater, ...] = ()
     event_seq: int = 0  # the station's highest event sequence number the server holds
+    # USB bundles (issue 15 item 2): the province's public keys, "qmc1:..." (sync_protocol.
+    # bundle); "" from a server without bundle keys.
+    bundle_key: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -523,6 +526,7 @@ class EnrolResponse:
             "lookup_url": self.lookup_url,
             "high_water": marks_to_json(self.high_water),
             "event_seq": self.event_seq,
+            **({"bundle_key": self.bundle_key} if self.bundle_key else {}),
         }
 
     @classmethod
@@ -543,7 +547,19 @@ class EnrolResponse:
             lookup_url=opt_url(data),
             high_water=_marks(data),
             event_seq=_int(data, "event_seq") if "event_seq" in data else 0,
+            bundle_key=_bundle_key(data),
         )
+
+
+def _bundle_key(data: dict[str, Any]) -> str:
+    """An optional ``qmc1:`` public key text (USB bundles); absent or null: ""."""
+    value = data.get("bundle_key")
+    if value is None or value == "":
+        return ""
+    text = _str(data, "bundle_key", max_len=120)
+    if not text.startswith("qmc1:") or not text.isascii():
+        raise _fail("bundle_key: qmc1: key text expected")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

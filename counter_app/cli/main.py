@@ -253,7 +253,14 @@ def _warnings(ctx: Any) -> list[str]:
 
 
 def build_parser() -> VietnameseParser:
-    from counter_app.cli import conflicts_cmd, digitisation_cmd, dossier_cmd, slip_cmd, sync_cmd
+    from counter_app.cli import (
+        bundle_cmd,
+        conflicts_cmd,
+        digitisation_cmd,
+        dossier_cmd,
+        slip_cmd,
+        sync_cmd,
+    )
 
     parser = VietnameseParser(prog="counter-app", description=texts.CLI_DESCRIPTION)
     parser.add_argument(
@@ -328,6 +335,7 @@ def build_parser() -> VietnameseParser:
     codes_cmd.register(add)
     conflicts_cmd.register(add)
     digitisation_cmd.register(add)
+    bundle_cmd.register(add)
     catalogue_cmd.register(add)
     reminders_cmd.register(add)
     return parser

@@ -172,6 +172,19 @@ class ErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"  # action, roles: who may; username: who tried
     APPROVAL_NOT_FOUND = "approval_not_found"  # no draft waiting with this id
     RATING_ALREADY_RECORDED = "rating_already_recorded"  # a second rating needs its reason
+    # USB sync bundles (issue 15 item 2; sync/usb_bundle.py, texts/bundles.py)
+    BUNDLE_UNREADABLE = "bundle_unreadable"  # path: the file cannot be read
+    BUNDLE_NOT_WRITTEN = "bundle_not_written"  # path: the stick is full, read-only or gone
+    BUNDLE_TRUNCATED = "bundle_truncated"  # cut short (copy not finished, stick pulled)
+    BUNDLE_NOT_A_BUNDLE = "bundle_not_a_bundle"  # another kind of file
+    BUNDLE_NEWER_FORMAT = "bundle_newer_format"  # made by a newer version
+    BUNDLE_TAMPERED = "bundle_tampered"  # signature or authentication tag wrong
+    BUNDLE_WRONG_SIGNER = "bundle_wrong_signer"  # not signed by this province / not for us
+    BUNDLE_TOO_LARGE = "bundle_too_large"
+    BUNDLE_MALFORMED = "bundle_malformed"  # decrypted, but not a valid content
+    BUNDLE_WRONG_KIND = "bundle_wrong_kind"  # a station bundle given back to a station
+    BUNDLE_OTHER_STATION = "bundle_other_station"  # the return bundle of another station
+    BUNDLE_PROVINCE_KEY_MISSING = "bundle_province_key_missing"  # never got the province key
 
 
 class DomainError(Exception):

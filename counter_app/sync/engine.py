@@ -207,6 +207,7 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
             marks=answer.high_water,
             event_seq=answer.event_seq,
         )
+        remember_province_key(ctx, answer.bundle_key)  # USB bundles (sync/usb_bundle.py)
         for username, _name, _role in DEMO_OFFICERS:
             store.officers.set_active(username, False)
         if old.agency_id != agency_id:
@@ -219,6 +220,13 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
             detail={"url": url, "agency_id": agency_id, "station_prefix": prefix},
         )
     return office
+
+
+def remember_province_key(ctx: StationContext, text: str) -> None:
+    """Keep the province's USB bundle key (``sync.usb_bundle``), in the caller's transaction."""
+    from counter_app.sync.usb_bundle import remember_province_key as remember
+
+    remember(ctx, text)
 
 
 def _to_wire(event: Event) -> EventWire:
@@ -516,6 +524,9 @@ def pull_reference(
     tally.server_time = _server_time(answer.server_time)
     lookup = _new_lookup_url(ctx, answer.lookup_url)
     if answer.version <= since and answer.empty and lookup is None:
+        if answer.bundle_key:  # a station enrolled before USB bundles gets the key too
+            with store.db.atomic():
+                remember_province_key(ctx, answer.bundle_key)
         return tally
     data = _converted(answer)
     now = ctx.clock.now()
@@ -541,6 +552,7 @@ def pull_reference(
                 ),
             )
         store.sync.upsert_officers(data.officers, at=now)
+        remember_province_key(ctx, answer.bundle_key)  # USB bundles (sync/usb_bundle.py)
         store.sync.set_reference_version(max(since, answer.version))
     if data.years:
         ctx.forget_calendar()

@@ -13,6 +13,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.texts import fees as fee_texts
 from counter_app.texts.attachments import ATTACHMENTS_ERRORS
+from counter_app.texts.bundles import BUNDLE_ERRORS
 from counter_app.texts.codes import CODES_ERRORS
 from counter_app.texts.conflicts import CONFLICT_ERRORS
 from counter_app.texts.db_loss import DB_LOSS_ERRORS
@@ -136,6 +137,7 @@ _ERRORS.update(CODES_ERRORS)
 _ERRORS.update(CONFLICT_ERRORS)
 _ERRORS.update(FEE_ERRORS)
 _ERRORS.update(ACTION_FIELD_ERRORS)
+_ERRORS.update(BUNDLE_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",
     "id_number": "số định danh cá nhân (12 chữ số)",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from province_server.deps import PoolDep, StationDep
 from province_server.http import error_responses, json_response
 from province_server.reference import service
-from province_server.stations.router import station_lookup_url
+from province_server.stations.router import bundle_public_key, station_lookup_url
 from sync_protocol import ReferenceResponse
 
 router = APIRouter(tags=["reference"])
@@ -40,4 +40,7 @@ def reference(
 ) -> Response:
     with pool.connection() as conn:
         answer = service.changes_since(conn, station.agency_id, since)
-    return json_response(replace(answer, lookup_url=station_lookup_url(request)).to_json())
+    answer = replace(
+        answer, lookup_url=station_lookup_url(request), bundle_key=bundle_public_key(request)
+    )
+    return json_response(answer.to_json())

@@ -66,13 +66,22 @@ async def enrol(request: Request, pool: PoolDep) -> Response:
     if answer is None:
         raise ApiError(403, ErrorCodes.ENROL_REFUSED, "unknown, used or expired enrolment code")
     lookup = station_lookup_url(request)
-    return json_response(replace(answer, lookup_url=lookup).to_json())
+    bundle_key = bundle_public_key(request)  # USB sync bundles (issue 15)
+    return json_response(replace(answer, lookup_url=lookup, bundle_key=bundle_key).to_json())
 
 
 def station_lookup_url(request: Request) -> str:
     """The lookup address stations print (settings; default from the request's address)."""
     settings: Settings = request.app.state.settings
     return settings.public_lookup_url(str(request.base_url))
+
+
+def bundle_public_key(request: Request) -> str:
+    """The province's public keys for USB sync bundles ("" when none is configured)."""
+    from province_server.sync.bundles import public_key_text
+
+    settings: Settings = request.app.state.settings
+    return public_key_text(settings.bundle_key_file)
 
 
 @router.get(

@@ -1,0 +1,55 @@
+"""``counter-app export-bundle PATH`` and ``counter-app import-bundle PATH`` (USB sync
+bundles, issue 15 item 2; the window's menu runs the same functions)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from counter_app.cli.common import station
+from counter_app.sync.usb_bundle import export_bundle, import_return
+from counter_app.texts import bundles as texts
+
+Handler = Callable[[argparse.Namespace], Any]
+Add = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def register(add: Add) -> None:
+    """Add the bundle subcommands to the ``counter-app`` parser (see cli/main.py)."""
+    p = add("export-bundle", texts.CLI_EXPORT, cmd_export)
+    p.add_argument("path", metavar=texts.METAVAR_PATH, help=texts.CLI_EXPORT_PATH)
+    p.add_argument("--all", action="store_true", help=texts.CLI_EXPORT_ALL)
+    p = add("import-bundle", texts.CLI_IMPORT, cmd_import)
+    p.add_argument("path", metavar=texts.METAVAR_PATH, help=texts.CLI_IMPORT_PATH)
+
+
+def cmd_export(args: argparse.Namespace) -> Any:
+    ctx = station(args)
+    report = export_bundle(ctx, Path(args.path), full=args.all)
+    sys.stderr.write(report.message + "\n")
+    return {
+        "path": str(report.path),
+        "number": report.number,
+        "events": report.events,
+        "earlier": report.earlier,
+        "set_aside": report.set_aside,
+        "bytes": report.size,
+    }
+
+
+def cmd_import(args: argparse.Namespace) -> Any:
+    ctx = station(args)
+    report = import_return(ctx, Path(args.path))
+    sys.stderr.write(report.message + "\n")
+    return {
+        "acknowledged": report.acknowledged,
+        "rejected": report.rejected,
+        "pulled": report.pulled,
+        "conflicts": report.conflicts,
+        "reference": report.reference,
+        "waiting": report.waiting,
+        "resend": report.resend,
+    }

@@ -509,6 +509,9 @@ class EnrolResponse:
     lookup_url: str = ""
     high_water: tuple[HighWater, ...] = ()
     event_seq: int = 0  # the station's highest event sequence number the server holds
+    # The office's LAN secret (issue 15): counters of one office authenticate each other with
+    # it (counter_app/sync/lan); "" from an older server.
+    office_secret: str = ""
     # USB bundles (issue 15 item 2): the province's public keys, "qmc1:..." (sync_protocol.
     # bundle); "" from a server without bundle keys.
     bundle_key: str = ""
@@ -526,6 +529,7 @@ class EnrolResponse:
             "lookup_url": self.lookup_url,
             "high_water": marks_to_json(self.high_water),
             "event_seq": self.event_seq,
+            **({"office_secret": self.office_secret} if self.office_secret else {}),
             **({"bundle_key": self.bundle_key} if self.bundle_key else {}),
         }
 
@@ -547,6 +551,7 @@ class EnrolResponse:
             lookup_url=opt_url(data),
             high_water=_marks(data),
             event_seq=_int(data, "event_seq") if "event_seq" in data else 0,
+            office_secret=_opt_str(data, "office_secret") or "",
             bundle_key=_bundle_key(data),
         )
 

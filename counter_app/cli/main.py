@@ -25,6 +25,7 @@ from counter_app.cli import (
     codes_cmd,
     fees_cmd,
     identity_cmd,
+    lan_cmd,
     new_database_cmd,
     reminders_cmd,
 )
@@ -338,6 +339,7 @@ def build_parser() -> VietnameseParser:
     bundle_cmd.register(add)
     catalogue_cmd.register(add)
     reminders_cmd.register(add)
+    lan_cmd.register(add)
     return parser
 
 

@@ -172,6 +172,15 @@ class ErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"  # action, roles: who may; username: who tried
     APPROVAL_NOT_FOUND = "approval_not_found"  # no draft waiting with this id
     RATING_ALREADY_RECORDED = "rating_already_recorded"  # a second rating needs its reason
+    # Office LAN sync (issue 15 item 1; sync/lan, texts/lan.py)
+    LAN_NO_SECRET = "lan_no_secret"  # the station holds no office secret (not paired)
+    LAN_PAIRING_CODE_INVALID = "lan_pairing_code_invalid"  # not 24 letters and digits
+    LAN_PEER_UNREACHABLE = "lan_peer_unreachable"  # address: no answer there
+    LAN_PEER_REFUSED = "lan_peer_refused"  # address: the peer refused our proof (401)
+    LAN_PEER_NOT_OFFICE = "lan_peer_not_office"  # address: it does not hold our secret
+    LAN_PEER_CERT_CHANGED = "lan_peer_cert_changed"  # address, station: not the pinned one
+    LAN_PEER_ERROR = "lan_peer_error"  # address, detail: an answer that is not protocol
+    LAN_ADDRESS_INVALID = "lan_address_invalid"  # value: not host:port
     # USB sync bundles (issue 15 item 2; sync/usb_bundle.py, texts/bundles.py)
     BUNDLE_UNREADABLE = "bundle_unreadable"  # path: the file cannot be read
     BUNDLE_NOT_WRITTEN = "bundle_not_written"  # path: the stick is full, read-only or gone

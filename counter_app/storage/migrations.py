@@ -510,3 +510,29 @@ def m0033_outbox_chain_pos(db: sqlite_utils.Database) -> None:
         " WHERE c.source = 'event' AND c.ref = outbox.event_uuid)"
     )
     db.execute("DROP INDEX IF EXISTS chain_ref")
+
+
+@migration("m0034_lan_sync")
+def m0034_lan_sync(db: sqlite_utils.Database) -> None:
+    """Issue 15 item 1 (office LAN sync, ``counter_app/sync/lan``):
+
+    - ``lan_relay``: events learned from a peer of the office that the peer did not know to
+      be stored by the province: this station pushes them too (after or between its own, in
+      the order it stored them) until the province answers accepted or duplicate, or a pull
+      from the province brings them; ``rejected`` keeps the province's reason of one it
+      refused (not re-sent; its maker pushes its own anyway);
+    - ``lan_peers``: the office's counters this station met: address, pinned certificate
+      (SHA-256 of its DER), where it was found (mDNS or the fixed list), when it was seen and
+      last synced, the cursor in its storage order and the epoch of its database.
+    """
+    db.execute(
+        "CREATE TABLE lan_relay (event_uuid TEXT PRIMARY KEY REFERENCES events(uuid),"
+        " queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+        " rejected TEXT, rejected_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE lan_peers (station_id TEXT PRIMARY KEY, address TEXT NOT NULL,"
+        " name TEXT NOT NULL DEFAULT '', fingerprint TEXT NOT NULL, source TEXT NOT NULL,"
+        " seen_at TEXT, synced_at TEXT, cursor INTEGER NOT NULL DEFAULT 0, epoch TEXT,"
+        " pulled INTEGER NOT NULL DEFAULT 0, last_error TEXT, error_at TEXT)"
+    )

@@ -1,8 +1,10 @@
 """Station secrets, kept out of the database and so out of every backup (issue 17).
 
-Two secrets live here: the **station token** the province server issued at enrolment, and
+Three secrets live here: the **station token** the province server issued at enrolment,
 the **office backup key** (derived from the office backup passphrase, see
-``storage.sealed``) that encrypts the backups written to the second backup folder.
+``storage.sealed``) that encrypts the backups written to the second backup folder, and the
+**office LAN secret** the counters of one office authenticate each other with (issue 15,
+``sync/lan``).
 
 Where they are kept:
 
@@ -32,6 +34,7 @@ SECRETS_FILE = "station-secrets.json"
 SECRETS_ENV = "COUNTER_APP_SECRETS"
 STATION_TOKEN = "station_token"
 BACKUP_KEY = "backup_key"
+OFFICE_SECRET = "office_secret"  # the office's LAN secret (issue 15, sync/lan)
 _SERVICE = "quay-mot-cua"
 
 
@@ -136,6 +139,16 @@ def station_token(data_dir: Path) -> str | None:
 
 def set_station_token(data_dir: Path, token: str) -> None:
     station_secrets(data_dir).set(STATION_TOKEN, token)
+
+
+def office_secret(data_dir: Path) -> str | None:
+    """The office's LAN secret (issue 15: from the province at enrolment, or typed as a
+    pairing code), or None when this station holds none (it then serves no peer)."""
+    return station_secrets(data_dir).get(OFFICE_SECRET)
+
+
+def set_office_secret(data_dir: Path, secret: str) -> None:
+    station_secrets(data_dir).set(OFFICE_SECRET, secret)
 
 
 # --- moving the token out of a database (migration m0013) ----------------------------------

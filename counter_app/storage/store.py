@@ -43,6 +43,7 @@ from counter_app.storage.blobs import (
 )
 from counter_app.storage.chain import TAIL_AT_OPEN, ChainBreak, ChainRepository, head_paths
 from counter_app.storage.db import Database, integrity_check, quick_check
+from counter_app.storage.lan_repository import LanRepository
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
 from counter_app.storage.recovery import check_at_open
@@ -152,6 +153,7 @@ class Store:
         self.dossiers = DossierRepository(self.db)
         self.prints = PrintArchiveRepository(self.db)
         self.sync = SyncRepository(self.db)
+        self.lan = LanRepository(self.db)  # office LAN sync (issue 15)
         self.blobs = BlobRepository(self.db, data_dir / SCANS_DIR)
         self.chain = ChainRepository(
             self.db, head_paths(data_dir, mirror_path(mirror_dir, data_dir))

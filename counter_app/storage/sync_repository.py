@@ -27,6 +27,11 @@ REFERENCE_VERSION_KEY = "sync_reference_version"
 # three UUIDs, punctuation (measured: 171 bytes).
 EVENT_OVERHEAD_BYTES = 200
 _EVENT_COLUMNS = "e.uuid, e.dossier_uuid, e.kind, e.station_id, e.seq, e.officer, e.at, e.payload"
+# The station's own queue and the events it relays for peers of its office (issue 15).
+_RELAY_QUEUE = (
+    "(SELECT event_uuid FROM outbox UNION ALL"
+    " SELECT event_uuid FROM lan_relay WHERE rejected IS NULL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +94,13 @@ class SyncRepository:
         The first event is returned even when it alone is larger, so the caller can see it
         and set it aside instead of blocking the queue.
         """
+        # Queue order: events are stored in commit order. Events relayed from the office LAN
+        # (issue 15) go in the same order, so one received at a peer precedes this station's
+        # follow-up of it and the province never meets the follow-up first.
+        queue = _RELAY_QUEUE if self.relays_waiting() else "outbox"
         cursor = self.db.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM outbox o JOIN events e ON e.uuid = o.event_uuid "
-            "ORDER BY e.rowid LIMIT ?",  # queue order: events are stored in commit order
+            f"SELECT {_EVENT_COLUMNS} FROM {queue} o JOIN events e ON e.uuid = o.event_uuid "
+            "ORDER BY e.rowid LIMIT ?",
             (max_events + len(skip),),
         )
         events: list[Event] = []
@@ -126,16 +135,24 @@ class SyncRepository:
 
     def mark_acked(self, uuids: Iterable[str]) -> int:
         """Remove events the server stored durably from the queue; return how many left it."""
+        rows = [(uuid,) for uuid in uuids]
         before = self.db.conn.total_changes
-        self.db.conn.executemany(
-            "DELETE FROM outbox WHERE event_uuid = ?", [(uuid,) for uuid in uuids]
-        )
+        self.db.conn.executemany("DELETE FROM outbox WHERE event_uuid = ?", rows)
+        self.db.conn.executemany("DELETE FROM lan_relay WHERE event_uuid = ?", rows)
         return self.db.conn.total_changes - before
 
     def mark_rejected(
         self, uuid: str, reason: str, *, at: datetime, batch_id: str | None = None
     ) -> None:
-        """Move a refused event from the queue to the refused list (with the reason)."""
+        """Move a refused event from the queue to the refused list (with the reason); a
+        relayed one (issue 15) stays in the relay list with the reason, not re-sent."""
+        relayed = self.db.conn.execute(
+            "UPDATE lan_relay SET rejected = ?, rejected_at = ? WHERE event_uuid = ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox WHERE event_uuid = ?)",
+            (reason, at.isoformat(), uuid, uuid),
+        )
+        if relayed.rowcount:
+            return
         self.db.conn.execute(
             "INSERT INTO sync_rejected (event_uuid, reason, rejected_at, batch_id) "
             "VALUES (?, ?, ?, ?) ON CONFLICT(event_uuid) DO UPDATE SET reason = excluded.reason,"
@@ -146,10 +163,59 @@ class SyncRepository:
 
     def mark_failed(self, uuids: Iterable[str], error: str) -> None:
         """Count a failed attempt on queued events (they stay queued)."""
+        rows = [(error, uuid) for uuid in uuids]
         self.db.conn.executemany(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE event_uuid = ?",
-            [(error, uuid) for uuid in uuids],
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE event_uuid = ?", rows
         )
+        self.db.conn.executemany(
+            "UPDATE lan_relay SET attempts = attempts + 1, last_error = ? WHERE event_uuid = ?",
+            rows,
+        )
+
+    # --- events relayed from the office LAN (issue 15, m0034) ------------------------------
+
+    def relays_waiting(self) -> int:
+        """Peer-learned events still to push to the province (refused ones are not)."""
+        row = self.db.conn.execute("SELECT count(*) FROM lan_relay WHERE rejected IS NULL")
+        return int(row.fetchone()[0])
+
+    def queue_relays(self, uuids: Iterable[str], *, at: datetime) -> int:
+        """Queue held events for the province (those not queued, refused or acknowledged
+        already: own events keep their outbox row); returns how many were queued."""
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(
+            "INSERT INTO lan_relay (event_uuid, queued_at) SELECT ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE event_uuid = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM sync_rejected WHERE event_uuid = ?)"
+            " ON CONFLICT DO NOTHING",
+            [(uuid, at.isoformat(), uuid, uuid) for uuid in uuids],
+        )
+        return self.db.conn.total_changes - before
+
+    def settle_relays(self, uuids: Iterable[str]) -> None:
+        """The province holds these events (a pull brought them): nothing to relay."""
+        self.db.conn.executemany(
+            "DELETE FROM lan_relay WHERE event_uuid = ?", [(uuid,) for uuid in uuids]
+        )
+
+    def unsent(self, uuids: Iterable[str]) -> set[str]:
+        """Those of ``uuids`` this station does not know to be stored by the province: in
+        its outbox or its relay queue (what a peer page says, ``sync_protocol.lan``)."""
+        wanted = list(uuids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                row[0]
+                for row in self.db.conn.execute(
+                    f"SELECT event_uuid FROM outbox WHERE event_uuid IN ({marks}) UNION"
+                    f" SELECT event_uuid FROM lan_relay WHERE rejected IS NULL"
+                    f" AND event_uuid IN ({marks})",
+                    part + part,
+                )
+            )
+        return found
 
     def rejected(self) -> list[RejectedEvent]:
         rows = self.db.conn.execute(
@@ -199,12 +265,15 @@ class SyncRepository:
         )
         return len(rows)
 
-    def insert_remote_events(self, events: Iterable[Event]) -> dict[str, int]:
+    def insert_remote_events(
+        self, events: Iterable[Event], *, inserted: list[str] | None = None
+    ) -> dict[str, int]:
         """Store other parties' events (no outbox entry).
 
-        Returns the dossiers touched (those that got new events) with how many each got.
-        Events already held are skipped. So is an event clashing with a held one on
-        (station, sequence), which only a station that reused its numbers can cause.
+        Returns the dossiers touched (those that got new events) with how many each got;
+        ``inserted`` (when given) gets the uuids of the events stored now. Events already
+        held are skipped. So is an event clashing with a held one on (station, sequence),
+        which only a station that reused its numbers can cause.
         """
         touched: dict[str, int] = {}
         for event in events:
@@ -214,6 +283,8 @@ class SyncRepository:
             )
             if cur.rowcount == 1:
                 touched[event.dossier_uuid] = touched.get(event.dossier_uuid, 0) + 1
+                if inserted is not None:
+                    inserted.append(event.uuid)
         return touched
 
     def put_projection(self, dossier: Dossier) -> bool:

@@ -225,6 +225,16 @@ def fetch_blob(
     if local is not None:
         return local
     if transport is None:
+        from counter_app.sync.lan.scans import peer_source  # issue 15: a peer first
+
+        peers = peer_source(ctx)
+        if peers is not None:
+            try:
+                return _download(ctx, repo, peers, sha256, progress, cancelled)
+            except DomainError as error:
+                if error.code is ErrorCode.ATTACHMENT_FETCH_CANCELLED:
+                    raise
+                log.info("scan %s not fetched from a peer: %s", sha256[:12], error.code.value)
         from counter_app.sync.engine import sync_settings  # engine imports this module
 
         settings = sync_settings(ctx)

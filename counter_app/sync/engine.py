@@ -46,7 +46,11 @@ from counter_app.domain.lookup_url import clean_lookup_url
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
 from counter_app.domain.total_projection import Conflict, project_total
 from counter_app.reference.catalogue import procedure_from_record
-from counter_app.storage.station_secrets import set_station_token, station_token
+from counter_app.storage.station_secrets import (
+    set_office_secret,
+    set_station_token,
+    station_token,
+)
 from counter_app.storage.sync_repository import SyncAttempt
 from counter_app.sync.attachments import AttachmentReport, sync_attachments
 from counter_app.sync.codes_sync import (
@@ -72,6 +76,7 @@ from sync_protocol import (
 )
 from sync_protocol.chain import ChainClaim, ChainLink
 from sync_protocol.events import event_problem
+from sync_protocol.lan import normalise_secret
 
 if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
     from counter_app.services.station import StationContext
@@ -190,6 +195,8 @@ def enrol(ctx: StationContext, transport: SyncTransport, *, url: str, code: str)
     )
     now = ctx.clock.now()
     set_station_token(store.data_dir, answer.token)
+    if answer.office_secret and normalise_secret(answer.office_secret):
+        set_office_secret(store.data_dir, answer.office_secret)  # office LAN sync (issue 15)
     with store.db.atomic():
         store.config.set("office", asdict(office))
         store.config.set(
@@ -453,18 +460,37 @@ def pull_remote(
         tally.server_time = _server_time(page.server_time)
         events = [_from_wire(w) for w in page.events]
         with store.db.atomic():
-            touched = store.sync.insert_remote_events(events)
-            ctx.observe(events)  # the station's clock moves past what it has now seen
-            for dossier_uuid in sorted(touched):
-                tally.conflicts += not reproject(ctx, dossier_uuid)
+            touched = apply_remote_events(ctx, events, tally)
+            store.sync.settle_relays(e.uuid for e in events)  # the province holds them
             new_cursor = max(cursor, page.cursor)
             store.sync.set_cursor(new_cursor)
             apply_pulled_marks(ctx, page.high_water)  # never mint at or below them
-            raise_past_own_events(ctx, events)  # a restored station: past its own events
         tally.pulled += sum(touched.values())
         if not page.has_more or new_cursor == cursor:
             return tally
         cursor = new_cursor
+
+
+def apply_remote_events(
+    ctx: StationContext,
+    events: list[Event],
+    tally: _Tally,
+    *,
+    inserted: list[str] | None = None,
+) -> dict[str, int]:
+    """Store events of others (the province's pull, a peer's page: ``sync/lan``) and
+    re-project every dossier that got new ones, in the caller's transaction; returns the
+    dossiers touched with how many events each got (``inserted``: the uuids stored now).
+
+    One path for every source: events already held are skipped, the station's clock moves
+    past what it has now seen, each touched dossier is rebuilt by the shared projection (its
+    conflicts listed), and a restored station moves past its own events it meets again."""
+    touched = ctx.store.sync.insert_remote_events(events, inserted=inserted)
+    ctx.observe(events)  # the station's clock moves past what it has now seen
+    for dossier_uuid in sorted(touched):
+        tally.conflicts += not reproject(ctx, dossier_uuid)
+    raise_past_own_events(ctx, events)  # a restored station: past its own events
+    return touched
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from counter_app.texts.fees import FEE_ERRORS
 from counter_app.texts.fees import FIELD_LABELS as FEE_FIELD_LABELS
 from counter_app.texts.followup import ACTION_FIELD_ERRORS, ACTION_FIELD_LABELS
 from counter_app.texts.identity import FIELD_LABELS as IDENTITY_FIELD_LABELS
+from counter_app.texts.lan import LAN_ERRORS
 from counter_app.texts.printing import PRINTING_ERRORS
 from counter_app.texts.signing import SIGNING_ERRORS
 from counter_app.texts.support import SUPPORT_ERRORS
@@ -137,6 +138,7 @@ _ERRORS.update(CODES_ERRORS)
 _ERRORS.update(CONFLICT_ERRORS)
 _ERRORS.update(FEE_ERRORS)
 _ERRORS.update(ACTION_FIELD_ERRORS)
+_ERRORS.update(LAN_ERRORS)
 _ERRORS.update(BUNDLE_ERRORS)
 APPLICANT_FIELD_LABELS = {
     "name": "họ và tên",

@@ -20,6 +20,7 @@ from province_server.errors import AdminError
 from province_server.reference.service import next_version
 from sync_protocol import EnrolResponse
 from sync_protocol.codes import MAX_STATION_NUMBER, prefix_of_station
+from sync_protocol.lan import new_secret
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -166,6 +167,7 @@ def enrol(
             add_aliases(conn, station_id, former_station_ids)
         marks = marks_wire(conn, station_id)
         seq = last_event_seq(conn, Station(station_id, agency, prefix))
+        office_secret = _office_secret(conn, agency)
     return EnrolResponse(
         token=token,
         agency_id=agency,
@@ -177,7 +179,19 @@ def enrol(
         server_time=datetime.now(UTC).isoformat(),
         high_water=marks,
         event_seq=seq,
+        office_secret=office_secret,
     )
+
+
+def _office_secret(conn: psycopg.Connection, agency_id: str) -> str:
+    """The office's LAN secret (issue 15, Alembic r0020), made at its first enrolment; every
+    station of the office gets the same one (in the caller's transaction)."""
+    row = conn.execute(
+        "UPDATE agencies SET lan_secret = COALESCE(lan_secret, %s) WHERE id = %s"
+        " RETURNING lan_secret",
+        (new_secret(), agency_id),
+    ).fetchone()
+    return str(row[0]) if row and row[0] else ""
 
 
 def revoke(conn: psycopg.Connection, station_id: str) -> bool:

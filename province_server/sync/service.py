@@ -9,7 +9,11 @@ Push guarantees: the whole batch is one PostgreSQL transaction, committed before
 is built, so "accepted" and "duplicate" both mean "durably stored"; an event is stored at
 most once (``ON CONFLICT (uuid) DO NOTHING``); a dossier code is held by one dossier only
 (unique index); a station never writes into a dossier owned by another office nor in
-another station's name; every event's content passes the validator the counter runs too
+the name of a station of another office: it may relay the events of the other enrolled, not
+revoked stations of its own office, learned on the office LAN (issue 15), which are judged as
+if their maker pushed them (its prefixes for the code, its high-water marks, it is the
+dossier's receiving station), and an event stored already is ``duplicate`` whoever sends it;
+every event's content passes the validator the counter runs too
 (``sync_protocol.events``: the kind's payload schema, texts bounded and clean), else it is
 answered ``rejected`` with the reason ``<code>:<field>``, and a dossier keeps its one creating
 event (``duplicate_dossier``), so no stored event can break a station's projection. A
@@ -29,7 +33,7 @@ recomputed from all its stored events (``refresh_digitisation``), for the dashbo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,6 +81,49 @@ _EVENT_JSON = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Origins:
+    """Who made the events of a batch: the pushing station (its own id and an offline
+    set-up's former ids) and, for events relayed from the office LAN (issue 15), the other
+    stations of the same office, with their prefixes when the batch creates dossiers."""
+
+    own: frozenset[str] = frozenset()
+    relayed: dict[str, Station] = field(default_factory=dict)  # event station id -> maker
+    prefixes: dict[str, Prefixes] = field(default_factory=dict)  # maker station id -> prefixes
+
+    def maker(self, station: Station, station_id: str) -> Station | None:
+        if station_id == station.id or station_id in self.own:
+            return station
+        return self.relayed.get(station_id)
+
+
+def _relay_origins(
+    conn: psycopg.Connection, station: Station, batch: PushRequest, creates: bool
+) -> _Origins:
+    """The makers of events another station of the office relays (issue 15): enrolled, not
+    revoked stations of the pushing station's own office, by id or by a former id; any
+    other station id stays ``wrong_station``."""
+    foreign = {e.station_id for e in batch.events if e.station_id != station.id}
+    own = aliases(conn, station) if foreign else frozenset()
+    others = sorted(foreign - own)
+    relayed: dict[str, Station] = {}
+    if others:
+        rows = conn.execute(
+            "SELECT x.sid, s.id::text, s.prefix FROM unnest(%s::text[]) AS x(sid)"
+            " JOIN LATERAL (SELECT COALESCE((SELECT a.station_id FROM station_aliases a"
+            "  WHERE a.alias::text = x.sid), x.sid::uuid) AS id) m ON true"
+            " JOIN stations s ON s.id = m.id"
+            " WHERE s.agency_id = %s AND s.revoked_at IS NULL AND s.token_hash IS NOT NULL",
+            (others, station.agency_id),
+        ).fetchall()
+        relayed = {sid: Station(maker, station.agency_id, prefix) for sid, maker, prefix in rows}
+    prefixes: dict[str, Prefixes] = {}
+    if creates:
+        for maker in {station.id: station, **{m.id: m for m in relayed.values()}}.values():
+            prefixes[maker.id] = owned_prefixes(conn, maker)
+    return _Origins(own, relayed, prefixes)
+
+
 @dataclass(slots=True)
 class _Known:
     owner_agency: str  # the office that received the dossier
@@ -107,17 +154,19 @@ def _verdicts(
     station: Station,
     batch: PushRequest,
     known: dict[str, _Known],
-    prefixes: Prefixes | None = None,
-    former_ids: frozenset[str] = frozenset(),
-) -> tuple[list[str | None], dict[str, tuple[str, str | None]]]:
-    """A reject reason (or None) per event, and the dossiers this batch creates."""
+    origins: _Origins,
+) -> tuple[list[str | None], dict[str, tuple[str, str | None]], dict[str, Station]]:
+    """A reject reason (or None) per event, the dossiers this batch creates and the station
+    that made each of them (the pusher, or the office's station whose event it relays)."""
     reasons: list[str | None] = []
     creating: dict[str, tuple[str, str | None]] = {}
+    makers: dict[str, Station] = {}
     for event in batch.events:
         reason: str | None = None
         dossier = known.get(event.dossier_uuid)
-        if event.station_id != station.id and event.station_id not in former_ids:
-            reason = RejectReason.WRONG_STATION  # (former_ids: an offline set-up's own id)
+        maker = origins.maker(station, event.station_id)
+        if maker is None:
+            reason = RejectReason.WRONG_STATION  # neither the pusher nor its office's station
         elif (problem := event_problem(event)) is not None:
             reason = problem.reason()  # its content (sync_protocol.events): never stored
         elif event.kind in CREATING_KINDS:
@@ -126,19 +175,22 @@ def _verdicts(
                 reason = RejectReason.INVALID_EVENT
             elif dossier is not None and dossier.owner_agency != station.agency_id:
                 reason = RejectReason.FORBIDDEN_AGENCY
-            elif (refusal := code_refusal(station, event.kind, *fields, prefixes)) is not None:
-                reason = refusal  # a code this station did not mint (stations/ownership.py)
+            elif (
+                refusal := code_refusal(maker, event.kind, *fields, origins.prefixes.get(maker.id))
+            ) is not None:
+                reason = refusal  # a code its station did not mint (stations/ownership.py)
             elif dossier is not None and dossier.creator != event.uuid:
                 reason = RejectReason.DUPLICATE_DOSSIER  # a dossier has one creating event
             elif dossier is None:  # a new dossier: owned by the receiving station's office
                 known[event.dossier_uuid] = _Known(station.agency_id, new=True, creator=event.uuid)
                 creating[event.dossier_uuid] = fields
+                makers[event.dossier_uuid] = maker
         elif dossier is None:
             reason = RejectReason.UNKNOWN_DOSSIER
         elif dossier.owner_agency != station.agency_id:
             reason = RejectReason.FORBIDDEN_AGENCY
         reasons.append(reason)
-    return reasons, creating
+    return reasons, creating, makers
 
 
 def _load_known(conn: psycopg.Connection, dossier_uuids: list[str]) -> dict[str, _Known]:
@@ -152,9 +204,13 @@ def _load_known(conn: psycopg.Connection, dossier_uuids: list[str]) -> dict[str,
 
 
 def _insert_dossiers(
-    conn: psycopg.Connection, station: Station, creating: dict[str, tuple[str, str | None]]
+    conn: psycopg.Connection,
+    station: Station,
+    creating: dict[str, tuple[str, str | None]],
+    makers: dict[str, Station],
 ) -> set[str]:
-    """Insert the new dossiers; return those refused because their code is taken."""
+    """Insert the new dossiers (each with the station that received it); return those
+    refused because their code is taken."""
     if not creating:
         return set()
     uuids = list(creating)
@@ -162,15 +218,15 @@ def _insert_dossiers(
         row[0]
         for row in conn.execute(
             "INSERT INTO dossiers (uuid, agency_id, code, station_id, owner_agency) "
-            "SELECT u, a, c, %s, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) "
-            "WITH ORDINALITY AS t(u, a, c, n) ORDER BY n "
+            "SELECT u, a, c, s, %s FROM unnest(%s::uuid[], %s::text[], %s::text[],"
+            " %s::uuid[]) WITH ORDINALITY AS t(u, a, c, s, n) ORDER BY n "
             "ON CONFLICT DO NOTHING RETURNING uuid::text",
             (
-                station.id,
                 station.agency_id,
                 uuids,
                 [creating[u][0] for u in uuids],
                 [creating[u][1] for u in uuids],
+                [makers.get(u, station).id for u in uuids],
             ),
         ).fetchall()
     }
@@ -232,13 +288,12 @@ def push(conn: psycopg.Connection, station: Station, batch: PushRequest) -> Push
             ("agency:" + station.agency_id,),
         )
         known = _load_known(conn, sorted({e.dossier_uuid for e in batch.events}))
-        prefixes = owned_prefixes(conn, station) if _creates(batch) else None
-        foreign = any(e.station_id != station.id for e in batch.events)
-        former_ids = aliases(conn, station) if foreign else frozenset()
-        reasons, creating = _verdicts(station, batch, known, prefixes, former_ids)
-        taken = _insert_dossiers(conn, station, creating)
-        fresh = [f for u, f in creating.items() if u not in taken]
-        record_high_water(conn, station, fresh, prefixes)
+        origins = _relay_origins(conn, station, batch, _creates(batch))
+        reasons, creating, makers = _verdicts(station, batch, known, origins)
+        taken = _insert_dossiers(conn, station, creating, makers)
+        for maker in {m.id: m for m in makers.values()}.values():
+            fresh = [f for u, f in creating.items() if u not in taken and makers[u].id == maker.id]
+            record_high_water(conn, maker, fresh, origins.prefixes.get(maker.id))
         for index, event in enumerate(batch.events):
             if reasons[index] is None and event.dossier_uuid in taken:
                 creates = event.kind in CREATING_KINDS

@@ -221,6 +221,13 @@ def _write(path: Path, data: bytes) -> None:
         raise DomainError(ErrorCode.BUNDLE_NOT_WRITTEN, path=str(path)) from None
 
 
+def next_bundle_name(ctx: StationContext) -> str:
+    """The file name the next export gets in a folder (station prefix, day, number)."""
+    number = int(BundleRepository(ctx.store.db).state().get(NUMBER, 0)) + 1
+    day = ctx.clock.now().strftime("%Y%m%d")
+    return texts.default_name(ctx.office().station_prefix, number, day)
+
+
 def export_bundle(
     ctx: StationContext, path: Path, *, full: bool = False, progress: Progress = _quiet
 ) -> ExportReport:
@@ -263,7 +270,7 @@ def export_bundle(
     progress(texts.PROGRESS_WRITING, events, events)
     data = wire.seal(header, content.to_json(), signer=keys)
     if path.is_dir():
-        path = path / texts.default_name(office.station_prefix, number, now.strftime("%Y%m%d"))
+        path = path / next_bundle_name(ctx)
     _write(path, data)
     with ctx.store.db.atomic():
         repo.set_state(

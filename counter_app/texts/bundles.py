@@ -105,3 +105,7 @@ def import_done(
     if waiting:
         return text + f" Còn {waiting} thay đổi đang chờ gửi."
     return text + " Không còn thay đổi nào chờ gửi."
+
+
+SHORTCUT_EXPORT = "Ctrl+Shift+U"
+SHORTCUT_IMPORT = "Ctrl+Shift+R"

@@ -36,6 +36,7 @@ from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
 from counter_app.texts import window as t
 from counter_app.ui.backup_controller import BackupController
+from counter_app.ui.bundle_controller import BundleController
 from counter_app.ui.conflicts import ConflictViews
 from counter_app.ui.dialogs.dossier_dialog import DossierDialog
 from counter_app.ui.dialogs.login_dialog import LockDialog
@@ -89,6 +90,9 @@ class MainWindow(QMainWindow):
         self.lock_cover.hide()
         self.sync = SyncController(session.ctx, self)
         self.backups = BackupController(session, self, before_restore=self._stop_background)
+        self.bundles = BundleController(  # USB sync bundles (issue 15), in the sync menu
+            session.ctx, self, on_changes=session.events.changes_applied.emit
+        )
         self._build_menus()
         self._build_status_bar()
         self.idle = IdleWatcher(round(idle_minutes * 60_000), self)
@@ -139,6 +143,8 @@ class MainWindow(QMainWindow):
         self.sync_now_action = self._action(ts.ACTION_SYNC_NOW, self.sync_now, SYNC_NOW_KEY)
         sync.addAction(self.sync_now_action)
         sync.addAction(self._action(ts.ACTION_SYNC_DETAILS, self.open_sync_details))
+        sync.addSeparator()
+        sync.addActions(self.bundles.actions())
         self._build_system_menu()
         help_menu = bar.addMenu(t.MENU_HELP)
         help_menu.addAction(

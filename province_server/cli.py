@@ -1,5 +1,6 @@
 """``province-server``: migrate, serve, issue-code, revoke and the reference data commands
-(load-catalogue, set-calendar, set-office, add-officer). Administrator commands, English."""
+(load-catalogue, set-calendar, set-office, add-officer) and add-admin (an account of the leaders'
+dashboard). Administrator commands, English."""
 
 from __future__ import annotations
 
@@ -139,6 +140,24 @@ def _add_officer(settings: Settings, args: argparse.Namespace) -> dict[str, obje
     shown = officer.to_json()
     del shown["password_hash"]
     return {"agency_id": reference.agency_or_error(args.agency), **shown}
+
+
+def _add_admin(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    """An account of the leaders' dashboard (pages/accounts.py): argon2id of the password."""
+    from province_server.pages import accounts
+
+    password = _read_password(args)
+    accounts.check_new_password(args.username, password)
+    with connect(settings) as conn:
+        name = accounts.add_account(
+            conn,
+            username=args.username,
+            role=args.role,
+            password_hash=accounts.hash_password(password),
+            full_name=args.full_name,
+            active=not args.inactive,
+        )
+    return {"username": name, "role": args.role, "active": not args.inactive}
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -303,6 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--parent-body", default="", help="parent body printed on slips")
     issue.add_argument("--unit-name", default="", help="unit name printed on slips")
     issue.add_argument("--place-name", default="", help="place name printed on slips")
+    admin = sub.add_parser(
+        "add-admin",
+        help="create or replace an account of the leaders' dashboard (/dashboard); the "
+        "password is typed twice unseen, or given on standard input",
+    )
+    admin.add_argument("username", help="3-40 of a-z 0-9 . _ -")
+    admin.add_argument(
+        "--role",
+        choices=("admin", "viewer"),
+        default="viewer",
+        help="admin: also issues enrolment codes and revokes stations; viewer: figures only",
+    )
+    admin.add_argument("--full-name", default="", help="shown on the dashboard")
+    admin.add_argument("--password-stdin", action="store_true")
+    admin.add_argument("--inactive", action="store_true", help="disable the account")
     revoke = sub.add_parser("revoke", help="refuse a station's token from now on")
     revoke.add_argument("--station-id", required=True)
     sub.add_parser(
@@ -397,6 +431,7 @@ _COMMANDS = {
     "set-calendar": _set_calendar,
     "set-office": _set_office,
     "add-officer": _add_officer,
+    "add-admin": _add_admin,
     "national-sync": _national_sync,
     "national-map": _national_map,
     "bundle-keygen": _bundle_keygen,

@@ -174,6 +174,146 @@ def dashboard_no_paper(month: int, year: int) -> str:
     )
 
 
+# --- the leaders' dashboard (issue 14 item 2; pages/leaders.py, accounts.py) -----------------
+
+LEADERS_TITLE = "Bảng điều hành tiếp nhận và giải quyết hồ sơ"
+LEADERS_NO_ACCOUNT = (
+    "Bảng điều khiển chưa được bật: quản trị viên cần tạo tài khoản bằng lệnh "
+    "province-server add-admin (hoặc đặt biến môi trường PROVINCE_ADMIN_TOKEN)."
+)
+LEADERS_LOGIN_INTRO = "Đăng nhập bằng tài khoản lãnh đạo hoặc quản trị của tỉnh."
+LEADERS_USERNAME = "Tên đăng nhập"
+LEADERS_PASSWORD = "Mật khẩu"
+LEADERS_LOGIN_WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+LEADERS_LOGIN_TOO_MANY = "Đã đăng nhập sai quá nhiều lần từ máy này. Hãy đợi 15 phút rồi thử lại."
+LEADERS_LOGOUT = "Đăng xuất"
+LEADERS_ROLE = {"admin": "Quản trị tỉnh", "viewer": "Lãnh đạo (chỉ xem)"}
+LEADERS_TOKEN_USER = "Quản trị (mã máy chủ)"
+LEADERS_PERIOD = "Kỳ báo cáo"
+LEADERS_MONTH = "Tháng"
+LEADERS_FROM = "Từ ngày"
+LEADERS_TO = "Đến ngày"
+LEADERS_SHOW = "Xem"
+LEADERS_OR = "hoặc"
+LEADERS_BAD_MONTH = "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-02."
+LEADERS_TO_BEFORE_FROM = "Đến ngày phải sau hoặc bằng Từ ngày."
+LEADERS_BAD_FIELD = "Yêu cầu không hợp lệ"
+
+
+def leaders_bad_date(label: str) -> str:
+    return f"{label} không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 13/02/2026."
+
+
+def leaders_missing_date(label: str) -> str:
+    return f"Thiếu {label}: chọn cả Từ ngày và Đến ngày, hoặc chọn một tháng."
+
+
+def leaders_too_long(days: int) -> str:
+    return f"Đến ngày: kỳ báo cáo dài quá {days} ngày; hãy chọn kỳ ngắn hơn."
+
+
+def leaders_period(start_day: str, end_day: str) -> str:
+    """``Từ ngày 01/02/2026 đến ngày 28/02/2026`` (the form's own wording)."""
+    return f"Từ ngày {start_day} đến ngày {end_day}"
+
+
+LEADERS_FIGURES = "Kết quả giải quyết theo đơn vị"
+LEADERS_FIGURES_NOTE = (
+    "Theo Biểu số 06/VPCP/KSTT, tính theo ngày (giờ Việt Nam) từ cùng dữ liệu các quầy dùng cho "
+    "báo cáo của mình. Tỷ lệ đúng hạn: hồ sơ giải quyết trước hạn và đúng hạn trên số đã giải "
+    "quyết. Hài lòng: số đánh giá hài lòng và rất hài lòng trên số đã đánh giá. Xung đột: hiện tại."
+)
+LEADERS_RECEIVED = "Tiếp nhận"
+LEADERS_RESOLVED = "Đã giải quyết"
+LEADERS_IN_PROGRESS = "Đang giải quyết"
+LEADERS_EARLY = "Trước hạn"
+LEADERS_ON_TIME = "Đúng hạn"
+LEADERS_LATE = "Quá hạn"
+LEADERS_IN_TIME = "Trong hạn"
+LEADERS_OVERDUE = "Quá hạn"
+LEADERS_ON_TIME_RATE = "Tỷ lệ đúng hạn"
+LEADERS_DIGITISATION_RATE = "Tỷ lệ số hóa"
+LEADERS_SATISFACTION = "Hài lòng"
+LEADERS_CONFLICTS = "Xung đột"
+LEADERS_PROVINCE_TOTAL = "Toàn tỉnh"
+LEADERS_NO_FIGURES = "Không có hồ sơ nào trong kỳ này."
+LEADERS_DETAIL = "Xem hồ sơ trễ hạn"
+LEADERS_CHART_TITLE = "Hồ sơ đã giải quyết trong kỳ, theo đơn vị"
+LEADERS_CHART_RATE_TITLE = "Tỷ lệ giải quyết đúng hạn, theo đơn vị"
+LEADERS_EXPORT = "Tải Biểu 06 và chỉ tiêu Điều 19 (.xlsx)"
+LEADERS_SILENT_NOTE = (
+    "Quầy im lặng: màu vàng khi quá 1 ngày chưa đồng bộ, màu đỏ khi quá 3 ngày "
+    "(hoặc đã đăng ký mà chưa đồng bộ lần nào)."
+)
+LEADERS_SILENT = {"amber": "Quá 1 ngày chưa đồng bộ", "red": "Quá 3 ngày chưa đồng bộ"}
+LEADERS_SILENT_COUNT = "Quầy im lặng"
+LEADERS_ISSUE = "Cấp mã đăng ký quầy"
+LEADERS_ISSUE_AGENCY = "Mã đơn vị"
+LEADERS_ISSUE_STATION = "Số quầy (1–999)"
+LEADERS_ISSUE_UNIT = "Tên đơn vị (in trên phiếu, nếu mới)"
+LEADERS_ISSUE_BUTTON = "Cấp mã"
+LEADERS_ISSUED = "Mã đăng ký một lần của quầy {prefix} ({agency}): {code} — Hết hạn lúc {at}."
+LEADERS_ISSUE_NOTE = "Đọc mã cho cán bộ của quầy nhập vào trình cài đặt; mã chỉ hiện một lần."
+LEADERS_ISSUE_STATION_BAD = "Số quầy không hợp lệ: cần một số từ 1 đến 999."
+LEADERS_ISSUE_TAKEN = "Số quầy: số này đã thuộc một đơn vị khác; hãy chọn số khác."
+LEADERS_ISSUE_AGENCY_BAD = "Mã đơn vị không hợp lệ, ví dụ 000.00.19.H56."
+LEADERS_FORM_REFUSED = (
+    "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy mở lại bảng điều khiển và thử lại."
+)
+LEADERS_ADMIN_ONLY = "Chỉ tài khoản quản trị tỉnh được cấp mã hoặc thu hồi quầy."
+LEADERS_DRILL_TITLE = "Hồ sơ quá hạn và sắp đến hạn"
+LEADERS_DRILL_BACK = "Quay lại bảng điều hành"
+LEADERS_DRILL_KIND = {
+    "overdue": "Đang giải quyết, đã quá hạn",
+    "soon": "Sắp đến hạn (trong 3 ngày tới)",
+    "late": "Đã giải quyết quá hạn trong kỳ",
+}
+LEADERS_DRILL_NONE = "Không có hồ sơ nào."
+LEADERS_DRILL_NOTE = "Tên người nộp đã được che; không hiển thị số định danh."
+LEADERS_CODE = "Mã hồ sơ"
+LEADERS_PROCEDURE = "Thủ tục"
+LEADERS_APPLICANT = "Người nộp"
+LEADERS_RECEIVED_AT = "Tiếp nhận lúc"
+LEADERS_DUE_AT = "Hẹn trả"
+LEADERS_FINISHED_AT = "Giải quyết xong"
+LEADERS_UNKNOWN_OFFICE = "Không có đơn vị này."
+# The workbook (pages/export.py).
+LEADERS_SHEET_06 = "Biểu 06"
+LEADERS_SHEET_19 = "Chỉ tiêu Điều 19"
+LEADERS_XLSX_TITLE = (
+    "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
+)
+LEADERS_XLSX_FORM = "Biểu số 06/VPCP/KSTT"
+LEADERS_XLSX_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
+LEADERS_XLSX_UNIT = "Đơn vị tính: Số hồ sơ TTHC"
+LEADERS_XLSX_BODY = "Tổng hợp toàn tỉnh"
+LEADERS_XLSX_SUBJECT = "Đơn vị tiếp nhận"
+LEADERS_XLSX_CLOSED = (
+    "Trong số đã giải quyết: rút hồ sơ {w}, dừng giải quyết {s}, đóng do quá hạn bổ sung {x}."
+)
+LEADERS_XLSX_HEADERS = (
+    ("STT", "Đơn vị tiếp nhận", "Số hồ sơ nhận giải quyết", "", "", "",
+     "Số hồ sơ đã giải quyết", "", "", "", "Số hồ sơ đang giải quyết", "", ""),
+    ("", "", "Tổng số", "Trong đó", "", "", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
+     "Tổng số", "Trong hạn", "Quá hạn"),
+    ("", "", "", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+     "", "", "", "", "", "", ""),
+)  # fmt: skip
+LEADERS_19_TITLE = "CHỈ TIÊU THEO ĐIỀU 19 NGHỊ ĐỊNH 224/2026/NĐ-CP"
+LEADERS_19_HEADERS = (
+    "STT", "Đơn vị tiếp nhận", "Hồ sơ tiếp nhận trong kỳ", "Trong đó trực tuyến",
+    "Tỷ lệ hồ sơ trực tuyến (%)", "Hồ sơ đã giải quyết", "Thời gian giải quyết bình quân (ngày)",
+    "Tỷ lệ giải quyết đúng hạn (%)", "Tỷ lệ đúng hạn gồm cả đang giải quyết trong hạn (%)",
+    "Hồ sơ giấy", "Đã số hóa", "Tỷ lệ số hóa (%)", "Số đánh giá", "Hài lòng",
+    "Tỷ lệ hài lòng (%)",
+)  # fmt: skip
+LEADERS_19_NOTE = (
+    "Tỷ lệ dịch vụ công trực tuyến toàn trình cần danh mục mức độ trực tuyến của thủ tục: chưa "
+    "tính ở đây. Thời gian bình quân: từ lúc tiếp nhận đến lúc có kết quả (không tính hồ sơ rút, "
+    "dừng). Ô trống: không có hồ sơ để tính."
+)
+
+
 # --- citizen lookup: the form and its refusals ------------------------------------------------
 
 LOOKUP_INTRO = (

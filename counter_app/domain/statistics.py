@@ -54,6 +54,7 @@ from counter_app.domain.digitisation import DigitisationSummary
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
+from sync_protocol.statistics import classify_days
 
 COLUMNS = (
     "received_total",
@@ -178,29 +179,18 @@ def classify(facts: DossierFacts, *, start: date, end: date) -> tuple[str, str] 
 
     The first is the received bucket (``received_online``, ``received_direct_postal`` or
     ``carried_over``), the second the outcome bucket (``early``, ``on_time``, ``late``,
-    ``in_time`` or ``overdue``); both are :class:`Counts` attribute names.
+    ``in_time`` or ``overdue``); both are :class:`Counts` attribute names. The rules are
+    ``sync_protocol.statistics.classify_days``, which the province dashboard counts by too.
     """
-    received = vn_date(facts.received_at)
-    finished = vn_date(facts.finished_at) if facts.finished_at is not None else None
-    if received > end or (finished is not None and finished < start):
-        return None
-    due = vn_date(facts.due_at) if facts.due_at is not None else None
-
-    if received < start:
-        received_bucket = "carried_over"
-    elif facts.channel is Channel.ONLINE:
-        received_bucket = "received_online"
-    else:
-        received_bucket = "received_direct_postal"
-
-    if finished is not None and finished <= end:
-        if due is None or finished == due or facts.withdrawn:
-            outcome = "on_time"
-        else:
-            outcome = "early" if finished < due else "late"
-    else:
-        outcome = "in_time" if due is None or due >= end else "overdue"
-    return received_bucket, outcome
+    return classify_days(
+        vn_date(facts.received_at),
+        vn_date(facts.finished_at) if facts.finished_at is not None else None,
+        vn_date(facts.due_at) if facts.due_at is not None else None,
+        online=facts.channel is Channel.ONLINE,
+        withdrawn=facts.withdrawn,
+        start=start,
+        end=end,
+    )
 
 
 _RESOLVED = frozenset({"early", "on_time", "late"})

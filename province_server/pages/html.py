@@ -52,21 +52,62 @@ ol.timeline li:last-child::before{background:#8b1a1a}
 ol.timeline time{display:block;font-size:.85rem;color:#555}
 ol.timeline strong,ol.timeline span{display:block}ol.timeline span{overflow-wrap:anywhere}
 dd{overflow-wrap:anywhere}
+main.wide{max-width:80rem}.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;
+margin:.25rem 0 .5rem}
+table.figures th.office{text-align:left;font-weight:600;background:#fff;min-width:9rem}
+table.figures th.office small{color:#666;font-weight:400}
+table.figures th.office a{color:#0b5394}
+table.figures tr.total th,table.figures tr.total td{font-weight:700;background:#f0f3f7}
+table.figures th{text-align:center}table.figures td{white-space:nowrap}
+td.bad{color:#b00020;font-weight:700}
+tr.silent-amber td{background:#fff4d6}tr.silent-red td{background:#fde2e2}
+tr.silent-red td:nth-child(7){color:#b00020;font-weight:700}
+tr.silent-amber td:nth-child(7){color:#8a5300;font-weight:700}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem;
+margin:1rem 0}
+.tile{background:#fff;border-radius:.5rem;padding:.6rem .8rem;box-shadow:0 1px 3px
+rgba(0,0,0,.12)}.tile span{display:block;font-size:.85rem;color:#555}
+.tile strong{font-size:1.6rem;color:#0b5394}.tile.bad strong{color:#b00020}
+.card.period p.muted{margin:0 0 .3rem}
+form.row{display:flex;flex-wrap:wrap;gap:.2rem .8rem;align-items:flex-end}
+form.row p{margin:0;flex:1 1 9rem}form.row p.wide{flex-basis:100%}
+form.row label{margin:.4rem 0 .2rem}form.row input{font-size:1rem;padding:.45rem .5rem}
+form.row button{margin-top:.4rem;padding:.5rem;font-size:1rem}
+form.revoke button{margin:0;padding:.25rem .6rem;font-size:.85rem;width:auto}
+form.inline{display:inline}button.link{display:inline;width:auto;margin:0 0 0 .75rem;
+padding:0;background:none;color:#0b5394;font-size:.9rem;font-weight:600;
+text-decoration:underline}
+p.account{display:flex;justify-content:flex-end;align-items:center;flex-wrap:wrap;margin:0;
+font-size:.9rem;color:#444}
+a.button{display:inline-block;background:#0b5394;color:#fff;padding:.55rem .9rem;
+border-radius:.4rem;text-decoration:none;font-weight:600}
+svg.chart{display:block;max-width:40rem;background:#fff;border-radius:.5rem;
+padding:.5rem;box-sizing:border-box;margin:.5rem 0}
+details.issue{margin:.5rem 0}details.issue summary{font-weight:700;cursor:pointer}
+.card.notice{border-left:.35rem solid #2e7d32;margin-bottom:1rem}
+.card.notice strong{font-size:1.3rem;letter-spacing:.05em}
+@media (max-width:30rem){main{padding:.6rem}table{font-size:.82rem}
+th,td{padding:.3rem .35rem}h1{font-size:1.15rem}}
 """
+
+
+_WIDE = ' class="wide"'
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def page(title: str, body: str, *, status: int = 200, robots: bool = False) -> HTMLResponse:
+def page(
+    title: str, body: str, *, status: int = 200, robots: bool = False, wide: bool = False
+) -> HTMLResponse:
     """A complete page; ``body`` is already-escaped HTML. Never cached, never indexed."""
     document = (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="robots" content="{"index" if robots else "noindex, nofollow"}">'
         f"<title>{esc(title)}</title><style>{_CSS}</style></head>"
-        f"<body><main>{body}</main></body></html>"
+        f"<body><main{_WIDE if wide else ''}>{body}</main></body></html>"
     )
     return HTMLResponse(
         document,

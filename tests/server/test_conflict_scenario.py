@@ -98,7 +98,7 @@ def _dashboard_conflicts(server: ServerProcess, agency: str) -> str:
     """The office row's last cell: its open conflicts."""
     page = httpx.get(f"{server.url}/dashboard", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert page.status_code == 200
-    offices = page.text.split("<h2>", 3)[2]  # the offices' section
+    offices = page.text.split("<h2>Hồ sơ theo đơn vị tiếp nhận</h2>", 1)[1].split("<h2>")[0]
     [row] = [r for r in re.findall(r"<tr>.*?</tr>", offices, re.S) if f">{agency}<" in r]
     return re.findall(r"<td[^>]*>(.*?)</td>", row)[-1]
 

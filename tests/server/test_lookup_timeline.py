@@ -28,7 +28,7 @@ from counter_app.sync.engine import run_sync
 from province_server.reference import service as reference
 from province_server.testing import ServerProcess
 from tests.server.chromium import CHROMIUM, Chromium
-from tests.server.conftest import ADMIN_TOKEN, EnrolledStation, client_for, new_agency
+from tests.server.conftest import EnrolledStation, client_for, new_agency
 from tests.server.helpers import receive, record_event
 from tests.server.test_lookup_form import new_address
 
@@ -288,18 +288,28 @@ def test_a_withdrawn_dossier_shows_when_it_ended_and_not_why(
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-def test_the_dashboard_signs_in_by_typing_the_token_in_chromium(
-    enrolled_station: EnrolledStation, server: ServerProcess
+def test_the_dashboard_signs_in_by_typing_a_password_in_chromium(
+    enrolled_station: EnrolledStation, server: ServerProcess, pg: psycopg.Connection
 ) -> None:
+    from province_server.pages import accounts
+
     ctx = enrolled_station("dash-chromium")
     receive(ctx)
     _sync(ctx)
-    with Chromium(1280, 800) as browser:
-        browser.open(f"{server.url}/dashboard")
-        assert "Nhập mã quản trị" in browser.text()
-        browser.type_into("#token", ADMIN_TOKEN)
-        browser.press_enter()
-        shown = browser.text()
-        assert "Bảng điều khiển máy chủ tỉnh" in shown
-        assert ctx.office().agency_id in shown and "UBND xã Minh Hòa" in shown
-        assert ADMIN_TOKEN not in str(browser.evaluate("location.href"))
+    name = f"tl-{ctx.office().station_prefix}"
+    accounts.add_account(
+        pg, username=name, role="viewer", password_hash=accounts.hash_password("mat-khau-dai-1")
+    )
+    try:
+        with Chromium(1280, 800) as browser:
+            browser.open(f"{server.url}/dashboard")
+            assert "Đăng nhập bằng tài khoản" in browser.text()
+            browser.type_into("#username", name)
+            browser.type_into("#password", "mat-khau-dai-1")
+            browser.press_enter()
+            shown = browser.text()
+            assert "Bảng điều hành" in shown
+            assert ctx.office().agency_id in shown and "UBND xã Minh Hòa" in shown
+            assert "mat-khau" not in str(browser.evaluate("location.href"))
+    finally:
+        pg.execute("DELETE FROM leader_accounts WHERE username = %s", (name,))

@@ -158,7 +158,7 @@ def test_the_dashboard_shows_stations_and_overdue_dossiers(
     page = httpx.get(url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert page.status_code == 200 and "charset=utf-8" in page.headers["content-type"]
     html = page.text
-    assert "Bảng điều khiển" in html and "<script" not in html
+    assert "Bảng điều hành" in html and "<script" not in html
     # Office, open dossiers (4 received, 1 finished), overdue (only the late one).
     assert _row(_health(html), agency, "UBND xã Minh Hòa", "3", "1"), html
     # The station: its number, a last sync time today, 6 events stored today.

@@ -48,11 +48,11 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    from province_server.sync.projection import refresh_all
+    from province_server.sync.projection import UPSERT_R0011, refresh_all
 
     conn = op.get_bind().connection.driver_connection  # the psycopg connection, in the txn
     assert conn is not None
-    refresh_all(conn, batch=_BATCH)
+    refresh_all(conn, batch=_BATCH, upsert=UPSERT_R0011)  # r0019 recomputes with its columns
 
 
 def downgrade() -> None:

@@ -17,6 +17,7 @@ from province_server.deps import PoolDep
 from province_server.errors import AdminError, ApiError
 from province_server.http import read_body
 from province_server.pages import accounts, dashboard, export, leaders, lookup, national, throttle
+from province_server.pages import bundles as bundle_pages
 from province_server.stations import service as stations_service
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
@@ -533,4 +534,5 @@ def make_router(settings: Settings) -> APIRouter:
         shown: Response = dashboard.issued_page(issued, agency)
         return shown
 
+    bundle_pages.add_routes(router, settings, gate)  # /dashboard/bundles (USB sync bundles)
     return router

@@ -90,6 +90,7 @@ class ImportResult:
     pulled: int
     repeat: bool
     return_bundle: bytes
+    import_id: int = 0  # the row of bundle_imports
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -239,9 +240,10 @@ def import_bundle(
             is not None
         )
         events = sum(len(b.events) for b in content.batches)
-        conn.execute(
+        row = conn.execute(
             "INSERT INTO bundle_imports (bundle_id, station_id, agency_id, number, via, events,"
-            " accepted, duplicates, rejected, repeat) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            " accepted, duplicates, rejected, repeat) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+            " RETURNING id",
             (
                 header.bundle_id,
                 station.id,
@@ -254,7 +256,8 @@ def import_bundle(
                 counts[PushStatus.REJECTED],
                 repeat,
             ),
-        )
+        ).fetchone()
+    import_id = int(row[0]) if row else 0
     pulled = sum(len(p.events) for p in pages)
     answer = ReturnContent(
         results=tuple(answers),
@@ -290,6 +293,9 @@ def import_bundle(
         answer.to_json(),
         signer=keys,
     )
+    conn.execute(
+        "UPDATE bundle_imports SET return_bundle = %s WHERE id = %s", (returned, import_id)
+    )
     return ImportResult(
         bundle_id=header.bundle_id,
         station_id=station.id,
@@ -302,6 +308,7 @@ def import_bundle(
         pulled=pulled,
         repeat=repeat,
         return_bundle=returned,
+        import_id=import_id,
     )
 
 
@@ -337,6 +344,19 @@ def _pages(
         if not page.has_more or page.cursor == cursor:
             return pages
         cursor = page.cursor
+
+
+def return_of(conn: psycopg.Connection, import_id: int) -> tuple[str, bytes] | None:
+    """The file name and bytes of an import's return bundle (None: no such import)."""
+    row = conn.execute(
+        "SELECT i.number, s.prefix, i.imported_at, i.return_bundle FROM bundle_imports i"
+        " JOIN stations s ON s.id = i.station_id WHERE i.id = %s",
+        (import_id,),
+    ).fetchone()
+    if row is None or row[3] is None:
+        return None
+    number, prefix, at, data = row
+    return f"tra-ve-quay{prefix}-{at:%Y%m%d}-{int(number):03d}.qmcsync", bytes(data)
 
 
 def recent_imports(conn: psycopg.Connection, *, limit: int = 50) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -393,3 +394,44 @@ def test_command_lines(
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["waiting"] == 0
     assert "Không còn thay đổi nào chờ gửi" in out.stderr
+
+
+def test_dashboard_upload_form(
+    office: tuple[StationContext, StationContext, FixedClock],
+    bundle_server: ServerProcess,
+    pg: psycopg.Connection,
+    tmp_path: Path,
+) -> None:
+    """The administrator uploads the bundle on /dashboard/bundles and downloads the return."""
+    station, _online, clock = office
+    _work_days(station, clock, 1)
+    data = export_bundle(station, tmp_path / "b.qmcsync").path.read_bytes()
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with httpx.Client(base_url=bundle_server.url, headers=admin, timeout=30) as http:
+        assert http.get("/dashboard/bundles", headers={"Authorization": ""}).status_code == 401
+        shown = http.get("/dashboard/bundles")
+        assert shown.status_code == 200 and 'enctype="multipart/form-data"' in shown.text
+        form = re.search(r'name="form" value="([^"]+)"', shown.text)
+        assert form is not None
+        fields = {"form": form.group(1)}
+        before = _counts(pg)
+        cut = http.post(
+            "/dashboard/bundles", data=fields, files={"bundle": ("b.qmcsync", data[:-7])}
+        )
+        assert cut.status_code == 422 and "bị cắt cụt" in cut.text
+        assert "Không có gì thay đổi" in cut.text and _counts(pg) == before
+        wrong = http.post(
+            "/dashboard/bundles", data={"form": "x"}, files={"bundle": ("b.qmcsync", data)}
+        )
+        assert wrong.status_code == 400 and _counts(pg) == before
+        done = http.post("/dashboard/bundles", data=fields, files={"bundle": ("b.qmcsync", data)})
+        assert done.status_code == 200, done.text
+        assert "4 sự kiện mới được lưu" in done.text
+        link = re.search(r'id="return" href="([^"]+)"', done.text)
+        assert link is not None
+        returned = http.get(link.group(1))
+        assert returned.status_code == 200
+        assert "attachment" in returned.headers["content-disposition"]
+    back = tmp_path / "tra-ve.qmcsync"
+    back.write_bytes(returned.content)
+    assert import_return(station, back).waiting == 0

@@ -7,16 +7,23 @@ Guarantees:
   checks the two on random dossiers): the same rules written as SQL sums over the Vietnam
   calendar dates stored with each row (``received_day``, ``finished_day``, ``stats_due_day``,
   migration m0021);
-* one index serves it, ``dossiers_report_days`` (finished day first): the query visits the
-  dossiers still open, then those finished from the period's first day on, reading the index
-  only (never a row with its JSON); a period that ends near today visits about what it
-  counts. A report of a long-past period also reads the entries of what finished since;
-  a stopped dossier's row is read by rowid (its outcome: stop or expired supplement);
-* memory is one small tuple per (field, procedure), whatever the number of dossiers;
-* the count runs in slices of ``finished_day`` (the open dossiers first), reporting
-  ``progress(done, total)`` after each; ``cancelled()`` is asked between slices and every few
-  thousand SQLite steps inside one: when it answers True, :class:`ReportCancelled` is raised
-  and nothing is returned. Reads only.
+* one index serves it, ``dossiers_report_keys`` (field and procedure first, then the finished
+  day; migration m0035): the procedure keys are listed by a loose index scan (one seek per
+  key), then for each key the query visits three index ranges, the dossiers still open, those
+  finished in the period and those finished after it, reading the index only (never a row
+  with its JSON; a stopped dossier's row is read by rowid for its outcome: stop or expired
+  supplement). The keys are joined in their own order, so the groups come out in order and
+  SQLite never sorts the counted rows; a period that ends near today visits about what it
+  counts;
+* the counts of one group of exclusive rules (received: carried over / online / direct;
+  finished: on time / early / late; closed: withdrawn / stopped / expired) are one packed sum,
+  21 bits a count (a group of 2**21 dossiers or more is counted again with plain sums);
+* memory is one small list per (field, procedure), whatever the number of dossiers;
+* the count runs in one read transaction (one snapshot), in up to ``SLICES`` chunks of keys,
+  reporting ``progress(done, total)`` after each; ``cancelled()`` is asked between chunks and
+  every few thousand SQLite steps inside one: when it answers True, :class:`ReportCancelled`
+  is raised and nothing is returned. Reads only (the keys go to a temporary table of the
+  connection, dropped at the end).
 """
 
 from __future__ import annotations
@@ -24,17 +31,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from counter_app.domain.fees import FeeTotals
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.statistics import Counts, ReportCancelled
 from counter_app.storage.db import Database
 
-INDEX = "dossiers_report_days"
+INDEX = "dossiers_report_keys"
 NOT_COUNTED = ("guided", "refused", "online_submitted")  # never received: no figures
 WITHDRAWN = ("withdrawn", "stopped")  # finished without a result: on time (§5.2)
-SLICES = 8  # finished-day slices after the open dossiers: progress and cancel points
+SLICES = 8  # chunks of procedure keys: progress and cancel points
 PROGRESS_STEPS = 20_000  # SQLite VM steps between two cancel checks inside one slice
 
 Progress = Callable[[int, int], None]
@@ -74,57 +81,113 @@ class ProcedureCounts:
 _NOT_COUNTED = ", ".join(f"'{s}'" for s in NOT_COUNTED)
 _WITHDRAWN = ", ".join(f"'{s}'" for s in WITHDRAWN)
 _ONLINE = int(Channel.ONLINE)
-# :s start, :e end (ISO dates). "done" = finished by the end of the period.
-_SUMS = f"""
- sum(received_day < :s),
- sum(received_day >= :s AND channel = {_ONLINE}),
- sum(received_day >= :s AND channel IS NOT {_ONLINE}),
- sum(done AND status NOT IN ({_WITHDRAWN}) AND stats_due_day IS NOT NULL
-     AND finished_day < stats_due_day),
- sum(done AND (status IN ({_WITHDRAWN}) OR stats_due_day IS NULL
-     OR finished_day = stats_due_day)),
- sum(done AND status NOT IN ({_WITHDRAWN}) AND finished_day > stats_due_day),
- sum(NOT done AND (stats_due_day IS NULL OR stats_due_day >= :e)),
- sum(NOT done AND stats_due_day < :e),
- sum(received_day >= :s AND channel IS NOT {_ONLINE}),
- sum(received_day >= :s AND channel IS NOT {_ONLINE} AND digitised),
- sum(done AND status = 'withdrawn'),
- sum(done AND status = 'stopped' AND expired IS NOT 1),
- sum(done AND status = 'stopped' AND expired IS 1)
-"""
-# A stopped dossier's outcome (in its row's JSON) tells a stop (Mau 05) from a closure after an
+PACK_BITS = 21  # a packed sum holds three counts of up to 2**21 - 1 (2,097,151) each
+_PACK_LIMIT = (1 << PACK_BITS) - 1
+
+# The rules as exclusive SQL conditions, :s start and :e end (ISO dates). A group of them is
+# summed in one packed sum (each count in its own 21 bits; the per-row work is one CASE instead
+# of one sum per count), or, for a group too big to pack, one plain sum per condition.
+_RECEIVED = (  # carried over, received online, received direct or by post
+    "received_day < :s",
+    f"channel = {_ONLINE}",
+    "1",
+)
+_DONE_OUTCOME = (  # finished by the end: on time (withdrawn, stopped, no due date), early, late
+    f"status IN ({_WITHDRAWN}) OR stats_due_day IS NULL OR finished_day = stats_due_day",
+    "finished_day < stats_due_day",
+    "1",
+)
+# A stopped dossier's outcome (in its row's JSON) tells a stop (Mẫu 05) from a closure after an
 # unanswered supplement request; read by rowid for the stopped ones only (few), so the
 # report's index stays covering for every other row.
 _EXPIRED = (
-    "CASE WHEN status = 'stopped' THEN (SELECT json_extract(o.data, '$.outcome')"
-    " = 'supplement_expired' FROM dossiers AS o WHERE o.rowid = dossiers.rowid) END"
+    "(SELECT json_extract(o.data, '$.outcome') = 'supplement_expired' FROM dossiers AS o"
+    " WHERE o.rowid = d.rowid) IS 1"
 )
-_SELECT = (
-    "SELECT procedure_field, procedure_code, {sums} FROM ("
-    " SELECT procedure_field, procedure_code, received_day, finished_day, stats_due_day,"
-    " status, channel, digitised,"
-    " (finished_day IS NOT NULL AND finished_day <= :e) AS done, {expired} AS expired"
-    f" FROM dossiers INDEXED BY {INDEX}"
-    " WHERE {{where}} AND received_day <= :e AND status NOT IN ({not_counted})"
-    ") GROUP BY procedure_field, procedure_code"
-).format(sums=_SUMS, not_counted=_NOT_COUNTED, expired=_EXPIRED)
-_OPEN = _SELECT.format(where="finished_day IS NULL")
-_FINISHED = _SELECT.format(where="finished_day >= :a AND finished_day < :b")
-_LAST_FINISHED = f"SELECT max(finished_day) FROM dossiers INDEXED BY {INDEX}"
+_CLOSED = (  # withdrawn, stopped, closed after an unanswered supplement request
+    "status = 'withdrawn'",
+    f"status = 'stopped' AND NOT {_EXPIRED}",
+    "status = 'stopped'",
+)
+_OPEN_OUTCOME = ("stats_due_day IS NULL OR stats_due_day >= :e", "1")  # in time, overdue
+_DIGITISED = f"received_day >= :s AND channel IS NOT {_ONLINE} AND digitised"
 
 
-def _slices(start: date, last: str | None) -> list[tuple[str, str]]:
-    """[a, b) ranges of finished days from ``start`` to ``last`` (inclusive), at most SLICES."""
-    if last is None or last < start.isoformat():
-        return []
-    end = date.fromisoformat(last) + timedelta(days=1)
-    span = max(1, -(-(end - start).days // SLICES))
-    out, a = [], start
-    while a < end:
-        b = min(end, a + timedelta(days=span))
-        out.append((a.isoformat(), b.isoformat()))
-        a = b
+def _sums(groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
+    """SQL of the sums of ``groups`` (each a tuple of exclusive conditions, tried in order)."""
+    out = []
+    for group in groups:
+        if packed:
+            cases = " ".join(
+                f"WHEN {cond} THEN {1 << (PACK_BITS * i)}" for i, cond in enumerate(group)
+            )
+            out.append(f"sum(CASE {cases} ELSE 0 END)")
+        else:
+            for i, cond in enumerate(group):
+                earlier = " OR ".join(f"({c})" for c in group[:i])
+                out.append(f"sum(({cond}) AND NOT ({earlier}))" if earlier else f"sum({cond})")
+    return ", ".join(out)
+
+
+def _unpack(
+    values: list[int | None], groups: tuple[tuple[str, ...], ...], *, packed: bool
+) -> list[int]:
+    """The counts of ``_sums``' columns, one per condition, in order."""
+    out: list[int] = []
+    it = iter(values)
+    for group in groups:
+        if packed:
+            value = next(it) or 0
+            out.extend((value >> (PACK_BITS * i)) & _PACK_LIMIT for i in range(len(group)))
+        else:
+            out.extend(next(it) or 0 for _ in group)
     return out
+
+
+# Three kinds of visit, each an index range per procedure: the open dossiers, those finished in
+# the period (from its first day to its last), those finished after it (open at its end).
+_KINDS = (
+    ("d.finished_day IS NULL", (_RECEIVED, _OPEN_OUTCOME), False),
+    ("d.finished_day >= :s AND d.finished_day <= :e", (_RECEIVED, _DONE_OUTCOME, _CLOSED), True),
+    ("d.finished_day > :e", (_RECEIVED, _OPEN_OUTCOME), False),
+)
+# The dossiers of each procedure key (a temporary table in the keys' order, so the groups come
+# out of the join in order and SQLite never sorts the rows).
+_VISIT = (
+    "SELECT k.n, count(*), {sums}, sum({digitised})"
+    f" FROM temp.report_keys AS k CROSS JOIN dossiers AS d INDEXED BY {INDEX}"
+    " WHERE d.procedure_field IS k.field AND d.procedure_code IS k.code AND {where}"
+    " AND k.n >= :lo AND k.n < :hi"
+    f" AND d.received_day <= :e AND d.status NOT IN ({_NOT_COUNTED})"
+    " GROUP BY k.n"
+)
+
+
+def _visit_sql(where: str, groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
+    return _VISIT.format(sums=_sums(groups, packed=packed), digitised=_DIGITISED, where=where)
+
+
+def procedure_keys(conn: sqlite3.Connection) -> list[tuple[str | None, str | None]]:
+    """Every (field, procedure code) of the dossiers, in the report index's order (NULL
+    first): a loose index scan, one seek per key, whatever the number of dossiers."""
+    first = f"SELECT procedure_field, procedure_code FROM dossiers INDEXED BY {INDEX}"
+    order = " ORDER BY procedure_field, procedure_code LIMIT 1"
+    row = conn.execute(first + order).fetchone()
+    keys: list[tuple[str | None, str | None]] = []
+    while row is not None:
+        keys.append((row[0], row[1]))
+        field, code = row
+        same = " procedure_field IS ? AND procedure_code " + (
+            "IS NOT NULL" if code is None else "> ?"
+        )
+        args = (field,) if code is None else (field, code)
+        row = conn.execute(f"{first} WHERE{same}{order}", args).fetchone()
+        if row is None:
+            later = "IS NOT NULL" if field is None else "> ?"
+            row = conn.execute(
+                f"{first} WHERE procedure_field {later}{order}", () if field is None else (field,)
+            ).fetchone()
+    return keys
 
 
 def period_counts(
@@ -143,38 +206,75 @@ def period_counts(
     """
     conn = db.conn
     params = {"s": start.isoformat(), "e": end.isoformat()}
-    slices = _slices(start, conn.execute(_LAST_FINISHED).fetchone()[0])
-    total = len(slices) + 1
-    tally: dict[tuple[str, str], list[int]] = {}
 
     def check() -> int:
         return 1 if cancelled is not None and cancelled() else 0
 
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
     conn.set_progress_handler(check, PROGRESS_STEPS)
     try:
-        steps = [(_OPEN, params), *((_FINISHED, {**params, "a": a, "b": b}) for a, b in slices)]
-        for done, (sql, values) in enumerate(steps, 1):
+        keys = procedure_keys(conn)
+        conn.execute("DROP TABLE IF EXISTS temp.report_keys")
+        conn.execute("CREATE TEMP TABLE report_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
+        conn.executemany("INSERT INTO temp.report_keys (n, field, code) VALUES (?, ?, ?)",
+                         ((n, f, c) for n, (f, c) in enumerate(keys)))  # fmt: skip
+        span = max(1, -(-len(keys) // SLICES))
+        chunks = [(lo, lo + span) for lo in range(0, len(keys), span)]
+        tally: dict[int, list[int]] = {}
+        for done, (lo, hi) in enumerate(chunks, 1):
             if check():
                 raise ReportCancelled
-            for field, code, *sums in conn.execute(sql, values):
-                found = tally.setdefault((field or "", code or ""), [0] * len(sums))
-                for i, value in enumerate(sums):
-                    found[i] += value or 0
+            for where, groups, finished in _KINDS:
+                _visit(conn, tally, where, groups, finished, {**params, "lo": lo, "hi": hi})
             if progress is not None:
-                progress(done, total)
+                progress(done, len(chunks))
+        if not chunks and progress is not None:
+            progress(1, 1)
     except sqlite3.OperationalError as exc:
         if "interrupt" in str(exc):
             raise ReportCancelled from exc
         raise
     finally:
         conn.set_progress_handler(None, 0)
-    return [_procedure_counts(field, code, sums) for (field, code), sums in tally.items()]
+        conn.execute("DROP TABLE IF EXISTS temp.report_keys")
+        if snapshot:
+            conn.execute("COMMIT")
+    return [
+        _procedure_counts(keys[n][0] or "", keys[n][1] or "", sums) for n, sums in tally.items()
+    ]
+
+
+# tally columns: carried, online, direct, early, on_time, late, in_time, overdue, digitised,
+# withdrawn, stopped, expired
+_SLOTS = {False: (0, 1, 2, 6, 7), True: (0, 1, 2, 4, 3, 5, 9, 10, 11)}
+
+
+def _visit(
+    conn: sqlite3.Connection,
+    tally: dict[int, list[int]],
+    where: str,
+    groups: tuple[tuple[str, ...], ...],
+    finished: bool,
+    values: dict[str, object],
+) -> None:
+    rows = conn.execute(_visit_sql(where, groups, packed=True), values).fetchall()
+    if any(count > _PACK_LIMIT for _, count, *_ in rows):  # a count would not fit: plain sums
+        rows = conn.execute(_visit_sql(where, groups, packed=False), values).fetchall()
+        packed = False
+    else:
+        packed = True
+    for n, _, *sums in rows:
+        counts = _unpack(sums[:-1], groups, packed=packed)
+        found = tally.setdefault(n, [0] * 12)
+        for slot, value in zip(_SLOTS[finished], counts, strict=True):
+            found[slot] += value
+        found[8] += sums[-1] or 0
 
 
 def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts:
-    carried, online, direct, early, on_time, late, in_time, overdue, paper, digitised, *closed = (
-        sums
-    )
+    carried, online, direct, early, on_time, late, in_time, overdue, digitised, *closed = sums
     withdrawn, stopped, expired = closed
     counts = Counts(
         received_total=carried + online + direct,
@@ -192,7 +292,7 @@ def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts
         stopped=stopped,
         supplement_expired=expired,
     )
-    return ProcedureCounts(field, code, counts, paper, digitised)
+    return ProcedureCounts(field, code, counts, direct, digitised)
 
 
 def procedure_names(db: Database, codes: list[str], *, end: date) -> dict[str, str]:

@@ -36,7 +36,7 @@ from counter_app.domain.statistics import DossierFacts, ReportCancelled, period_
 from counter_app.services.reports import GroupBy, reference_report, report
 from counter_app.services.station import StationContext
 from counter_app.storage import report_sql
-from counter_app.storage.migrations import m0021_report_days
+from counter_app.storage.migrations import m0021_report_days, m0035_report_keys
 from counter_app.storage.store import Store
 from tests.conftest import make_applicant
 
@@ -230,17 +230,68 @@ def test_the_migration_backfills_the_days_as_the_save_path_writes_them(
             conn.execute(f"ALTER TABLE dossiers DROP COLUMN {column}")
         m0021_report_days(ctx.store.db.utils)
         conn.execute(fee_index)
+        m0035_report_keys(ctx.store.db.utils)
     assert conn.execute(f"SELECT uuid, {columns} FROM dossiers ORDER BY uuid").fetchall() == written
 
 
-def test_the_report_reads_only_its_index(filled: tuple[StationContext, list[Dossier]]) -> None:
+def test_the_report_reads_only_its_index_in_its_grouping_order(
+    filled: tuple[StationContext, list[Dossier]],
+) -> None:
     ctx, _ = filled
-    sql = report_sql._FINISHED  # the open slice has the same shape
-    plan = ctx.store.db.conn.execute(
-        "EXPLAIN QUERY PLAN " + sql, {"s": "2026-01-01", "e": "2026-01-31", "a": "x", "b": "y"}
+    conn = ctx.store.db.conn
+    conn.execute("CREATE TEMP TABLE report_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
+    try:
+        for where, groups, _ in report_sql._KINDS:
+            for packed in (True, False):
+                sql = report_sql._visit_sql(where, groups, packed=packed)
+                plan = conn.execute(
+                    "EXPLAIN QUERY PLAN " + sql,
+                    {"s": "2026-01-01", "e": "2026-01-31", "lo": 0, "hi": 9},
+                ).fetchall()
+                details = " ".join(row[-1] for row in plan)
+                assert f"COVERING INDEX {report_sql.INDEX} (procedure_field=?" in details, details
+                assert "TEMP B-TREE" not in details, details  # the rows are never sorted
+    finally:
+        conn.execute("DROP TABLE temp.report_keys")
+
+
+def test_the_keys_are_listed_by_their_index_with_null_fields_and_codes(
+    filled: tuple[StationContext, list[Dossier]],
+) -> None:
+    ctx, _ = filled
+    conn = ctx.store.db.conn
+    expected = conn.execute(
+        "SELECT DISTINCT procedure_field, procedure_code FROM dossiers ORDER BY 1, 2"
     ).fetchall()
-    details = " ".join(row[-1] for row in plan)
-    assert f"COVERING INDEX {report_sql.INDEX}" in details, details
+    assert report_sql.procedure_keys(conn) == expected
+    with ctx.store.db.atomic():  # older rows may lack the field, a broken one the code
+        conn.execute("CREATE TEMP TABLE saved AS SELECT uuid, procedure_field, procedure_code"
+                     " FROM dossiers")  # fmt: skip
+        conn.execute("UPDATE dossiers SET procedure_field = NULL WHERE rowid % 3 = 0")
+        conn.execute("UPDATE dossiers SET procedure_code = NULL WHERE rowid % 7 = 0")
+    try:
+        expected = conn.execute(
+            "SELECT DISTINCT procedure_field, procedure_code FROM dossiers ORDER BY 1, 2"
+        ).fetchall()
+        assert any(f is None for f, _ in expected) and any(c is None for _, c in expected)
+        assert report_sql.procedure_keys(conn) == expected
+    finally:
+        with ctx.store.db.atomic():
+            conn.execute(
+                "UPDATE dossiers SET (procedure_field, procedure_code) = (SELECT"
+                " s.procedure_field, s.procedure_code FROM temp.saved s"
+                " WHERE s.uuid = dossiers.uuid)"
+            )
+            conn.execute("DROP TABLE temp.saved")
+
+
+def test_a_group_too_big_to_pack_is_counted_with_plain_sums(
+    filled: tuple[StationContext, list[Dossier]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, _ = filled
+    packed = report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31))
+    monkeypatch.setattr(report_sql, "_PACK_LIMIT", 1)  # every group "too big"
+    assert report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31)) == packed
 
 
 def test_progress_is_reported_and_a_cancel_stops_the_count(

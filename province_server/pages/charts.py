@@ -32,7 +32,7 @@ def _svg(width: int, height: int, title: str, body: str) -> str:
 def outcome_chart(total: Counts) -> str:
     """Two stacked bars for the province: the resolved (early, on time, late) and those in
     progress (in time, overdue), with a legend."""
-    width, left, bar = 640, 120, 26
+    width, left, bar = 440, 112, 26
     rows = [
         (
             texts.LEADERS_RESOLVED,
@@ -51,7 +51,7 @@ def outcome_chart(total: Counts) -> str:
         ),
     ]
     biggest = max(1, total.resolved_total, total.in_progress_total)
-    scale = (width - left - 70) / biggest
+    scale = (width - left - 44) / biggest
     parts: list[str] = []
     y = 10
     for label, pieces in rows:
@@ -73,7 +73,7 @@ def outcome_chart(total: Counts) -> str:
         shown = sum(v for v, _, _ in pieces)
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 18}">{shown}</text>')
         y += bar + 14
-    x = 0
+    x, y = 0, y + 2
     for colour, name in (
         (GREEN, texts.LEADERS_EARLY),
         (BLUE, texts.LEADERS_ON_TIME),
@@ -81,10 +81,13 @@ def outcome_chart(total: Counts) -> str:
         (GREY, texts.LEADERS_IN_TIME),
         (AMBER, f"{texts.LEADERS_IN_PROGRESS} {texts.LEADERS_OVERDUE.lower()}"),
     ):
-        parts.append(f'<rect x="{x}" y="{y + 2}" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y + 13}">{esc(name)}</text>')
-        x += 24 + 8 * len(name)
-    return _svg(width, y + 22, texts.LEADERS_CHART_TITLE, "".join(parts))
+        step = 26 + 7 * len(name)
+        if x and x + step > width:
+            x, y = 0, y + 20
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 11}">{esc(name)}</text>')
+        x += step
+    return _svg(width, y + 18, texts.LEADERS_CHART_TITLE, "".join(parts))
 
 
 def rate_chart(offices: list[OfficeFigures]) -> str:
@@ -96,7 +99,7 @@ def rate_chart(offices: list[OfficeFigures]) -> str:
     )[:WORST_SHOWN]
     if not rated:
         return ""
-    width, left, bar, gap = 640, 230, 20, 8
+    width, left, bar, gap = 460, 180, 20, 8
     scale = (width - left - 60) / 1.0
     parts: list[str] = []
     y = 4
@@ -104,8 +107,8 @@ def rate_chart(offices: list[OfficeFigures]) -> str:
         assert rate is not None
         colour = RED if rate < 0.8 else AMBER if rate < 0.95 else GREEN
         label = office.unit_name or office.agency_id
-        if len(label) > 30:
-            label = label[:29] + "…"
+        if len(label) > 24:
+            label = label[:23] + "…"
         parts.append(
             f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{esc(label)}'
             f"<title>{esc(office.agency_id)}</title></text>"

@@ -340,7 +340,7 @@ def _account_bar(viewer: Viewer) -> str:
         if viewer.username
         else ""
     )
-    return f'<p class="account"><span>{esc(who)} · {esc(role)}</span>{logout}</p>'
+    return f'<div class="account"><span>{esc(who)} · {esc(role)}</span>{logout}</div>'
 
 
 def period_form(span: Span, action: str = "/dashboard", agency: str = "") -> str:
@@ -355,13 +355,13 @@ def period_form(span: Span, action: str = "/dashboard", agency: str = "") -> str
         f'<p><label for="month">{esc(texts.LEADERS_MONTH)}</label>'
         f'<input id="month" name="month" type="month" value="{esc(month)}" '
         'min="2000-01" max="2200-12"></p>'
-        f'<p><button type="submit">{esc(texts.LEADERS_SHOW)}</button></p></form>'
+        f'<p class="go"><button type="submit">{esc(texts.LEADERS_SHOW)}</button></p></form>'
         f'<form method="get" action="{esc(action)}" class="row">{keep}'
         f'<p><label for="from">{esc(texts.LEADERS_FROM)}</label>'
         f'<input id="from" name="from" type="date" value="{span.start.isoformat()}"></p>'
         f'<p><label for="to">{esc(texts.LEADERS_TO)}</label>'
         f'<input id="to" name="to" type="date" value="{span.end.isoformat()}"></p>'
-        f'<p><button type="submit">{esc(texts.LEADERS_SHOW)}</button></p></form></div>'
+        f'<p class="go"><button type="submit">{esc(texts.LEADERS_SHOW)}</button></p></form></div>'
     )
 
 

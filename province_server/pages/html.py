@@ -53,8 +53,9 @@ ol.timeline time{display:block;font-size:.85rem;color:#555}
 ol.timeline strong,ol.timeline span{display:block}ol.timeline span{overflow-wrap:anywhere}
 dd{overflow-wrap:anywhere}
 main.wide{max-width:80rem}.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;
-margin:.25rem 0 .5rem}
-table.figures th.office{text-align:left;font-weight:600;background:#fff;min-width:9rem}
+margin:.25rem 0 .5rem}.scroll>table{min-width:40rem}.scroll>table.figures{min-width:46rem}
+table.figures th.office{text-align:left;font-weight:600;background:#fff;min-width:9rem;
+position:sticky;left:0;z-index:1}table.figures tr.total th{position:sticky;left:0}
 table.figures th.office small{color:#666;font-weight:400}
 table.figures th.office a{color:#0b5394}
 table.figures tr.total th,table.figures tr.total td{font-weight:700;background:#f0f3f7}
@@ -70,14 +71,17 @@ rgba(0,0,0,.12)}.tile span{display:block;font-size:.85rem;color:#555}
 .tile strong{font-size:1.6rem;color:#0b5394}.tile.bad strong{color:#b00020}
 .card.period p.muted{margin:0 0 .3rem}
 form.row{display:flex;flex-wrap:wrap;gap:.2rem .8rem;align-items:flex-end}
-form.row p{margin:0;flex:1 1 9rem}form.row p.wide{flex-basis:100%}
+form.row p{margin:0;flex:1 1 8rem;min-width:0}form.row input{min-width:0}
+form.row p.wide{flex-basis:100%}
+form.row p.go{flex:0 0 auto}form.row p.go button{width:auto;padding:.45rem 1.4rem;
+background:#0b5394}form.row+form.row{margin-top:.3rem}
 form.row label{margin:.4rem 0 .2rem}form.row input{font-size:1rem;padding:.45rem .5rem}
 form.row button{margin-top:.4rem;padding:.5rem;font-size:1rem}
 form.revoke button{margin:0;padding:.25rem .6rem;font-size:.85rem;width:auto}
 form.inline{display:inline}button.link{display:inline;width:auto;margin:0 0 0 .75rem;
 padding:0;background:none;color:#0b5394;font-size:.9rem;font-weight:600;
 text-decoration:underline}
-p.account{display:flex;justify-content:flex-end;align-items:center;flex-wrap:wrap;margin:0;
+div.account{display:flex;justify-content:flex-end;align-items:center;flex-wrap:wrap;
 font-size:.9rem;color:#444}
 a.button{display:inline-block;background:#0b5394;color:#fff;padding:.55rem .9rem;
 border-radius:.4rem;text-decoration:none;font-weight:600}

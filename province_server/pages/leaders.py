@@ -380,6 +380,12 @@ def drill_down(
     ]
 
 
+_AGENCY_RE = re.compile(r"^[0-9A-Za-z.\-]{1,35}$")
+
+
 def unit_name(conn: psycopg.Connection, agency: str) -> str | None:
+    """The office's name, or None when there is no such office (or it cannot be one)."""
+    if not _AGENCY_RE.match(agency):
+        return None
     row = conn.execute("SELECT unit_name FROM agencies WHERE id = %s", (agency,)).fetchone()
     return None if row is None else str(row[0] or "")

@@ -1,7 +1,7 @@
 """Headless Chromium driven over the DevTools protocol (a websocket, no extra package): open
 a page at a given window size, type into fields key by key, press a button, read the text the
 browser rendered, take a screenshot. Used by the lookup page's browser test and by
-scripts/lookup-screenshots.
+scripts/lookup-screenshots; the leaders' dashboard's test clicks links and downloads its workbook.
 """
 
 from __future__ import annotations
@@ -126,6 +126,42 @@ class Chromium:
                 raise TimeoutError("the form was not sent")
             time.sleep(0.05)
         self.wait_loaded()
+
+    def click(self, selector: str) -> None:
+        """Click the element (a link or a button) as a person would and wait for the page it
+        opens."""
+        before = self.evaluate("performance.timeOrigin")
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView()")
+        box = self.evaluate(
+            f"(() => {{const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];})()"
+        )
+        self.click_at(*box)
+        deadline = time.monotonic() + 15
+        while self.evaluate("performance.timeOrigin") == before:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the click opened nothing")
+            time.sleep(0.05)
+        self.wait_loaded()
+
+    def download(self, selector: str, folder: Path, timeout: float = 30) -> Path:
+        """Click a link whose answer is a file (Content-Disposition: attachment) and return
+        the file the browser saved in ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView()")
+        box = self.evaluate(
+            f"(() => {{const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];})()"
+        )
+        self.click_at(*box)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = [p for p in folder.iterdir() if not p.name.endswith(".crdownload")]
+            if done:
+                return done[0]
+            time.sleep(0.05)
+        raise TimeoutError("nothing was downloaded")
 
     def text(self) -> str:
         """The page's text as rendered (``innerText``: what a person reads)."""

@@ -4,11 +4,13 @@ equal to the counter's own report over the same events, the workbook, the drill-
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -34,6 +36,7 @@ from province_server.pages.leaders import (
 )
 from province_server.testing import ServerProcess
 from sync_protocol.statistics import CLOSED_KINDS, COLUMNS, ReportDays, tally
+from tests.server.chromium import CHROMIUM, Chromium
 from tests.server.conftest import EnrolledStation, client_for, new_agency, new_station_number
 from tests.server.helpers import receive, record_event
 
@@ -367,3 +370,137 @@ def test_roles_form_tokens_and_signing_out(
     assert stale.status_code == 401
     viewer.close()
     admin.close()
+
+
+# --- in headless Chromium ---------------------------------------------------------------------
+
+OTHER_OFFICES = (
+    ("UBND phường Ba Đình", 0.97),
+    ("UBND xã Tân Lập", 0.88),
+    ("UBND phường Hồng Hà", 0.74),
+    ("Trung tâm Phục vụ hành chính công tỉnh", 0.93),
+)
+
+
+def _seed_offices(pg: psycopg.Connection) -> list[str]:
+    """A few more offices of the province with February 2026 figures written straight into
+    the projection (the browser test's screenshots look like a province), one silent station
+    each (2 and 5 days)."""
+    rng = random.Random(2026)
+    made = []
+    for index, (unit, rate) in enumerate(OTHER_OFFICES):
+        agency = new_agency()
+        made.append(agency)
+        pg.execute("INSERT INTO agencies (id, unit_name) VALUES (%s, %s)", (agency, unit))
+        silent = datetime.now(UTC) - timedelta(days=2 if index % 2 else 5)
+        station = str(uuid.uuid4())
+        pg.execute(
+            "INSERT INTO stations (id, agency_id, prefix, enrolled_at, last_sync_at) "
+            "VALUES (%s, %s, %s, now() - interval '30 days', %s)",
+            (station, agency, f"{new_station_number():03d}", silent),
+        )
+        with pg.transaction():
+            for _ in range(rng.randrange(40, 90)):
+                dossier = str(uuid.uuid4())
+                received = date(2026, 2, 1) + timedelta(days=rng.randrange(0, 24))
+                due = received + timedelta(days=rng.randrange(1, 8))
+                done = rng.random() < 0.8
+                finished = due - timedelta(days=rng.randrange(0, 3)) if done else None
+                if done and rng.random() > rate:
+                    finished = due + timedelta(days=rng.randrange(1, 4))
+                pg.execute(
+                    "INSERT INTO dossiers (uuid, agency_id, owner_agency, station_id) "
+                    "VALUES (%s, %s, %s, %s)",
+                    (dossier, agency, agency, station),
+                )
+                pg.execute(
+                    "INSERT INTO dossier_states (dossier_uuid, owner_agency, status, "
+                    "received_day, finished_day, stats_due_day, channel, rating) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        dossier,
+                        agency,
+                        "resolved" if done else "received",
+                        received,
+                        finished,
+                        due,
+                        2 if rng.random() < 0.25 else 1,
+                        rng.choice([None, None, "hai_long", "rat_hai_long", "khong_hai_long"]),
+                    ),
+                )
+    return made
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+def test_a_leader_signs_in_chooses_a_month_opens_the_late_list_and_downloads_the_workbook(
+    enrolled_station: EnrolledStation,
+    server: ServerProcess,
+    clock: FixedClock,
+    account: Account,
+    pg: psycopg.Connection,
+    tmp_path: Path,
+) -> None:
+    """Screenshots go to $DASHBOARD_SCREENSHOTS (scripts/dashboard-screenshots: docs/)."""
+    shots = Path(os.environ.get("DASHBOARD_SCREENSHOTS") or tmp_path)
+    ctx = enrolled_station("leaders-chromium")
+    agency = ctx.office().agency_id
+    clock.at = _at(9)
+    early, late, waiting = receive(ctx, 3, due_override=_at(12), due_override_reason="thử")
+    clock.at = _at(11)
+    record_event(ctx, early.uuid, "result_received", {})
+    clock.at = _at(17)
+    record_event(ctx, late.uuid, "result_received", {})
+    _sync(ctx)
+    others = _seed_offices(pg)
+    name = account("admin")
+
+    with Chromium(1280, 900) as browser:
+        browser.open(f"{server.url}/dashboard")
+        assert texts.LEADERS_LOGIN_INTRO in browser.text()
+        browser.screenshot(shots / "dashboard-login.png")
+        browser.type_into("#username", name)
+        browser.type_into("#password", PASSWORD)
+        browser.press_enter()
+        assert texts.LEADERS_TITLE in browser.text()
+        assert PASSWORD not in str(browser.evaluate("location.href"))
+        # The month picker: February 2026.
+        browser.evaluate("document.querySelector('#month').value = '2026-02'")
+        browser.click("#month ~ *, form.row:first-of-type button")
+        shown = browser.text()
+        assert "Từ ngày 01/02/2026 đến ngày 28/02/2026" in shown
+        assert "month=2026-02" in str(browser.evaluate("location.href"))
+        row = browser.evaluate(
+            "[...document.querySelectorAll('table.figures tbody tr')]"
+            f".find(r => r.innerText.includes('{agency}')).innerText"
+        )
+        # received 3, early 1, on time 0, late 1, in time 0, overdue 1 (due 12/2 < 28/2).
+        assert str(row).split("\t")[1:7] == ["3", "1", "0", "1", "0", "1"], row
+        assert "Quá 3 ngày chưa đồng bộ" in shown and "Quá 1 ngày chưa đồng bộ" in shown
+        assert browser.evaluate("document.querySelectorAll('svg.chart').length") == 2
+        browser.screenshot(shots / "dashboard-desktop.png")
+
+        # The office's late list: the late dossier, its applicant masked.
+        browser.click(f"a[href*='agency={agency}']")
+        shown = browser.text()
+        assert texts.LEADERS_DRILL_TITLE in shown and late.code in shown
+        assert mask_person(late.applicant.name) in shown
+        assert late.applicant.name not in shown and late.applicant.id_number not in shown
+        assert waiting.code in shown  # open and overdue now
+        browser.screenshot(shots / "dashboard-office.png")
+        browser.click("a[href^='/dashboard?']")
+
+        # The workbook, downloaded by the browser, against the counter's own report.
+        saved = browser.download("a.button", tmp_path / "downloads")
+        assert saved.name == "bieu06-2026-02-01-2026-02-28.xlsx"
+        sheet = load_workbook(saved)[texts.LEADERS_SHEET_06]
+        counter = report(ctx, start=date(2026, 2, 1), end=date(2026, 2, 28))
+        assert _office_row(sheet, agency) == [getattr(counter.totals, c) for c in COLUMNS]
+        for other in others:
+            _office_row(sheet, other)  # every office has its row
+
+        # On a phone: nothing wider than the screen (the tables scroll in their box).
+        browser.resize(390, 844)
+        browser.open(f"{server.url}/dashboard?month=2026-02")
+        assert browser.page_width() <= 390
+        browser.screenshot(shots / "dashboard-mobile.png")
+        browser.screenshot(shots / "dashboard-mobile-top.png", full_page=False)

@@ -263,6 +263,12 @@ def _bundle_keygen(settings: Settings, args: argparse.Namespace) -> dict[str, ob
     return {"key_file": target, "public_key": bundles.generate_keys(Path(target))}
 
 
+def _progress_line(what: str, done: int, total: int) -> None:
+    """Progress of a long import on standard error: a line every 10% and at the end."""
+    if done == total or total < 10 or done % max(total // 10, 1) == 0:
+        sys.stderr.write(texts.bundle_progress(what, done, total) + "\n")
+
+
 def _import_bundle(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
     """Apply a station's USB bundle as its pushes; write the return bundle (issue 15)."""
     from province_server.sync import bundles
@@ -279,7 +285,15 @@ def _import_bundle(settings: Settings, args: argparse.Namespace) -> dict[str, ob
     )
     with connect(settings) as conn:
         try:
-            result = bundles.import_bundle(conn, data, keys, via="cli", lookup_url=lookup)
+            result = bundles.import_bundle(
+                conn,
+                data,
+                keys,
+                via="cli",
+                lookup_url=lookup,
+                quota=settings.upload_quota_bytes,
+                progress=_progress_line,
+            )
         except bundles.BundleRefusedError as refused:
             raise AdminError(texts.bundle_refused(refused.code)) from None
     partial = out.with_name(out.name + ".part")

@@ -444,3 +444,10 @@ def bundle_imported(events: int, accepted: int, duplicates: int, rejected: int, 
         f"từ trước, {rejected} sự kiện bị từ chối. Gói trả về mang {pulled} sự kiện của đơn vị "
         "cho quầy."
     )
+
+BUNDLE_STEPS = {"batches": "Đang áp dụng các lô sự kiện", "scans": "Đang lưu các bản quét"}
+
+
+def bundle_progress(what: str, done: int, total: int) -> str:
+    """A progress line of ``import-bundle`` (standard error)."""
+    return f"{BUNDLE_STEPS.get(what, what)}: {done}/{total}"

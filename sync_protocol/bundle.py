@@ -50,6 +50,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from sync_protocol.attachments import MAX_ATTACHMENT_BYTES, is_mime, is_sha256
 from sync_protocol.codes import MarksResponse
 from sync_protocol.reference import ReferenceResponse
 from sync_protocol.v1 import (
@@ -76,6 +77,8 @@ MAX_CONTENT_BYTES = 1024 * 1024 * 1024  # inflated JSON of one bundle
 MAX_BATCHES = 10_000
 MAX_PAGES = 10_000
 MAX_EARLIER = 500_000
+MAX_SCANS = 100_000
+MAX_SCAN_BYTES = 128 * 1024 * 1024  # scan bytes one station bundle carries at most
 SIGNATURE_BYTES = 64
 KEY_TEXT_PREFIX = "qmc1:"
 STATION = "station"
@@ -439,6 +442,43 @@ def _uuids(data: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(_uuid({"id": v}, "id") for v in values)
 
 
+def _shas(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = _list(data, key, max_items=MAX_SCANS) if key in data else []
+    if not all(isinstance(v, str) and is_sha256(v) for v in values):
+        raise BundleError(MALFORMED, f"{key}: SHA-256 values expected")
+    return tuple(values)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanWire:
+    """A scan (or signed PDF) not yet held by the province: its name, type and bytes."""
+
+    sha256: str
+    mime: str
+    data: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "mime": self.mime, "data": _b64(self.data)}
+
+    @classmethod
+    def from_json(cls, value: Any) -> ScanWire:
+        data = _obj(value, "scan")
+        sha256 = _str(data, "sha256", max_len=64)
+        mime = _str(data, "mime", max_len=129)
+        if not is_sha256(sha256) or not is_mime(mime):
+            raise BundleError(MALFORMED, "scan: sha256 and type/subtype expected")
+        raw_text = data.get("data")
+        if not isinstance(raw_text, str) or len(raw_text) > MAX_ATTACHMENT_BYTES * 4 // 3 + 4:
+            raise BundleError(MALFORMED, "scan: base64 data expected")
+        try:
+            raw = base64.b64decode(raw_text, validate=True)
+        except ValueError:
+            raise BundleError(MALFORMED, "scan: base64 data expected") from None
+        if hashlib.sha256(raw).hexdigest() != sha256:
+            raise BundleError(MALFORMED, "scan: bytes do not match their SHA-256")
+        return cls(sha256, mime, raw)
+
+
 @dataclass(frozen=True, slots=True)
 class StationContent:
     """What a station bundle carries: push batches and what a pull would send."""
@@ -448,6 +488,7 @@ class StationContent:
     reference_version: int  # the station's reference version
     earlier: tuple[str, ...] = ()  # events of earlier bundles still waiting at the station
     waiting: int = 0  # events in the station's outbox when it exported
+    scans: tuple[ScanWire, ...] = ()  # blobs queued for upload, not in an earlier bundle
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -456,6 +497,7 @@ class StationContent:
             "reference_version": self.reference_version,
             "earlier": list(self.earlier),
             "waiting": self.waiting,
+            "scans": [scan.to_json() for scan in self.scans],
         }
 
     @classmethod
@@ -470,6 +512,10 @@ class StationContent:
                 reference_version=_int(data, "reference_version"),
                 earlier=_uuids(data, "earlier"),
                 waiting=_int(data, "waiting"),
+                scans=tuple(
+                    ScanWire.from_json(v)
+                    for v in (_list(data, "scans", max_items=MAX_SCANS) if "scans" in data else [])
+                ),
             )
         except ProtocolError as error:
             raise BundleError(MALFORMED, error.detail) from None
@@ -488,9 +534,11 @@ class ReturnContent:
     bundle_key: str = ""  # the province's current public keys
     summary: dict[str, int] = field(default_factory=dict)  # counts, for the messages
     already_imported: bool = False  # the station bundle had been imported before
+    scans_stored: tuple[str, ...] = ()  # sha256 of the bundle's scans the province now holds
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "scans_stored": list(self.scans_stored),
             "results": [r.to_json() for r in self.results],
             "pages": [p.to_json() for p in self.pages],
             "marks": self.marks.to_json(),
@@ -525,6 +573,7 @@ class ReturnContent:
                 bundle_key=key,
                 summary={str(k): _int(summary, k) for k in summary},
                 already_imported=bool(data.get("already_imported", False)),
+                scans_stored=_shas(data, "scans_stored"),
             )
         except ProtocolError as error:
             raise BundleError(MALFORMED, error.detail) from None

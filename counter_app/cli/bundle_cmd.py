@@ -26,9 +26,15 @@ def register(add: Add) -> None:
     p.add_argument("path", metavar=texts.METAVAR_PATH, help=texts.CLI_IMPORT_PATH)
 
 
+def _progress(what: str, done: int, total: int) -> None:
+    """A line on standard error when a step ends (the window shows a progress bar)."""
+    if done == total and total:
+        sys.stderr.write(f"{what}: {done}/{total}\n")
+
+
 def cmd_export(args: argparse.Namespace) -> Any:
     ctx = station(args)
-    report = export_bundle(ctx, Path(args.path), full=args.all)
+    report = export_bundle(ctx, Path(args.path), full=args.all, progress=_progress)
     sys.stderr.write(report.message + "\n")
     return {
         "path": str(report.path),
@@ -36,13 +42,14 @@ def cmd_export(args: argparse.Namespace) -> Any:
         "events": report.events,
         "earlier": report.earlier,
         "set_aside": report.set_aside,
+        "scans": report.scans,
         "bytes": report.size,
     }
 
 
 def cmd_import(args: argparse.Namespace) -> Any:
     ctx = station(args)
-    report = import_return(ctx, Path(args.path))
+    report = import_return(ctx, Path(args.path), progress=_progress)
     sys.stderr.write(report.message + "\n")
     return {
         "acknowledged": report.acknowledged,
@@ -52,4 +59,5 @@ def cmd_import(args: argparse.Namespace) -> Any:
         "reference": report.reference,
         "waiting": report.waiting,
         "resend": report.resend,
+        "scans": report.scans,
     }

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.storage.bundle_repository import BundleRepository
 from counter_app.storage.station_secrets import station_secrets
 from counter_app.storage.sync_repository import SyncAttempt
@@ -65,6 +66,7 @@ from counter_app.sync.transport import DEFAULT_PULL_LIMIT
 from counter_app.texts import bundles as texts
 from sync_protocol import (
     MAX_BATCH_BYTES,
+    EventWire,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -74,6 +76,7 @@ from sync_protocol import (
 )
 from sync_protocol import bundle as wire
 from sync_protocol.codes import MarksResponse
+from sync_protocol.events import event_problem
 
 if TYPE_CHECKING:  # the services layer calls sync, never the reverse at run time
     from counter_app.services.station import StationContext
@@ -82,6 +85,8 @@ KEYS_SECRET = "bundle_keys"
 PROVINCE_KEY = "province_key"
 EXPORTED_THROUGH = "exported_through"
 NUMBER = "number"
+SCANS_EXPORTED = "scans_exported"  # sha256 of queued blobs an export carried
+SCANS_BY_BUNDLE = "scans_by_bundle"  # bundle id -> the sha256 it carried (until answered)
 _READ_EVENTS = 2_000
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -112,10 +117,11 @@ class ExportReport:
     earlier: int  # events of earlier exports still waiting (listed, not carried again)
     set_aside: int  # events the server would refuse, moved to the refused list
     size: int  # bytes of the file
+    scans: int = 0  # scans carried (queued for upload, not in an earlier bundle)
 
     @property
     def message(self) -> str:
-        return texts.export_done(self.events, self.number, str(self.path), self.earlier)
+        return texts.export_done(self.events, self.number, str(self.path), self.earlier, self.scans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +133,18 @@ class ImportReport:
     reference: int
     waiting: int
     resend: int  # events of earlier bundles the province never received
+    scans: int = 0  # scans the province now holds (they left the upload queue)
 
     @property
     def message(self) -> str:
         return texts.import_done(
-            self.acknowledged, self.rejected, self.pulled, self.reference, self.waiting, self.resend
+            self.acknowledged,
+            self.rejected,
+            self.pulled,
+            self.reference,
+            self.waiting,
+            self.resend,
+            self.scans,
         )
 
 
@@ -180,29 +193,47 @@ def station_keys(ctx: StationContext, *, create: bool) -> wire.BundleKeys | None
 def _batches(
     ctx: StationContext, repo: BundleRepository, after: int, tally: _Tally, progress: Progress
 ) -> tuple[list[PushRequest], int]:
-    """The push batches of the queued events after ``after`` and the last rowid carried."""
+    """The push batches of the queued events after ``after`` and the last rowid carried.
+
+    Events are read, converted and checked once each, in windows of :data:`_READ_EVENTS`;
+    those the server would refuse are set aside as a push sets them aside."""
     total = repo.count_after(after)
     batches: list[PushRequest] = []
+    window: list[tuple[int, EventWire]] = []
+    read_through = after
     last = after
     done = 0
+    exhausted = False
     while True:
-        rows = repo.queued_after(last, limit=_READ_EVENTS)
-        if not rows:
-            return batches, last
-        wires = [_to_wire(event) for _rowid, event in rows]
-        if _set_aside_invalid(ctx, wires, tally):  # as a push does: never held up by them
-            continue
-        request = _fitting_batch(ctx, wires, MAX_BATCH_BYTES)
+        if not exhausted and len(window) < _READ_EVENTS // 2:
+            rows = repo.queued_after(read_through, limit=_READ_EVENTS)
+            exhausted = not rows
+            if rows:
+                read_through = rows[-1][0]
+                wires = [(rowid, _to_wire(event)) for rowid, event in rows]
+                bad = [w for _rowid, w in wires if event_problem(w) is not None]
+                if bad:
+                    _set_aside_invalid(ctx, bad, tally)  # as a push does: never held up
+                    refused = {w.uuid for w in bad}
+                    wires = [(r, w) for r, w in wires if w.uuid not in refused]
+                window.extend(wires)
+                continue
+        if not window:
+            return batches, max(last, read_through)
+        request = _fitting_batch(ctx, [w for _rowid, w in window], MAX_BATCH_BYTES)
         if request is None:  # one event bigger than any batch: as a push does
             with ctx.store.db.atomic():
                 ctx.store.sync.mark_rejected(
-                    rows[0][1].uuid, RejectReason.EVENT_TOO_LARGE, at=ctx.clock.now()
+                    window[0][1].uuid, RejectReason.EVENT_TOO_LARGE, at=ctx.clock.now()
                 )
             tally.rejected += 1
+            window = window[1:]
             continue
+        count = len(request.events)
         batches.append(request)
-        last = rows[len(request.events) - 1][0]
-        done += len(request.events)
+        last = window[count - 1][0]
+        window = window[count:]
+        done += count
         progress(texts.PROGRESS_READING, done, total)
 
 
@@ -219,6 +250,26 @@ def _write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise DomainError(ErrorCode.BUNDLE_NOT_WRITTEN, path=str(path)) from None
+
+
+def _scans(ctx: StationContext, exported: set[str]) -> list[wire.ScanWire]:
+    """Queued blobs not carried by an earlier export (all of them when ``exported`` is
+    empty), oldest first, up to the bundle's bound of scan bytes; a damaged one is left to
+    the online upload, which reports it."""
+    repo = BlobSyncRepository(ctx.store.db, ctx.store.blobs)
+    found: list[wire.ScanWire] = []
+    total = 0
+    for item in repo.pending(limit=wire.MAX_SCANS):
+        if item.sha256 in exported:
+            continue
+        if total + item.size > wire.MAX_SCAN_BYTES and found:
+            break
+        data = repo.data(item.sha256)
+        if data is None:
+            continue
+        found.append(wire.ScanWire(item.sha256, item.mime, data))
+        total += len(data)
+    return found
 
 
 def next_bundle_name(ctx: StationContext) -> str:
@@ -244,19 +295,24 @@ def export_bundle(
     tally = _Tally()
     batches, last = _batches(ctx, repo, after, tally, progress)
     earlier = repo.queued_through(after)
+    exported = set() if full else set(state.get(SCANS_EXPORTED, []))
+    scans = _scans(ctx, exported)
+    progress(texts.PROGRESS_SCANS, len(scans), len(scans))
     content = wire.StationContent(
         batches=tuple(batches),
         cursor=ctx.store.sync.cursor(),
         reference_version=ctx.store.sync.reference_version(),
         earlier=tuple(earlier),
         waiting=ctx.store.sync.waiting(),
+        scans=tuple(scans),
     )
     own = keys.public()
     events = sum(len(b.events) for b in batches)
     now = ctx.clock.now()
+    bundle_id = ctx.new_id()
     header = wire.BundleHeader(
         kind=wire.STATION,
-        bundle_id=ctx.new_id(),
+        bundle_id=bundle_id,
         station_id=office.station_id,
         agency_id=office.agency_id,
         created_at=now.isoformat(),
@@ -273,17 +329,34 @@ def export_bundle(
         path = path / next_bundle_name(ctx)
     _write(path, data)
     with ctx.store.db.atomic():
+        carried = [scan.sha256 for scan in scans]
+        by_bundle = dict(state.get(SCANS_BY_BUNDLE, {}))
+        if carried:
+            by_bundle[bundle_id] = carried
         repo.set_state(
-            **{EXPORTED_THROUGH: max(last, int(state.get(EXPORTED_THROUGH, 0))), NUMBER: number}
+            **{
+                EXPORTED_THROUGH: max(last, int(state.get(EXPORTED_THROUGH, 0))),
+                NUMBER: number,
+                SCANS_EXPORTED: sorted(exported | set(carried)),
+                SCANS_BY_BUNDLE: by_bundle,
+            }
         )
         ctx.store.audit.record(
             at=now,
             officer="system",
             action="bundle_exported",
             dossier_uuid=None,
-            detail={"number": number, "events": events, "earlier": len(earlier), "file": path.name},
+            detail={
+                "number": number,
+                "events": events,
+                "earlier": len(earlier),
+                "scans": len(scans),
+                "file": path.name,
+            },
         )
-    return ExportReport(path, number, events, len(earlier), tally.rejected, len(data))
+    return ExportReport(
+        path, number, events, len(earlier), tally.rejected, len(data), scans=len(scans)
+    )
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -333,8 +406,9 @@ def _record(ctx: StationContext, response: PushResponse, tally: _Tally) -> None:
     tally.rejected += len(refused)
 
 
-def open_return(ctx: StationContext, data: bytes) -> wire.ReturnContent:
-    """The content of a return bundle for this station, or the DomainError saying why not."""
+def open_return(ctx: StationContext, data: bytes) -> tuple[wire.BundleHeader, wire.ReturnContent]:
+    """The header and content of a return bundle for this station, or the DomainError
+    saying why not."""
     try:
         header = wire.read_header(data)
     except wire.BundleError as error:
@@ -350,9 +424,32 @@ def open_return(ctx: StationContext, data: bytes) -> wire.ReturnContent:
         raise DomainError(ErrorCode.BUNDLE_WRONG_SIGNER)
     try:
         opened = wire.open_bundle(data, signer=province.signing, recipient=keys)
-        return wire.ReturnContent.from_json(opened)
+        return header, wire.ReturnContent.from_json(opened)
     except wire.BundleError as error:
         raise _refused(error) from None
+
+
+def _scans_answered(
+    ctx: StationContext, repo: BundleRepository, bundle_id: str, stored: tuple[str, ...]
+) -> int:
+    """In the import's transaction: the scans the province holds leave the upload queue (as
+    a finished upload leaves it); those of the answered bundle it did not store (its daily
+    quota) are carried again by the next export. How many left the queue."""
+    blobs = BlobSyncRepository(ctx.store.db, ctx.store.blobs)
+    sizes = {p.sha256: p.size for p in blobs.pending(limit=wire.MAX_SCANS)}
+    now = ctx.clock.now()
+    done = 0
+    for sha256 in stored:
+        if sha256 in sizes:
+            blobs.mark_done(sha256, size=sizes[sha256], at=now)
+            done += 1
+    state = repo.state()
+    by_bundle = dict(state.get(SCANS_BY_BUNDLE, {}))
+    carried = set(by_bundle.pop(bundle_id, []))
+    exported = set(state.get(SCANS_EXPORTED, [])) - (carried - set(stored))
+    exported &= {s for s in sizes if s not in stored}  # only what is still queued
+    repo.set_state(**{SCANS_EXPORTED: sorted(exported), SCANS_BY_BUNDLE: by_bundle})
+    return done
 
 
 def import_return(ctx: StationContext, path: Path, *, progress: Progress = _quiet) -> ImportReport:
@@ -363,7 +460,7 @@ def import_return(ctx: StationContext, path: Path, *, progress: Progress = _quie
     except OSError:
         raise DomainError(ErrorCode.BUNDLE_UNREADABLE, path=str(path)) from None
     progress(texts.PROGRESS_CHECKING, 0, 1)
-    content = open_return(ctx, data)
+    header, content = open_return(ctx, data)
     tally = _Tally()
     for index, response in enumerate(content.results):
         _record(ctx, response, tally)
@@ -378,6 +475,7 @@ def import_return(ctx: StationContext, path: Path, *, progress: Progress = _quie
             through = int(repo.state().get(EXPORTED_THROUGH, 0))
             repo.set_state(**{EXPORTED_THROUGH: min(through, first - 1)})
         remember_province_key(ctx, content.bundle_key)
+        scans = _scans_answered(ctx, repo, header.in_reply_to, content.scans_stored)
     replay = _Replay(content, progress)
     pull_remote(ctx, replay, tally=tally)  # type: ignore[arg-type]  # pull and marks only
     progress(texts.PROGRESS_REFERENCE, 0, 1)
@@ -417,4 +515,5 @@ def import_return(ctx: StationContext, path: Path, *, progress: Progress = _quie
         reference=tally.reference,
         waiting=waiting,
         resend=resend,
+        scans=scans,
     )

@@ -55,6 +55,7 @@ PROGRESS_EXPORT = "Đang xuất gói đồng bộ…"
 PROGRESS_IMPORT = "Đang nhập gói trả về…"
 PROGRESS_READING = "Đang đọc hàng đợi"
 PROGRESS_WRITING = "Đang ghi tệp"
+PROGRESS_SCANS = "Đang gói các bản quét"
 PROGRESS_CHECKING = "Đang kiểm tra chữ ký"
 PROGRESS_ACKS = "Đang ghi nhận xác nhận của tỉnh"
 PROGRESS_EVENTS = "Đang nhận dữ liệu của đơn vị"
@@ -75,9 +76,10 @@ def default_name(prefix: str, number: int, day: str) -> str:
     return f"goi-dong-bo-quay{prefix}-{day}-{number:03d}.qmcsync"
 
 
-def export_done(events: int, number: int, path: str, earlier: int) -> str:
+def export_done(events: int, number: int, path: str, earlier: int, scans: int = 0) -> str:
     """What an export did."""
-    text = f"Đã xuất gói đồng bộ số {number} ra «{path}»: {events} thay đổi mới."
+    text = f"Đã xuất gói đồng bộ số {number} ra «{path}»: {events} thay đổi mới"
+    text += f", {scans} bản quét chưa gửi." if scans else "."
     if earlier:
         text += (
             f" Còn {earlier} thay đổi của các gói trước đang chờ tỉnh xác nhận (đã có trong "
@@ -89,7 +91,13 @@ def export_done(events: int, number: int, path: str, earlier: int) -> str:
 
 
 def import_done(
-    acknowledged: int, rejected: int, pulled: int, reference: int, waiting: int, resend: int
+    acknowledged: int,
+    rejected: int,
+    pulled: int,
+    reference: int,
+    waiting: int,
+    resend: int,
+    scans: int = 0,
 ) -> str:
     """What importing a return bundle did."""
     parts = [
@@ -97,6 +105,8 @@ def import_done(
         f"nhận {pulled} sự kiện của đơn vị",
         f"cập nhật {reference} mục danh mục",
     ]
+    if scans:
+        parts.insert(1, f"đã nhận {scans} bản quét")
     text = "; ".join(parts) + "."
     if rejected:
         text += f" {rejected} thay đổi bị tỉnh từ chối: xem danh sách trong mục Đồng bộ."

@@ -180,7 +180,12 @@ def add_routes(router: APIRouter, settings: Settings, gate: Gate) -> None:
                     keys = bundles.province_keys(settings.bundle_key_file)
                     try:
                         result = bundles.import_bundle(
-                            conn, data, keys, via="dashboard", lookup_url=lookup
+                            conn,
+                            data,
+                            keys,
+                            via="dashboard",
+                            lookup_url=lookup,
+                            quota=settings.upload_quota_bytes,
                         )
                     except bundles.BundleRefusedError as refused:
                         notice, status = _refused(texts.bundle_refused(refused.code)), 422

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -35,11 +36,13 @@ from typing import Any
 
 import psycopg
 
+from province_server.attachments import service as attachments
 from province_server.reference.service import changes_since
 from province_server.stations.ownership import last_event_seq, marks_wire
 from province_server.stations.service import Station
 from province_server.sync import service
 from sync_protocol import MAX_PULL_LIMIT, PullResponse, PushResponse, PushStatus, loads
+from sync_protocol.attachments import CHUNK_SIZE
 from sync_protocol.bundle import (
     RETURN,
     STATION,
@@ -91,6 +94,7 @@ class ImportResult:
     repeat: bool
     return_bundle: bytes
     import_id: int = 0  # the row of bundle_imports
+    scans: int = 0  # scans the province holds now, of those the bundle carried
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -103,6 +107,7 @@ class ImportResult:
             "duplicates": self.duplicates,
             "rejected": self.rejected,
             "pulled": self.pulled,
+            "scans": self.scans,
             "repeat": self.repeat,
             "return_bytes": len(self.return_bundle),
         }
@@ -148,6 +153,10 @@ def public_key_text(key_file: str) -> str:
 
 
 # --- import ---------------------------------------------------------------------------------------
+
+
+def _quiet(_what: str, _done: int, _total: int) -> None:
+    return None
 
 
 def _station(conn: psycopg.Connection, header: BundleHeader) -> tuple[Station, str, bytes | None]:
@@ -199,10 +208,16 @@ def import_bundle(
     via: str = "cli",
     lookup_url: str = "",
     pull_limit: int = MAX_PULL_LIMIT,
+    quota: int = 2048 * 1024 * 1024,
+    progress: Callable[[str, int, int], None] = _quiet,
 ) -> ImportResult:
     """Apply a station bundle as its pushes and build the return bundle (module docstring).
 
-    ``conn`` is an autocommit connection (each push opens its own transaction)."""
+    ``conn`` is an autocommit connection (each push opens its own transaction). Scans go
+    through ``attachments.service.put_chunk`` (the upload's function: chunk by chunk from
+    what the office holds, the SHA-256 checked, the station's daily ``quota``); one the quota
+    stops stays with the station for its next bundle. ``progress(what, done, total)``:
+    "batches" then "scans"."""
     if keys is None:
         raise BundleRefusedError(NO_KEYS)
     header, station, content, new_key = check_bundle(conn, data, keys)
@@ -215,13 +230,15 @@ def import_bundle(
                 (station.id, header.signer),
             )
     answers: list[PushResponse] = []
-    for batch in content.batches:
+    for index, batch in enumerate(content.batches):
         answers.append(service.push(conn, station, batch))
+        progress("batches", index + 1, len(content.batches))
     results = [r for a in answers for r in a.results]
     counts = {
         status: sum(r.status is status for r in results)
         for status in (PushStatus.ACCEPTED, PushStatus.DUPLICATE, PushStatus.REJECTED)
     }
+    scans = _store_scans(conn, station, content, quota, progress)
     stored, missing = _earlier(conn, station, content.earlier)
     sent = {e.uuid for b in content.batches for e in b.events} | set(stored)
     pages = _pages(conn, station, content.cursor, sent, pull_limit)
@@ -275,6 +292,7 @@ def import_bundle(
             "pulled": pulled,
         },
         already_imported=repeat,
+        scans_stored=scans,
     )
     own = keys.public()
     reply = PublicKeys.parse(header.reply_to)
@@ -309,7 +327,48 @@ def import_bundle(
         repeat=repeat,
         return_bundle=returned,
         import_id=import_id,
+        scans=len(scans),
     )
+
+
+def _store_scans(
+    conn: psycopg.Connection,
+    station: Station,
+    content: StationContent,
+    quota: int,
+    progress: Callable[[str, int, int], None],
+) -> tuple[str, ...]:
+    """Store the bundle's scans as the chunked upload does; the sha256 of those held now."""
+    held: list[str] = []
+    for index, scan in enumerate(content.scans):
+        size = len(scan.data)
+        state = attachments.status(conn, station, scan.sha256)
+        offset = state.received if state.size == size else 0
+        try:
+            while not state.complete:
+                result = attachments.put_chunk(
+                    conn,
+                    station,
+                    sha256=scan.sha256,
+                    offset=offset,
+                    size=size,
+                    mime=scan.mime,
+                    data=scan.data[offset : offset + CHUNK_SIZE],
+                    quota=quota,
+                )
+                state = result.status
+                moved = state.received != offset
+                if result.outcome is attachments.ChunkOutcome.HASH_MISMATCH or not (
+                    moved or state.complete
+                ):
+                    break  # (never with bytes that hash to their name: checked on reading)
+                offset = state.received
+        except attachments.QuotaExceededError:
+            break  # the rest waits for the station's next bundle
+        if state.complete:
+            held.append(scan.sha256)
+        progress("scans", index + 1, len(content.scans))
+    return tuple(held)
 
 
 def _earlier(

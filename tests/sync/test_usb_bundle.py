@@ -30,6 +30,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import Action, record_action
 from counter_app.services.station import StationContext
+from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.storage.recovery import code_counter_name
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import enrol, run_sync, sync_settings
@@ -435,3 +436,47 @@ def test_dashboard_upload_form(
     back = tmp_path / "tra-ve.qmcsync"
     back.write_bytes(returned.content)
     assert import_return(station, back).waiting == 0
+
+
+def test_scans_travel_in_the_bundle(
+    office: tuple[StationContext, StationContext, FixedClock],
+    province_db: str,
+    key_file: Path,
+    pg: psycopg.Connection,
+    tmp_path: Path,
+) -> None:
+    """Scans not yet uploaded go in the bundle once; the province stores them through the
+    upload's function, and the return takes them out of the station's upload queue."""
+    station, _online, clock = office
+    _work_days(station, clock, 1)
+    scans = [os.urandom(300_000), b"%PDF-1.7 a small signed receipt"]
+    with station.store.db.atomic():
+        names = [
+            station.store.blobs.put(scans[0], "image/jpeg", at=clock.now()),
+            station.store.blobs.put(scans[1], "application/pdf", at=clock.now()),
+        ]
+    queue = BlobSyncRepository(station.store.db, station.store.blobs)
+    assert queue.waiting() == 2
+    first = export_bundle(station, tmp_path / "b1.qmcsync")
+    assert first.scans == 2 and "2 bản quét chưa gửi" in first.message
+    second = export_bundle(station, tmp_path / "b2.qmcsync")
+    assert second.scans == 0  # resumable: not carried twice
+    result = _import(province_db, first.path.read_bytes(), key_file)
+    assert result.scans == 2
+    agency = station.office().agency_id
+    held = pg.execute(
+        "SELECT sha256, size, complete FROM attachments WHERE agency_id = %s ORDER BY size",
+        (agency,),
+    ).fetchall()
+    assert sorted(held) == sorted([(names[0], 300_000, True), (names[1], len(scans[1]), True)])
+    again = _import(province_db, first.path.read_bytes(), key_file)  # nothing stored twice
+    assert again.scans == 2
+    chunks = pg.execute(
+        "SELECT sum(length(data)) FROM attachment_chunks WHERE agency_id = %s", (agency,)
+    ).fetchone()
+    assert chunks == (300_000 + len(scans[1]),)  # each byte once
+    back = tmp_path / "r1.qmcsync"
+    back.write_bytes(result.return_bundle)
+    report = import_return(station, back)
+    assert report.scans == 2 and queue.waiting() == 0
+    assert "đã nhận 2 bản quét" in report.message

@@ -27,6 +27,7 @@ from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError
 from counter_app.domain.models import Officer, Role
 from counter_app.services.integrity import history_warning
+from counter_app.services.lan import PeerStatus
 from counter_app.services.setup import lookup_url_warning
 from counter_app.sync.engine import SyncReport
 from counter_app.sync.scheduler import SyncHealth
@@ -45,12 +46,14 @@ from counter_app.ui.dialogs.sync_dialog import SyncDialog
 from counter_app.ui.errors import show_error, show_info
 from counter_app.ui.followup import FollowupViews
 from counter_app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
+from counter_app.ui.lan_controller import LanController
 from counter_app.ui.session import Session
 from counter_app.ui.slip_desk import SlipDesk
 from counter_app.ui.sync_controller import SyncController
 from counter_app.ui.views.intake_view import IntakeView
 from counter_app.ui.views.search_view import SearchView
 from counter_app.ui.views.today_view import TodayView
+from counter_app.ui.widgets.lan_indicator import LanIndicator
 from counter_app.ui.widgets.sync_indicator import SyncIndicator
 from counter_app.ui.workers import wait_for_background
 
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.lock_cover.setAlignment(self.lock_cover.alignment().AlignCenter)
         self.lock_cover.hide()
         self.sync = SyncController(session.ctx, self)
+        self.lan = LanController(session.ctx, self)
         self.backups = BackupController(session, self, before_restore=self._stop_background)
         self.bundles = BundleController(  # USB sync bundles (issue 15), in the sync menu
             session.ctx, self, on_changes=session.events.changes_applied.emit
@@ -108,6 +112,8 @@ class MainWindow(QMainWindow):
         self.sync_ticker.start(SYNC_TICK_MS)
         self.sync.refresh()
         self.sync.start()
+        self.lan.peers_changed.connect(self._on_lan_peers_changed)  # office LAN (issue 15)
+        self.lan.start()
         self.followup = FollowupViews(self)  # dossier list, report, reminders, slip scan
         self.followup.scan.card_area = self.intake_view  # an ID-card QR in any form field
         self.followup.scan.card_scanned.connect(self.intake_view.take_card)
@@ -208,6 +214,8 @@ class MainWindow(QMainWindow):
         self.history_warning_label.setObjectName("history_warning_label")
         self.history_warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
         status.addWidget(self.history_warning_label)
+        self.lan_indicator = LanIndicator()  # the office's counters seen on the LAN
+        status.addPermanentWidget(self.lan_indicator)
         status.addPermanentWidget(self.sync_indicator)
         self._refresh_office()
 
@@ -307,6 +315,9 @@ class MainWindow(QMainWindow):
         if isinstance(outcome, SyncReport) and outcome.reference_changes:
             self._refresh_office()
 
+    def _on_lan_peers_changed(self, peers: list[PeerStatus]) -> None:
+        self.lan_indicator.show_peers(peers, paired=self.lan.active())
+
     def _on_sync_health_changed(self, health: SyncHealth) -> None:
         self.sync_indicator.show_health(
             health,
@@ -397,6 +408,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.followup.stop()
         self.sync.stop()
+        self.lan.stop()
         self.sync_ticker.stop()
         self.backups.stop()
         wait_for_background()

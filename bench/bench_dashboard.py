@@ -62,15 +62,15 @@ SELECT gen_random_uuid(), a.id, lpad((2 * a.n - 2 + s)::text, 3, '0'),
        md5(a.id || s)
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM agencies) AS a,
      generate_series(1, 2) AS s;
+CREATE TEMP TABLE st AS
+SELECT agency_id, array_agg(id ORDER BY prefix) AS ids FROM stations GROUP BY agency_id;
 CREATE TEMP TABLE g AS
-SELECT gen_random_uuid() AS u, a.id AS agency,
-       (SELECT id FROM stations st WHERE st.agency_id = a.id ORDER BY prefix
-        LIMIT 1 OFFSET (n %% 2)) AS station,
+SELECT gen_random_uuid() AS u, a.id AS agency, st.ids[1 + n %% 2] AS station,
        (current_date - (random() * 364)::int) AS rday,
        (1 + (random() * 14)::int) AS due_in,
        (random() * 20)::int AS took,
        random() AS r1, random() AS r2, random() AS r3
-FROM agencies AS a, generate_series(1, %(per_office)s) AS n;
+FROM agencies AS a JOIN st ON st.agency_id = a.id, generate_series(1, %(per_office)s) AS n;
 INSERT INTO dossiers (uuid, agency_id, code, station_id, owner_agency)
 SELECT u, agency, NULL, station, agency FROM g;
 INSERT INTO dossier_states (dossier_uuid, owner_agency, status, due_at, paused, open_conflicts,

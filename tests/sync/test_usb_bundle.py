@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -75,20 +75,23 @@ def office(
     bundle_server: ServerProcess,
     issue_code: IssueCode,
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[tuple[StationContext, StationContext, FixedClock]]:
-    """Two enrolled stations of one office: the one with no link, one online."""
+) -> Iterator[tuple[StationContext, Callable[[], StationContext], FixedClock]]:
+    """An enrolled station with no link, and (made when asked) an online one of its office."""
     monkeypatch.setenv("COUNTER_APP_SECRETS", "file")  # shared with the command-line test
     clock = FixedClock(START)
     agency = new_agency()
-    opened = []
-    for name in ("offline", "online"):
+    opened: list[StationContext] = []
+
+    def make(name: str) -> StationContext:
         ctx = open_station(tmp_path / name, clock=clock)
         opened.append(ctx)
         with httpx.Client() as http:
             issued = issue_code(agency)
             client = HttpSyncClient(bundle_server.url, None, http)
             enrol(ctx, client, url=bundle_server.url, code=issued.code)
-    yield opened[0], opened[1], clock
+        return ctx
+
+    yield make("offline"), lambda: make("online"), clock
     for ctx in opened:
         ctx.store.close()
 
@@ -128,13 +131,14 @@ def _local_states(ctx: StationContext) -> dict[str, str]:
 
 
 def test_thirty_days_without_link(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     pg: psycopg.Connection,
     tmp_path: Path,
 ) -> None:
-    station, online, clock = office
+    station, make_online, clock = office
+    online = make_online()
     agency = station.office().agency_id
     station_id = station.office().station_id
     stick = tmp_path / "usb"
@@ -194,7 +198,7 @@ def test_thirty_days_without_link(
 
 
 def test_lost_bundle_is_carried_again(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     tmp_path: Path,
@@ -232,7 +236,7 @@ def _flip(data: bytes, at: int) -> bytes:
 
 
 def test_damaged_station_bundles_are_refused(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     pg: psycopg.Connection,
@@ -308,12 +312,12 @@ def bundles_texts_refused(code: str) -> str:
 
 
 def test_damaged_return_bundles_are_refused(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     tmp_path: Path,
 ) -> None:
-    station, online, clock = office
+    station, make_online, clock = office
     _work_days(station, clock, 1)
     exported = export_bundle(station, tmp_path / "b.qmcsync")
     good = _import(province_db, exported.path.read_bytes(), key_file).return_bundle
@@ -335,7 +339,7 @@ def test_damaged_return_bundles_are_refused(
         assert caught.value.code == code
         assert "Không có gì thay đổi" in error_message(caught.value)
     # The return bundle of another station of the office.
-    online_bundle = export_bundle(online, tmp_path / "o.qmcsync")
+    online_bundle = export_bundle(make_online(), tmp_path / "o.qmcsync")
     target.write_bytes(
         _import(province_db, online_bundle.path.read_bytes(), key_file).return_bundle
     )
@@ -352,7 +356,7 @@ def test_damaged_return_bundles_are_refused(
 
 
 def test_command_lines(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     tmp_path: Path,
@@ -398,7 +402,7 @@ def test_command_lines(
 
 
 def test_dashboard_upload_form(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     bundle_server: ServerProcess,
     pg: psycopg.Connection,
     tmp_path: Path,
@@ -439,7 +443,7 @@ def test_dashboard_upload_form(
 
 
 def test_scans_travel_in_the_bundle(
-    office: tuple[StationContext, StationContext, FixedClock],
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
     province_db: str,
     key_file: Path,
     pg: psycopg.Connection,

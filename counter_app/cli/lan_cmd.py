@@ -178,8 +178,7 @@ def cmd_lan_pair(args: argparse.Namespace) -> Any:
         code = lan_service.pairing_code(ctx, by=by)
         sys.stderr.write(t.cli_pairing_code(code) + "\n")
         return {"pairing_code": code}
-    code = read_stdin_line()
-    by = officer(ctx, args, ADMIN)
-    lan_service.pair(ctx, code, by=by)
+    by = officer(ctx, args, ADMIN)  # its password line first, as for backup-passphrase
+    lan_service.pair(ctx, read_stdin_line(), by=by)
     sys.stderr.write(t.PAIRED + "\n")
     return {"paired": True}

@@ -91,7 +91,9 @@ CLI_LAN_REMOVE = "bỏ địa chỉ khỏi danh sách cố định"
 CLI_LAN_FORGET = "quên một quầy và chứng chỉ đã ghim của nó (quầy được cài lại)"
 CLI_LAN_PAIR = "mã ghép nối của văn phòng: xem (--show) hoặc nhập (--code-stdin)"
 CLI_LAN_PAIR_SHOW = "hiển thị mã ghép nối (tạo mã mới nếu quầy chưa có)"
-CLI_LAN_PAIR_STDIN = "đọc mã ghép nối từ dòng đầu của đầu vào chuẩn"
+CLI_LAN_PAIR_STDIN = (
+    "đọc mã ghép nối từ đầu vào chuẩn (dòng sau mật khẩu khi mật khẩu cũng đọc từ đó)"
+)
 METAVAR_ADDRESS = "MÁY:CỔNG"
 METAVAR_SECONDS = "GIÂY"
 METAVAR_STATION = "MÃ_QUẦY"

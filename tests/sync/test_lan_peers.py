@@ -198,3 +198,53 @@ def test_a_scan_is_fetched_from_a_peer_on_demand(
         PeerClient(at_a, http).open(
             new_secret(), agency_id=a.office().agency_id, station_id=b.office().station_id
         )
+
+
+def test_pairing_from_the_command_line(tmp_path: Path, seeded_db: Path) -> None:
+    """``lan-pair --show`` at one counter, ``--code-stdin`` at another (admins), as typed."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    for name in "ab":  # seeded already (seeding takes seconds)
+        (tmp_path / name).mkdir()
+        shutil.copy(seeded_db, tmp_path / name / "counter.db")
+
+    def cli(station: str, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            **os.environ,
+            "COUNTER_APP_DATA_DIR": str(tmp_path / station),
+            "COUNTER_APP_MIRROR_DIR": str(tmp_path / "mirror"),
+            "COUNTER_APP_SECRETS": "file",
+            "PYTHONIOENCODING": "utf-8",
+        }
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "counter_app",
+                *args,
+                "--officer",
+                "quantri",
+                "--password-stdin",
+            ],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    shown = cli("a", "lan-pair", "--show", stdin="demo1234\n")
+    assert shown.returncode == 0, shown.stderr
+    code = json.loads(shown.stdout)["pairing_code"]
+    assert code in shown.stderr and len(code.replace("-", "")) == 24
+    typo = cli("b", "lan-pair", "--code-stdin", stdin="demo1234\nABCD\n")
+    assert typo.returncode == 2 and "Mã ghép nối không đúng" in typo.stderr
+    paired = cli("b", "lan-pair", "--code-stdin", stdin=f"demo1234\n{code.lower()}\n")
+    assert paired.returncode == 0, paired.stderr
+    secrets = [json.loads((tmp_path / s / "station-secrets.json").read_text()) for s in "ab"]
+    assert secrets[0]["office_secret"] == secrets[1]["office_secret"]

@@ -200,7 +200,16 @@ def add_routes(router: APIRouter, settings: Settings, gate: Gate) -> None:
         PATH + "/{import_id}/return",
         summary="Download the return bundle of an import (administrator only)",
         response_class=Response,
-        responses={200: {"content": {"application/octet-stream": {}}}, 401: _HTML, 403: _HTML},
+        description=(
+            "The return bundle built for an import (`bundle_imports.id`, linked from the "
+            "upload's answer), as an attachment. Administrators only; 404 for no such import."
+        ),
+        responses={
+            200: {"content": {"application/octet-stream": {}}},
+            401: _HTML,
+            403: _HTML,
+            404: _HTML,
+        },
     )
     def bundles_return(
         request: Request, pool: PoolDep, import_id: Annotated[int, Path(ge=1, le=2**62)]

@@ -3,9 +3,10 @@
 A component digitised (or signed) at counter A names its PDF by SHA-256 in the dossier's
 events; counter B of the same office has the events after a sync but not the bytes, which
 travel apart (``sync.attachments``). :func:`missing_parts` says which PDFs a component still
-lacks here; :func:`fetch_component` downloads them from the province server one after the
-other, reporting progress and stopping when asked. Each PDF is checked against its SHA-256 and
-stored, in its own transaction, in the station's blob store: once fetched it opens offline like
+lacks here; :func:`fetch_component` downloads them (from a counter of the office on the LAN
+when one has them, issue 15, else from the province server) one after the other, reporting
+progress and stopping when asked. Each PDF is checked against its SHA-256 and stored, in its
+own transaction, in the station's blob store: once fetched it opens offline like
 a scan made here, and is never sent back. The server refuses a station of another office
 (ATTACHMENT_OTHER_OFFICE).
 

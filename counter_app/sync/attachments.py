@@ -211,8 +211,10 @@ def fetch_blob(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> bytes:
-    """The bytes of blob ``sha256``: from the station's store, or else downloaded from the
-    province (a blob of the office), checked against its SHA-256 and stored as ``remote``.
+    """The bytes of blob ``sha256``: from the station's store, or else downloaded from a
+    counter of the office on the LAN (issue 15, ``sync/lan/scans.py``; only without an
+    explicit ``transport``), then from the province (a blob of the office), checked against
+    its SHA-256 and stored as ``remote``.
 
     ``progress`` and ``cancelled`` as :meth:`AttachmentTransport.attachment_content`. Raises
     ATTACHMENT_NOT_FOUND (the office has no complete copy yet), ATTACHMENT_OTHER_OFFICE (the

@@ -14,7 +14,9 @@ Run: ``python bench/bench_lan_sync.py [--dossiers 2500] [--repeats 3]``. Needs P
   loopback; timed ``lan_sync`` of B from A until B holds every event (pages of 1,000, each
   applied and projected in one transaction, the relays queued);
 - baseline: timed ``push_outbox`` of A to the province (the same events, the HTTP client,
-  the dictionary encoding, the server's validation and PostgreSQL transactions).
+  the dictionary encoding, the server's validation and PostgreSQL transactions);
+- diagnostic: a third counter, enrolled, pulls the same events from the province in pages
+  of the same size: the receiving side's cost (apply, projection) is the LAN's too.
 
 Prints one JSON object: the medians of both in events/s and their ratio (LAN / province),
 with every repeat's figures. ``--smoke``: 5 dossiers, one repeat.
@@ -46,8 +48,8 @@ from counter_app.domain.clock import SystemClock
 from counter_app.services.station import new_station_id
 from counter_app.storage.station_secrets import office_secret, set_office_secret, station_token
 from counter_app.sync.client import HttpSyncClient
-from counter_app.sync.engine import push_outbox
-from counter_app.sync.lan.engine import PeerAddress, lan_sync
+from counter_app.sync.engine import pull_remote, push_outbox
+from counter_app.sync.lan.engine import LAN_PAGE, PeerAddress, lan_sync
 from counter_app.sync.lan.server import PeerServer
 from province_server.testing import ServerProcess, ThrowawayDatabase
 
@@ -91,8 +93,16 @@ def _repeat(work: Path, dossiers: int) -> dict[str, Any]:
             tally = push_outbox(a, client)
             push_s = time.perf_counter() - started
             assert tally.pushed == events and a.store.sync.waiting() == 0
-            a.store.close()
-            b.store.close()
+            # diagnostic: a third counter pulls the same events from the province (the same
+            # apply and projection code as a LAN page)
+            c = _enrolled(work / "c", server, db_url, 2, http)
+            reader = HttpSyncClient(server.url, station_token(c.store.data_dir), http)
+            started = time.perf_counter()
+            pulled = pull_remote(c, reader, limit=LAN_PAGE)
+            pull_s = time.perf_counter() - started
+            assert pulled.pulled == events
+            for ctx in (a, b, c):
+                ctx.store.close()
     finally:
         server.stop()
         database.drop()
@@ -104,6 +114,8 @@ def _repeat(work: Path, dossiers: int) -> dict[str, Any]:
         "push_seconds": round(push_s, 3),
         "push_events_per_s": round(events / push_s),
         "ratio": round(push_s / lan_s, 2),
+        "province_pull_seconds": round(pull_s, 3),
+        "province_pull_events_per_s": round(events / pull_s),
     }
 
 
@@ -125,6 +137,9 @@ def run(dossiers: int, repeats: int) -> dict[str, Any]:
         "lan_events_per_s_median": round(lan),
         "province_push_events_per_s_median": round(push),
         "lan_over_province_ratio": round(lan / push, 2),
+        "diagnostic_province_pull_events_per_s_median": round(
+            statistics.median(r["province_pull_events_per_s"] for r in runs)
+        ),
         "runs": runs,
     }
 

@@ -4,7 +4,8 @@ year of dossiers.
 A throw-away PostgreSQL database, migrated; a province written straight into the tables the
 dashboard reads (``agencies``, ``stations``: two per office, some silent; ``dossiers`` and
 their projected ``dossier_states`` with the report's days, Alembic r0019, and
-``dossier_digitisation``; a day of ``events`` stored today): ``--offices`` offices ×
+``dossier_digitisation`` with its daily counts, the triggers off for the bulk load as a
+migration's backfill would; a day of ``events`` stored today): ``--offices`` offices ×
 ``--per-office`` dossiers received over the last 365 days (4,000 each by default: 1.2 M
 dossiers, about what a province's commune centres receive in a year), due 1–15 days after
 reception, 97 % finished 0–20 days after it, ratings and open conflicts sprinkled; ANALYZE.
@@ -92,11 +93,17 @@ SELECT u, agency,
        '1.001193', 'Đăng ký khai sinh', 'Nguyễn Văn An'
 FROM (SELECT *, CASE WHEN r1 > 0.03 AND rday + took <= current_date THEN rday + took END AS fin
       FROM g) AS x;
+ALTER TABLE dossier_digitisation DISABLE TRIGGER USER;
 INSERT INTO dossier_digitisation (dossier_uuid, owner_agency, station_id, received_at, paper,
     required, scanned, digitised)
 SELECT u, agency, station, rday::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh', r1 >= 0.3, 2,
        CASE WHEN r2 < 0.7 THEN 2 ELSE 1 END, r2 < 0.7
 FROM g;
+INSERT INTO digitisation_daily (day, owner_agency, station_id, paper, digitised)
+SELECT (received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, owner_agency, station_id,
+       count(*), count(*) FILTER (WHERE digitised)
+FROM dossier_digitisation WHERE paper GROUP BY 1, 2, 3;
+ALTER TABLE dossier_digitisation ENABLE TRIGGER USER;
 INSERT INTO events (uuid, dossier_uuid, agency_id, kind, station_id, station_seq, officer, at,
                     at_text, payload, batch_id)
 SELECT gen_random_uuid(), u, agency, 'slip_printed', station, 1, 'canbo', now(),

@@ -55,27 +55,37 @@ from province_server.stations.service import IssuedCode
 # Per office, from the projected states (sync_protocol.projection, Alembic r0011): the open
 # dossiers and, of them, those past their due date and not paused for a supplement.
 _OFFICES_SQL = """
-SELECT p.owner_agency, COALESCE(a.unit_name, ''), count(*) AS open,
-       count(*) FILTER (WHERE p.status IN ('received', 'in_progress', 'awaiting_payment')
-                        AND NOT p.paused AND p.due_at < now()) AS overdue
-FROM dossier_states p LEFT JOIN agencies a ON a.id = p.owner_agency
-WHERE p.finished_day IS NULL AND p.received_day IS NOT NULL
-GROUP BY p.owner_agency, a.unit_name
+SELECT p.owner_agency, COALESCE(a.unit_name, ''), p.open, p.overdue
+FROM (SELECT owner_agency, count(*) AS open,
+             count(*) FILTER (WHERE status IN ('received', 'in_progress', 'awaiting_payment')
+                              AND NOT paused AND due_at < now()) AS overdue
+      FROM dossier_states WHERE finished_day IS NULL AND received_day IS NOT NULL
+      GROUP BY owner_agency) AS p
+LEFT JOIN agencies a ON a.id = p.owner_agency
 ORDER BY p.owner_agency
 """
 
 # Paper dossiers received in [year start, period end), and of them since the month start;
-# one row per office (station NULL) and one per receiving station of the office.
+# one row per office (station NULL) and one per receiving station of the office. Read from the
+# daily counts the triggers of dossier_digitisation keep (Alembic r0019), summed per station
+# first, so the names are joined to a few hundred rows.
 _DIGITISATION_SQL = """
+WITH per_station AS (
+    SELECT owner_agency, station_id,
+           sum(paper) FILTER (WHERE day >= %(month_day)s) AS month_paper,
+           sum(digitised) FILTER (WHERE day >= %(month_day)s) AS month_digitised,
+           sum(paper) AS year_paper, sum(digitised) AS year_digitised
+    FROM digitisation_daily
+    WHERE day >= %(year_day)s AND day < %(end_day)s
+    GROUP BY owner_agency, station_id
+    HAVING sum(paper) > 0
+)
 SELECT p.owner_agency, COALESCE(a.unit_name, ''), s.prefix, grouping(p.station_id) = 1,
-       count(*) FILTER (WHERE p.received_at >= %(month)s) AS month_paper,
-       count(*) FILTER (WHERE p.received_at >= %(month)s AND p.digitised) AS month_digitised,
-       count(*) AS year_paper,
-       count(*) FILTER (WHERE p.digitised) AS year_digitised
-FROM dossier_digitisation p
+       COALESCE(sum(p.month_paper), 0), COALESCE(sum(p.month_digitised), 0),
+       sum(p.year_paper), sum(p.year_digitised)
+FROM per_station p
 LEFT JOIN agencies a ON a.id = p.owner_agency
 LEFT JOIN stations s ON s.id = p.station_id
-WHERE p.paper AND p.received_at >= %(year)s AND p.received_at < %(end)s
 GROUP BY GROUPING SETS ((p.owner_agency, a.unit_name),
                         (p.owner_agency, a.unit_name, p.station_id, s.prefix))
 ORDER BY p.owner_agency, grouping(p.station_id) DESC, s.prefix
@@ -102,6 +112,12 @@ class Period:
         if not found or not 2000 <= int(found[1]) <= 2200 or not 1 <= int(found[2]) <= 12:
             return None
         return cls(date(int(found[1]), int(found[2]), 1))
+
+    def days(self) -> dict[str, date]:
+        """Start of the year, of the month, and of the next month (Vietnam days)."""
+        m = self.month
+        following = date(m.year + 1, 1, 1) if m.month == 12 else date(m.year, m.month + 1, 1)
+        return {"year_day": date(m.year, 1, 1), "month_day": m, "end_day": following}
 
     def bounds(self) -> dict[str, datetime]:
         """Start of the year, of the month, and of the next month (Vietnam midnights)."""
@@ -205,7 +221,7 @@ def figures(conn: psycopg.Connection, span: Span | Period) -> Figures:
         ]
         digitisation = [
             DigitisationRow(a, u, None if total else p, int(mp), int(md), int(yp), int(yd))
-            for a, u, p, total, mp, md, yp, yd in conn.execute(_DIGITISATION_SQL, period.bounds())
+            for a, u, p, total, mp, md, yp, yd in conn.execute(_DIGITISATION_SQL, period.days())
         ]
         history = warnings_html(conn)
     return Figures(stations, offices, period, digitisation, history, province)

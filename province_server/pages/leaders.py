@@ -226,10 +226,8 @@ FROM ({_SOURCE.format(where="finished_day IS NULL")}
 GROUP BY owner_agency
 """
 _PAPER_SQL = """
-SELECT owner_agency, count(*), count(*) FILTER (WHERE digitised)
-FROM dossier_digitisation
-WHERE paper AND received_at >= %(s_at)s AND received_at < %(e_at)s
-GROUP BY owner_agency
+SELECT owner_agency, sum(paper), sum(digitised) FROM digitisation_daily
+WHERE day >= %(s)s AND day <= %(e)s GROUP BY owner_agency HAVING sum(paper) > 0
 """
 _CONFLICTS_SQL = """
 SELECT owner_agency, sum(open_conflicts) FROM dossier_states WHERE open_conflicts > 0

@@ -15,7 +15,11 @@ Revises: 0018
   (processing time), and the drill-down's code, procedure and applicant name (shown masked).
   One covering index serves the period's count (finish day first, like the counter's
   ``dossiers_report_days``), a partial one the offices' open conflicts. Existing rows are
-  recomputed by the same Python code.
+  recomputed by the same Python code;
+- ``digitisation_daily``: paper dossiers and digitised ones per Vietnam day of reception,
+  office and station, kept by triggers on ``dossier_digitisation`` (which the push keeps), so
+  the dashboard's digitisation figures read a few hundred rows a day, not every dossier of
+  the year.
 """
 
 from __future__ import annotations
@@ -66,6 +70,50 @@ def upgrade() -> None:
                      finished_at, status, paused, due_at);
         CREATE INDEX dossier_states_conflicted ON dossier_states (owner_agency)
             INCLUDE (open_conflicts) WHERE open_conflicts > 0;
+        CREATE TABLE digitisation_daily (
+            day          date NOT NULL,
+            owner_agency text NOT NULL,
+            station_id   uuid NOT NULL,
+            paper        integer NOT NULL DEFAULT 0,
+            digitised    integer NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, owner_agency, station_id)
+        );
+        COMMENT ON TABLE digitisation_daily IS
+            'per Vietnam day of reception, office and station: paper dossiers and digitised '
+            'ones of dossier_digitisation (kept by its triggers)';
+        CREATE FUNCTION digitisation_daily_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.paper THEN
+                UPDATE digitisation_daily
+                   SET paper = paper - 1, digitised = digitised - OLD.digitised::int
+                 WHERE day = (OLD.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                   AND owner_agency = OLD.owner_agency AND station_id = OLD.station_id;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.paper THEN
+                INSERT INTO digitisation_daily AS d (day, owner_agency, station_id, paper,
+                                                     digitised)
+                VALUES ((NEW.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+                        NEW.owner_agency, NEW.station_id, 1, NEW.digitised::int)
+                ON CONFLICT (day, owner_agency, station_id) DO UPDATE
+                   SET paper = d.paper + 1, digitised = d.digitised + EXCLUDED.digitised;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER digitisation_daily_insert_delete
+            AFTER INSERT OR DELETE ON dossier_digitisation
+            FOR EACH ROW EXECUTE FUNCTION digitisation_daily_count();
+        CREATE TRIGGER digitisation_daily_update
+            AFTER UPDATE ON dossier_digitisation FOR EACH ROW
+            WHEN (OLD.paper IS DISTINCT FROM NEW.paper
+                  OR OLD.digitised IS DISTINCT FROM NEW.digitised
+                  OR OLD.received_at IS DISTINCT FROM NEW.received_at
+                  OR OLD.owner_agency IS DISTINCT FROM NEW.owner_agency
+                  OR OLD.station_id IS DISTINCT FROM NEW.station_id)
+            EXECUTE FUNCTION digitisation_daily_count();
+        INSERT INTO digitisation_daily (day, owner_agency, station_id, paper, digitised)
+        SELECT (received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, owner_agency, station_id,
+               count(*), count(*) FILTER (WHERE digitised)
+        FROM dossier_digitisation WHERE paper GROUP BY 1, 2, 3;
         COMMENT ON COLUMN dossier_states.received_day IS
             'Vietnam day of reception; NULL when never received (guided, refused)';
         """
@@ -91,6 +139,10 @@ def downgrade() -> None:
             DROP COLUMN channel, DROP COLUMN closed_as, DROP COLUMN rating,
             DROP COLUMN received_at, DROP COLUMN finished_at, DROP COLUMN code,
             DROP COLUMN procedure_code, DROP COLUMN procedure_name, DROP COLUMN applicant_name;
+        DROP TRIGGER digitisation_daily_update ON dossier_digitisation;
+        DROP TRIGGER digitisation_daily_insert_delete ON dossier_digitisation;
+        DROP FUNCTION digitisation_daily_count();
+        DROP TABLE digitisation_daily;
         DROP TABLE leader_sessions;
         DROP TABLE leader_accounts;
         """

@@ -31,11 +31,18 @@ from counter_app.domain.models import VN_TZ
 from counter_app.services.actions import Action, record_action
 from counter_app.services.station import StationContext
 from counter_app.storage.blob_sync import BlobSyncRepository
+from counter_app.storage.bundle_repository import BundleRepository
 from counter_app.storage.recovery import code_counter_name
 from counter_app.sync.client import HttpSyncClient
 from counter_app.sync.engine import enrol, run_sync, sync_settings
-from counter_app.sync.usb_bundle import export_bundle, import_return
+from counter_app.sync.usb_bundle import (
+    PROVINCE_KEY,
+    export_bundle,
+    import_return,
+    station_keys,
+)
 from counter_app.texts import error_message
+from province_server.stations.service import revoke
 from province_server.sync import bundles
 from province_server.testing import REPO_ROOT, ServerProcess
 from sync_protocol import bundle as wire
@@ -301,7 +308,25 @@ def test_damaged_station_bundles_are_refused(
     with pytest.raises(bundles.BundleRefusedError) as caught:
         _import(province_db, forged, key_file)
     assert caught.value.code == bundles.UNKNOWN_KEY
+    # Signed by the station itself, but naming another office: refused.
+    own = station_keys(station, create=False)
+    assert own is not None
+    secret = wire.BundleKeys.from_secret_text(key_file.read_text())
+    content = wire.open_bundle(data, signer=header.signer, recipient=secret)
+    fields = {f: getattr(header, f) for f in wire.BundleHeader.__dataclass_fields__}
+    other_office = wire.seal(
+        wire.BundleHeader(**{**fields, "agency_id": "000.00.99.H56"}), content, signer=own
+    )
+    with pytest.raises(bundles.BundleRefusedError) as caught:
+        _import(province_db, other_office, key_file)
+    assert caught.value.code == bundles.FOREIGN_OFFICE
     assert _counts(pg) == before  # nothing stored, no key registered, no import recorded
+    # A revoked station's bundle, otherwise perfect.
+    revoke(pg, station.office().station_id)
+    with pytest.raises(bundles.BundleRefusedError) as caught:
+        _import(province_db, data, key_file)
+    assert caught.value.code == bundles.REVOKED_STATION
+    assert _counts(pg) == before
     assert "sửa đổi" in bundles_texts_refused(wire.TAMPERED)
 
 
@@ -484,3 +509,23 @@ def test_scans_travel_in_the_bundle(
     report = import_return(station, back)
     assert report.scans == 2 and queue.waiting() == 0
     assert "đã nhận 2 bản quét" in report.message
+
+
+def test_station_enrolled_before_bundles_gets_the_key_online(
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
+    key_file: Path,
+) -> None:
+    """The enrolment answer carries the province's key; a station enrolled before that gets
+    it with its next online sync (the reference answer), even when nothing else changed."""
+    station, _online, _clock = office
+    repo = BundleRepository(station.store.db)
+    expected = wire.BundleKeys.from_secret_text(key_file.read_text()).public_text()
+    assert repo.state()[PROVINCE_KEY] == expected  # from the enrolment
+    with station.store.db.atomic():
+        repo.set_state(**{PROVINCE_KEY: ""})
+    with pytest.raises(DomainError) as caught:
+        export_bundle(station, Path("unused.qmcsync"))
+    assert caught.value.code == ErrorCode.BUNDLE_PROVINCE_KEY_MISSING
+    _sync_online(station)
+    _sync_online(station)  # the second pull has nothing new but the key
+    assert repo.state()[PROVINCE_KEY] == expected

@@ -535,9 +535,11 @@ class ReturnContent:
     summary: dict[str, int] = field(default_factory=dict)  # counts, for the messages
     already_imported: bool = False  # the station bundle had been imported before
     scans_stored: tuple[str, ...] = ()  # sha256 of the bundle's scans the province now holds
+    chain_heads: tuple[int, ...] = ()  # the history-chain heads of the batches applied
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "chain_heads": list(self.chain_heads),
             "scans_stored": list(self.scans_stored),
             "results": [r.to_json() for r in self.results],
             "pages": [p.to_json() for p in self.pages],
@@ -574,6 +576,14 @@ class ReturnContent:
                 summary={str(k): _int(summary, k) for k in summary},
                 already_imported=bool(data.get("already_imported", False)),
                 scans_stored=_shas(data, "scans_stored"),
+                chain_heads=tuple(
+                    _int({"pos": v}, "pos")
+                    for v in (
+                        _list(data, "chain_heads", max_items=MAX_BATCHES)
+                        if "chain_heads" in data
+                        else []
+                    )
+                ),
             )
         except ProtocolError as error:
             raise BundleError(MALFORMED, error.detail) from None

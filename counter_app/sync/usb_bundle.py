@@ -333,6 +333,8 @@ def export_bundle(
         by_bundle = dict(state.get(SCANS_BY_BUNDLE, {}))
         if carried:
             by_bundle[bundle_id] = carried
+        for head in sorted({b.chain.head.pos for b in batches if b.chain is not None}):
+            ctx.store.chain.note_sent(head, acknowledged=False)  # as a push notes it
         repo.set_state(
             **{
                 EXPORTED_THROUGH: max(last, int(state.get(EXPORTED_THROUGH, 0))),
@@ -476,6 +478,8 @@ def import_return(ctx: StationContext, path: Path, *, progress: Progress = _quie
             repo.set_state(**{EXPORTED_THROUGH: min(through, first - 1)})
         remember_province_key(ctx, content.bundle_key)
         scans = _scans_answered(ctx, repo, header.in_reply_to, content.scans_stored)
+        if content.chain_heads:  # as a push's answer acknowledges its head
+            ctx.store.chain.note_sent(max(content.chain_heads), acknowledged=True)
     replay = _Replay(content, progress)
     pull_remote(ctx, replay, tally=tally)  # type: ignore[arg-type]  # pull and marks only
     progress(texts.PROGRESS_REFERENCE, 0, 1)

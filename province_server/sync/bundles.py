@@ -293,6 +293,9 @@ def import_bundle(
         },
         already_imported=repeat,
         scans_stored=scans,
+        chain_heads=tuple(
+            sorted({b.chain.head.pos for b in content.batches if b.chain is not None})
+        ),
     )
     own = keys.public()
     reply = PublicKeys.parse(header.reply_to)

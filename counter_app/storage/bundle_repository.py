@@ -1,4 +1,5 @@
-"""Storage of USB sync bundles (issue 15 item 2): the outbox seen through an export watermark.
+"""Storage of USB sync bundles (issue 15 item 2): the push queue seen through an export
+watermark (the outbox and the LAN relays, as a push sends them).
 
 The watermark is the ``rowid`` of the last event an export carried: events are stored in
 commit order (the outbox's queue order, ``SyncRepository.pending``), so "after the watermark"
@@ -15,8 +16,12 @@ from counter_app.domain.models import Event
 from counter_app.storage.db import Database
 from counter_app.storage.mapping import event_from_row
 from counter_app.storage.repositories import ConfigRepository, DossierRepository
+from counter_app.storage.sync_repository import _RELAY_QUEUE
 
 STATE_KEY = "usb_bundle"
+# What an export carries: the outbox and the events relayed for peers of the office (issue 15,
+# ``lan_relay``), the very queue a push sends (``SyncRepository.pending``).
+_QUEUE = _RELAY_QUEUE
 _COLUMNS = "e.uuid, e.dossier_uuid, e.kind, e.station_id, e.seq, e.officer, e.at, e.payload"
 
 
@@ -40,7 +45,7 @@ class BundleRepository:
         """Queued events stored after ``rowid``, in queue order, as they are sent (the
         catalogue texts written back, as ``SyncRepository.pending`` gives them)."""
         rows = self.db.conn.execute(
-            f"SELECT e.rowid, {_COLUMNS} FROM outbox o JOIN events e ON e.uuid = o.event_uuid"
+            f"SELECT e.rowid, {_COLUMNS} FROM {_QUEUE} o JOIN events e ON e.uuid = o.event_uuid"
             " WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
             (rowid, limit),
         ).fetchall()
@@ -48,7 +53,7 @@ class BundleRepository:
 
     def count_after(self, rowid: int) -> int:
         row = self.db.conn.execute(
-            "SELECT count(*) FROM outbox o JOIN events e ON e.uuid = o.event_uuid"
+            f"SELECT count(*) FROM {_QUEUE} o JOIN events e ON e.uuid = o.event_uuid"
             " WHERE e.rowid > ?",
             (rowid,),
         ).fetchone()
@@ -57,7 +62,7 @@ class BundleRepository:
     def queued_through(self, rowid: int) -> list[str]:
         """The uuids of queued events an earlier export carried (rowid <= watermark)."""
         rows = self.db.conn.execute(
-            "SELECT e.uuid FROM outbox o JOIN events e ON e.uuid = o.event_uuid"
+            f"SELECT e.uuid FROM {_QUEUE} o JOIN events e ON e.uuid = o.event_uuid"
             " WHERE e.rowid <= ? ORDER BY e.rowid",
             (rowid,),
         ).fetchall()
@@ -70,7 +75,7 @@ class BundleRepository:
             chunk = uuids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             row = self.db.conn.execute(
-                f"SELECT min(e.rowid) FROM outbox o JOIN events e ON e.uuid = o.event_uuid"
+                f"SELECT min(e.rowid) FROM {_QUEUE} o JOIN events e ON e.uuid = o.event_uuid"
                 f" WHERE e.uuid IN ({marks})",
                 chunk,
             ).fetchone()

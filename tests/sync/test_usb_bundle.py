@@ -34,7 +34,7 @@ from counter_app.storage.blob_sync import BlobSyncRepository
 from counter_app.storage.bundle_repository import BundleRepository
 from counter_app.storage.recovery import code_counter_name
 from counter_app.sync.client import HttpSyncClient
-from counter_app.sync.engine import enrol, run_sync, sync_settings
+from counter_app.sync.engine import _Tally, apply_remote_events, enrol, run_sync, sync_settings
 from counter_app.sync.usb_bundle import (
     PROVINCE_KEY,
     export_bundle,
@@ -529,3 +529,37 @@ def test_station_enrolled_before_bundles_gets_the_key_online(
     _sync_online(station)
     _sync_online(station)  # the second pull has nothing new but the key
     assert repo.state()[PROVINCE_KEY] == expected
+
+
+def test_lan_relays_travel_in_the_bundle(
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
+    province_db: str,
+    key_file: Path,
+    pg: psycopg.Connection,
+    tmp_path: Path,
+) -> None:
+    """Events a counter learned from a peer of its office on the LAN (its relay queue) go
+    in its bundle as a push sends them; the province judges each as its maker's, the return
+    empties the relay queue, and the maker's own push later finds them stored."""
+    station, make_online, clock = office
+    peer = make_online()  # of the same office; its link is down too
+    [dossier] = receive(peer, 1)
+    learned = [peer.store.dossiers.sent(e) for e in peer.store.dossiers.events_of(dossier.uuid)]
+    with station.store.db.atomic():  # what a LAN pull from the peer leaves
+        apply_remote_events(station, learned, _Tally())
+        station.store.sync.queue_relays([e.uuid for e in learned], at=clock.now())
+    _work_days(station, clock, 1)
+    assert station.store.sync.relays_waiting() == 1
+    exported = export_bundle(station, tmp_path / "b.qmcsync")
+    assert exported.events == 5  # its 4 and the relayed one
+    result = _import(province_db, exported.path.read_bytes(), key_file)
+    assert (result.accepted, result.rejected) == (5, 0)
+    peer_id = peer.office().station_id
+    assert set(server_events(pg, peer_id)) == {e.uuid for e in learned}
+    (tmp_path / "r.qmcsync").write_bytes(result.return_bundle)
+    import_return(station, tmp_path / "r.qmcsync")
+    assert station.store.sync.relays_waiting() == 0 and station.store.sync.waiting() == 0
+    settings = sync_settings(peer)
+    with httpx.Client() as http:
+        report = run_sync(peer, HttpSyncClient(settings["url"], settings["token"], http))
+    assert (report.pushed, report.duplicates, report.waiting) == (0, 1, 0)

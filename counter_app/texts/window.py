@@ -79,7 +79,8 @@ SHORTCUTS_TEXT = (
     "F5: tiếp nhận hồ sơ  ·  F6: yêu cầu bổ sung  ·  F7: từ chối  ·  F10: số hóa giấy tờ\n"
     "Ctrl+P: in lại phiếu vừa lập  ·  Ctrl+N: hồ sơ mới  ·  Ctrl+L: khóa màn hình\n"
     "F8: danh sách hồ sơ  ·  F9: báo cáo  ·  F11: nhắc việc (đến hạn, quá hạn)\n"
-    "F12: đồng bộ ngay với máy chủ tỉnh  ·  Ctrl+Shift+X: xung đột giữa các quầy"
+    "F12: đồng bộ ngay với máy chủ tỉnh  ·  Ctrl+Shift+X: xung đột giữa các quầy\n"
+    "Ctrl+Shift+U: xuất gói đồng bộ ra USB  ·  Ctrl+Shift+R: nhập gói trả về từ tỉnh"
 )
 SETTINGS_ADMIN_ONLY = "Chỉ cán bộ quản trị được thay đổi cài đặt của cơ quan."
 

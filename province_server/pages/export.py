@@ -21,7 +21,7 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from province_server import texts
@@ -85,6 +85,26 @@ def workbook(province: Province, period_text: str, generated: datetime) -> bytes
     italic = Font(name=FONT, size=11, italic=True)
     grey = PatternFill("solid", fgColor="EDEDED")
 
+    # The data cells take named styles (one lookup each): setting a font and a border per
+    # cell made openpyxl hash them 18,000 times, a second for 300 offices.
+    for name, font, number_format, horizontal in (
+        ("qmc-text", plain, "General", "left"),
+        ("qmc-text-bold", bold, "General", "left"),
+        ("qmc-number", plain, NUMBER_FORMAT, "right"),
+        ("qmc-number-bold", bold, NUMBER_FORMAT, "right"),
+        ("qmc-rate", plain, "0.0", "right"),
+        ("qmc-rate-bold", bold, "0.0", "right"),
+    ):
+        book.add_named_style(
+            NamedStyle(
+                name=name,
+                font=font,
+                border=box,
+                number_format=number_format,
+                alignment=Alignment(horizontal=horizontal, vertical="top", wrap_text=True),
+            )
+        )
+
     ws = book.active
     ws.title = texts.LEADERS_SHEET_06
 
@@ -118,14 +138,10 @@ def workbook(province: Province, period_text: str, generated: datetime) -> bytes
               o.counts, plain) for i, o in enumerate(province.offices, 1)]  # fmt: skip
     lines.append(("", texts.LEADERS_PROVINCE_TOTAL, province.total, bold))
     for number, label, counts, font in lines:
-        ws.cell(row=row, column=1, value=number or None).alignment = centre
-        ws.cell(row=row, column=2, value=label).alignment = Alignment(wrap_text=True)
-        for offset, value in enumerate(counts.columns()):
-            cell = ws.cell(row=row, column=3 + offset, value=value)
-            cell.number_format = NUMBER_FORMAT
-        for c in range(1, 14):
-            ws.cell(row=row, column=c).border = box
-            ws.cell(row=row, column=c).font = font
+        suffix = "-bold" if font is bold else ""
+        for c, item in enumerate([number or None, label, *counts.columns()], 1):
+            one = ws.cell(row=row, column=c, value=item)
+            one.style = ("qmc-number" if c > 2 else "qmc-text") + suffix
         row += 1
     total = province.total
     closed = texts.LEADERS_XLSX_CLOSED.format(
@@ -152,11 +168,13 @@ def workbook(province: Province, period_text: str, generated: datetime) -> bytes
     r = 5
     for number, label, counts, font in lines:
         values = [number or None, label, *indicator_values(counts)]
-        for c, item in enumerate(values, 1):
-            one = sheet.cell(row=r, column=c, value=item)
-            one.font, one.border = font, box
-            if isinstance(item, float):
-                one.number_format = "0.0"
+        suffix = "-bold" if font is bold else ""
+        for c, figure in enumerate(values, 1):
+            one = sheet.cell(row=r, column=c, value=figure)
+            kind = (
+                "qmc-rate" if isinstance(figure, float) else "qmc-number" if c > 2 else "qmc-text"
+            )
+            one.style = kind + suffix
         r += 1
     sheet.merge_cells(f"A{r + 1}:O{r + 1}")
     sheet[f"A{r + 1}"] = texts.LEADERS_19_NOTE

@@ -53,7 +53,7 @@ ol.timeline time{display:block;font-size:.85rem;color:#555}
 ol.timeline strong,ol.timeline span{display:block}ol.timeline span{overflow-wrap:anywhere}
 dd{overflow-wrap:anywhere}
 main.wide{max-width:80rem}.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;
-margin:.25rem 0 .5rem}.scroll>table{min-width:40rem}.scroll>table.figures{min-width:46rem}
+margin:.25rem 0 .5rem}.scroll>table{min-width:50rem}.scroll>table.figures{min-width:46rem}
 table.figures th.office{text-align:left;font-weight:600;background:#fff;min-width:9rem;
 position:sticky;left:0;z-index:1}table.figures tr.total th{position:sticky;left:0}
 table.figures th.office small{color:#666;font-weight:400}

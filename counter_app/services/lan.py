@@ -60,6 +60,11 @@ def pairing_code(ctx: StationContext, *, by: str) -> str:
     return format_secret(secret)
 
 
+def normalise_code(code: str) -> str | None:
+    """The office secret a typed pairing code stands for, or None when it is not one."""
+    return normalise_secret(code)
+
+
 def pair(ctx: StationContext, code: str, *, by: str) -> None:
     """Keep the office secret typed as a pairing code (LAN_PAIRING_CODE_INVALID when it is
     not one: nothing changed)."""

@@ -75,6 +75,20 @@ def peer_line(name: str, address: str, synced: datetime | None, error: str | Non
     return f"{line} — lỗi: {error}" if error else line
 
 
+# --- the settings dialog (admin) -----------------------------------------------------------
+
+ACTION_LAN_SETTINGS = "Đồng bộ trong văn phòng (LAN)…"
+DIALOG_TITLE = "Đồng bộ trong văn phòng (LAN)"
+DIALOG_PAIRED = "Quầy đã có mã bí mật của văn phòng: đồng bộ với các quầy khác trong mạng nội bộ."
+DIALOG_NOT_PAIRED = (
+    "Quầy chưa có mã bí mật của văn phòng. Nhập mã ghép nối hiển thị ở một quầy khác, hoặc "
+    "hiện mã của quầy này để nhập ở các quầy khác."
+)
+DIALOG_CODE = "Mã ghép nối (đọc ở quầy khác):"
+DIALOG_SHOW_CODE = "Hiện mã ghép nối của văn phòng"
+DIALOG_FIXED = "Danh sách quầy cố định, mỗi dòng một địa chỉ máy:cổng (mạng chặn multicast):"
+DIALOG_SAVE = "Lưu"
+
 # --- command line ----------------------------------------------------------------------------
 
 CLI_LAN_SERVE = "chạy máy phục vụ đồng bộ trong văn phòng (LAN) của quầy cho đến khi dừng"

@@ -32,6 +32,7 @@ from counter_app.services.setup import lookup_url_warning
 from counter_app.sync.engine import SyncReport
 from counter_app.sync.scheduler import SyncHealth
 from counter_app.texts import integrity as t_integrity
+from counter_app.texts import lan as lan_texts
 from counter_app.texts import lookup as t_lookup
 from counter_app.texts import support as tsup
 from counter_app.texts import sync_status as ts
@@ -40,6 +41,7 @@ from counter_app.ui.backup_controller import BackupController
 from counter_app.ui.bundle_controller import BundleController
 from counter_app.ui.conflicts import ConflictViews
 from counter_app.ui.dialogs.dossier_dialog import DossierDialog
+from counter_app.ui.dialogs.lan_dialog import LanDialog
 from counter_app.ui.dialogs.login_dialog import LockDialog
 from counter_app.ui.dialogs.settings_dialog import SettingsDialog
 from counter_app.ui.dialogs.sync_dialog import SyncDialog
@@ -149,6 +151,9 @@ class MainWindow(QMainWindow):
         self.sync_now_action = self._action(ts.ACTION_SYNC_NOW, self.sync_now, SYNC_NOW_KEY)
         sync.addAction(self.sync_now_action)
         sync.addAction(self._action(ts.ACTION_SYNC_DETAILS, self.open_sync_details))
+        self.lan_action = self._action(lan_texts.ACTION_LAN_SETTINGS, self.open_lan_settings)
+        self.lan_action.setEnabled(self.session.is_admin)  # pairing, fixed peers (issue 15)
+        sync.addAction(self.lan_action)
         sync.addSeparator()
         sync.addActions(self.bundles.actions())
         self._build_system_menu()
@@ -314,6 +319,17 @@ class MainWindow(QMainWindow):
         """Office names and the slips' lookup address may come with the reference data."""
         if isinstance(outcome, SyncReport) and outcome.reference_changes:
             self._refresh_office()
+
+    def open_lan_settings(self) -> LanDialog:
+        dialog = LanDialog(self.session.ctx, officer=self.session.officer.username, parent=self)
+
+        def restart() -> None:  # a new secret or peer list takes effect at once
+            self.lan.stop()
+            self.lan.start()
+
+        dialog.accepted.connect(restart)
+        dialog.open()
+        return dialog
 
     def _on_lan_peers_changed(self, peers: list[PeerStatus]) -> None:
         self.lan_indicator.show_peers(peers, paired=self.lan.active())

@@ -66,3 +66,46 @@ def test_the_status_bar_lists_the_peers_seen_and_their_last_sync(
     finally:
         server.stop()
         peer.store.close()
+
+
+def test_an_admin_pairs_the_counter_and_sets_the_fixed_peers_in_the_window(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer: FolderPrinter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    from counter_app.domain.errors import DomainError, ErrorCode
+    from counter_app.texts import error_message
+    from sync_protocol.lan import format_secret, new_secret
+
+    monkeypatch.setattr(lan_controller, "LAN_PORT", 0)
+    monkeypatch.setattr(lan_controller, "MDNS", False)
+    assert not make_window(folder_printer).lan_action.isEnabled()  # an officer: not for them
+    window = make_window(folder_printer, username="quantri")
+    dialog = window.open_lan_settings()
+    assert dialog.paired_label.text() == t.DIALOG_NOT_PAIRED
+    dialog.code_edit.setText("ABCD-EFGH")
+    dialog.fixed_edit.setPlainText("192.168.1.20:47615")
+    dialog.save_button.click()
+    assert dialog.isVisible()  # refused, nothing changed
+    wrong_code = error_message(DomainError(ErrorCode.LAN_PAIRING_CODE_INVALID))
+    assert dialog.error_label.text() == wrong_code
+    assert not lan_service.is_paired(station) and station.store.lan.fixed_peers() == []
+    code = format_secret(new_secret())
+    dialog.code_edit.setText(code)
+    dialog.fixed_edit.setPlainText("192.168.1.20:47615\nquay 2")
+    dialog.save_button.click()
+    assert dialog.isVisible() and "quay 2" in dialog.error_label.text()
+    assert not lan_service.is_paired(station)
+    dialog.fixed_edit.setPlainText("192.168.1.20:47615\n192.168.1.21:47615")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    assert lan_service.is_paired(station)
+    assert lan_service.pairing_code(station, by="quantri") == code
+    assert station.store.lan.fixed_peers() == ["192.168.1.20:47615", "192.168.1.21:47615"]
+    shown = window.open_lan_settings()
+    assert shown.paired_label.text() == t.DIALOG_PAIRED
+    shown.show_button.click()
+    assert shown.shown_code.text() == code
+    shown.reject()

@@ -44,7 +44,7 @@ from province_server.testing import REPO_ROOT, ThrowawayDatabase
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 NET = "10.213.77"
-HOSTS = {"a": 1, "b": 2, "c": 3, "srv": 4}
+HOSTS = {"a": 1, "b": 2, "c": 3, "srv": 4, "x": 5}  # x: a stranger on the same LAN
 SERVER_PORT = 18080
 LAN_PORT = 47615
 AGENCY = "000.00.61.H56"
@@ -57,6 +57,20 @@ APPLICANT = {
     "sex": "Nam",
     "address": "Thôn Đông, xã Minh Hòa",
 }
+
+
+# What a device without the secret can ask A's peer server (run inside the stranger's host).
+_STRANGER = """
+import json, ssl, sys, httpx
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+base = f"https://{sys.argv[1]}/lan/v1"
+h = {"X-Protocol-Version": "1"}
+with httpx.Client(verify=ctx, trust_env=False, timeout=20) as http:
+    hello = http.get(base + "/hello", headers=h).json()
+    pull = http.get(base + "/pull", params={"cursor": 0}, headers=h).status_code
+    forged = http.get(base + "/pull", headers={**h, "Authorization": "Bearer x"}).status_code
+print(json.dumps({"hello": sorted(hello), "pull": pull, "forged": forged}))
+"""
 
 
 def _ip(*args: str) -> None:
@@ -447,6 +461,23 @@ def test_three_counters_work_over_the_lan_while_the_uplink_is_cut(
         assert by_address[f"{NET}.1:{LAN_PORT}"]["pulled"] == 1
         assert b.dossier_status(str(second["code"])) == "received"
         step("fixed peer list")
+
+        # x: a device on the LAN without the office secret, then a counter of another office
+        # (the demo office, its own secret): neither gets anything from A
+        x = Counter(net, "x", tmp_path)
+        raw = subprocess.run(
+            ["ip", "netns", "exec", x.ns, sys.executable, "-c", _STRANGER, f"{NET}.1:{LAN_PORT}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert json.loads(raw.stdout) == {"hello": ["nonce"], "pull": 401, "forged": 401}
+        x.run("lan-pair", "--show", "--officer", "quantri", "--password-stdin", stdin="demo1234\n")
+        foreign = x.run("lan-sync", "--discover", "0", "--peer", f"{NET}.1:{LAN_PORT}")
+        assert [p["error"] for p in foreign["peers"]] == ["lan_peer_refused"], foreign
+        assert foreign["pulled"] == 0 and x.dossier_status(code) is None
+        step("strangers")
     finally:
         print(steps)
         for x in counters:

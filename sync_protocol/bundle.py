@@ -1,9 +1,10 @@
 """USB sync bundles (issue 15 item 2): one signed, encrypted file carrying a push or a pull.
 
-A station with no link writes a **station bundle** (its outbox as push batches, plus what the
-province needs to answer: its pull cursor and reference version); the province applies it as
-pushes and writes a **return bundle** (the push answers, the office's events as pull pages,
-reference data, the station's code high-water marks). Both sides use this module; it is the
+A station with no link writes a **station bundle** (its push queue as push batches, its scans
+not yet uploaded, and what the province needs to answer: its pull cursor and reference
+version); the province applies it as pushes and writes a **return bundle** (the push answers,
+the scans it now holds, the office's events as pull pages, reference data, the station's code
+high-water marks, the province's current public keys). Both sides use this module; it is the
 only part of ``sync_protocol`` that needs ``cryptography`` (a dependency of both).
 
 File layout (all lengths big-endian)::

@@ -6,12 +6,14 @@ pushes and answers a return bundle, which the station imports as a pull.
 
 Export guarantees (:func:`export_bundle`):
 
-- the bundle holds the queued events stored after the export watermark (the last event the
-  previous export carried), as the push batches the engine would send (same batch builder,
-  same size bound, the events the server would refuse set aside first as a push does), plus
-  the uuids of events earlier exports carried that are still waiting (the province answers
-  which it holds), the pull cursor and the reference version: a second export adds only
-  what is new (resumable), ``full=True`` carries every queued event again;
+- the bundle holds the queued events (the outbox and the LAN relay queue: what a push sends)
+  stored after the export watermark (the last event the previous export carried), as the
+  push batches the engine would send (same batch builder, same size bound, the events the
+  server would refuse set aside first as a push does), plus the uuids of events earlier
+  exports carried that are still waiting (the province answers which it holds), the scans
+  not yet uploaded and not in an earlier bundle, the pull cursor and the reference version:
+  a second export adds only what is new (resumable), ``full=True`` carries everything
+  waiting again;
 - nothing leaves the outbox: events stay queued until the province acknowledges them (a
   return bundle, or an online push: both are unions by uuid);
 - the file is written to ``<name>.part``, flushed to the stick and renamed; only then is the
@@ -35,6 +37,10 @@ Import guarantees (:func:`import_return`):
   the high-water marks, remote events stored once by uuid, dossiers re-projected; an older
   return bundle imported after a newer one (or after an online sync) adds nothing: pages
   behind the station's cursor and reference data not newer than its version are skipped;
+- scans the province reports it holds leave the upload queue (as a finished upload does);
+  those of the answered bundle it did not store (its daily quota) go in the next export;
+- the history chain's heads are noted as a push notes them (sent at export, acknowledged
+  by the return);
 - a sync log row says what was done (the status bar's last sync).
 """
 

@@ -14,6 +14,8 @@ Guarantees of :func:`import_bundle`:
   ``POST /sync/push`` (validator, duplicates by uuid, code ownership, high-water marks,
   projection), one transaction per batch, in the station's order; a bundle imported twice,
   or an older bundle after a newer one, stores nothing new (every event ``duplicate``);
+- the scans it carries go through ``attachments.service.put_chunk``, the upload's function
+  (chunks from what the office holds, the SHA-256 checked, the station's daily quota);
 - the return bundle is built by the functions of the pull (``service.pull_page`` from the
   station's cursor until no page is left, ``reference.changes_since`` from its reference
   version, ``ownership.marks_wire``): the push answers, the events of the office (those the

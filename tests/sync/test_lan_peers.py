@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.domain.models import VN_TZ
 from counter_app.services import intake
 from counter_app.services import lan as lan_service
 from counter_app.services.actions import Action, record_action
@@ -248,3 +250,35 @@ def test_pairing_from_the_command_line(tmp_path: Path, seeded_db: Path) -> None:
     assert paired.returncode == 0, paired.stderr
     secrets = [json.loads((tmp_path / s / "station-secrets.json").read_text()) for s in "ab"]
     assert secrets[0]["office_secret"] == secrets[1]["office_secret"]
+
+
+def test_a_peer_restored_from_a_backup_is_read_again_from_the_start(
+    stations: Callable[[str], StationContext], serve: Serve
+) -> None:
+    a, b = stations("a"), stations("b")
+    lan_service.pair(b, lan_service.pairing_code(a, by="quantri"), by="quantri")
+    first = receive(a)
+    at_a = serve(a)
+    assert lan_sync(b, [PeerAddress(at_a)]).pulled == 1
+    before = b.store.lan.peer(a.office().station_id)
+    assert before is not None and before.cursor > 0
+    # A goes back to a backup (its "restored" mark changes) and receives again: its storage
+    # order restarts below B's cursor (as if B had read far ahead of the backup), so B must
+    # read A from the start (a union: nothing doubles)
+    with b.store.db.atomic():
+        b.store.lan.synced(
+            before.station_id,
+            cursor=10**6,
+            epoch=str(before.epoch),
+            pulled=0,
+            at=before.synced_at or datetime.now(VN_TZ),
+        )
+    with a.store.db.atomic():
+        a.store.config.set("restored", {"from": "counter-backup.db", "at": "2026-02-13"})
+    second = receive(a)
+    again = lan_sync(b, [PeerAddress(at_a)])
+    assert again.pulled == 1 and again.failed == 0
+    after = b.store.lan.peer(a.office().station_id)
+    assert after is not None and after.epoch != before.epoch
+    assert b.store.dossiers.by_uuid(first) is not None
+    assert b.store.dossiers.by_uuid(second) is not None

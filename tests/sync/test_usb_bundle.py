@@ -563,3 +563,33 @@ def test_lan_relays_travel_in_the_bundle(
     with httpx.Client() as http:
         report = run_sync(peer, HttpSyncClient(settings["url"], settings["token"], http))
     assert (report.pushed, report.duplicates, report.waiting) == (0, 1, 0)
+
+
+def test_scans_past_the_quota_wait_for_the_next_bundle(
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
+    province_db: str,
+    key_file: Path,
+    tmp_path: Path,
+) -> None:
+    """The station's daily upload quota applies to bundles too: what it stops is reported
+    not held, stays queued at the station, and the next export carries it again."""
+    station, _online, clock = office
+    with station.store.db.atomic():
+        station.store.blobs.put(os.urandom(300_000), "image/jpeg", at=clock.now())
+    queue = BlobSyncRepository(station.store.db, station.store.blobs)
+    first = export_bundle(station, tmp_path / "b1.qmcsync")
+    assert first.scans == 1
+    keys = bundles.province_keys(str(key_file))
+    with psycopg.connect(province_db, autocommit=True) as conn:
+        refused = bundles.import_bundle(conn, first.path.read_bytes(), keys, quota=100_000)
+    assert refused.scans == 0
+    (tmp_path / "r1.qmcsync").write_bytes(refused.return_bundle)
+    assert import_return(station, tmp_path / "r1.qmcsync").scans == 0
+    assert queue.waiting() == 1
+    second = export_bundle(station, tmp_path / "b2.qmcsync")
+    assert second.scans == 1  # carried again
+    stored = _import(province_db, second.path.read_bytes(), key_file)
+    assert stored.scans == 1
+    (tmp_path / "r2.qmcsync").write_bytes(stored.return_bundle)
+    assert import_return(station, tmp_path / "r2.qmcsync").scans == 1
+    assert queue.waiting() == 0

@@ -593,3 +593,33 @@ def test_scans_past_the_quota_wait_for_the_next_bundle(
     (tmp_path / "r2.qmcsync").write_bytes(stored.return_bundle)
     assert import_return(station, tmp_path / "r2.qmcsync").scans == 1
     assert queue.waiting() == 0
+
+
+def test_dashboard_upload_in_chromium(
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
+    bundle_server: ServerProcess,
+    tmp_path: Path,
+) -> None:
+    """The administrator's browser (headless Chromium): the file chosen in the form, the
+    button, the Vietnamese summary, the return bundle downloaded and imported at the counter."""
+    from tests.server.chromium import Chromium
+
+    station, _online, clock = office
+    _work_days(station, clock, 1)
+    exported = export_bundle(station, tmp_path / "goi.qmcsync")
+    with Chromium(1280, 900) as browser:
+        browser.call("Network.enable")
+        browser.call(
+            "Network.setExtraHTTPHeaders", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        browser.open(f"{bundle_server.url}/dashboard/bundles")
+        assert "Nhập gói đồng bộ qua USB" in browser.text()
+        document = browser.call("DOM.getDocument")["root"]["nodeId"]
+        node = browser.call("DOM.querySelector", nodeId=document, selector="#bundle")["nodeId"]
+        browser.call("DOM.setFileInputFiles", nodeId=node, files=[str(exported.path)])
+        browser.click("form button[type=submit]")
+        shown = browser.text()
+        assert "Đã nhập gói đồng bộ" in shown and "4 sự kiện mới được lưu" in shown, shown
+        saved = browser.download("#return", tmp_path / "downloads")
+    assert saved.name.startswith("tra-ve-quay") and saved.suffix == ".qmcsync"
+    assert import_return(station, saved).waiting == 0

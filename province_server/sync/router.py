@@ -41,7 +41,9 @@ MAX_CODE = 80
         "`unsupported_encoding`. The answer has one result per "
         "event, in request order: `accepted` (stored now) or `duplicate` (stored before) "
         "both mean durably committed; `rejected` carries a reason (`forbidden_agency`, "
-        "`wrong_station`, `duplicate_code`, `unknown_dossier`, `invalid_event`, "
+        "`wrong_station` (neither the caller's event nor one of another enrolled station of "
+        "its office, which it may relay from the office LAN), `duplicate_code`, "
+        "`unknown_dossier`, `invalid_event`, "
         "`foreign_code`: the code does not carry the station's prefix) and nothing "
         "of that event is stored. The batch is one transaction, committed before answering."
     ),

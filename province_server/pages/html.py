@@ -71,7 +71,7 @@ rgba(0,0,0,.12)}.tile span{display:block;font-size:.85rem;color:#555}
 .tile strong{font-size:1.6rem;color:#0b5394}.tile.bad strong{color:#b00020}
 .card.period p.muted{margin:0 0 .3rem}
 form.row{display:flex;flex-wrap:wrap;gap:.2rem .8rem;align-items:flex-end}
-form.row p{margin:0;flex:1 1 8rem;min-width:0}form.row input{min-width:0}
+form.row p{margin:0;flex:1 1 8rem;min-width:0;max-width:22rem}form.row input{min-width:0}
 form.row p.wide{flex-basis:100%}
 form.row p.go{flex:0 0 auto}form.row p.go button{width:auto;padding:.45rem 1.4rem;
 background:#0b5394}form.row+form.row{margin-top:.3rem}
@@ -85,7 +85,7 @@ div.account{display:flex;justify-content:flex-end;align-items:center;flex-wrap:w
 font-size:.9rem;color:#444}
 a.button{display:inline-block;background:#0b5394;color:#fff;padding:.55rem .9rem;
 border-radius:.4rem;text-decoration:none;font-weight:600}
-svg.chart{display:block;max-width:40rem;background:#fff;border-radius:.5rem;
+svg.chart{display:block;max-width:32rem;background:#fff;border-radius:.5rem;
 padding:.5rem;box-sizing:border-box;margin:.5rem 0}
 details.issue{margin:.5rem 0}details.issue summary{font-weight:700;cursor:pointer}
 .card.notice{border-left:.35rem solid #2e7d32;margin-bottom:1rem}

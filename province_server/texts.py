@@ -445,6 +445,7 @@ def bundle_imported(events: int, accepted: int, duplicates: int, rejected: int, 
         "cho quầy."
     )
 
+
 BUNDLE_STEPS = {"batches": "Đang áp dụng các lô sự kiện", "scans": "Đang lưu các bản quét"}
 
 

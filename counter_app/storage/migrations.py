@@ -487,13 +487,13 @@ def m0032_fees(db: sqlite_utils.Database) -> None:
     (storage/report_sql.py ``fee_totals``): the amount due in đồng (NULL: unknown), what was
     collected in all, whether it is exempted. Rows stored before have no fee recorded (NULL,
     0, 0); one index keyed by the reception day serves the period's sums."""
-    from counter_app.storage.report_sql import FEE_INDEX
+    index = "dossiers_fee_days"  # m0036 replaces it by storage.report_sql.FEE_INDEX
 
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_due INTEGER")
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_collected INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_exempt INTEGER NOT NULL DEFAULT 0")
     db.execute(
-        f"CREATE INDEX {FEE_INDEX} ON dossiers (received_day, status, procedure_field,"
+        f"CREATE INDEX {index} ON dossiers (received_day, status, procedure_field,"
         " procedure_code, fee_due, fee_collected, fee_exempt)"
     )
 
@@ -553,4 +553,19 @@ def m0035_report_keys(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON dossiers (procedure_field, procedure_code,"
         " finished_day, received_day, stats_due_day, status, channel, digitised)"
+    )
+
+
+@migration("m0036_fee_keys")
+def m0036_fee_keys(db: sqlite_utils.Database) -> None:
+    """Issue 16 item 2: the fee sums' index keyed by (field, procedure) first, then the
+    reception day, like m0035's: each procedure's dossiers received in the period are one
+    index range, visited in the grouping order (no sort of the rows; the sort was two thirds
+    of the fee sums' time). Replaces m0032's index: the same count of indexes per save."""
+    from counter_app.storage.report_sql import FEE_INDEX
+
+    db.execute("DROP INDEX IF EXISTS dossiers_fee_days")
+    db.execute(
+        f"CREATE INDEX IF NOT EXISTS {FEE_INDEX} ON dossiers (procedure_field, procedure_code,"
+        " received_day, status, fee_due, fee_collected, fee_exempt)"
     )

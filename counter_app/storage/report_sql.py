@@ -167,10 +167,13 @@ def _visit_sql(where: str, groups: tuple[tuple[str, ...], ...], *, packed: bool)
     return _VISIT.format(sums=_sums(groups, packed=packed), digitised=_DIGITISED, where=where)
 
 
-def procedure_keys(conn: sqlite3.Connection) -> list[tuple[str | None, str | None]]:
-    """Every (field, procedure code) of the dossiers, in the report index's order (NULL
-    first): a loose index scan, one seek per key, whatever the number of dossiers."""
-    first = f"SELECT procedure_field, procedure_code FROM dossiers INDEXED BY {INDEX}"
+def procedure_keys(
+    conn: sqlite3.Connection, index: str = INDEX
+) -> list[tuple[str | None, str | None]]:
+    """Every (field, procedure code) of the dossiers, in the order of ``index`` (one keyed by
+    them first; NULL first): a loose index scan, one seek per key, whatever the number of
+    dossiers."""
+    first = f"SELECT procedure_field, procedure_code FROM dossiers INDEXED BY {index}"
     order = " ORDER BY procedure_field, procedure_code LIMIT 1"
     row = conn.execute(first + order).fetchone()
     keys: list[tuple[str | None, str | None]] = []
@@ -310,26 +313,44 @@ def procedure_names(db: Database, codes: list[str], *, end: date) -> dict[str, s
 
 
 # --- fees (issue 13 item 7): the sums of domain.fees over the dossiers received in a period --
-FEE_INDEX = "dossiers_fee_days"
+FEE_INDEX = "dossiers_fee_keys"
 _FEES = (
-    "SELECT procedure_field, procedure_code, count(*),"
+    "SELECT k.n, count(*),"
     " sum(CASE WHEN fee_exempt THEN 0 ELSE coalesce(fee_due, 0) END),"
     " sum(fee_collected),"
     " sum(CASE WHEN fee_exempt OR fee_due IS NULL OR fee_due <= fee_collected THEN 0"
     "     ELSE fee_due - fee_collected END),"
     " sum(fee_exempt != 0),"
     " sum(fee_due IS NULL AND fee_collected = 0 AND fee_exempt = 0)"
-    f" FROM dossiers INDEXED BY {FEE_INDEX}"
-    f" WHERE received_day >= :s AND received_day <= :e AND status NOT IN ({_NOT_COUNTED})"
-    " GROUP BY procedure_field, procedure_code"
+    f" FROM temp.fee_keys AS k CROSS JOIN dossiers AS d INDEXED BY {FEE_INDEX}"
+    " WHERE d.procedure_field IS k.field AND d.procedure_code IS k.code"
+    f" AND d.received_day >= :s AND d.received_day <= :e AND d.status NOT IN ({_NOT_COUNTED})"
+    " GROUP BY k.n"
 )
 
 
 def fee_totals(db: Database, *, start: date, end: date) -> dict[tuple[str, str], FeeTotals]:
     """(field, procedure code) -> the fee totals of the dossiers received in [start, end]
-    (:mod:`counter_app.domain.fees` rules; the index only, never a row's JSON)."""
-    out: dict[tuple[str, str], FeeTotals] = {}
+    (:mod:`counter_app.domain.fees` rules; the index only, never a row's JSON): for each
+    procedure key (:func:`procedure_keys`) one index range, joined in the keys' order so the
+    rows are never sorted."""
+    conn = db.conn
     params = {"s": start.isoformat(), "e": end.isoformat()}
-    for field, code, *sums in db.conn.execute(_FEES, params):
-        out[(field or "", code or "")] = FeeTotals(*(int(v or 0) for v in sums))
-    return out
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
+    try:
+        keys = procedure_keys(conn, FEE_INDEX)
+        conn.execute("DROP TABLE IF EXISTS temp.fee_keys")
+        conn.execute("CREATE TEMP TABLE fee_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
+        conn.executemany("INSERT INTO temp.fee_keys (n, field, code) VALUES (?, ?, ?)",
+                         ((n, f, c) for n, (f, c) in enumerate(keys)))  # fmt: skip
+        out: dict[tuple[str, str], FeeTotals] = {}
+        for n, *sums in conn.execute(_FEES, params):
+            field, code = keys[n]
+            out[(field or "", code or "")] = FeeTotals(*(int(v or 0) for v in sums))
+        return out
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.fee_keys")
+        if snapshot:
+            conn.execute("COMMIT")

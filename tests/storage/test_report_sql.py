@@ -253,6 +253,16 @@ def test_the_report_reads_only_its_index_in_its_grouping_order(
                 assert "TEMP B-TREE" not in details, details  # the rows are never sorted
     finally:
         conn.execute("DROP TABLE temp.report_keys")
+    conn.execute("CREATE TEMP TABLE fee_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
+    try:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN " + report_sql._FEES, {"s": "2026-01-01", "e": "2026-01-31"}
+        ).fetchall()
+        details = " ".join(row[-1] for row in plan)
+        assert f"COVERING INDEX {report_sql.FEE_INDEX} (procedure_field=?" in details, details
+        assert "TEMP B-TREE" not in details, details
+    finally:
+        conn.execute("DROP TABLE temp.fee_keys")
 
 
 def test_the_keys_are_listed_by_their_index_with_null_fields_and_codes(

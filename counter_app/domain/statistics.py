@@ -54,21 +54,8 @@ from counter_app.domain.digitisation import DigitisationSummary
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
+from sync_protocol.statistics import COLUMNS as COLUMNS  # Biểu 06's 11, shared with the province
 from sync_protocol.statistics import classify_days
-
-COLUMNS = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "carried_over",
-    "resolved_total",
-    "early",
-    "on_time",
-    "late",
-    "in_progress_total",
-    "in_time",
-    "overdue",
-)  # the 11 numeric columns of Biểu 06, in the form's order
 
 
 class ReportCancelled(Exception):  # noqa: N818 (an outcome, not a fault)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from counter_app import texts
 from counter_app.domain.models import VN_TZ
+from counter_app.domain.statistics import COLUMNS as BIEU_06_COLUMNS
 from counter_app.domain.statistics import Counts
 from counter_app.printing.printer import write_durably
 from counter_app.printing.tables import (
@@ -45,19 +46,7 @@ NUMBER_FORMAT = "#,##0"
 FONT = "Times New Roman"
 COLUMN_WIDTHS = (6, 46, *([11] * 11))
 
-COUNT_FIELDS = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "carried_over",
-    "resolved_total",
-    "early",
-    "on_time",
-    "late",
-    "in_progress_total",
-    "in_time",
-    "overdue",
-)
+COUNT_FIELDS = BIEU_06_COLUMNS  # Biểu 06's 11 numeric columns, in the form's order
 
 
 def values(counts: Counts) -> tuple[int, ...]:

@@ -131,3 +131,5 @@ def cli_pairing_code(code: str) -> str:
 
 
 PAIRED = "Đã ghép nối: quầy dùng mã bí mật của văn phòng để đồng bộ trong mạng nội bộ."
+
+PAIRING_PLACEHOLDER = "ABCD-EFGH-…"  # the shape of a pairing code, in its entry field

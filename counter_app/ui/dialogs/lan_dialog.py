@@ -40,7 +40,7 @@ class LanDialog(QDialog):
         layout.addWidget(QLabel(t.DIALOG_CODE))
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("lan_code_edit")
-        self.code_edit.setPlaceholderText("ABCD-EFGH-…")
+        self.code_edit.setPlaceholderText(t.PAIRING_PLACEHOLDER)
         layout.addWidget(self.code_edit)
         self.show_button = QPushButton(t.DIALOG_SHOW_CODE)
         self.show_button.setAutoDefault(False)

@@ -44,6 +44,7 @@ from sync_protocol.v1 import (
 )
 
 LAN_API = "/lan/v1"
+DEFAULT_PORT = 47615  # TCP port of a counter's peer server (HTTPS)
 SERVICE_TYPE = "_qmc-lan._tcp.local."  # DNS-SD service type of a counter's peer server
 SECRET_BYTES = 15  # 120 bits: 24 base32 characters
 SECRET_GROUP = 4

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.cli.common import station
-from counter_app.sync.usb_bundle import export_bundle, import_return
 from counter_app.texts import bundles as texts
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -33,6 +32,8 @@ def _progress(what: str, done: int, total: int) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> Any:
+    from counter_app.sync.usb_bundle import export_bundle
+
     ctx = station(args)
     report = export_bundle(ctx, Path(args.path), full=args.all, progress=_progress)
     sys.stderr.write(report.message + "\n")
@@ -48,6 +49,8 @@ def cmd_export(args: argparse.Namespace) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> Any:
+    from counter_app.sync.usb_bundle import import_return
+
     ctx = station(args)
     report = import_return(ctx, Path(args.path), progress=_progress)
     sys.stderr.write(report.message + "\n")

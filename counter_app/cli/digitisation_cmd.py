@@ -30,7 +30,6 @@ from counter_app.cli.slip_cmd import find_dossier
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import write_durably
-from counter_app.services import digitisation, receipt_signing
 from counter_app.services.station import StationContext
 from counter_app.texts import digitisation_cli as t
 from counter_app.texts.digitisation import RECEIPT_SIGN_REASON
@@ -111,6 +110,8 @@ def _checked(pdf: bytes | None) -> tuple[str | None, list[str]]:
 
 
 def cmd_attach(args: argparse.Namespace) -> Any:
+    from counter_app.services import digitisation  # PDF and image libraries
+
     ctx = cli.station(args)
     dossier = find_dossier(ctx, args.code)
     index = _index(dossier, args.component)
@@ -129,6 +130,8 @@ def cmd_attach(args: argparse.Namespace) -> Any:
 
 
 def cmd_scans(args: argparse.Namespace) -> Any:
+    from counter_app.services import digitisation  # PDF and image libraries
+
     ctx = cli.station(args)
     dossier = find_dossier(ctx, args.code)
     out = []
@@ -158,6 +161,8 @@ def cmd_scans(args: argparse.Namespace) -> Any:
 
 
 def cmd_scan_pdf(args: argparse.Namespace) -> Any:
+    from counter_app.services import digitisation  # PDF and image libraries
+
     ctx = cli.station(args)
     dossier = find_dossier(ctx, args.code)
     index = _index(dossier, args.component)
@@ -187,7 +192,7 @@ def _fetch(ctx: StationContext, dossier_uuid: str, index: int, *, which: str = "
     """Download the component's PDF (``which``: ``scan_fetch.PDF``/``BOTH``) from the
     province, a progress line on standard error (rewritten in place on a terminal, one line per
     tenth otherwise); the PDF to read (signed copy or scan) is returned."""
-    from counter_app.services import scan_fetch
+    from counter_app.services import digitisation, scan_fetch  # PDF and image libraries
 
     shown: list[int] = []
     tty = sys.stderr.isatty()
@@ -240,6 +245,8 @@ def _open_signer(args: argparse.Namespace) -> DocumentSigner:
 def _check_sign_target(ctx: StationContext, dossier: Dossier, args: argparse.Namespace) -> bytes:
     """What will be signed, checked before the PIN is asked: the receipt, or the component's
     signed copy (the new signature stacks on the earlier ones) or else its scan."""
+    from counter_app.services import digitisation, receipt_signing  # PDF and image libraries
+
     if args.receipt:
         return receipt_signing.receipt_to_sign(ctx, dossier.uuid)
     index = _index(dossier, args.component)
@@ -256,6 +263,8 @@ def _check_sign_target(ctx: StationContext, dossier: Dossier, args: argparse.Nam
 
 
 def cmd_sign(args: argparse.Namespace) -> Any:
+    from counter_app.services import digitisation, receipt_signing  # PDF and image libraries
+
     if args.token and not args.pkcs11:
         _refuse(
             texts.cli_usage_error(

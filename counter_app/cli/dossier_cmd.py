@@ -25,8 +25,6 @@ from counter_app.cli.common import (
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import write_durably
 from counter_app.services.actions import Action, record_action
-from counter_app.services.exports import write_report
-from counter_app.services.register import render_register_pdf
 from counter_app.services.reports import GroupBy, report
 from counter_app.texts import reports as rt
 
@@ -64,6 +62,8 @@ def _fail_write(path: Path) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> Any:
+    from counter_app.services.exports import write_report  # openpyxl, reportlab
+
     start, end = _date(args.date_from), _date(args.date_to)
     if start > end:
         raise DomainError(ErrorCode.DATE_INVALID, value=f"{args.date_from} > {args.date_to}")
@@ -82,6 +82,8 @@ def cmd_report(args: argparse.Namespace) -> Any:
 
 
 def cmd_register(args: argparse.Namespace) -> Any:
+    from counter_app.services.register import render_register_pdf  # reportlab
+
     try:
         year = int(args.year)
     except ValueError:

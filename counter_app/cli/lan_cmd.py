@@ -13,24 +13,24 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.cli.common import add_officer_options, officer, read_stdin_line, station
 from counter_app.domain.models import Role
 from counter_app.services import lan as lan_service
 from counter_app.services.station import StationContext
-from counter_app.sync.lan.engine import FIXED, LanReport, PeerAddress, known_addresses, lan_secret
 from counter_app.texts import lan as t
-from sync_protocol.lan import office_tag
+from sync_protocol.lan import DEFAULT_PORT, office_tag
 
 Handler = Callable[[argparse.Namespace], Any]
 Add = Callable[[str, str, Handler], argparse.ArgumentParser]
 ADMIN = frozenset({Role.ADMIN})
 
+if TYPE_CHECKING:  # the engine (httpx, TLS) is imported by the commands that sync
+    from counter_app.sync.lan.engine import LanReport, PeerAddress
+
 
 def register(add: Add) -> None:
-    from counter_app.sync.lan.server import DEFAULT_PORT
-
     p = add("lan-serve", t.CLI_LAN_SERVE, cmd_lan_serve)
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=t.CLI_LAN_SERVE_PORT)
     p.add_argument("--host", default="0.0.0.0", help=t.CLI_LAN_SERVE_HOST)
@@ -68,6 +68,8 @@ def register(add: Add) -> None:
 def _addresses(
     ctx: StationContext, found: list[PeerAddress], extra: list[str]
 ) -> list[PeerAddress]:
+    from counter_app.sync.lan.engine import FIXED, PeerAddress, known_addresses
+
     typed = [PeerAddress(lan_service.check_address(a), FIXED) for a in extra]
     return typed + found + known_addresses(ctx)
 
@@ -98,7 +100,7 @@ def report_json(ctx: StationContext, report: LanReport, *, discovered: int = 0) 
 
 def cmd_lan_sync(args: argparse.Namespace) -> Any:
     from counter_app.sync.lan.discovery import discover
-    from counter_app.sync.lan.engine import lan_sync
+    from counter_app.sync.lan.engine import lan_secret, lan_sync
 
     ctx = station(args)
     secret = lan_secret(ctx)
@@ -111,7 +113,7 @@ def cmd_lan_sync(args: argparse.Namespace) -> Any:
 
 def cmd_lan_serve(args: argparse.Namespace) -> Any:
     from counter_app.sync.lan.discovery import Discovery
-    from counter_app.sync.lan.engine import lan_sync
+    from counter_app.sync.lan.engine import lan_secret, lan_sync
     from counter_app.sync.lan.server import PeerServer
 
     ctx = station(args)

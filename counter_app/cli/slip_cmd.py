@@ -22,7 +22,6 @@ from counter_app.cli import common as cli
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.printing.printer import PaperSize, write_durably
-from counter_app.services import archive, slips
 from counter_app.services.station import StationContext
 from counter_app.texts import forms as ft
 from counter_app.texts import slips as t
@@ -55,6 +54,8 @@ def find_dossier(ctx: StationContext, code_or_uuid: str) -> Dossier:
 
 
 def cmd_slip(args: argparse.Namespace) -> Any:
+    from counter_app.services import archive, slips  # reportlab: only when a slip prints
+
     form = slips.SlipForm.parse(args.form)
     size = PaperSize.parse(args.size)
     ctx = cli.station(args)

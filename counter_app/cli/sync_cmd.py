@@ -6,19 +6,19 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.cli.common import read_stdin_line, station
 from counter_app.services.setup import lookup_url_warning
 from counter_app.services.station import StationContext
-from counter_app.sync.attachments import attachments_waiting
-from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
-from counter_app.sync.engine import SyncReport, enrol, run_sync, sync_settings
 from counter_app.texts import lookup as lookup_texts
 from counter_app.texts import sync as sync_texts
 
 Handler = Callable[[argparse.Namespace], Any]
 Add = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+if TYPE_CHECKING:  # the engine and its HTTP client are imported by the commands that sync
+    from counter_app.sync.engine import SyncReport
 
 
 def register(add: Add) -> None:
@@ -48,6 +48,9 @@ def _enrol_code(args: argparse.Namespace) -> str:
 
 
 def cmd_enrol(args: argparse.Namespace) -> Any:
+    from counter_app.sync.client import HttpSyncClient, make_http, normalise_url
+    from counter_app.sync.engine import enrol
+
     url = normalise_url(args.url)
     code = _enrol_code(args)
     ctx = station(args)
@@ -67,6 +70,9 @@ def cmd_enrol(args: argparse.Namespace) -> Any:
 
 
 def cmd_sync(args: argparse.Namespace) -> Any:
+    from counter_app.sync.client import HttpSyncClient, make_http
+    from counter_app.sync.engine import run_sync, sync_settings
+
     ctx = station(args)
     settings = sync_settings(ctx)
     with make_http() as http:
@@ -88,6 +94,8 @@ def sync_summary(ctx: StationContext, report: SyncReport) -> dict[str, Any]:
     ``attachments_waiting``: scans and signed files still to upload after the round (read
     from the queue when the round had no attachment step); ``attachments_error``: the code
     that stopped the upload round early, if any (it never fails the command)."""
+    from counter_app.sync.attachments import attachments_waiting
+
     attachments = report.attachments
     last = ctx.store.sync.last_success()
     error = attachments.error if attachments is not None else None

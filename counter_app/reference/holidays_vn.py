@@ -21,8 +21,6 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-import holidays
-
 from counter_app.domain.calendar import CalendarDay, DayKind, WorkCalendar, YearCalendar
 from counter_app.domain.errors import DomainError, ErrorCode
 
@@ -148,6 +146,8 @@ def estimate_year(year: int, *, culture_day_made_up: bool = True) -> YearCalenda
     when it has them, become make-up working days. Every day is named in Vietnamese and
     estimated. ``culture_day_made_up=False`` drops the day in lieu of a 24/11 on a weekend.
     """
+    import holidays  # here, not at the top: 0.4 s of lunar calendars, for unconfirmed years only
+
     known = holidays.country_holidays("VN", years=year, language="vi")
     culture = date(year, *CULTURE_DAY)
     notes: list[CalendarDay] = []

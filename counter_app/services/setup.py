@@ -37,8 +37,6 @@ from counter_app.domain.lookup_url import is_placeholder
 from counter_app.domain.models import VN_TZ, Office, Officer, Role
 from counter_app.printing import templates
 from counter_app.printing.printer import PaperSize, write_durably
-from counter_app.printing.qr import lookup_url
-from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
 from counter_app.reference.catalogue import load_catalogue
 from counter_app.services.officers import check_new_officer, hash_password
 from counter_app.services.settings import (
@@ -331,6 +329,10 @@ def printer_test_code(office: Office, at: datetime) -> str:
 
 def render_printer_test(office: Office, *, size: PaperSize, at: datetime) -> bytes:
     """A receipt-shaped test slip (barcode + QR) marked as a test, and DEMO for the demo."""
+    # Imported here: reportlab takes a third of a second, and only this slip needs it here.
+    from counter_app.printing.qr import lookup_url
+    from counter_app.printing.slip import DocumentRow, PersonLines, SlipData, render_slip
+
     when = at.astimezone(VN_TZ)
     code = printer_test_code(office, when)
     person = PersonLines(

@@ -22,6 +22,7 @@ from counter_app.services import lan as lan_service
 from counter_app.services.station import StationContext, opened_station
 from counter_app.sync.lan.engine import LanReport, PeerAddress, known_addresses, lan_sync
 from counter_app.ui.workers import run_in_background
+from sync_protocol.lan import DEFAULT_PORT
 
 log = logging.getLogger(__name__)
 LAN_LANE = "lan"
@@ -65,7 +66,7 @@ class LanController(QObject):
             return
         from counter_app.sync.lan.discovery import Discovery
         from counter_app.sync.lan.engine import lan_secret
-        from counter_app.sync.lan.server import DEFAULT_PORT, PeerServer
+        from counter_app.sync.lan.server import PeerServer
         from sync_protocol.lan import office_tag
 
         port: int | None = None

@@ -53,6 +53,7 @@ from sync_protocol import (
     loads,
 )
 from sync_protocol.lan import (
+    DEFAULT_PORT,
     LAN_API,
     AuthRequest,
     AuthResponse,
@@ -63,7 +64,6 @@ from sync_protocol.lan import (
 )
 
 log = logging.getLogger(__name__)
-DEFAULT_PORT = 47615
 SESSION_S = 600
 NONCE_S = 60
 MAX_NONCES = 256

@@ -124,6 +124,7 @@ class _Counted:
     statistics: PeriodStatistics
     procedures: dict[str, dict[str, Counts]]  # field -> code -> counts
     names: dict[str, str]  # code -> name
+    fees: dict[tuple[str, str], FeeTotals]  # (field, code) -> fees of those received
 
 
 def _count(
@@ -141,8 +142,13 @@ def _count(
     )
     fields: dict[str, Counts] = {}
     procedures: dict[str, dict[str, Counts]] = {}
+    fees: dict[tuple[str, str], FeeTotals] = {}
     paper = digitised = 0
     for row in rows:
+        if row.fees.dossiers:
+            fees[(row.field, row.code)] = row.fees
+        if row.counts == Counts():  # fees only: received in the period, finished "before" it
+            continue
         fields[row.field] = fields.get(row.field, Counts()) + row.counts
         procedures.setdefault(row.field, {})[row.code] = row.counts
         paper += row.paper_received
@@ -157,7 +163,7 @@ def _count(
     )
     codes = sorted({row.code for row in rows})
     found = report_sql.procedure_names(ctx.store.db, codes, end=end) if names else {}
-    return _Counted(stats, procedures, found)
+    return _Counted(stats, procedures, found, fees)
 
 
 def period_report(
@@ -204,17 +210,9 @@ def report(
     cancelled: Cancelled | None = None,
 ) -> PeriodReport:
     """The period report in rows: by field, or by field and procedure (see module doc)."""
-    counted = _count(
-        ctx,
-        start=start,
-        end=end,
-        progress=progress,
-        cancelled=cancelled,
-        names=by is GroupBy.PROCEDURE,
-    )
+    counted = _count(ctx, start=start, end=end, progress=progress, cancelled=cancelled, names=True)
     rows = _rows(counted.statistics, by, counted.procedures, counted.names)
-    sums = report_sql.fee_totals(ctx.store.db, start=start, end=end)
-    fees, total = _fee_rows(ctx, sums, end=end)
+    fees, total = _fee_rows(ctx, counted.fees, end=end, names=counted.names)
     return PeriodReport(statistics=counted.statistics, by=by, rows=rows, fees=fees, fee_total=total)
 
 
@@ -245,7 +243,7 @@ def reference_fee_totals(
     ctx: StationContext, *, start: date, end: date
 ) -> dict[tuple[str, str], FeeTotals]:
     """The fee totals from each dossier's projection and ``domain.fees`` (the reference of
-    ``report_sql.fee_totals``; reads every dossier)."""
+    the fee sums of ``report_sql.period_counts``; reads every dossier)."""
     out: dict[tuple[str, str], FeeTotals] = {}
     for dossier in ctx.store.dossiers.iter_all():
         day = dossier.received_at.astimezone(VN_TZ).date()

@@ -487,7 +487,7 @@ def m0032_fees(db: sqlite_utils.Database) -> None:
     (storage/report_sql.py ``fee_totals``): the amount due in đồng (NULL: unknown), what was
     collected in all, whether it is exempted. Rows stored before have no fee recorded (NULL,
     0, 0); one index keyed by the reception day serves the period's sums."""
-    index = "dossiers_fee_days"  # m0036 replaces it by storage.report_sql.FEE_INDEX
+    index = "dossiers_fee_days"  # m0036 replaced it, m0037 dropped its successor
 
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_due INTEGER")
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_collected INTEGER NOT NULL DEFAULT 0")
@@ -547,12 +547,10 @@ def m0035_report_keys(db: sqlite_utils.Database) -> None:
     (open, finished in the period, finished after it) in the report's grouping order, so
     SQLite never sorts the counted rows (the sort was half of a year report's time). Replaces
     m0021's index keyed by the finished day: the same count of indexes per save."""
-    from counter_app.storage.report_sql import INDEX
-
     db.execute("DROP INDEX IF EXISTS dossiers_report_days")
-    db.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON dossiers (procedure_field, procedure_code,"
-        " finished_day, received_day, stats_due_day, status, channel, digitised)"
+    db.execute(  # m0037 widens it with the fee columns
+        "CREATE INDEX IF NOT EXISTS dossiers_report_keys ON dossiers (procedure_field,"
+        " procedure_code, finished_day, received_day, stats_due_day, status, channel, digitised)"
     )
 
 
@@ -562,10 +560,28 @@ def m0036_fee_keys(db: sqlite_utils.Database) -> None:
     reception day, like m0035's: each procedure's dossiers received in the period are one
     index range, visited in the grouping order (no sort of the rows; the sort was two thirds
     of the fee sums' time). Replaces m0032's index: the same count of indexes per save."""
-    from counter_app.storage.report_sql import FEE_INDEX
-
     db.execute("DROP INDEX IF EXISTS dossiers_fee_days")
-    db.execute(
-        f"CREATE INDEX IF NOT EXISTS {FEE_INDEX} ON dossiers (procedure_field, procedure_code,"
+    db.execute(  # m0037 drops it: the report's own index carries the fee columns
+        "CREATE INDEX IF NOT EXISTS dossiers_fee_keys ON dossiers (procedure_field, procedure_code,"
         " received_day, status, fee_due, fee_collected, fee_exempt)"
+    )
+
+
+@migration("m0037_one_report_index")
+def m0037_one_report_index(db: sqlite_utils.Database) -> None:
+    """Issues 16 items 1 and 2: the fee sums come from the report's own visit
+    (storage/report_sql.py), so the report's index carries the fee columns and m0036's fee
+    index goes: one index fewer written per save. A partial index holds only the dossiers
+    finished "before" their reception (a clock behind), for the fee sums of the period they
+    were received in; an ordinary save never writes it."""
+    db.execute("DROP INDEX IF EXISTS dossiers_fee_keys")
+    db.execute("DROP INDEX IF EXISTS dossiers_report_keys")
+    db.execute(
+        "CREATE INDEX dossiers_report_keys ON dossiers (procedure_field, procedure_code,"
+        " finished_day, received_day, stats_due_day, status, channel, digitised, fee_due,"
+        " fee_collected, fee_exempt)"
+    )
+    db.execute(
+        "CREATE INDEX dossiers_finished_first ON dossiers (received_day)"
+        " WHERE finished_day < received_day"
     )

@@ -8,13 +8,18 @@ Guarantees:
   calendar dates stored with each row (``received_day``, ``finished_day``, ``stats_due_day``,
   migration m0021);
 * one index serves it, ``dossiers_report_keys`` (field and procedure first, then the finished
-  day; migration m0035): the procedure keys are listed by a loose index scan (one seek per
-  key), then for each key the query visits three index ranges, the dossiers still open, those
-  finished in the period and those finished after it, reading the index only (never a row
-  with its JSON; a stopped dossier's row is read by rowid for its outcome: stop or expired
-  supplement). The keys are joined in their own order, so the groups come out in order and
-  SQLite never sorts the counted rows; a period that ends near today visits about what it
-  counts;
+  day; migrations m0035, m0037): the procedure keys are listed by a loose index scan (one
+  seek per key), then for each key the query visits three index ranges, the dossiers still
+  open, those finished in the period and those finished after it, reading the index only
+  (never a row with its JSON; a stopped dossier's row is read by rowid for its outcome: stop
+  or expired supplement). The keys are joined in their own order, so the groups come out in
+  order and SQLite never sorts the counted rows; a period that ends near today visits about
+  what it counts;
+* the fee sums (``domain.fees``: the dossiers received in the period) come from the same
+  visit: a dossier received in the period is finished in it, after it or not at all, so the
+  three ranges hold it; the rare one whose finishing instant precedes its reception (another
+  counter's clock behind) is found through a partial index holding only such rows (m0037),
+  which an ordinary save never writes;
 * the counts of one group of exclusive rules (received: carried over / online / direct;
   finished: on time / early / late; closed: withdrawn / stopped / expired) are one packed sum,
   21 bits a count (a group of 2**21 dossiers or more is counted again with plain sums);
@@ -76,6 +81,7 @@ class ProcedureCounts:
     counts: Counts
     paper_received: int  # received in the period on paper (counter or post)
     digitised: int  # of those, with every required component digitised
+    fees: FeeTotals  # of the dossiers received in the period (domain.fees)
 
 
 _NOT_COUNTED = ", ".join(f"'{s}'" for s in NOT_COUNTED)
@@ -111,6 +117,19 @@ _CLOSED = (  # withdrawn, stopped, closed after an unanswered supplement request
 )
 _OPEN_OUTCOME = ("stats_due_day IS NULL OR stats_due_day >= :e", "1")  # in time, overdue
 _DIGITISED = f"received_day >= :s AND channel IS NOT {_ONLINE} AND digitised"
+# domain.fees' totals (FeeTotals' order) of the dossiers received in the period: the visited
+# rows received before it add nothing.
+_EARLIER = "d.received_day < :s"
+_FEE_SUMS = (
+    "sum(d.received_day >= :s)",
+    f"sum(CASE WHEN {_EARLIER} OR fee_exempt THEN 0 ELSE coalesce(fee_due, 0) END)",
+    f"sum(CASE WHEN {_EARLIER} THEN 0 ELSE fee_collected END)",
+    f"sum(CASE WHEN {_EARLIER} OR fee_exempt OR fee_due IS NULL OR fee_due <= fee_collected"
+    " THEN 0 ELSE fee_due - fee_collected END)",
+    "sum(d.received_day >= :s AND fee_exempt != 0)",
+    "sum(d.received_day >= :s AND fee_due IS NULL AND fee_collected = 0 AND fee_exempt = 0)",
+)
+_FEES = ", ".join(_FEE_SUMS)
 
 
 def _sums(groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
@@ -154,7 +173,7 @@ _KINDS = (
 # The dossiers of each procedure key (a temporary table in the keys' order, so the groups come
 # out of the join in order and SQLite never sorts the rows).
 _VISIT = (
-    "SELECT k.n, count(*), {sums}, sum({digitised})"
+    "SELECT k.n, count(*), {sums}, sum({digitised}), {fees}"
     f" FROM temp.report_keys AS k CROSS JOIN dossiers AS d INDEXED BY {INDEX}"
     " WHERE d.procedure_field IS k.field AND d.procedure_code IS k.code AND {where}"
     " AND k.n >= :lo AND k.n < :hi"
@@ -164,7 +183,21 @@ _VISIT = (
 
 
 def _visit_sql(where: str, groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
-    return _VISIT.format(sums=_sums(groups, packed=packed), digitised=_DIGITISED, where=where)
+    return _VISIT.format(
+        sums=_sums(groups, packed=packed), digitised=_DIGITISED, fees=_FEES, where=where
+    )
+
+
+# Dossiers received in the period but finished before it began (their finishing instant comes
+# before their reception: a clock behind): not counted by Biểu 06, counted by the fee sums.
+EARLY_INDEX = "dossiers_finished_first"
+EARLY_WHERE = "finished_day < received_day"
+_EARLY_FEES = (
+    f"SELECT procedure_field, procedure_code, {_FEES} FROM dossiers AS d"
+    f" INDEXED BY {EARLY_INDEX} WHERE {EARLY_WHERE} AND d.received_day >= :s"
+    f" AND d.received_day <= :e AND d.finished_day < :s AND d.status NOT IN ({_NOT_COUNTED})"
+    " GROUP BY procedure_field, procedure_code"
+)
 
 
 def procedure_keys(
@@ -201,11 +234,13 @@ def period_counts(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> list[ProcedureCounts]:
-    """The period's figures per (field, procedure), unordered; see the module docstring.
+    """The period's figures and fee sums per (field, procedure), unordered; see the module
+    docstring.
 
     A dossier counts when received by ``end`` and not finished before ``start`` (Vietnam
     dates), never-received ones (guided, refused at the counter, online not yet received)
-    excluded. Raises :class:`ReportCancelled` when ``cancelled()`` says so.
+    excluded; its fees count when it was received in the period. Raises
+    :class:`ReportCancelled` when ``cancelled()`` says so.
     """
     conn = db.conn
     params = {"s": start.isoformat(), "e": end.isoformat()}
@@ -235,6 +270,11 @@ def period_counts(
                 progress(done, len(chunks))
         if not chunks and progress is not None:
             progress(1, 1)
+        number = {key: n for n, key in enumerate(keys)}
+        for field, code, *fees in conn.execute(_EARLY_FEES, params):
+            found = tally.setdefault(number[(field, code)], [0] * _SLOT_COUNT)
+            for slot, value in enumerate(fees, _FEE_SLOT):
+                found[slot] += value or 0
     except sqlite3.OperationalError as exc:
         if "interrupt" in str(exc):
             raise ReportCancelled from exc
@@ -250,8 +290,10 @@ def period_counts(
 
 
 # tally columns: carried, online, direct, early, on_time, late, in_time, overdue, digitised,
-# withdrawn, stopped, expired
+# withdrawn, stopped, expired, then the fee sums (FeeTotals' order)
 _SLOTS = {False: (0, 1, 2, 6, 7), True: (0, 1, 2, 4, 3, 5, 9, 10, 11)}
+_FEE_SLOT = 12
+_SLOT_COUNT = _FEE_SLOT + len(_FEE_SUMS)
 
 
 def _visit(
@@ -268,17 +310,20 @@ def _visit(
         packed = False
     else:
         packed = True
+    fee_columns = len(_FEE_SUMS)
     for n, _, *sums in rows:
-        counts = _unpack(sums[:-1], groups, packed=packed)
-        found = tally.setdefault(n, [0] * 12)
+        counts = _unpack(sums[: -1 - fee_columns], groups, packed=packed)
+        found = tally.setdefault(n, [0] * _SLOT_COUNT)
         for slot, value in zip(_SLOTS[finished], counts, strict=True):
             found[slot] += value
-        found[8] += sums[-1] or 0
+        found[8] += sums[-1 - fee_columns] or 0
+        for slot, value in enumerate(sums[-fee_columns:], _FEE_SLOT):
+            found[slot] += value or 0
 
 
 def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts:
-    carried, online, direct, early, on_time, late, in_time, overdue, digitised, *closed = sums
-    withdrawn, stopped, expired = closed
+    carried, online, direct, early, on_time, late, in_time, overdue, digitised, *rest = sums
+    withdrawn, stopped, expired = rest[:3]
     counts = Counts(
         received_total=carried + online + direct,
         received_online=online,
@@ -295,7 +340,8 @@ def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts
         stopped=stopped,
         supplement_expired=expired,
     )
-    return ProcedureCounts(field, code, counts, direct, digitised)
+    fees = FeeTotals(*rest[3:])
+    return ProcedureCounts(field, code, counts, direct, digitised, fees)
 
 
 def procedure_names(db: Database, codes: list[str], *, end: date) -> dict[str, str]:
@@ -310,47 +356,3 @@ def procedure_names(db: Database, codes: list[str], *, end: date) -> dict[str, s
         ).fetchone()
         names[code] = (row[0] if row else None) or ""
     return names
-
-
-# --- fees (issue 13 item 7): the sums of domain.fees over the dossiers received in a period --
-FEE_INDEX = "dossiers_fee_keys"
-_FEES = (
-    "SELECT k.n, count(*),"
-    " sum(CASE WHEN fee_exempt THEN 0 ELSE coalesce(fee_due, 0) END),"
-    " sum(fee_collected),"
-    " sum(CASE WHEN fee_exempt OR fee_due IS NULL OR fee_due <= fee_collected THEN 0"
-    "     ELSE fee_due - fee_collected END),"
-    " sum(fee_exempt != 0),"
-    " sum(fee_due IS NULL AND fee_collected = 0 AND fee_exempt = 0)"
-    f" FROM temp.fee_keys AS k CROSS JOIN dossiers AS d INDEXED BY {FEE_INDEX}"
-    " WHERE d.procedure_field IS k.field AND d.procedure_code IS k.code"
-    f" AND d.received_day >= :s AND d.received_day <= :e AND d.status NOT IN ({_NOT_COUNTED})"
-    " GROUP BY k.n"
-)
-
-
-def fee_totals(db: Database, *, start: date, end: date) -> dict[tuple[str, str], FeeTotals]:
-    """(field, procedure code) -> the fee totals of the dossiers received in [start, end]
-    (:mod:`counter_app.domain.fees` rules; the index only, never a row's JSON): for each
-    procedure key (:func:`procedure_keys`) one index range, joined in the keys' order so the
-    rows are never sorted."""
-    conn = db.conn
-    params = {"s": start.isoformat(), "e": end.isoformat()}
-    snapshot = not conn.in_transaction
-    if snapshot:
-        conn.execute("BEGIN")
-    try:
-        keys = procedure_keys(conn, FEE_INDEX)
-        conn.execute("DROP TABLE IF EXISTS temp.fee_keys")
-        conn.execute("CREATE TEMP TABLE fee_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
-        conn.executemany("INSERT INTO temp.fee_keys (n, field, code) VALUES (?, ?, ?)",
-                         ((n, f, c) for n, (f, c) in enumerate(keys)))  # fmt: skip
-        out: dict[tuple[str, str], FeeTotals] = {}
-        for n, *sums in conn.execute(_FEES, params):
-            field, code = keys[n]
-            out[(field or "", code or "")] = FeeTotals(*(int(v or 0) for v in sums))
-        return out
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.fee_keys")
-        if snapshot:
-            conn.execute("COMMIT")

@@ -34,7 +34,7 @@ Guarantees:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -117,19 +117,39 @@ _CLOSED = (  # withdrawn, stopped, closed after an unanswered supplement request
 )
 _OPEN_OUTCOME = ("stats_due_day IS NULL OR stats_due_day >= :e", "1")  # in time, overdue
 _DIGITISED = f"received_day >= :s AND channel IS NOT {_ONLINE} AND digitised"
-# domain.fees' totals (FeeTotals' order) of the dossiers received in the period: the visited
-# rows received before it add nothing.
+# domain.fees' totals of the dossiers received in the period (the visited rows received
+# before it add nothing; how many were received is the count less the carried over): the
+# amounts due (not exempted), collected and outstanding (a NULL amount due adds nothing to a
+# sum), then the exempted and unknown counts, exclusive, as one packed sum or two plain ones.
 _EARLIER = "d.received_day < :s"
-_FEE_SUMS = (
-    "sum(d.received_day >= :s)",
-    f"sum(CASE WHEN {_EARLIER} OR fee_exempt THEN 0 ELSE coalesce(fee_due, 0) END)",
+_AMOUNTS = (
+    f"sum(CASE WHEN {_EARLIER} OR fee_exempt THEN 0 ELSE fee_due END)",
     f"sum(CASE WHEN {_EARLIER} THEN 0 ELSE fee_collected END)",
-    f"sum(CASE WHEN {_EARLIER} OR fee_exempt OR fee_due IS NULL OR fee_due <= fee_collected"
-    " THEN 0 ELSE fee_due - fee_collected END)",
-    "sum(d.received_day >= :s AND fee_exempt != 0)",
-    "sum(d.received_day >= :s AND fee_due IS NULL AND fee_collected = 0 AND fee_exempt = 0)",
+    f"sum(CASE WHEN {_EARLIER} OR fee_exempt OR fee_due <= fee_collected THEN 0"
+    " ELSE fee_due - fee_collected END)",
 )
-_FEES = ", ".join(_FEE_SUMS)
+_EXEMPT_UNKNOWN = (_EARLIER, "fee_exempt", "fee_due IS NULL AND fee_collected = 0")
+_PLAIN_EXEMPT_UNKNOWN = (
+    f"sum(NOT {_EARLIER} AND fee_exempt)",
+    f"sum(NOT {_EARLIER} AND NOT fee_exempt AND fee_due IS NULL AND fee_collected = 0)",
+)
+
+
+def _fee_sql(*, packed: bool) -> str:
+    """The fee sums: the amounts, then (exempt, unknown) packed, or each in its own sum."""
+    if packed:
+        return ", ".join((*_AMOUNTS, _sums((_EXEMPT_UNKNOWN,), packed=True)))
+    return ", ".join((*_AMOUNTS, *_PLAIN_EXEMPT_UNKNOWN))
+
+
+def _fees(count: int, carried: int, values: list[int | None], *, packed: bool) -> list[int]:
+    """FeeTotals' fields from a visit's count, carried-over count and :func:`_fee_sql`."""
+    due, collected, owed, *rest = (v or 0 for v in values)
+    if packed:
+        _, exempt, unknown = _unpack(rest, (_EXEMPT_UNKNOWN,), packed=True)
+    else:
+        exempt, unknown = rest
+    return [count - carried, due, collected, owed, exempt, unknown]
 
 
 def _sums(groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
@@ -149,7 +169,7 @@ def _sums(groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
 
 
 def _unpack(
-    values: list[int | None], groups: tuple[tuple[str, ...], ...], *, packed: bool
+    values: Sequence[int | None], groups: tuple[tuple[str, ...], ...], *, packed: bool
 ) -> list[int]:
     """The counts of ``_sums``' columns, one per condition, in order."""
     out: list[int] = []
@@ -184,7 +204,10 @@ _VISIT = (
 
 def _visit_sql(where: str, groups: tuple[tuple[str, ...], ...], *, packed: bool) -> str:
     return _VISIT.format(
-        sums=_sums(groups, packed=packed), digitised=_DIGITISED, fees=_FEES, where=where
+        sums=_sums(groups, packed=packed),
+        digitised=_DIGITISED,
+        fees=_fee_sql(packed=packed),
+        where=where,
     )
 
 
@@ -193,7 +216,7 @@ def _visit_sql(where: str, groups: tuple[tuple[str, ...], ...], *, packed: bool)
 EARLY_INDEX = "dossiers_finished_first"
 EARLY_WHERE = "finished_day < received_day"
 _EARLY_FEES = (
-    f"SELECT procedure_field, procedure_code, {_FEES} FROM dossiers AS d"
+    f"SELECT procedure_field, procedure_code, count(*), {_fee_sql(packed=False)} FROM dossiers AS d"
     f" INDEXED BY {EARLY_INDEX} WHERE {EARLY_WHERE} AND d.received_day >= :s"
     f" AND d.received_day <= :e AND d.finished_day < :s AND d.status NOT IN ({_NOT_COUNTED})"
     " GROUP BY procedure_field, procedure_code"
@@ -271,10 +294,10 @@ def period_counts(
         if not chunks and progress is not None:
             progress(1, 1)
         number = {key: n for n, key in enumerate(keys)}
-        for field, code, *fees in conn.execute(_EARLY_FEES, params):
+        for field, code, count, *fees in conn.execute(_EARLY_FEES, params):
             found = tally.setdefault(number[(field, code)], [0] * _SLOT_COUNT)
-            for slot, value in enumerate(fees, _FEE_SLOT):
-                found[slot] += value or 0
+            for slot, value in enumerate(_fees(count, 0, fees, packed=False), _FEE_SLOT):
+                found[slot] += value
     except sqlite3.OperationalError as exc:
         if "interrupt" in str(exc):
             raise ReportCancelled from exc
@@ -293,7 +316,7 @@ def period_counts(
 # withdrawn, stopped, expired, then the fee sums (FeeTotals' order)
 _SLOTS = {False: (0, 1, 2, 6, 7), True: (0, 1, 2, 4, 3, 5, 9, 10, 11)}
 _FEE_SLOT = 12
-_SLOT_COUNT = _FEE_SLOT + len(_FEE_SUMS)
+_SLOT_COUNT = _FEE_SLOT + 6
 
 
 def _visit(
@@ -310,15 +333,16 @@ def _visit(
         packed = False
     else:
         packed = True
-    fee_columns = len(_FEE_SUMS)
-    for n, _, *sums in rows:
+    fee_columns = len(_AMOUNTS) + (1 if packed else 2)
+    for n, count, *sums in rows:
         counts = _unpack(sums[: -1 - fee_columns], groups, packed=packed)
         found = tally.setdefault(n, [0] * _SLOT_COUNT)
         for slot, value in zip(_SLOTS[finished], counts, strict=True):
             found[slot] += value
         found[8] += sums[-1 - fee_columns] or 0
-        for slot, value in enumerate(sums[-fee_columns:], _FEE_SLOT):
-            found[slot] += value or 0
+        fees = _fees(count, counts[0], sums[-fee_columns:], packed=packed)  # counts[0]: carried
+        for slot, value in enumerate(fees, _FEE_SLOT):
+            found[slot] += value
 
 
 def _procedure_counts(field: str, code: str, sums: list[int]) -> ProcedureCounts:

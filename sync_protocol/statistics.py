@@ -16,8 +16,9 @@ projected dossier and counts them in SQL; its tests compare that SQL with this m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
+from typing import Self
 
 from sync_protocol.order import instant
 from sync_protocol.status import ANY_RECEIVED
@@ -43,6 +44,60 @@ COLUMNS = (
     "in_time",
     "overdue",
 )  # the 11 numeric columns of Biểu 06, in the form's order
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """One row of the report: the 11 numeric columns of Biểu 06 (:data:`COLUMNS`), then, of
+    the resolved, how many were withdrawn, stopped or closed for an unanswered supplement
+    request (:data:`CLOSED_KINDS`, one-stop-rules §5.2: counted separately)."""
+
+    received_total: int = 0
+    received_online: int = 0
+    received_direct_postal: int = 0
+    carried_over: int = 0
+    resolved_total: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_progress_total: int = 0
+    in_time: int = 0
+    overdue: int = 0
+    # beside the 11 columns, of the resolved (all on time): CLOSED_KINDS
+    withdrawn: int = 0
+    stopped: int = 0
+    supplement_expired: int = 0
+
+    def __add__(self, other: Self) -> Self:
+        """Field by field (a subclass's added fields too: the province's office rows)."""
+        kind = type(self)
+        return kind(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(kind)))
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "received": {
+                "total": self.received_total,
+                "online": self.received_online,
+                "direct_postal": self.received_direct_postal,
+                "carried_over": self.carried_over,
+            },
+            "resolved": {
+                "total": self.resolved_total,
+                "early": self.early,
+                "on_time": self.on_time,
+                "late": self.late,
+            },
+            "in_progress": {
+                "total": self.in_progress_total,
+                "in_time": self.in_time,
+                "overdue": self.overdue,
+            },
+            "closed": {
+                "withdrawn": self.withdrawn,
+                "stopped": self.stopped,
+                "supplement_expired": self.supplement_expired,
+            },
+        }
 
 
 def vn_day(moment: datetime) -> date:

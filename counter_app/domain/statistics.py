@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from counter_app.domain.digitisation import DigitisationSummary
@@ -55,6 +55,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.text import fold
 from sync_protocol.statistics import COLUMNS as COLUMNS  # Biểu 06's 11, shared with the province
+from sync_protocol.statistics import Counts as Counts  # its row, shared too
 from sync_protocol.statistics import classify_days
 
 
@@ -81,58 +82,6 @@ class DossierFacts:
 # The finishes without a result, counted separately among the resolved (one-stop-rules §5.2):
 # withdrawn by the applicant, stopped (Mẫu 05), closed after an unanswered supplement request.
 CLOSED_KINDS = ("withdrawn", "stopped", "supplement_expired")
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """One row of the report: the 11 numeric columns of Biểu 06 (:data:`COLUMNS`), then, of
-    the resolved, how many were withdrawn, stopped or closed for an unanswered supplement
-    request (:data:`CLOSED_KINDS`, one-stop-rules §5.2: counted separately)."""
-
-    received_total: int = 0
-    received_online: int = 0
-    received_direct_postal: int = 0
-    carried_over: int = 0
-    resolved_total: int = 0
-    early: int = 0
-    on_time: int = 0
-    late: int = 0
-    in_progress_total: int = 0
-    in_time: int = 0
-    overdue: int = 0
-    # beside the 11 columns, of the resolved (all on time): CLOSED_KINDS
-    withdrawn: int = 0
-    stopped: int = 0
-    supplement_expired: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)))
-
-    def to_dict(self) -> dict[str, dict[str, int]]:
-        return {
-            "received": {
-                "total": self.received_total,
-                "online": self.received_online,
-                "direct_postal": self.received_direct_postal,
-                "carried_over": self.carried_over,
-            },
-            "resolved": {
-                "total": self.resolved_total,
-                "early": self.early,
-                "on_time": self.on_time,
-                "late": self.late,
-            },
-            "in_progress": {
-                "total": self.in_progress_total,
-                "in_time": self.in_time,
-                "overdue": self.overdue,
-            },
-            "closed": {
-                "withdrawn": self.withdrawn,
-                "stopped": self.stopped,
-                "supplement_expired": self.supplement_expired,
-            },
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ Guarantees:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
@@ -29,6 +29,7 @@ import psycopg
 from province_server import texts
 from province_server.pages.html import VN_TZ
 from sync_protocol.statistics import CLOSED_KINDS, COLUMNS, SATISFIED
+from sync_protocol.statistics import Counts as FormCounts
 
 MAX_DAYS = 400
 DUE_SOON_DAYS = 3
@@ -130,24 +131,10 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
-class Counts:
-    """Biểu 06's 11 columns (``sync_protocol.statistics.COLUMNS``), the closed kinds, and
-    what the Art. 19 indicators need beside them."""
+class Counts(FormCounts):
+    """Biểu 06's row as the counters count it (``sync_protocol.statistics.Counts``: the 11
+    columns and the closed kinds), and what the Art. 19 indicators need beside them."""
 
-    received_total: int = 0
-    received_online: int = 0
-    received_direct_postal: int = 0
-    carried_over: int = 0
-    resolved_total: int = 0
-    early: int = 0
-    on_time: int = 0
-    late: int = 0
-    in_progress_total: int = 0
-    in_time: int = 0
-    overdue: int = 0
-    withdrawn: int = 0
-    stopped: int = 0
-    supplement_expired: int = 0
     rated: int = 0
     satisfied: int = 0
     processing_seconds: float = 0.0  # of the resolved with a result (not withdrawn/stopped)
@@ -155,9 +142,6 @@ class Counts:
     paper: int = 0  # received in the period on paper (counter or post)
     digitised: int = 0
     conflicts: int = 0  # events set aside by the projection, not settled (now)
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)))
 
     def columns(self) -> tuple[int, ...]:
         return tuple(int(getattr(self, name)) for name in COLUMNS)

@@ -33,7 +33,9 @@ Guarantees:
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -275,22 +277,18 @@ def period_counts(
     if snapshot:
         conn.execute("BEGIN")
     conn.set_progress_handler(check, PROGRESS_STEPS)
+    helper: sqlite3.Connection | None = None
     try:
+        helper = _helper(db, conn) if snapshot else None  # before conn's first read
         keys = procedure_keys(conn)
-        conn.execute("DROP TABLE IF EXISTS temp.report_keys")
-        conn.execute("CREATE TEMP TABLE report_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
-        conn.executemany("INSERT INTO temp.report_keys (n, field, code) VALUES (?, ?, ?)",
-                         ((n, f, c) for n, (f, c) in enumerate(keys)))  # fmt: skip
-        span = max(1, -(-len(keys) // SLICES))
+        _key_table(conn, keys)
+        if helper is not None:
+            _key_table(helper, keys)
+            helper.set_progress_handler(check, PROGRESS_STEPS)
+        slices = SLICES * (2 if helper is not None else 1)
+        span = max(1, -(-len(keys) // slices))
         chunks = [(lo, lo + span) for lo in range(0, len(keys), span)]
-        tally: dict[int, list[int]] = {}
-        for done, (lo, hi) in enumerate(chunks, 1):
-            if check():
-                raise ReportCancelled
-            for where, groups, finished in _KINDS:
-                _visit(conn, tally, where, groups, finished, {**params, "lo": lo, "hi": hi})
-            if progress is not None:
-                progress(done, len(chunks))
+        tally = _count_chunks(conn, helper, chunks, params, check, progress)
         if not chunks and progress is not None:
             progress(1, 1)
         number = {key: n for n, key in enumerate(keys)}
@@ -307,9 +305,118 @@ def period_counts(
         conn.execute("DROP TABLE IF EXISTS temp.report_keys")
         if snapshot:
             conn.execute("COMMIT")
+        if helper is not None:
+            helper.close()
     return [
         _procedure_counts(keys[n][0] or "", keys[n][1] or "", sums) for n, sums in tally.items()
     ]
+
+
+# A station this big (dossier rows) is counted on two connections at once, when the machine has
+# two cores or more: SQLite steps without Python's lock, so the two halves run side by side.
+PARALLEL_MIN_ROWS = 200_000
+LOCK_WAIT_S = 0.05  # a long write under way (an import): count on one connection, not wait
+
+
+def _key_table(conn: sqlite3.Connection, keys: list[tuple[str | None, str | None]]) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.report_keys")
+    conn.execute("CREATE TEMP TABLE report_keys (n INTEGER PRIMARY KEY, field TEXT, code TEXT)")
+    conn.executemany("INSERT INTO temp.report_keys (n, field, code) VALUES (?, ?, ?)",
+                     ((n, f, c) for n, (f, c) in enumerate(keys)))  # fmt: skip
+
+
+def _helper(db: Database, conn: sqlite3.Connection) -> sqlite3.Connection | None:
+    """A second, read-only connection reading the same snapshot as ``conn``, whose read
+    transaction has begun but not read yet; None for a small station, one core or a database
+    in memory (the count then runs on ``conn`` alone).
+
+    The two snapshots are one: a third connection holds the write lock (waiting briefly for
+    a save under way) while both take their snapshot, so no commit can fall between them; the
+    lock is let go at once (about a millisecond)."""
+    if db.path is None or (os.cpu_count() or 1) < 2:
+        return None
+    lock = sqlite3.connect(str(db.path), isolation_level=None, timeout=LOCK_WAIT_S)
+    helper: sqlite3.Connection | None = None
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+        (rows,) = conn.execute("SELECT max(rowid) FROM dossiers").fetchone()  # conn's snapshot
+        if (rows or 0) < PARALLEL_MIN_ROWS:
+            return None
+        helper = sqlite3.connect(
+            f"{db.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            check_same_thread=False,
+        )  # fmt: skip
+        helper.execute("BEGIN")
+        helper.execute("SELECT max(rowid) FROM dossiers").fetchone()  # the helper's: the same
+        return helper
+    except sqlite3.Error:  # busy, or no second connection: one connection counts it all
+        if helper is not None:
+            helper.close()
+        return None
+    finally:
+        if lock.in_transaction:
+            lock.execute("ROLLBACK")
+        lock.close()
+
+
+def _count_chunks(
+    conn: sqlite3.Connection,
+    helper: sqlite3.Connection | None,
+    chunks: list[tuple[int, int]],
+    params: dict[str, str],
+    check: Callable[[], int],
+    progress: Progress | None,
+) -> dict[int, list[int]]:
+    """Visit every chunk of keys, on ``conn`` alone or on ``conn`` and ``helper`` at once (each
+    takes the next chunk left; progress is reported from the calling thread only)."""
+    pending = list(reversed(chunks))
+    lock = threading.Lock()
+    done = [0]
+
+    def work(on: sqlite3.Connection, tally: dict[int, list[int]], report: bool) -> None:
+        while True:
+            if check():
+                raise ReportCancelled
+            with lock:
+                if not pending:
+                    return
+                lo, hi = pending.pop()
+            for where, groups, finished in _KINDS:
+                _visit(on, tally, where, groups, finished, {**params, "lo": lo, "hi": hi})
+            with lock:
+                done[0] += 1
+                finished_now = done[0]
+            if report and progress is not None:
+                progress(finished_now, len(chunks))
+
+    tally: dict[int, list[int]] = {}
+    if helper is None:
+        work(conn, tally, True)
+        return tally
+    other: dict[int, list[int]] = {}
+    failure: list[BaseException] = []
+
+    def run_helper() -> None:
+        try:
+            work(helper, other, False)
+        except BaseException as exc:  # re-raised on the calling thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run_helper, name="report-helper", daemon=True)
+    thread.start()
+    try:
+        work(conn, tally, True)
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    if progress is not None:  # the helper may have ended the last chunk
+        progress(len(chunks), len(chunks))
+    for n, sums in other.items():
+        found = tally.setdefault(n, [0] * _SLOT_COUNT)
+        for slot, value in enumerate(sums):
+            found[slot] += value
+    return tally
 
 
 # tally columns: carried, online, direct, early, on_time, late, in_time, overdue, digitised,

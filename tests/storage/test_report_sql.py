@@ -14,6 +14,7 @@ field and by procedure) equals both the old path (``reference_report``) and
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -345,3 +346,95 @@ def test_progress_is_reported_and_a_cancel_stops_the_count(
         report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), cancelled=cancelled)
     # the connection is usable afterwards, without the handler
     assert report(ctx, start=date(2026, 1, 1), end=date(2026, 1, 31)).totals.received_total > 0
+
+
+@pytest.fixture
+def two_connections(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Count on two connections whatever the station's size; records whether each report
+    got its helper connection."""
+    monkeypatch.setattr(report_sql, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(report_sql.os, "cpu_count", lambda: 2)
+    got: list[bool] = []
+    real = report_sql._helper
+
+    def spy(db: Any, conn: Any) -> Any:
+        helper = real(db, conn)
+        got.append(helper is not None)
+        return helper
+
+    monkeypatch.setattr(report_sql, "_helper", spy)
+    return got
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+def test_two_connections_count_what_one_counts(
+    filled: tuple[StationContext, list[Dossier]],
+    two_connections: list[bool],
+    start: date,
+    end: date,
+) -> None:
+    ctx, _ = filled
+    with pytest.MonkeyPatch.context() as one:
+        one.setattr(report_sql, "PARALLEL_MIN_ROWS", 10**9)
+        alone = {by: report(ctx, start=start, end=end, by=by) for by in GroupBy}
+    for by in GroupBy:
+        assert report(ctx, start=start, end=end, by=by) == alone[by]
+    assert two_connections == [False, False, True, True]
+
+
+def test_two_connections_report_progress_and_stop_together(
+    filled: tuple[StationContext, list[Dossier]], two_connections: list[bool]
+) -> None:
+    ctx, _ = filled
+    seen: list[tuple[int, int]] = []
+    report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), progress=lambda *p: seen.append(p))
+    assert two_connections == [True]
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and seen[-1][0] == seen[-1][1] >= 2
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    with pytest.raises(ReportCancelled):
+        report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), cancelled=cancelled)
+    assert report(ctx, start=date(2026, 1, 1), end=date(2026, 1, 31)).totals.received_total > 0
+
+
+def test_a_writer_holding_the_lock_leaves_the_count_to_one_connection(
+    filled: tuple[StationContext, list[Dossier]], two_connections: list[bool]
+) -> None:
+    ctx, _ = filled
+    expected = report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31))
+    assert ctx.store.db.path is not None
+    writer = sqlite3.connect(str(ctx.store.db.path), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a long import under way
+        assert report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31)) == expected
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert two_connections == [True, False]
+
+
+def test_the_helper_reads_the_snapshot_of_the_connection(
+    filled: tuple[StationContext, list[Dossier]], two_connections: list[bool]
+) -> None:
+    ctx, _ = filled
+    conn = ctx.store.db.conn
+    assert ctx.store.db.path is not None
+    writer = sqlite3.connect(str(ctx.store.db.path), isolation_level=None)
+    conn.execute("BEGIN")
+    helper = report_sql._helper(ctx.store.db, conn)
+    try:
+        assert helper is not None
+        writer.execute("INSERT INTO config (key, value) VALUES ('report-test', 'later')")
+        seen = "SELECT count(*) FROM config WHERE key = 'report-test'"
+        assert conn.execute(seen).fetchone() == helper.execute(seen).fetchone() == (0,)
+    finally:
+        conn.execute("COMMIT")
+        if helper is not None:
+            helper.close()
+        writer.execute("DELETE FROM config WHERE key = 'report-test'")
+        writer.close()

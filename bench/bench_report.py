@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.fixtures import Plan, build_station, cached_station, isolated_dirs, replicate
 from counter_app.app import open_station
 from counter_app.services.reports import GroupBy, reference_report, report
+from counter_app.storage import report_sql
 
 YEAR = 2026
 TARGET_MS = {100_000: 200.0, 1_000_000: 1000.0}
@@ -144,6 +145,8 @@ def _measure(ctx: Any, args: argparse.Namespace) -> dict[str, Any]:
             )
             results[key] = {"sql_ms": sql_ms, "sql_runs_ms": sql_runs,
                             "ratio_to_baseline": round(sql_ms / max(base_ms, 0.01), 1)}  # fmt: skip
+            if dossiers >= report_sql.PARALLEL_MIN_ROWS:  # counted on two connections
+                results[key].update(_one_connection(ctx, start, end, by, args.repeats, sql_ms))
     out["rss_after_sql_mb"] = _rss_mb()
     start, end = periods["all"]
     out["heap_peak_sql_mb"] = _heap_peak_mb(
@@ -172,6 +175,24 @@ def _measure(ctx: Any, args: argparse.Namespace) -> dict[str, Any]:
     )
     out["rss_after_old_mb"] = _rss_mb()
     return _verdict(out, results, {k: r["counted"] for k, r in results.items()})
+
+
+def _one_connection(
+    ctx: Any, start: date, end: date, by: GroupBy, repeats: int, two_ms: float
+) -> dict[str, Any]:
+    """The same report counted on one connection (the path of a smaller station), in the
+    same run: what the second connection saves."""
+    saved = report_sql.PARALLEL_MIN_ROWS
+    report_sql.PARALLEL_MIN_ROWS = 1 << 62
+    try:
+        one_ms, one_runs = _median_ms(lambda: report(ctx, start=start, end=end, by=by), repeats)
+    finally:
+        report_sql.PARALLEL_MIN_ROWS = saved
+    return {
+        "one_connection_ms": one_ms,
+        "one_connection_runs_ms": one_runs,
+        "two_over_one": round(two_ms / max(one_ms, 0.01), 2),
+    }
 
 
 def _counted(ctx: Any, periods: dict[str, tuple[date, date]]) -> dict[str, dict[str, int]]:

@@ -293,7 +293,7 @@ def exemptions_on(rules: RuleSet, on: date, channel: int, procedure_code: str) -
     ]
 
 
-# --- fee totals of a period (the report's reference; storage/report_sql.fee_totals in SQL) ---
+# --- fee totals of a period (the reference of the fee sums of storage/report_sql.py) ---------
 #
 # A period's fees are those of the dossiers received in it (Vietnam dates, both days
 # included; never-received ones left out), whenever they were paid:

@@ -328,26 +328,6 @@ def test_a_group_too_big_to_pack_is_counted_with_plain_sums(
     assert report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31)) == packed
 
 
-def test_progress_is_reported_and_a_cancel_stops_the_count(
-    filled: tuple[StationContext, list[Dossier]],
-) -> None:
-    ctx, _ = filled
-    seen: list[tuple[int, int]] = []
-    report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), progress=lambda *p: seen.append(p))
-    assert seen[-1][0] == seen[-1][1] >= 2
-    assert [done for done, _ in seen] == list(range(1, seen[-1][1] + 1))
-    calls: list[int] = []
-
-    def cancelled() -> bool:
-        calls.append(1)
-        return len(calls) > 2
-
-    with pytest.raises(ReportCancelled):
-        report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), cancelled=cancelled)
-    # the connection is usable afterwards, without the handler
-    assert report(ctx, start=date(2026, 1, 1), end=date(2026, 1, 31)).totals.received_total > 0
-
-
 @pytest.fixture
 def two_connections(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Count on two connections whatever the station's size; records whether each report
@@ -380,26 +360,6 @@ def test_two_connections_count_what_one_counts(
     for by in GroupBy:
         assert report(ctx, start=start, end=end, by=by) == alone[by]
     assert two_connections == [False, False, True, True]
-
-
-def test_two_connections_report_progress_and_stop_together(
-    filled: tuple[StationContext, list[Dossier]], two_connections: list[bool]
-) -> None:
-    ctx, _ = filled
-    seen: list[tuple[int, int]] = []
-    report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), progress=lambda *p: seen.append(p))
-    assert two_connections == [True]
-    done = [d for d, _ in seen]
-    assert done == sorted(done) and seen[-1][0] == seen[-1][1] >= 2
-    calls: list[int] = []
-
-    def cancelled() -> bool:
-        calls.append(1)
-        return len(calls) > 3
-
-    with pytest.raises(ReportCancelled):
-        report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), cancelled=cancelled)
-    assert report(ctx, start=date(2026, 1, 1), end=date(2026, 1, 31)).totals.received_total > 0
 
 
 def test_a_writer_holding_the_lock_leaves_the_count_to_one_connection(
@@ -438,3 +398,31 @@ def test_the_helper_reads_the_snapshot_of_the_connection(
             helper.close()
         writer.execute("DELETE FROM config WHERE key = 'report-test'")
         writer.close()
+
+
+@pytest.mark.parametrize("connections", [1, 2])
+def test_progress_is_reported_and_a_cancel_stops_the_count(
+    filled: tuple[StationContext, list[Dossier]],
+    request: pytest.FixtureRequest,
+    connections: int,
+) -> None:
+    ctx, _ = filled
+    helpers = request.getfixturevalue("two_connections") if connections == 2 else None
+    seen: list[tuple[int, int]] = []
+    report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), progress=lambda *p: seen.append(p))
+    assert seen[-1][0] == seen[-1][1] >= 2
+    done = [d for d, _ in seen]
+    if helpers is None:
+        assert done == list(range(1, seen[-1][1] + 1))
+    else:  # the helper's chunks are counted in the next progress of the calling thread
+        assert helpers == [True] and done == sorted(done)
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(ReportCancelled):
+        report(ctx, start=date(2025, 10, 1), end=date(2026, 3, 31), cancelled=cancelled)
+    # the connection is usable afterwards, without the handler
+    assert report(ctx, start=date(2026, 1, 1), end=date(2026, 1, 31)).totals.received_total > 0

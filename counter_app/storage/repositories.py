@@ -571,6 +571,9 @@ class DossierRepository:
         self.db = db
         self.checklists = ChecklistRepository(db)
         self._bases: dict[str, dict[str, Any]] = {}
+        # Receptions of this session whose base is narrowed when first needed (an update or a
+        # read of the row): off the reception's path, the counter's busiest (issue 16).
+        self._unnarrowed: dict[str, Dossier] = {}
         # rowid -> (uuid, search text) of rows this process inserted and did not index yet:
         # the batch takes the text from here instead of decoding the row again (a rolled
         # back insert's rowid may be reused: the uuid must match).
@@ -601,6 +604,8 @@ class DossierRepository:
     def _base(self, event_uuid: str) -> dict[str, Any] | None:
         """The narrowed snapshot of creating event ``event_uuid`` (cached)."""
         found = self._bases.get(event_uuid)
+        if found is None and event_uuid in self._unnarrowed:
+            found = self._bases[event_uuid] = self._narrow(self._unnarrowed.pop(event_uuid))
         if found is None:
             row = self.db.conn.execute(
                 "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
@@ -613,8 +618,9 @@ class DossierRepository:
         return found
 
     def _bases_trim(self) -> None:
-        if len(self._bases) > 4096:
+        if len(self._bases) + len(self._unnarrowed) > 4096:
             self._bases.clear()
+            self._unnarrowed.clear()
 
     def _remember_base(self, event: Event) -> dict[str, Any]:
         self._bases_trim()
@@ -695,11 +701,11 @@ class DossierRepository:
 
         ``snapshot``: the caller says ``dossier`` is exactly ``dossier_from_snapshot(event)``
         (a reception): its row then holds nothing but the reference to the event, and the
-        dossier is narrowed once instead of twice (the save's CPU, issue 16)."""
+        dossier is narrowed only when its base is first needed (the save's CPU, issue 16)."""
         creating = event.kind in _CREATING_KINDS and event.dossier_uuid == dossier.uuid
         if creating and snapshot:
             self._bases_trim()
-            self._bases[event.uuid] = self._narrow(dossier)
+            self._unnarrowed[event.uuid] = dossier  # == dossier_from_snapshot(event)
             values = self._row_values(dossier, data_json=dumps({BASE_KEY: event.uuid}))
             rowid = int(self.db.conn.execute(_INSERT_ROW, (*values, dossier.uuid)).lastrowid or 0)
         else:

@@ -69,10 +69,12 @@ def test_whole_reception_by_keys(
     qtbot, make_window: Callable[..., MainWindow], station: StationContext, folder_printer
 ) -> None:  # type: ignore[no-untyped-def]
     view = ready(qtbot, make_window, folder_printer)
+    assert view.due_panel.override_edit.text().strip() == ""  # no date before a procedure
     fill_birth_registration(qtbot, view, papers=3)
     form = view.applicant_form
     assert form.name_edit.text() == "Nguyễn Văn Đức" and form.birth_edit.text() == "01/01/1990"
     assert view.due_panel.due_label.text() == "17:00 ngày 13/02/2026"
+    assert view.due_panel.override_edit.text() == "13/02/2026 17:00"
     key(Qt.Key.Key_F5)
 
     (dossier,) = stored(station)
@@ -84,6 +86,7 @@ def test_whole_reception_by_keys(
     # The form is empty for the next citizen, the focus back in the procedure field.
     assert focused() is view.picker.search_edit
     assert form.name_edit.text() == "" and view.checklist.model.rowCount() == 0
+    assert view.due_panel.override_edit.text().strip() == ""  # not the last citizen's date
     qtbot.waitUntil(lambda: len(folder_printer.jobs()) >= 1)
     text = pdf_text(folder_printer.jobs()[0].read_bytes())
     assert "Nguyễn Văn Đức" in text
@@ -318,3 +321,13 @@ def test_a_refusal_naming_a_field_goes_once_that_field_is_changed(
     assert view.message_label.text() == ""  # the red sentence no longer contradicts the form
     key(Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: len(stored(station)) == 1)
+
+
+def test_the_due_date_override_starts_from_now_before_any_procedure(
+    qtbot, make_window: Callable[..., MainWindow], folder_printer
+) -> None:  # type: ignore[no-untyped-def]
+    view = ready(qtbot, make_window, folder_printer)
+    view.due_panel.override_check.setFocus()  # (the officer tabs there) Space ticks it
+    key(Qt.Key.Key_Space)
+    assert view.due_panel.override_check.isChecked()
+    assert view.due_panel.override_edit.text().startswith("13/02/2026 ")  # today, not 2000

@@ -35,6 +35,7 @@ from counter_app.texts import rules as tr
 from counter_app.texts import window as t
 
 REFRESH_MS = 30_000
+_NO_DATE = datetime(2000, 1, 1)  # the override's blank value (below any real due date)
 
 
 class DuePanel(QWidget):
@@ -72,6 +73,11 @@ class DuePanel(QWidget):
         self.override_edit = QDateTimeEdit()
         self.override_edit.setDisplayFormat(t.DATE_FORMAT)
         self.override_edit.setCalendarPopup(True)
+        # Blank (its minimum, shown as a space) until a procedure gives a due date: never
+        # Qt's 01/01/2000, nor the previous citizen's date.
+        self.override_edit.setMinimumDateTime(QDateTime(_NO_DATE))
+        self.override_edit.setSpecialValueText(" ")
+        self.override_edit.setDateTime(QDateTime(_NO_DATE))
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(t.DUE_OVERRIDE_REASON)
         self.stated_box = QWidget()
@@ -138,6 +144,8 @@ class DuePanel(QWidget):
         time = self.time()
         self.due = None
         self.estimated_label.hide()
+        if not self.override_check.isChecked():
+            self.override_edit.setDateTime(QDateTime(_NO_DATE))
         if time is None:
             self.due_label.setText(t.DUE_NEED_PROCEDURE)
             return
@@ -195,5 +203,8 @@ class DuePanel(QWidget):
     def _on_override_check_toggled(self, checked: bool) -> None:
         self.override_edit.setEnabled(checked)
         self.reason_edit.setEnabled(checked)
+        if checked and self.override_edit.dateTime() == QDateTime(_NO_DATE):  # no due yet
+            now = self.ctx.clock.now().astimezone(VN_TZ).replace(tzinfo=None, second=0)
+            self.override_edit.setDateTime(QDateTime(now.replace(microsecond=0)))
         if checked:
             self.reason_edit.setFocus()

@@ -24,6 +24,10 @@ Guarantees:
   finished: on time / early / late; closed: withdrawn / stopped / expired) are one packed sum,
   21 bits a count (a group of 2**21 dossiers or more is counted again with plain sums);
 * memory is one small list per (field, procedure), whatever the number of dossiers;
+* a station of ``PARALLEL_MIN_ROWS`` dossiers or more, on a machine with two cores or more, is
+  counted on two connections at once (a read-only helper reading the same snapshot, see
+  :func:`_helper`; SQLite steps without Python's lock): an all-time report over 1,000,000
+  dossiers in about 0.55 s instead of 0.9 s (bench/README.md);
 * the count runs in one read transaction (one snapshot), in up to ``SLICES`` chunks of keys,
   reporting ``progress(done, total)`` after each; ``cancelled()`` is asked between chunks and
   every few thousand SQLite steps inside one: when it answers True, :class:`ReportCancelled`

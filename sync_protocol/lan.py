@@ -50,6 +50,10 @@ SECRET_BYTES = 15  # 120 bits: 24 base32 characters
 SECRET_GROUP = 4
 NONCE_BYTES = 16
 SESSION_HEADER = "Authorization"
+# 429 with Retry-After: too many failed authentications from one address (see MAX_FAILURES)
+TOO_MANY_ATTEMPTS = "too_many_attempts"
+MAX_FAILURES = 10  # failed authentications from one address within FAILURE_WINDOW_S ...
+FAILURE_WINDOW_S = 60  # ... and that address waits until the oldest of them is this old
 _LABEL = b"qmc-lan-v1"
 _SECRET_RE = re.compile(r"^[A-Z2-7]{24}$", re.ASCII)
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$", re.ASCII)

@@ -177,6 +177,7 @@ class ErrorCode(StrEnum):
     LAN_PAIRING_CODE_INVALID = "lan_pairing_code_invalid"  # not 24 letters and digits
     LAN_PEER_UNREACHABLE = "lan_peer_unreachable"  # address: no answer there
     LAN_PEER_REFUSED = "lan_peer_refused"  # address: the peer refused our proof (401)
+    LAN_PEER_LOCKED = "lan_peer_locked"  # address, seconds: too many refused attempts (429)
     LAN_PEER_NOT_OFFICE = "lan_peer_not_office"  # address: it does not hold our secret
     LAN_PEER_CERT_CHANGED = "lan_peer_cert_changed"  # address, station: not the pinned one
     LAN_PEER_ERROR = "lan_peer_error"  # address, detail: an answer that is not protocol

@@ -27,6 +27,10 @@ LAN_ERRORS: dict[ErrorCode, str] = {
         "Quầy «{address}» không chấp nhận quầy này: hai quầy không cùng mã bí mật của văn "
         "phòng. Hãy ghép nối lại bằng mã ghép nối."
     ),
+    ErrorCode.LAN_PEER_LOCKED: (
+        "Quầy «{address}» tạm không nhận xác thực từ máy này vì đã có nhiều lần sai mã bí mật; "
+        "thử lại sau {seconds} giây. Nếu quầy vừa được ghép nối lại, hãy kiểm tra mã ghép nối."
+    ),
     ErrorCode.LAN_PEER_NOT_OFFICE: (
         "Thiết bị «{address}» không chứng minh được là quầy của văn phòng: không nhận dữ liệu "
         "từ thiết bị này."

@@ -24,8 +24,9 @@ from counter_app.sync.lan.client import PeerClient, peer_http
 from counter_app.sync.lan.engine import PeerAddress, lan_sync
 from counter_app.sync.lan.identity import LAN_DIR
 from counter_app.sync.lan.server import PeerServer
+from counter_app.texts import error_message
 from sync_protocol import PROTOCOL_HEADER
-from sync_protocol.lan import new_secret
+from sync_protocol.lan import FAILURE_WINDOW_S, MAX_FAILURES, new_secret
 from tests.conftest import make_applicant
 
 Serve = Callable[[StationContext], str]
@@ -282,3 +283,36 @@ def test_a_peer_restored_from_a_backup_is_read_again_from_the_start(
     assert after is not None and after.epoch != before.epoch
     assert b.store.dossiers.by_uuid(first) is not None
     assert b.store.dossiers.by_uuid(second) is not None
+
+
+def test_a_device_that_keeps_failing_to_authenticate_is_made_to_wait(
+    stations: Callable[[str], StationContext], clock: FixedClock
+) -> None:
+    a, stranger, b = stations("a"), stations("s"), stations("b")
+    lan_service.pair(b, lan_service.pairing_code(a, by="quantri"), by="quantri")
+    set_office_secret(stranger.store.data_dir, new_secret())  # a secret, not the office's
+    receive(a)
+    server = PeerServer(a.store.data_dir, clock=clock, host="127.0.0.1", port=0)
+    now = [1000.0]
+    server.state.now = lambda: now[0]
+    server.start()
+    try:
+        at_a = [PeerAddress(f"127.0.0.1:{server.port}")]
+        for _ in range(MAX_FAILURES):
+            (peer,) = lan_sync(stranger, at_a).peers
+            assert peer.error is not None and peer.error.code is ErrorCode.LAN_PEER_REFUSED
+            now[0] += 1
+        (locked,) = lan_sync(stranger, at_a).peers
+        assert locked.error is not None and locked.error.code is ErrorCode.LAN_PEER_LOCKED
+        wait = FAILURE_WINDOW_S - MAX_FAILURES
+        assert f"thử lại sau {wait} giây" in error_message(locked.error)
+        # one budget per address: the office's own counter on that address waits too
+        (same_address,) = lan_sync(b, at_a).peers
+        assert same_address.error is not None
+        assert same_address.error.code is ErrorCode.LAN_PEER_LOCKED
+        assert b.store.dossiers.count() == 0
+        now[0] += wait
+        (later,) = lan_sync(b, at_a).peers
+        assert later.error is None and later.pulled == 1
+    finally:
+        server.stop()

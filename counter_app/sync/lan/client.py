@@ -26,6 +26,7 @@ from counter_app.domain.errors import DomainError, ErrorCode
 from sync_protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ProtocolError, dumps, loads
 from sync_protocol.attachments import DEFAULT_MIME, MAX_ATTACHMENT_BYTES, is_mime
 from sync_protocol.lan import (
+    FAILURE_WINDOW_S,
     LAN_API,
     AuthRequest,
     AuthResponse,
@@ -103,6 +104,10 @@ class PeerClient:
         self._same_certificate(answer, cert)
         if answer.status_code == 401:
             raise DomainError(ErrorCode.LAN_PEER_REFUSED, address=self.address)
+        if answer.status_code == 429:
+            wait = answer.headers.get("Retry-After", "")
+            seconds = int(wait) if wait.isdigit() else FAILURE_WINDOW_S
+            raise DomainError(ErrorCode.LAN_PEER_LOCKED, address=self.address, seconds=seconds)
         proof = self._parse(answer, AuthResponse.from_json)
         if not proof.valid(secret, request):
             raise DomainError(ErrorCode.LAN_PEER_NOT_OFFICE, address=self.address)

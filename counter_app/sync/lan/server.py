@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import logging
+import math
 import re
 import secrets
 import ssl
@@ -54,7 +55,10 @@ from sync_protocol import (
 )
 from sync_protocol.lan import (
     DEFAULT_PORT,
+    FAILURE_WINDOW_S,
     LAN_API,
+    MAX_FAILURES,
+    TOO_MANY_ATTEMPTS,
     AuthRequest,
     AuthResponse,
     Hello,
@@ -68,6 +72,7 @@ SESSION_S = 600
 NONCE_S = 60
 MAX_NONCES = 256
 MAX_SESSIONS = 256
+MAX_TRACKED = 256  # addresses whose failed authentications are remembered
 MAX_AUTH_BODY = 4096
 DEFAULT_LIMIT = 500
 _BLOB_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -80,6 +85,29 @@ class _State:
         self.lock = threading.Lock()
         self.nonces: OrderedDict[str, float] = OrderedDict()
         self.sessions: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self.failures: OrderedDict[str, list[float]] = OrderedDict()
+        self.now: Callable[[], float] = time.monotonic
+
+    def retry_after(self, address: str) -> int:
+        """Seconds ``address`` must wait before it may try to authenticate again (0: now).
+
+        After MAX_FAILURES refusals within FAILURE_WINDOW_S, an address waits until the
+        oldest of them is FAILURE_WINDOW_S old: a guessing device gets a few tries a minute,
+        a counter with a stale secret is told to pair again."""
+        now = self.now()
+        with self.lock:
+            recent = [t for t in self.failures.get(address, ()) if t > now - FAILURE_WINDOW_S]
+            if len(recent) < MAX_FAILURES:
+                return 0
+            return max(1, math.ceil(recent[-MAX_FAILURES] + FAILURE_WINDOW_S - now))
+
+    def failed(self, address: str) -> None:
+        now = self.now()
+        with self.lock:
+            recent = [t for t in self.failures.pop(address, ()) if t > now - FAILURE_WINDOW_S]
+            self.failures[address] = [*recent[-MAX_FAILURES:], now]
+            while len(self.failures) > MAX_TRACKED:
+                self.failures.popitem(last=False)
 
     def new_nonce(self) -> str:
         nonce = new_nonce()
@@ -224,6 +252,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, code: str, detail: str = "") -> None:
         self._json(ErrorBody(code, detail).to_json(), status)
 
+    def _locked(self, seconds: int) -> None:
+        body = dumps(ErrorBody(TOO_MANY_ATTEMPTS, "").to_json()).encode("utf-8")
+        self.send_response(429)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Retry-After", str(seconds))
+        self.send_header(PROTOCOL_HEADER, str(PROTOCOL_VERSION))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _checked(self) -> tuple[str, dict[str, list[str]]] | None:
         """The path and query, or None when an error was answered (protocol, length)."""
         if self.headers.get(PROTOCOL_HEADER) != str(PROTOCOL_VERSION):
@@ -268,6 +306,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404 if path != f"{LAN_API}/auth" else 400, ErrorCodes.MALFORMED)
             return
         body = self.rfile.read(length)
+        address = self.client_address[0]
+        wait = self.peer.state.retry_after(address)
+        if wait:
+            self._locked(wait)
+            return
         try:
             request = AuthRequest.from_json(loads(body))
         except ProtocolError:
@@ -275,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         answer = self._authenticate(request)
         if answer is None:
+            self.peer.state.failed(address)
             self._error(401, ErrorCodes.UNAUTHORIZED)
             return
         self._json(answer.to_json())

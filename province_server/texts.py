@@ -425,6 +425,10 @@ BUNDLE_NO_FILE = "Chưa chọn tệp gói đồng bộ."
 BUNDLE_REFUSED_TITLE = "Gói đồng bộ bị từ chối"
 BUNDLE_DONE_TITLE = "Đã nhập gói đồng bộ"
 BUNDLE_DOWNLOAD = "Tải gói trả về cho quầy"
+BUNDLE_RETURN_SUPERSEDED = (
+    "Gói trả về này đã được thay bằng gói trả về mới hơn của cùng quầy. Hãy tải gói trả về của "
+    "lần nhập gần nhất; những sự kiện chưa được xác nhận, quầy sẽ mang theo ở gói sau."
+)
 BUNDLE_RECENT = "Các gói đã nhập gần đây"
 BUNDLE_NONE = "Chưa nhập gói nào."
 BUNDLE_COLUMNS = ("Lúc nhập", "Đơn vị", "Quầy", "Gói số", "Sự kiện", "Mới", "Trùng", "Bị từ chối")

@@ -202,13 +202,16 @@ def add_routes(router: APIRouter, settings: Settings, gate: Gate) -> None:
         response_class=Response,
         description=(
             "The return bundle built for an import (`bundle_imports.id`, linked from the "
-            "upload's answer), as an attachment. Administrators only; 404 for no such import."
+            "upload's answer), as an attachment. Administrators only; 404 for no such import, "
+            "410 for one superseded by newer return bundles of its station (the newest "
+            "`KEEP_RETURNS` are kept)."
         ),
         responses={
             200: {"content": {"application/octet-stream": {}}},
             401: _HTML,
             403: _HTML,
             404: _HTML,
+            410: _HTML,
         },
     )
     def bundles_return(
@@ -224,6 +227,8 @@ def add_routes(router: APIRouter, settings: Settings, gate: Gate) -> None:
         if found is None:
             return dashboard.refusal_page(texts.BUNDLE_REFUSED["malformed"], 404)  # type: ignore[no-any-return]
         name, data = found
+        if data is None:  # a newer return bundle of the station replaced it
+            return dashboard.refusal_page(texts.BUNDLE_RETURN_SUPERSEDED, 410)  # type: ignore[no-any-return]
         return Response(
             data,
             media_type="application/octet-stream",

@@ -64,6 +64,10 @@ from sync_protocol.codes import MarksResponse
 # Refusal codes besides sync_protocol.bundle's (truncated, tampered, ...).
 NO_KEYS = "no_keys"  # PROVINCE_BUNDLE_KEY_FILE not set or unreadable
 NOT_STATION_BUNDLE = "not_station_bundle"  # a return bundle given to the province
+# Return bundles kept per station: a newer return supersedes the older ones (what an older one
+# acknowledged, the station carries again in its next bundle and the province then answers as
+# duplicates), so only the newest few stay, for an administrator who downloads a little late.
+KEEP_RETURNS = 3
 UNKNOWN_STATION = "unknown_station"
 REVOKED_STATION = "revoked_station"
 FOREIGN_OFFICE = "foreign_office"  # the station belongs to another office than the bundle says
@@ -319,6 +323,12 @@ def import_bundle(
     conn.execute(
         "UPDATE bundle_imports SET return_bundle = %s WHERE id = %s", (returned, import_id)
     )
+    conn.execute(  # older returns of this station: superseded (KEEP_RETURNS)
+        "UPDATE bundle_imports SET return_bundle = NULL WHERE station_id = %s"
+        " AND return_bundle IS NOT NULL AND id NOT IN (SELECT id FROM bundle_imports"
+        " WHERE station_id = %s AND return_bundle IS NOT NULL ORDER BY id DESC LIMIT %s)",
+        (station.id, station.id, KEEP_RETURNS),
+    )
     return ImportResult(
         bundle_id=header.bundle_id,
         station_id=station.id,
@@ -410,17 +420,19 @@ def _pages(
         cursor = page.cursor
 
 
-def return_of(conn: psycopg.Connection, import_id: int) -> tuple[str, bytes] | None:
-    """The file name and bytes of an import's return bundle (None: no such import)."""
+def return_of(conn: psycopg.Connection, import_id: int) -> tuple[str, bytes | None] | None:
+    """The file name and bytes of an import's return bundle (None: no such import; no bytes:
+    superseded by newer returns of the station, see KEEP_RETURNS)."""
     row = conn.execute(
         "SELECT i.number, s.prefix, i.imported_at, i.return_bundle FROM bundle_imports i"
         " JOIN stations s ON s.id = i.station_id WHERE i.id = %s",
         (import_id,),
     ).fetchone()
-    if row is None or row[3] is None:
+    if row is None:
         return None
     number, prefix, at, data = row
-    return f"tra-ve-quay{prefix}-{at:%Y%m%d}-{int(number):03d}.qmcsync", bytes(data)
+    name = f"tra-ve-quay{prefix}-{at:%Y%m%d}-{int(number):03d}.qmcsync"
+    return name, None if data is None else bytes(data)
 
 
 def recent_imports(conn: psycopg.Connection, *, limit: int = 50) -> list[dict[str, Any]]:

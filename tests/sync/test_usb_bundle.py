@@ -229,6 +229,39 @@ def test_lost_bundle_is_carried_again(
     assert import_return(station, tmp_path / "r3.qmcsync").waiting == 0
 
 
+def test_only_the_newest_return_bundles_are_kept(
+    office: tuple[StationContext, Callable[[], StationContext], FixedClock],
+    province_db: str,
+    key_file: Path,
+    bundle_server: ServerProcess,
+    pg: psycopg.Connection,
+    tmp_path: Path,
+) -> None:
+    """A newer return bundle supersedes the older ones of its station: the province keeps the
+    newest KEEP_RETURNS, an older link answers 410 in Vietnamese, and the station importing
+    only the newest return still ends with nothing waiting."""
+    station, _online, clock = office
+    imported = []
+    for n in range(bundles.KEEP_RETURNS + 1):
+        _work_days(station, clock, 1)
+        made = export_bundle(station, tmp_path / f"b{n}.qmcsync")
+        imported.append(_import(province_db, made.path.read_bytes(), key_file))
+    held = pg.execute(
+        "SELECT id FROM bundle_imports WHERE id = ANY(%s) AND return_bundle IS NOT NULL"
+        " ORDER BY id",
+        ([r.import_id for r in imported],),
+    ).fetchall()
+    assert [row[0] for row in held] == [r.import_id for r in imported[1:]]
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with httpx.Client(base_url=bundle_server.url, headers=admin, timeout=30) as http:
+        first = http.get(f"/dashboard/bundles/{imported[0].import_id}/return")
+        assert first.status_code == 410 and "đã được thay bằng gói trả về mới hơn" in first.text
+        newest = http.get(f"/dashboard/bundles/{imported[-1].import_id}/return")
+        assert newest.status_code == 200
+    (tmp_path / "newest.qmcsync").write_bytes(newest.content)
+    assert import_return(station, tmp_path / "newest.qmcsync").waiting == 0
+
+
 def _counts(pg: psycopg.Connection) -> tuple[int, int, int]:
     row = pg.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM bundle_imports),"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from counter_app.domain.changes import Changes
 from counter_app.domain.errors import DomainError
@@ -44,6 +44,9 @@ class FollowupViews(QObject):
         self.reminders_dialog.apology_requested.connect(self.start_apology)
         self.reminders = ReminderClock(ctx, self.reminders_dialog, parent=self)
         self.reminders.can_show = lambda: window.lock_dialog is None
+        self.reminders.busy = lambda: (
+            window.intake_view.has_input() or QApplication.activeModalWidget() is not None
+        )
         self.reminders.officer = lambda: window.session.username
         self.reminders.changed = window.session.events.changes_applied.emit
         self.scan = ScanFilter(window)

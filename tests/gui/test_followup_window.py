@@ -213,3 +213,38 @@ def test_report_exports_and_register_print_from_the_window(
     qtbot.mouseClick(view.register_button, Qt.MouseButton.LeftButton)
     wait_for_background()
     qtbot.waitUntil(lambda: len(folder_printer.jobs()) > jobs_before, timeout=10_000)
+
+
+def test_the_reminders_take_the_keyboard_and_wait_while_the_officer_types(
+    qtbot,
+    make_window: Callable[..., MainWindow],
+    station: StationContext,
+    folder_printer,
+    clock: FixedClock,
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.keyboard import CTRL, key, keys
+
+    now = clock.at
+    clock.at = datetime(2026, 2, 12, 15, 0, tzinfo=VN_TZ)
+    receive(station, "2.000908", name="Lê Hôm Nay")  # due today: reminders at start
+    clock.at = now
+    window = make_window(folder_printer)
+    window.activateWindow()  # what the login does; the reminders then come up above it
+    dialog = window.followup.reminders_dialog
+    reminders = window.followup.reminders
+    qtbot.waitUntil(lambda: dialog.isVisible() and QApplication.activeWindow() is dialog)
+    key(Qt.Key.Key_Escape)  # the officer closes them: the keyboard is back in the form
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()  # (the window manager gives the window its focus back)
+    search = window.intake_view.picker.search_edit
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    keys("khai sinh")  # a citizen at the counter: the hourly reminders wait
+    reminders.timer.timeout.emit()
+    assert not dialog.isVisible() and reminders.retry.isActive()
+    assert QApplication.focusWidget() is search
+    key(Qt.Key.Key_A, CTRL)  # the officer clears the field
+    key(Qt.Key.Key_Delete)
+    assert search.text() == ""
+    reminders.retry.timeout.emit()  # a few minutes later, the form empty: they come up
+    qtbot.waitUntil(lambda: dialog.isVisible() and QApplication.activeWindow() is dialog)
+    assert not reminders.retry.isActive()

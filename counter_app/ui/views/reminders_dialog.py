@@ -47,6 +47,7 @@ from counter_app.ui.views.dossier_list_view import (
 )
 
 HOUR_MS = 3_600_000
+BUSY_RETRY_MS = 5 * 60_000  # the hourly reminders wait this long while the officer is busy
 LIMIT = 500
 UuidRole = Qt.ItemDataRole.UserRole + 10
 
@@ -295,7 +296,12 @@ class RemindersDialog(QDialog):
 
 
 class ReminderClock(QObject):
-    """Loads the reminders at start and every hour; shows the dialog when there is work."""
+    """Loads the reminders at start and every hour; shows the dialog when there is work.
+
+    Shown, it takes the keyboard (Esc closes it and the keyboard goes back to the window): an
+    officer at the keyboard only must not type into a form hidden under it. The hourly one
+    waits while the officer is busy (``busy()``: a citizen's data typed in the form, another
+    dialog open) and tries again every few minutes; F11 (``force``) shows it at once."""
 
     def __init__(
         self,
@@ -313,6 +319,11 @@ class ReminderClock(QObject):
         self.timer.timeout.connect(self.remind)
         self.last: Reminders | None = None
         self.can_show: Callable[[], bool] = lambda: True  # not while the screen is locked
+        self.busy: Callable[[], bool] = lambda: False  # the officer is in the middle of a form
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(BUSY_RETRY_MS)
+        self.retry.timeout.connect(self.remind)
         self.officer: Callable[[], str] = lambda: ""  # who closes expired supplements
         self.changed: Callable[[Changes], None] = lambda _changes: None
 
@@ -331,5 +342,11 @@ class ReminderClock(QObject):
             self.changed(changes)
         self.dialog.show_reminders(self.last)
         if (force or not self.last.empty) and self.can_show():
-            self.dialog.show()
+            if force or not self.busy():
+                self.retry.stop()
+                self.dialog.show()
+                self.dialog.raise_()
+                self.dialog.activateWindow()
+            elif not self.dialog.isVisible():
+                self.retry.start()  # after the citizen at the counter
         return self.last

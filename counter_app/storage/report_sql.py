@@ -41,7 +41,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from counter_app.domain.fees import FeeTotals
@@ -229,13 +229,11 @@ _EARLY_FEES = (
 )
 
 
-def procedure_keys(
-    conn: sqlite3.Connection, index: str = INDEX
-) -> list[tuple[str | None, str | None]]:
-    """Every (field, procedure code) of the dossiers, in the order of ``index`` (one keyed by
-    them first; NULL first): a loose index scan, one seek per key, whatever the number of
-    dossiers."""
-    first = f"SELECT procedure_field, procedure_code FROM dossiers INDEXED BY {index}"
+def procedure_keys(conn: sqlite3.Connection) -> list[tuple[str | None, str | None]]:
+    """Every (field, procedure code) of the dossiers, in the order of the report's index
+    (keyed by them first; NULL first): a loose index scan, one seek per key, whatever the
+    number of dossiers."""
+    first = f"SELECT procedure_field, procedure_code FROM dossiers INDEXED BY {INDEX}"
     order = " ORDER BY procedure_field, procedure_code LIMIT 1"
     row = conn.execute(first + order).fetchone()
     keys: list[tuple[str | None, str | None]] = []
@@ -342,10 +340,11 @@ def _helper(db: Database, conn: sqlite3.Connection) -> sqlite3.Connection | None
     lock = sqlite3.connect(str(db.path), isolation_level=None, timeout=LOCK_WAIT_S)
     helper: sqlite3.Connection | None = None
     try:
-        lock.execute("BEGIN IMMEDIATE")
-        (rows,) = conn.execute("SELECT max(rowid) FROM dossiers").fetchone()  # conn's snapshot
-        if (rows or 0) < PARALLEL_MIN_ROWS:
+        (rows,) = lock.execute("SELECT max(rowid) FROM dossiers").fetchone()  # no lock yet
+        if (rows or 0) < PARALLEL_MIN_ROWS:  # a small station: no writer held up at all
             return None
+        lock.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT max(rowid) FROM dossiers").fetchone()  # conn's snapshot
         helper = sqlite3.connect(
             f"{db.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
             check_same_thread=False,
@@ -427,7 +426,7 @@ def _count_chunks(
 # withdrawn, stopped, expired, then the fee sums (FeeTotals' order)
 _SLOTS = {False: (0, 1, 2, 6, 7), True: (0, 1, 2, 4, 3, 5, 9, 10, 11)}
 _FEE_SLOT = 12
-_SLOT_COUNT = _FEE_SLOT + 6
+_SLOT_COUNT = _FEE_SLOT + len(fields(FeeTotals))
 
 
 def _visit(

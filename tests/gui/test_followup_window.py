@@ -22,6 +22,7 @@ from counter_app.ui.views.dossier_list_view import QUICK_OVERDUE
 from counter_app.ui.workers import wait_for_background
 from tests.conftest import make_applicant
 from tests.gui.helpers import message_boxes, press, type_text
+from tests.gui.keyboard import CTRL, key, keys
 
 
 def receive(ctx: StationContext, procedure: str = "1.014061", **over: object) -> Dossier:
@@ -222,8 +223,6 @@ def test_the_reminders_take_the_keyboard_and_wait_while_the_officer_types(
     folder_printer,
     clock: FixedClock,
 ) -> None:  # type: ignore[no-untyped-def]
-    from tests.gui.keyboard import CTRL, key, keys
-
     now = clock.at
     clock.at = datetime(2026, 2, 12, 15, 0, tzinfo=VN_TZ)
     receive(station, "2.000908", name="Lê Hôm Nay")  # due today: reminders at start

@@ -230,7 +230,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- answers ----------------------------------------------------------------------------
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
         if gzip_ok and content_type == "application/json" and len(body) > 1024:
             body = gzip.compress(body, compresslevel=1)
@@ -243,6 +249,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header(PROTOCOL_HEADER, str(PROTOCOL_VERSION))
         if encoding:
             self.send_header("Content-Encoding", encoding)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -254,13 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _locked(self, seconds: int) -> None:
         body = dumps(ErrorBody(TOO_MANY_ATTEMPTS, "").to_json()).encode("utf-8")
-        self.send_response(429)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Retry-After", str(seconds))
-        self.send_header(PROTOCOL_HEADER, str(PROTOCOL_VERSION))
-        self.end_headers()
-        self.wfile.write(body)
+        self._send(429, body, headers={"Retry-After": str(seconds)})
 
     def _checked(self) -> tuple[str, dict[str, list[str]]] | None:
         """The path and query, or None when an error was answered (protocol, length)."""

@@ -204,7 +204,9 @@ class DuePanel(QWidget):
         self.override_edit.setEnabled(checked)
         self.reason_edit.setEnabled(checked)
         if checked and self.override_edit.dateTime() == QDateTime(_NO_DATE):  # no due yet
-            now = self.ctx.clock.now().astimezone(VN_TZ).replace(tzinfo=None, second=0)
-            self.override_edit.setDateTime(QDateTime(now.replace(microsecond=0)))
+            now = self.ctx.clock.now().astimezone(VN_TZ)
+            self.override_edit.setDateTime(
+                QDateTime(now.replace(tzinfo=None, second=0, microsecond=0))
+            )
         if checked:
             self.reason_edit.setFocus()

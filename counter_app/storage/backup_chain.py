@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage import projection
 
 MAGIC = b"QMCPAGE1"
 STATE_MAGIC = b"QMCSTAT1"
@@ -107,6 +108,7 @@ def _pinned_snapshot(db_path: Path) -> Iterator[sqlite3.Connection]:
     reader = sqlite3.connect(str(db_path), isolation_level=None, timeout=30.0)
     folder = sqlite3.connect(str(db_path), isolation_level=None, timeout=30.0)
     try:
+        projection.attach(reader, db_path, read_only=True)  # the description's figures
         for attempt in range(SNAPSHOT_TRIES):
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()

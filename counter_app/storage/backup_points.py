@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.errors import DomainError, ErrorCode
-from counter_app.storage import backup_chain, sealed
+from counter_app.storage import backup_chain, projection, sealed
 from counter_app.storage.backup_chain import POINT_SUFFIX, chain_lock, take_point
 
 _POINT_NAME = re.compile(r"^counter-(\d{8}-\d{6}-\d{6})-(daily|exit|manual)\.qmcb$")
@@ -39,14 +39,11 @@ def is_point(path: Path) -> bool:
 
 def read_info(conn: sqlite3.Connection) -> dict[str, Any]:
     """What a point holds (shown by the restore dialog), read in the pinned snapshot."""
-    count = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-    last = conn.execute(
-        "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"
-    ).fetchone()
+    count, last = projection.dossier_summary(conn)
     office = conn.execute("SELECT value FROM config WHERE key = 'office'").fetchone()
     return {
-        "dossiers": int(count),
-        "last_code": last[0] if last else None,
+        "dossiers": count,
+        "last_code": last,
         "office": json.loads(office[0]).get("unit_name") if office else None,
     }
 

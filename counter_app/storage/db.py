@@ -17,17 +17,20 @@ cannot be written or is locked is reported when the station opens, not at the fi
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage import projection
 
 # What the composition root turns into faults when opening the store (``storage_fault``).
 STORAGE_ERRORS = (OSError, sqlite3.Error)
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock
 # SQLite primary result codes (sqlite3.h) and the fault each one is.
 _SQLITE_FAULTS = {
@@ -96,7 +99,12 @@ class Database:
     """One SQLite connection with explicit, nestable transactions (outermost one commits)."""
 
     def __init__(
-        self, path: Path | str, *, check: bool = True, busy_timeout: float = BUSY_TIMEOUT
+        self,
+        path: Path | str,
+        *,
+        check: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT,
+        projection: bool = True,
     ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         conn: sqlite3.Connection | None = None
@@ -113,6 +121,8 @@ class Database:
                 if problem:
                     raise DomainError(ErrorCode.DATABASE_DAMAGED, detail=problem)
                 _write_check(conn)
+            if projection and self.path is not None:
+                _attach_projection(conn, self.path, check=check)
         except (sqlite3.Error, OSError, DomainError) as exc:
             if conn is not None:
                 conn.close()
@@ -122,6 +132,10 @@ class Database:
         self.conn = conn
         self.utils = sqlite_utils.Database(self.conn)
         self._depth = 0
+        # Set by the store once migrated: brings the projection level with the events
+        # (storage/projection.py) after a commit the projection file could not finish.
+        self.lag_hook: Callable[[], object] | None = None
+        self._behind = False
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
@@ -133,6 +147,8 @@ class Database:
             finally:
                 self._depth -= 1
             return
+        if self._behind:  # nothing more until the projection is level again
+            self._level()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -152,7 +168,43 @@ class Database:
         except sqlite3.Error as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if not self._durable_ahead():
+                raise storage_fault(exc, self.path) from exc
+            # The durable file committed, then the projection file failed (SQLite commits
+            # the files one by one, main first): the use case is done, its events are kept.
+            # The projection catches up now, or at the next open if it still cannot.
+            log.warning("projection commit failed after the events committed: %s", exc)
+            self._behind = True
+            try:
+                self._level()
+            except DomainError:
+                log.warning("projection behind: no use case until it catches up", exc_info=True)
+
+    def _level(self) -> None:
+        """Run the store's catch-up (``lag_hook``); a fault raises its DomainError and the
+        projection stays marked behind."""
+        hook, self.lag_hook = self.lag_hook, None  # its own failure does not recurse
+        try:
+            if hook is not None:
+                hook()
+            self._behind = False
+        except (sqlite3.Error, OSError) as exc:
             raise storage_fault(exc, self.path) from exc
+        finally:
+            self.lag_hook = hook
+
+    def _durable_ahead(self) -> bool:
+        """Whether the durable file holds events the projection file does not index."""
+        if self.lag_hook is None:
+            return False
+        try:
+            ours = self.conn.execute("SELECT max(rowid) FROM main.events").fetchone()[0]
+            theirs = self.conn.execute(
+                f"SELECT max(event_rowid) FROM {projection.SCHEMA}.event_dossiers"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return int(ours or 0) > int(theirs or 0)
 
     @property
     def in_transaction(self) -> bool:
@@ -163,6 +215,27 @@ class Database:
 
 
 FULL_CHECK_AT_OPEN_MAX_BYTES = 256 * 1024 * 1024
+
+
+def _attach_projection(conn: sqlite3.Connection, path: Path, *, check: bool) -> None:
+    """Attach the projection file (storage/projection.py). One that is damaged is not
+    damage of the station: it is removed and rebuilt from the events when the store opens."""
+    projection.attach(conn, path)
+    if not check:
+        return
+    problem: str | None
+    try:
+        problem = open_check(conn, projection.projection_path(path), schema=projection.SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        if is_fault(exc):
+            raise
+        problem = str(exc)
+    if problem is None:
+        return
+    log.warning("projection file damaged (%s): rebuilt from the events", problem)
+    conn.execute(f"DETACH DATABASE {projection.SCHEMA}")
+    projection.remove_projection(path)
+    projection.attach(conn, path)
 
 
 def _write_check(conn: sqlite3.Connection) -> None:
@@ -176,7 +249,9 @@ def _write_check(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
+def open_check(
+    conn: sqlite3.Connection, path: Path | None, *, schema: str = "main"
+) -> str | None:
     """The check made every time the database opens.
 
     A database up to 256 MB (years of a commune's dossiers) gets SQLite's quick_check, which
@@ -186,10 +261,10 @@ def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
     """
     size = path.stat().st_size if path is not None and path.exists() else 0
     if size <= FULL_CHECK_AT_OPEN_MAX_BYTES:
-        return quick_check(conn)
+        return quick_check(conn, schema=schema)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("PRAGMA schema_version").fetchone()
+        conn.execute(f"SELECT count(*) FROM {schema}.sqlite_master").fetchone()
+        conn.execute(f"PRAGMA {schema}.schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
         if is_fault(exc):
             raise
@@ -197,14 +272,14 @@ def open_check(conn: sqlite3.Connection, path: Path | None) -> str | None:
     return None
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
+def quick_check(conn: sqlite3.Connection, *, schema: str = "main") -> str | None:
     """Return None when SQLite's quick_check passes, else the first problem it reports.
 
     A fault met while checking (locked, unreadable disk: :func:`is_fault`) is raised as the
     SQLite error it is, never reported as a problem of the database.
     """
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
+        rows = conn.execute(f"PRAGMA {schema}.quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
         if is_fault(exc):
             raise

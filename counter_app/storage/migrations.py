@@ -585,3 +585,49 @@ def m0037_one_report_index(db: sqlite_utils.Database) -> None:
         "CREATE INDEX dossiers_finished_first ON dossiers (received_day)"
         " WHERE finished_day < received_day"
     )
+
+
+@migration("m0038_projection_file")
+def m0038_projection_file(db: sqlite_utils.Database) -> None:
+    """Issue 16 item 1 (a save that writes little): what can be rebuilt from the events goes
+    to the projection file (storage/projection.py, attached as ``proj``): the dossier rows
+    with their list and report indexes, the search index, the outbox and the events' dossier
+    index. The durable file keeps the events, counters, chain, audit and acknowledgements, and
+    from now on records up to where this station's events are acknowledged (``outbox_acked``),
+    from which a lost outbox is rebuilt."""
+    from counter_app.storage import projection
+
+    conn = db.conn
+    schema = projection.SCHEMA
+    projection.create(conn)
+    ours = [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info(dossiers)")]
+    theirs = [r[1] for r in conn.execute("PRAGMA main.table_info(dossiers)")]
+    if missing := [c for c in theirs if c not in ours]:
+        raise RuntimeError(f"projection file lacks dossier columns {missing}")
+    columns = ", ".join(theirs)
+    conn.execute(
+        f"INSERT INTO {schema}.dossiers (rowid, {columns}) SELECT rowid, {columns}"
+        " FROM main.dossiers"
+    )
+    conn.execute(
+        f"INSERT INTO {schema}.dossier_search (rowid, text)"
+        " SELECT rowid, text FROM main.dossier_search"
+    )
+    conn.execute(
+        f"INSERT INTO {schema}.outbox (event_uuid, queued_at, attempts, last_error, chain_pos)"
+        " SELECT event_uuid, queued_at, attempts, last_error, chain_pos FROM main.outbox"
+    )
+    conn.execute(
+        f"INSERT INTO {schema}.event_dossiers (dossier_uuid, event_rowid)"
+        " SELECT dossier_uuid, rowid FROM main.events"
+    )
+    conn.execute(
+        f"INSERT INTO {schema}.projection_meta (key, value)"
+        " SELECT key, value FROM main.config WHERE key = 'search_indexed'"
+    )
+    conn.execute("DELETE FROM main.config WHERE key = 'search_indexed'")
+    projection.save_acked(conn)
+    conn.execute("DROP TABLE main.dossier_search")
+    conn.execute("DROP TABLE main.outbox")
+    conn.execute("DROP TABLE main.dossiers")
+    conn.execute("DROP INDEX IF EXISTS main.idx_events_dossier_uuid")

@@ -47,6 +47,7 @@ from datetime import date, datetime
 from counter_app.domain.fees import FeeTotals
 from counter_app.domain.models import VN_TZ, Channel
 from counter_app.domain.statistics import Counts, ReportCancelled
+from counter_app.storage import projection
 from counter_app.storage.db import Database
 
 INDEX = "dossiers_report_keys"
@@ -340,6 +341,7 @@ def _helper(db: Database, conn: sqlite3.Connection) -> sqlite3.Connection | None
     lock = sqlite3.connect(str(db.path), isolation_level=None, timeout=LOCK_WAIT_S)
     helper: sqlite3.Connection | None = None
     try:
+        projection.attach(lock, db.path)  # its BEGIN IMMEDIATE locks both files
         (rows,) = lock.execute("SELECT max(rowid) FROM dossiers").fetchone()  # no lock yet
         if (rows or 0) < PARALLEL_MIN_ROWS:  # a small station: no writer held up at all
             return None
@@ -349,6 +351,7 @@ def _helper(db: Database, conn: sqlite3.Connection) -> sqlite3.Connection | None
             f"{db.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
             check_same_thread=False,
         )  # fmt: skip
+        projection.attach(helper, db.path, read_only=True)
         helper.execute("BEGIN")
         helper.execute("SELECT max(rowid) FROM dossiers").fetchone()  # the helper's: the same
         return helper

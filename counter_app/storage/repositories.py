@@ -31,7 +31,7 @@ from counter_app.domain.procedure_search import SearchPreferences
 from counter_app.domain.processing_time import ProcessingTime, TimeUnit
 from counter_app.domain.statistics import DossierFacts
 from counter_app.domain.text import fold, search_tokens
-from counter_app.storage import dossier_list
+from counter_app.storage import dossier_list, projection
 from counter_app.storage.chain import SOURCE_AUDIT, SOURCE_EVENT, ChainRepository
 from counter_app.storage.checklists import COMPACT_DEFAULTS, ChecklistRepository
 from counter_app.storage.db import Database
@@ -721,7 +721,7 @@ class DossierRepository:
 
     def _search_indexed(self) -> int:
         row = self.db.conn.execute(
-            "SELECT value FROM config WHERE key = ?", (SEARCH_INDEXED_KEY,)
+            "SELECT value FROM projection_meta WHERE key = ?", (SEARCH_INDEXED_KEY,)
         ).fetchone()
         return int(row[0]) if row else 0
 
@@ -749,7 +749,7 @@ class DossierRepository:
             top = self.db.conn.execute("SELECT max(rowid) FROM dossiers").fetchone()[0]
             if top is not None and int(top) > indexed:
                 self.db.conn.execute(
-                    "INSERT INTO config (key, value) VALUES (?, ?) "
+                    "INSERT INTO projection_meta (key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (SEARCH_INDEXED_KEY, str(int(top))),
                 )
@@ -787,7 +787,8 @@ class DossierRepository:
 
     def _add_event(self, event: Event, queued_at: datetime) -> None:
         row = event_to_row(replace(event, payload=self.stored_payload(event)))
-        self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", row)
+        cur = self.db.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", row)
+        projection.record_event(self.db.conn, event.dossier_uuid, int(cur.lastrowid or 0))
         chained = ChainRepository(self.db, []).append(SOURCE_EVENT, event.uuid, row)  # own
         self.db.conn.execute(
             "INSERT INTO outbox (event_uuid, queued_at, chain_pos) VALUES (?, ?, ?)",
@@ -809,7 +810,8 @@ class DossierRepository:
     def events_of(self, dossier_uuid: str) -> list[Event]:
         rows = self.db.conn.execute(
             "SELECT uuid, dossier_uuid, kind, station_id, seq, officer, at, payload "
-            "FROM events WHERE dossier_uuid = ?",
+            "FROM events WHERE rowid IN"
+            " (SELECT event_rowid FROM event_dossiers WHERE dossier_uuid = ?)",
             (dossier_uuid,),
         ).fetchall()
         return sorted((self.expanded(event_from_row(r)) for r in rows), key=Event.order_key)
@@ -934,8 +936,9 @@ class DossierRepository:
         """Dossiers without a creating event or outbox-less events (should never happen)."""
         problems = []
         for (uuid,) in self.db.conn.execute(
-            "SELECT uuid FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM events e WHERE "
-            "e.dossier_uuid = d.uuid AND e.kind IN ('received','guided','refused')) LIMIT ?",
+            "SELECT uuid FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM event_dossiers x"
+            " JOIN events e ON e.rowid = x.event_rowid WHERE x.dossier_uuid = d.uuid"
+            " AND e.kind IN ('received','guided','refused')) LIMIT ?",
             (limit,),
         ):
             problems.append(f"dossier {uuid} has no creating event")
@@ -945,6 +948,12 @@ class DossierRepository:
             (limit,),
         ):
             problems.append(f"event {uuid} has no dossier")
+        for (uuid,) in self.db.conn.execute(
+            "SELECT uuid FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_dossiers x"
+            " WHERE x.event_rowid = e.rowid AND x.dossier_uuid = e.dossier_uuid) LIMIT ?",
+            (limit,),
+        ):
+            problems.append(f"event {uuid} missing from the projection's event index")
         return problems
 
     def list_page(

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.errors import DomainError, ErrorCode
+from counter_app.storage import projection
 from counter_app.storage.backup_chain import point_files as chain_point_files
 from counter_app.storage.blobs import (
     SCANS_DIR,
@@ -46,6 +47,7 @@ from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.lan_repository import LanRepository
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
+from counter_app.storage.projection import remove_projection
 from counter_app.storage.recovery import check_at_open
 from counter_app.storage.repositories import (
     AuditRepository,
@@ -158,11 +160,24 @@ class Store:
         self.chain = ChainRepository(
             self.db, head_paths(data_dir, mirror_path(mirror_dir, data_dir))
         )
+        # The projection file (storage/projection.py) level with the events: after a crash
+        # or a power cut it may lag behind; missing or damaged, it is rebuilt.
+        self.catch_up()
+        self.db.lag_hook = self.catch_up
         restored = self._recover_if_restored()
         self.open_breaks = self._check_history_at_open(restored=restored)
         # A restore (by any path), or the ledger and its mirror both gone: no code is minted
         # until the station knows its last ones (storage/recovery.py, issue 12).
         check_at_open(self.db, self.config, self.counters, now=datetime.now(UTC))
+
+    def catch_up(self) -> int:
+        """Bring the projection file level with the events (storage/projection.py); how many
+        events were projected again (none, unless a crash or a fault left it behind)."""
+        office = self.config.get("office")
+        return self.sync.catch_up(
+            station_id=office.get("station_id") if isinstance(office, dict) else None,
+            at=datetime.now(UTC),
+        )
 
     def _check_history_at_open(self, *, restored: bool) -> list[ChainBreak]:
         """The chain's last rows and its head against the head files (chain.py); the head
@@ -254,15 +269,26 @@ class Store:
         target = _free_name(folder, (now or datetime.now(UTC)).astimezone(UTC), kind)
         partial = target.with_suffix(".part")
         source = sqlite3.connect(_ro_uri(self.db_path), uri=True, timeout=30.0)
+        projection.attach(source, self.db_path, read_only=True)
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         dest = sqlite3.connect(str(partial))
         try:
             source.backup(dest)
             reserved = ReservationLedger(self.ledger.paths).all_reserved()
             made_at = _name_time(target).isoformat()
+            # The copy holds the events, not their projection (storage/projection.py): its
+            # description is read here, from the projection attached to the source.
+            count, last = projection.dossier_summary(source)
+            flag = {
+                "made_at": made_at,
+                "kind": kind,
+                "reserved": reserved,
+                "dossiers": count,
+                "last_code": last,
+            }
             dest.execute(
                 "INSERT OR REPLACE INTO config (key, value) VALUES (?, json(?))",
-                (_BACKUP_FLAG, _json({"made_at": made_at, "kind": kind, "reserved": reserved})),
+                (_BACKUP_FLAG, _json(flag)),
             )
             dest.commit()
             dest.execute("PRAGMA journal_mode = DELETE")
@@ -376,17 +402,18 @@ def inspect_backup(path: Path) -> BackupInfo:
         if quick_check(conn) is not None:
             raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path))
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        if not {"_migrations", "dossiers", "config", "counters"} <= names:
+        if not {"_migrations", "events", "config", "counters"} <= names:
             raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path))
         known = {name for name, _ in MIGRATIONS}
         if any(r[0] not in known for r in conn.execute("SELECT name FROM _migrations")):
             raise DomainError(ErrorCode.DATABASE_TOO_NEW)
         flag = conn.execute("SELECT value FROM config WHERE key = ?", (_BACKUP_FLAG,)).fetchone()
         office = conn.execute("SELECT value FROM config WHERE key = 'office'").fetchone()
-        count = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-        last = conn.execute(
-            "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"
-        ).fetchone()
+        described = json.loads(flag[0]) if flag else {}
+        if "dossiers" in described:
+            count, last = int(described["dossiers"]), described.get("last_code")
+        else:  # made before the projection file (m0038) or by hand
+            count, last = projection.dossier_summary(conn)
     except sqlite3.DatabaseError:
         raise DomainError(ErrorCode.BACKUP_INVALID, path=str(path)) from None
     finally:
@@ -394,9 +421,9 @@ def inspect_backup(path: Path) -> BackupInfo:
     parsed = parse_backup_name(path)
     return BackupInfo(
         path=path,
-        made_at=json.loads(flag[0]).get("made_at") if flag else None,
-        dossiers=int(count),
-        last_code=last[0] if last else None,
+        made_at=described.get("made_at"),
+        dossiers=count,
+        last_code=last,
         office=json.loads(office[0]).get("unit_name") if office else None,
         kind=parsed.kind if parsed else "manual",
     )
@@ -445,6 +472,9 @@ def restore_backup(data_dir: Path, backup: Path, *, mirror_dir: Path) -> BackupI
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    # The projection is rebuilt from the restored events when the station opens.
+    remove_projection(staging)
+    remove_projection(live)
     _fsync_file(staging)
     os.replace(staging, live)
     # A backup taken from the second place (a USB stick) has the scans beside it: bring back

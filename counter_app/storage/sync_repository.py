@@ -16,10 +16,12 @@ from typing import Any
 
 from counter_app.domain.dossier import Dossier
 from counter_app.domain.models import Event, Officer
-from counter_app.domain.total_projection import Conflict
+from counter_app.domain.total_projection import Conflict, project_total
+from counter_app.storage import projection
 from counter_app.storage.db import Database
 from counter_app.storage.mapping import dumps, event_from_row, event_to_row
 from counter_app.storage.repositories import ConfigRepository, DossierRepository, _search_text
+from sync_protocol import CREATING_KINDS, RejectReason
 
 CURSOR_KEY = "sync_cursor"
 REFERENCE_VERSION_KEY = "sync_reference_version"
@@ -139,7 +141,10 @@ class SyncRepository:
         before = self.db.conn.total_changes
         self.db.conn.executemany("DELETE FROM outbox WHERE event_uuid = ?", rows)
         self.db.conn.executemany("DELETE FROM lan_relay WHERE event_uuid = ?", rows)
-        return self.db.conn.total_changes - before
+        changed = self.db.conn.total_changes - before
+        if changed:
+            projection.save_acked(self.db.conn)
+        return changed
 
     def mark_rejected(
         self, uuid: str, reason: str, *, at: datetime, batch_id: str | None = None
@@ -160,6 +165,7 @@ class SyncRepository:
             (uuid, reason, at.isoformat(), batch_id),
         )
         self.db.conn.execute("DELETE FROM outbox WHERE event_uuid = ?", (uuid,))
+        projection.save_acked(self.db.conn)
 
     def mark_failed(self, uuids: Iterable[str], error: str) -> None:
         """Count a failed attempt on queued events (they stay queued)."""
@@ -282,10 +288,52 @@ class SyncRepository:
                 event_to_row(event),
             )
             if cur.rowcount == 1:
+                projection.record_event(self.db.conn, event.dossier_uuid, int(cur.lastrowid or 0))
                 touched[event.dossier_uuid] = touched.get(event.dossier_uuid, 0) + 1
                 if inserted is not None:
                     inserted.append(event.uuid)
         return touched
+
+    def reproject(self, dossier_uuid: str, *, at: datetime) -> list[Conflict]:
+        """Rebuild one dossier row from all its events by the shared total projection (in the
+        caller's transaction), store its open conflicts and return them.
+
+        The row is always the projection of every event the station holds: an event the
+        status machine does not accept at its place is listed in conflict and skipped, never
+        a reason to keep an older row; events voided by a ``conflict_settled`` event are
+        skipped and not listed. Only a dossier none of whose creating events can be applied
+        keeps its old row (if any), and one whose code is held by another local dossier too
+        (its creating event is then listed: ``duplicate_code``).
+        """
+        events = self._dossiers.events_of(dossier_uuid)
+        result = project_total(events)
+        conflicts = list(result.conflicts)
+        if result.dossier is not None and not self.put_projection(result.dossier):
+            creating = next(e for e in events if e.kind in CREATING_KINDS)
+            conflicts.append(Conflict(creating.uuid, RejectReason.DUPLICATE_CODE.value))
+        self.set_conflicts(dossier_uuid, conflicts, at=at)
+        return conflicts
+
+    def forget(self, dossier_uuid: str, *, at: datetime) -> None:
+        """Remove the row and search entry of a dossier none of whose events is held."""
+        row = self.db.conn.execute(
+            "SELECT rowid FROM dossiers WHERE uuid = ?", (dossier_uuid,)
+        ).fetchone()
+        if row is not None:
+            self.db.conn.execute("DELETE FROM dossier_search WHERE rowid = ?", (row[0],))
+            self.db.conn.execute("DELETE FROM dossiers WHERE rowid = ?", (row[0],))
+        if self._dossiers.events_of(dossier_uuid):
+            self.reproject(dossier_uuid, at=at)
+
+    def catch_up(self, *, station_id: str | None, at: datetime) -> int:
+        """Bring the projection file level with the events (storage/projection.py)."""
+        with self.db.atomic():
+            return projection.catch_up(
+                self.db.conn,
+                station_id=station_id,
+                reproject=lambda uuid: self.reproject(uuid, at=at),
+                forget=lambda uuid: self.forget(uuid, at=at),
+            )
 
     def put_projection(self, dossier: Dossier) -> bool:
         """Insert or replace the dossier row and its search entry; False (nothing written)
@@ -350,8 +398,8 @@ class SyncRepository:
         """Every event in conflict, by dossier then in the dossier's order of events."""
         rows = self.db.conn.execute(
             f"SELECT {_EVENT_COLUMNS}, c.reason, c.detected_at, d.code,"
-            " (SELECT json_extract(f.payload, '$.code') FROM events f"
-            "  WHERE f.dossier_uuid = c.dossier_uuid"
+            " (SELECT json_extract(f.payload, '$.code') FROM event_dossiers x"
+            "  JOIN events f ON f.rowid = x.event_rowid WHERE x.dossier_uuid = c.dossier_uuid"
             "  AND f.kind IN ('received', 'guided', 'refused') LIMIT 1), c.clashed_with"
             " FROM sync_conflicts c JOIN events e ON e.uuid = c.event_uuid"
             " LEFT JOIN dossiers d ON d.uuid = c.dossier_uuid"

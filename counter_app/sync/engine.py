@@ -44,7 +44,6 @@ from counter_app.domain.codes import validate_agency_id, validate_station_prefix
 from counter_app.domain.errors import DomainError, ErrorCode
 from counter_app.domain.lookup_url import clean_lookup_url
 from counter_app.domain.models import Event, Office, Officer, Procedure, Role
-from counter_app.domain.total_projection import Conflict, project_total
 from counter_app.reference.catalogue import procedure_from_record
 from counter_app.storage.station_secrets import (
     set_office_secret,
@@ -64,7 +63,6 @@ from counter_app.sync.codes_sync import (
 from counter_app.sync.transport import DEFAULT_PULL_LIMIT, ReferenceSource, SyncTransport
 from counter_app.texts import DEMO_OFFICERS
 from sync_protocol import (
-    CREATING_KINDS,
     MAX_BATCH_BYTES,
     EventWire,
     PushRequest,
@@ -610,24 +608,9 @@ def _store_lookup_url(ctx: StationContext, lookup: str) -> None:
 
 
 def reproject(ctx: StationContext, dossier_uuid: str) -> bool:
-    """Rebuild one dossier row from all its events by the shared total projection (call it
-    in the caller's transaction) and store its open conflicts; True when it has none.
-
-    The row is always the projection of every event the station holds: an event the status
-    machine does not accept at its place is listed in conflict and skipped, never a reason
-    to keep an older row; events voided by a ``conflict_settled`` event are skipped and not
-    listed. Only a dossier none of whose creating events can be applied keeps its old row
-    (if any), and one whose code is held by another local dossier too (its creating event
-    is then listed: ``duplicate_code``).
-    """
-    store = ctx.store
-    events = store.dossiers.events_of(dossier_uuid)
-    result = project_total(events)
-    conflicts = list(result.conflicts)
-    if result.dossier is not None and not store.sync.put_projection(result.dossier):
-        creating = next(e for e in events if e.kind in CREATING_KINDS)
-        conflicts.append(Conflict(creating.uuid, RejectReason.DUPLICATE_CODE.value))
-    store.sync.set_conflicts(dossier_uuid, conflicts, at=ctx.clock.now())
+    """Rebuild one dossier row from all its events (``SyncRepository.reproject``, in the
+    caller's transaction); True when it has no conflict."""
+    conflicts = ctx.store.sync.reproject(dossier_uuid, at=ctx.clock.now())
     if conflicts:
         log.warning("dossier %s: %d events in conflict", dossier_uuid, len(conflicts))
     return not conflicts

@@ -12,7 +12,7 @@ from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
-from counter_app.storage import chain
+from counter_app.storage import projection, chain
 from counter_app.storage.migrations import MIGRATIONS
 from counter_app.storage.store import Store
 from tests.conftest import make_applicant
@@ -33,6 +33,7 @@ def _station(tmp_path: Path, clock: FixedClock, dossiers: int = 3) -> Path:
 
 def _tamper(folder: Path, sql: str) -> None:
     conn = sqlite3.connect(folder / "counter.db")
+    projection.attach(conn, folder / "counter.db")  # the outbox is in the projection file
     with conn:
         conn.execute(sql)
     conn.close()

@@ -19,6 +19,8 @@ from counter_app.services import lookup
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.storage import chain
 from counter_app.storage.store import Store
+from counter_app.storage import projection
+from tests.old_layout import as_before_m0038
 from tests.conftest import make_applicant
 
 APPLICANTS = (
@@ -55,6 +57,7 @@ def _station(folder: Path, clock: FixedClock) -> list[tuple[str, str, str, str]]
 
 def _as_before_m0024(db_path: Path) -> None:
     """Rewrite the file as the version before m0024 left it (same rows, old storage)."""
+    as_before_m0038(db_path)
     conn = sqlite3.connect(db_path)
     with conn:
         texts = conn.execute("SELECT rowid, text FROM dossier_search").fetchall()
@@ -77,11 +80,18 @@ def _as_before_m0024(db_path: Path) -> None:
 
 
 def _schema(db_path: Path, name: str) -> str:
+    """The SQL of ``name`` in the durable file, else in the projection file (m0038)."""
     conn = sqlite3.connect(db_path)
     try:
-        return str(
-            conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
-        )
+        projection.attach(conn, db_path, read_only=True)
+        schemas = [r[1] for r in conn.execute("PRAGMA database_list")]
+        for schema in schemas:
+            found = conn.execute(
+                f"SELECT sql FROM {schema}.sqlite_master WHERE name = ?", (name,)
+            ).fetchone()
+            if found is not None:
+                return str(found[0])
+        raise AssertionError(f"no {name} in {schemas}")
     finally:
         conn.close()
 
@@ -135,6 +145,7 @@ def test_a_station_stored_the_old_way_is_migrated_and_keeps_its_data(
         ctx.store.close()
     conn = sqlite3.connect(db_path)
     try:
+        projection.attach(conn, db_path)
         assert (
             conn.execute(
                 "INSERT INTO dossier_search(dossier_search) VALUES ('integrity-check')"

@@ -37,9 +37,13 @@ def test_durable_pragmas_and_schema(station: StationContext) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert applied_migrations(station.store.db) == [name for name, _ in MIGRATIONS]
     assert migrate(station.store.db) == []  # head is idempotent
-    assert {"dossiers", "events", "outbox", "audit_log", "dossier_search"} <= set(
-        station.store.db.utils.table_names()
-    )
+    durable = set(station.store.db.utils.table_names())
+    assert {"events", "audit_log", "chain", "counters"} <= durable
+    assert not {"dossiers", "outbox", "dossier_search"} & durable  # in the projection file
+    projected = {r[0] for r in conn.execute("SELECT name FROM proj.sqlite_master")}
+    assert {"dossiers", "outbox", "dossier_search", "event_dossiers"} <= projected
+    assert conn.execute("PRAGMA proj.journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA proj.synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_a_failed_use_case_leaves_nothing(station: StationContext) -> None:

@@ -103,7 +103,7 @@ def main() -> None:
 
 def _run(args: argparse.Namespace, folder: Path, built: bool) -> None:
     if not args.quick_check:
-        db_module.quick_check = lambda conn: None  # bench-only shortcut, reported below
+        db_module.quick_check = lambda conn, **_: None  # bench-only shortcut, reported below
     app = QApplication.instance() or QApplication([])
     started = time.perf_counter()
     ctx = open_station(folder)

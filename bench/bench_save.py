@@ -11,7 +11,10 @@ Two measurements are interleaved on the same disk, round after round (A B A B â€
 - save: ``receive_dossier`` on a station opened with ``open_station`` (the real service: it
   validates, computes the due date, mints the code, writes the dossier row, its event, its
   outbox entry, its search entry and the audit entry in one transaction, with the reservation
-  ledger's fsyncs every ``BLOCK`` numbers);
+  ledger's fsyncs every ``BLOCK`` numbers). The pages counted against the target are those
+  of the durable file ``counter.db`` (flushed at every commit); those of the projection file
+  (storage/projection.py: the row, its indexes, the outbox, flushed only at checkpoints) are
+  reported beside them;
 - diagnostic (not part of the target): the same service on a second station whose connection
   was switched to ``synchronous=OFF`` after opening, i.e. the save without any database
   fsync. ``save - no_fsync`` is what durability costs the save; ``no_fsync`` alone is the
@@ -135,32 +138,53 @@ class Baseline:
 
 
 def wal_pages(
-    conn: sqlite3.Connection, wal: Path, op: Callable[[], None], count: int
-) -> tuple[float, dict[str, float]]:
-    """WAL frames (pages) each of ``count`` calls of ``op`` appends to ``wal``, on average, and
-    the B-tree (table or index, from ``dbstat``) each page belongs to. Automatic checkpoints
-    are off meanwhile, so every commit's frames are appended after the previous ones."""
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page = int(conn.execute("PRAGMA page_size").fetchone()[0])
-    trees: Counter[str] = Counter()
-    frames = 0
+    conn: sqlite3.Connection,
+    wals: dict[str, Path],
+    op: Callable[[], None],
+    count: int,
+) -> dict[str, tuple[float, dict[str, float]]]:
+    """For each schema of ``wals`` (its WAL file): the frames (pages) each of ``count`` calls
+    of ``op`` appends to it, on average, and the B-tree (table or index, from ``dbstat``)
+    each page belongs to. Automatic checkpoints are off meanwhile, so every commit's frames
+    are appended after the previous ones."""
+    frames = dict.fromkeys(wals, 0)
+    trees: dict[str, Counter[str]] = {schema: Counter() for schema in wals}
+    pages = {}
+    for schema in wals:
+        conn.execute(f"PRAGMA {schema}.wal_autocheckpoint = 0")
+        conn.execute(f"PRAGMA {schema}.wal_checkpoint(TRUNCATE)")
+        pages[schema] = int(conn.execute(f"PRAGMA {schema}.page_size").fetchone()[0])
     try:
         for _ in range(count):
-            start = max(wal.stat().st_size if wal.exists() else 0, _WAL_HEADER)
+            starts = {
+                schema: max(wal.stat().st_size if wal.exists() else 0, _WAL_HEADER)
+                for schema, wal in wals.items()
+            }
             op()
-            data = wal.read_bytes()[start:]
-            numbers = [
-                struct.unpack(">I", data[i : i + 4])[0]
-                for i in range(0, len(data), _FRAME_HEADER + page)
-            ]
-            frames += len(numbers)
-            marks = ",".join(str(n) for n in set(numbers)) or "0"
-            names = dict(conn.execute(f"SELECT pageno, name FROM dbstat WHERE pageno IN ({marks})"))
-            trees.update(names.get(n, "(new page)") for n in numbers)
+            for schema, wal in wals.items():
+                data = wal.read_bytes()[starts[schema] :]
+                numbers = [
+                    struct.unpack(">I", data[i : i + 4])[0]
+                    for i in range(0, len(data), _FRAME_HEADER + pages[schema])
+                ]
+                frames[schema] += len(numbers)
+                marks = ",".join(str(n) for n in set(numbers)) or "0"
+                names = dict(
+                    conn.execute(
+                        f"SELECT pageno, name FROM dbstat(?) WHERE pageno IN ({marks})", (schema,)
+                    )
+                )
+                trees[schema].update(names.get(n, "(new page)") for n in numbers)
     finally:
-        conn.execute("PRAGMA wal_autocheckpoint = 1000")
-    return frames / count, {k: round(v / count, 2) for k, v in trees.most_common()}
+        for schema in wals:
+            conn.execute(f"PRAGMA {schema}.wal_autocheckpoint = 1000")
+    return {
+        schema: (
+            frames[schema] / count,
+            {k: round(v / count, 2) for k, v in trees[schema].most_common()},
+        )
+        for schema in wals
+    }
 
 
 def main() -> None:
@@ -221,10 +245,18 @@ def main() -> None:
                 medians[kind] = statistics.median(run) * 1000
             rounds.append(medians)
         round_ratios = [r["save"] / r["baseline"] for r in rounds]
-        base_pages, _ = wal_pages(baseline.conn, work / "baseline.db-wal", baseline.op, pages_ops)
-        save_pages, by_tree = wal_pages(
-            ctx.store.db.conn, work / "station" / "counter.db-wal", save, pages_ops
+        base_pages, _ = wal_pages(
+            baseline.conn, {"main": work / "baseline.db-wal"}, baseline.op, pages_ops
+        )["main"]
+        station = work / "station"
+        measured = wal_pages(
+            ctx.store.db.conn,
+            {"main": station / "counter.db-wal", "proj": station / "counter.db-projection-wal"},
+            save,
+            pages_ops,
         )
+        save_pages, by_tree = measured["main"]
+        projection_pages, projection_trees = measured["proj"]
 
         stored = ctx.store.dossiers.count()
         assert stored == total, (stored, total)
@@ -264,6 +296,10 @@ def main() -> None:
             "wal_pages_target": TARGET_WAL_PAGES,
             "wal_pages_meet_target": save_pages <= TARGET_WAL_PAGES,
             "wal_pages_by_btree": by_tree,
+            # The projection file (storage/projection.py): written with synchronous=NORMAL,
+            # never flushed by the save (its pages reach the disk at checkpoints).
+            "projection_wal_pages_per_save_not_flushed": round(projection_pages, 2),
+            "projection_wal_pages_by_btree": projection_trees,
             "dossiers_saved": stored,
             "baseline_db_bytes": disk["baseline.db"],
         }

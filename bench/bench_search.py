@@ -55,6 +55,7 @@ from counter_app.domain.text import fold, search_tokens
 from counter_app.services import lookup
 from counter_app.services.station import StationContext
 from counter_app.storage import db as db_module
+from counter_app.storage import projection
 from counter_app.storage.repositories import (
     DossierRepository,
     _search_text,
@@ -233,7 +234,7 @@ def _runner(
     inner = f"SELECT rowid FROM {table} WHERE {name} MATCH ? ORDER BY rowid DESC LIMIT ?"
     sql = (
         (
-            f"SELECT s.rowid, d.data FROM ({inner}) AS s JOIN main.dossiers AS d "
+            f"SELECT s.rowid, d.data FROM ({inner}) AS s JOIN proj.dossiers AS d "
             "ON d.rowid = s.rowid ORDER BY s.rowid DESC"
         )
         if join
@@ -270,7 +271,7 @@ def _build_index_variants(
             conn.execute("BEGIN")
             conn.execute(
                 f"INSERT INTO {name}.idx (rowid, text) SELECT rowid, text FROM "
-                "main.dossier_search WHERE rowid > ? AND rowid <= ?",
+                "proj.dossier_search WHERE rowid > ? AND rowid <= ?",
                 (low, low + BATCH),
             )
             conn.execute("COMMIT")
@@ -291,8 +292,9 @@ def _variants(
     work = Path(tempfile.mkdtemp(prefix="bench-search-variants-"))
     conn = sqlite3.connect(str(db_path), isolation_level=None)
     try:
+        projection.attach(conn, db_path)  # the rows and the index are in the projection file
         indexes = _build_index_variants(conn, work, size)
-        current = "main.dossier_search"
+        current = "proj.dossier_search"
         runners = {
             "current": _runner(conn, current, _all_prefix),
             "current_without_json_decoding": _runner(conn, current, _all_prefix, decode=False),
@@ -368,7 +370,7 @@ def main() -> None:
         db_bytes = sum(p.stat().st_size for p in folder.glob(DB_NAME + "*"))
 
         if args.skip_quick_check:
-            db_module.quick_check = lambda conn: None  # bench-only shortcut, reported below
+            db_module.quick_check = lambda conn, **_: None  # bench-only shortcut, reported below
         started = time.perf_counter()
         ctx = open_station(folder)
         open_seconds = time.perf_counter() - started

@@ -40,10 +40,12 @@ TARGET_BYTES = 3_072
 
 
 def _pages(conn: sqlite3.Connection) -> dict[str, int]:
-    return {
-        name: int(size)
-        for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")
-    }
+    """Bytes of each B-tree, in the durable file and the projection file (prefixed proj.)."""
+    out = {}
+    for schema, prefix in (("main", ""), ("proj", "proj.")):
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat(?) GROUP BY name", (schema,))
+        out.update({prefix + name: int(size) for name, size in rows})
+    return out
 
 
 def run(dossiers: int) -> dict[str, Any]:

@@ -519,10 +519,13 @@ def replicate(folder: Path, *, times: int, step_days: int = 364) -> int:
     benches that open dossiers. Returns the number of rows afterwards."""
     import sqlite3
 
+    from counter_app.storage import projection
+
     conn = sqlite3.connect(str(folder / "counter.db"), isolation_level=None)
     try:
-        conn.execute("PRAGMA synchronous = OFF")
-        columns = [r[1] for r in conn.execute("PRAGMA table_xinfo(dossiers)") if r[6] == 0]
+        projection.attach(conn, folder / "counter.db")  # the rows are in the projection file
+        conn.execute("PRAGMA proj.synchronous = OFF")
+        columns = [r[1] for r in conn.execute("PRAGMA proj.table_xinfo(dossiers)") if r[6] == 0]
         for k in range(1, times):
             shift = f"'-{k * step_days} days'"
             values = []

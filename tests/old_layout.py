@@ -34,10 +34,12 @@ def as_before_m0038(db_path: Path) -> None:
                 conn.execute(sql.replace(head, head + "main.", 1))
         columns = ", ".join(r[1] for r in conn.execute("PRAGMA proj.table_info(dossiers)"))
         conn.execute(
-            f"INSERT INTO main.dossiers (rowid, {columns}) SELECT rowid, {columns} FROM proj.dossiers"
+            f"INSERT INTO main.dossiers (rowid, {columns})"
+            f" SELECT rowid, {columns} FROM proj.dossiers"
         )
         conn.execute(
-            "INSERT INTO main.dossier_search (rowid, text) SELECT rowid, text FROM proj.dossier_search"
+            "INSERT INTO main.dossier_search (rowid, text)"
+            " SELECT rowid, text FROM proj.dossier_search"
         )
         conn.execute("INSERT INTO main.outbox SELECT * FROM proj.outbox")
         conn.execute("CREATE INDEX main.idx_events_dossier_uuid ON events (dossier_uuid)")

@@ -249,9 +249,7 @@ def _write_check(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def open_check(
-    conn: sqlite3.Connection, path: Path | None, *, schema: str = "main"
-) -> str | None:
+def open_check(conn: sqlite3.Connection, path: Path | None, *, schema: str = "main") -> str | None:
     """The check made every time the database opens.
 
     A database up to 256 MB (years of a commune's dossiers) gets SQLite's quick_check, which

@@ -61,8 +61,7 @@ DDL = (
     f"CREATE INDEX {SCHEMA}.idx_dossiers_received_at ON dossiers (received_at)",
     f"CREATE INDEX {SCHEMA}.dossiers_due_list ON dossiers(due_at)",
     f"CREATE INDEX {SCHEMA}.dossiers_status_list ON dossiers(status, received_at)",
-    f"CREATE INDEX {SCHEMA}.dossiers_procedure_code_list"
-    " ON dossiers(procedure_code, received_at)",
+    f"CREATE INDEX {SCHEMA}.dossiers_procedure_code_list ON dossiers(procedure_code, received_at)",
     f"CREATE INDEX {SCHEMA}.dossiers_officer_list ON dossiers(officer, received_at)",
     f"CREATE INDEX {SCHEMA}.dossiers_report_keys ON dossiers (procedure_field, procedure_code,"
     " finished_day, received_day, stats_due_day, status, channel, digitised, fee_due,"
@@ -133,8 +132,7 @@ def create(conn: sqlite3.Connection) -> None:
     for (name,) in virtual:  # FTS5's shadow tables go with their virtual table
         conn.execute(f'DROP TABLE {SCHEMA}."{name}"')
     tables = conn.execute(
-        f"SELECT name FROM {SCHEMA}.sqlite_master WHERE type = 'table'"
-        " AND name NOT LIKE 'sqlite_%'"
+        f"SELECT name FROM {SCHEMA}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     for (name,) in tables:
         conn.execute(f'DROP TABLE {SCHEMA}."{name}"')
@@ -149,8 +147,7 @@ def create(conn: sqlite3.Connection) -> None:
 def record_event(conn: sqlite3.Connection, dossier_uuid: str, event_rowid: int) -> None:
     """Index a stored event by its dossier (in the transaction that stored it)."""
     conn.execute(
-        f"INSERT OR IGNORE INTO {SCHEMA}.event_dossiers (dossier_uuid, event_rowid)"
-        " VALUES (?, ?)",
+        f"INSERT OR IGNORE INTO {SCHEMA}.event_dossiers (dossier_uuid, event_rowid) VALUES (?, ?)",
         (dossier_uuid, event_rowid),
     )
 
@@ -269,8 +266,7 @@ def _requeue(conn: sqlite3.Connection, queued: Iterable[tuple[str, str]]) -> Non
     wanted = {
         uuid: at
         for uuid, at in queued
-        if conn.execute("SELECT 1 FROM main.sync_rejected WHERE event_uuid = ?", (uuid,))
-        .fetchone()
+        if conn.execute("SELECT 1 FROM main.sync_rejected WHERE event_uuid = ?", (uuid,)).fetchone()
         is None
     }
     if not wanted:

@@ -2,7 +2,10 @@
 
 Layout of a data folder::
 
-    counter.db (+ -wal, -shm)     the SQLite database
+    counter.db (+ -wal, -shm)     the durable SQLite database: events, counters, chain, audit
+    counter.db-projection (+ -wal, -shm)
+                                  what is rebuilt from the events: dossier rows, search,
+                                  outbox (storage/projection.py; not in the backups)
     reservations.log              the code/sequence reservation ledger (see ledger.py)
     backups/counter-<stamp>-<kind>.db   backups, rotated per kind: daily, exit, manual, upgrade
     backups/pre-restore-<stamp>.db      the database a restore replaced

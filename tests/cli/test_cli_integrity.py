@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.services.setup import DEMO_PASSWORD
+from counter_app.storage import projection
 from tests.cli.test_cli import APPLICANT, ok, refused, run
 
 RECEIVE = ("receive", "--procedure", "1.001193", "--at", "2026-02-13T10:00")
@@ -26,7 +27,10 @@ def _applicant(tmp_path: Path, **over: str) -> str:
 
 
 def _db(tmp_path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(tmp_path / "station" / "counter.db")
+    path = tmp_path / "station" / "counter.db"
+    conn = sqlite3.connect(path)
+    projection.attach(conn, path, read_only=True)  # the dossier rows and the outbox (m0038)
+    return conn
 
 
 def _audit(tmp_path: Path) -> list[tuple[str, str]]:

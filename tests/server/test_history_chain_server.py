@@ -13,7 +13,7 @@ import pytest
 
 from counter_app.domain.errors import DomainError
 from counter_app.services.station import StationContext
-from counter_app.storage import chain
+from counter_app.storage import chain, projection
 from counter_app.sync.engine import push_outbox, run_sync
 from province_server.testing import ServerProcess
 from sync_protocol.chain import ChainClaim, ChainLink
@@ -60,6 +60,7 @@ def _rewrite_history(ctx: StationContext) -> None:
     """What someone who knows the chain would do: delete an audit row, recompute the chain
     and remove the head files, in the file, with sqlite3."""
     conn = sqlite3.connect(ctx.store.db_path)
+    projection.attach(conn, ctx.store.db_path)  # the outbox and its chain positions
     with conn:
         conn.execute("DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)")
         conn.execute("DELETE FROM chain")

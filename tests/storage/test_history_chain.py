@@ -12,7 +12,7 @@ from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
 from counter_app.services.intake import ReceptionRequest, receive_dossier
 from counter_app.services.station import StationContext
-from counter_app.storage import projection, chain
+from counter_app.storage import chain, projection
 from counter_app.storage.migrations import MIGRATIONS
 from counter_app.storage.store import Store
 from tests.conftest import make_applicant

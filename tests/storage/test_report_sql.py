@@ -240,12 +240,12 @@ def test_the_migration_backfills_the_days_as_the_save_path_writes_them(
     written = conn.execute(f"SELECT uuid, {columns} FROM dossiers ORDER BY uuid").fetchall()
     backfilled = []
 
-    class Undo(Exception):
+    class UndoError(Exception):
         pass
 
     # The migrations ran on the durable file's table before m0038 moved the rows to the
     # projection file: a copy without the days goes back there, and everything is undone.
-    with pytest.raises(Undo), ctx.store.db.atomic():
+    with pytest.raises(UndoError), ctx.store.db.atomic():
         conn.execute("CREATE TABLE main.dossiers AS SELECT * FROM proj.dossiers")
         for column in columns.split(", "):
             conn.execute(f"ALTER TABLE main.dossiers DROP COLUMN {column}")
@@ -255,7 +255,7 @@ def test_the_migration_backfills_the_days_as_the_save_path_writes_them(
         backfilled = conn.execute(
             f"SELECT uuid, {columns} FROM main.dossiers ORDER BY uuid"
         ).fetchall()
-        raise Undo
+        raise UndoError
     assert backfilled == written
     assert conn.execute(f"SELECT uuid, {columns} FROM dossiers ORDER BY uuid").fetchall() == written
 

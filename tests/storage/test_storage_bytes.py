@@ -17,11 +17,10 @@ from counter_app.app import open_station
 from counter_app.domain.clock import FixedClock
 from counter_app.services import lookup
 from counter_app.services.intake import ReceptionRequest, receive_dossier
-from counter_app.storage import chain
+from counter_app.storage import chain, projection
 from counter_app.storage.store import Store
-from counter_app.storage import projection
-from tests.old_layout import as_before_m0038
 from tests.conftest import make_applicant
+from tests.old_layout import as_before_m0038
 
 APPLICANTS = (
     ("Trần Thị Bích Ngọc", "001190000001"),

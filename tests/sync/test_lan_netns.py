@@ -37,6 +37,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from counter_app.storage import projection
 from province_server.reference import service as reference
 from province_server.stations import service as stations
 from province_server.testing import REPO_ROOT, ThrowawayDatabase
@@ -227,6 +228,7 @@ class Counter:
 def _read(path: Path, sql: str, *args: str) -> str | None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        projection.attach(conn, path, read_only=True)  # the dossier rows (m0038)
         row = conn.execute(sql, args).fetchone()
     finally:
         conn.close()

@@ -63,6 +63,23 @@ def _state(ctx: StationContext) -> dict[str, Any]:
     }
 
 
+def _assert_reopens_as(folder: Path, clock: FixedClock, expected: dict[str, Any]) -> None:
+    ctx = open_station(folder, clock=clock)
+    try:
+        assert _state(ctx) == expected
+    finally:
+        ctx.store.close()
+
+
+def _station(folder: Path, clock: FixedClock, seed: int, count: int) -> dict[str, Any]:
+    """A station with a random history of ``count`` dossiers, closed; its state."""
+    ctx = open_station(folder, clock=clock)
+    _history(ctx, clock, random.Random(seed), count)
+    state = _state(ctx)
+    ctx.store.close()
+    return state
+
+
 def _drop(folder: Path) -> None:
     for path in projection.projection_files(folder / "counter.db"):
         path.unlink(missing_ok=True)
@@ -97,9 +114,7 @@ def test_a_projection_left_behind_by_a_power_cut_catches_up(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     folder = tmp_path / "st"
-    ctx = open_station(folder, clock=clock)
-    _history(ctx, clock, random.Random(7), 4)
-    ctx.store.close()
+    _station(folder, clock, 7, 4)
     behind = tmp_path / "behind"
     behind.mkdir()
     for path in projection.projection_files(folder / "counter.db"):
@@ -112,51 +127,33 @@ def test_a_projection_left_behind_by_a_power_cut_catches_up(
     _drop(folder)  # ... but the projection file lost its last commits
     for path in behind.iterdir():
         shutil.copy2(path, folder / path.name)
-    ctx = open_station(folder, clock=clock)
-    try:
-        assert _state(ctx) == after
-    finally:
-        ctx.store.close()
+    _assert_reopens_as(folder, clock, after)
 
 
 def test_a_projection_ahead_of_a_durable_file_put_back_is_rolled_back(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     folder = tmp_path / "st"
-    ctx = open_station(folder, clock=clock)
-    _history(ctx, clock, random.Random(11), 4)
-    before = _state(ctx)
-    ctx.store.close()
+    before = _station(folder, clock, 11, 4)
     older = tmp_path / "counter.db"
     shutil.copy2(folder / "counter.db", older)
     ctx = open_station(folder, clock=clock)
     _history(ctx, clock, random.Random(12), 3)
     ctx.store.close()
     shutil.copy2(older, folder / "counter.db")  # the durable file put back by hand
-    ctx = open_station(folder, clock=clock)
-    try:
-        assert _state(ctx) == before
-    finally:
-        ctx.store.close()
+    _assert_reopens_as(folder, clock, before)
 
 
 def test_a_damaged_projection_file_is_rebuilt_not_reported(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     folder = tmp_path / "st"
-    ctx = open_station(folder, clock=clock)
-    _history(ctx, clock, random.Random(3), 6)
-    before = _state(ctx)
-    ctx.store.close()
+    before = _station(folder, clock, 3, 6)
     path = projection.projection_path(folder / "counter.db")
     data = bytearray(path.read_bytes())
     data[4096 * 3 : 4096 * 6] = b"\xff" * (4096 * 3)  # pages of its trees overwritten
     path.write_bytes(bytes(data))
-    ctx = open_station(folder, clock=clock)
-    try:
-        assert _state(ctx) == before
-    finally:
-        ctx.store.close()
+    _assert_reopens_as(folder, clock, before)
 
 
 def test_the_save_flushes_only_the_durable_file(tmp_path: Path, clock: FixedClock) -> None:

@@ -104,7 +104,6 @@ class Database:
         *,
         check: bool = True,
         busy_timeout: float = BUSY_TIMEOUT,
-        projection: bool = True,
     ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         conn: sqlite3.Connection | None = None
@@ -121,7 +120,7 @@ class Database:
                 if problem:
                     raise DomainError(ErrorCode.DATABASE_DAMAGED, detail=problem)
                 _write_check(conn)
-            if projection and self.path is not None:
+            if self.path is not None:
                 _attach_projection(conn, self.path, check=check)
         except (sqlite3.Error, OSError, DomainError) as exc:
             if conn is not None:

@@ -188,7 +188,7 @@ def catch_up(
 
     ``reproject(dossier_uuid)`` rebuilds one dossier's row from all its events;
     ``forget(dossier_uuid)`` removes the row of a dossier that has no event left. Runs at
-    every open: when the projection is level (the usual case) it costs two index lookups.
+    every open: when the projection is level (the usual case) it costs a few index lookups.
     """
     if version(conn) != VERSION:
         log.warning("projection file missing or outdated: rebuilt from the events")
@@ -263,12 +263,8 @@ def _requeue(conn: sqlite3.Connection, queued: Iterable[tuple[str, str]]) -> Non
     """Put back the outbox entries of this station's events made here (those the history
     chain holds: one pulled back from the province after a restore is not), unless refused
     or queued already."""
-    wanted = {
-        uuid: at
-        for uuid, at in queued
-        if conn.execute("SELECT 1 FROM main.sync_rejected WHERE event_uuid = ?", (uuid,)).fetchone()
-        is None
-    }
+    refused = {r[0] for r in conn.execute("SELECT event_uuid FROM main.sync_rejected")}
+    wanted = {uuid: at for uuid, at in queued if uuid not in refused}
     if not wanted:
         return
     positions = _chain_positions(conn, set(wanted))
@@ -300,15 +296,13 @@ def dossier_summary(conn: sqlite3.Connection) -> tuple[int, str | None]:
     description: from the dossier rows when the connection sees them (the projection
     attached, or a backup made before m0038), else from the creating events (slower: every
     event is read)."""
-    try:
+    seen = conn.execute("SELECT 1 FROM pragma_table_list WHERE name = 'dossiers'").fetchone()
+    if seen is not None:
         count = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
         last = conn.execute(
             "SELECT code FROM dossiers WHERE code IS NOT NULL ORDER BY rowid DESC LIMIT 1"
         ).fetchone()
         return int(count), last[0] if last else None
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
-            raise
     creating = "kind IN ('received', 'guided', 'refused')"
     count = conn.execute(
         f"SELECT count(DISTINCT dossier_uuid) FROM events WHERE {creating}"

@@ -50,7 +50,6 @@ from counter_app.storage.db import Database, integrity_check, quick_check
 from counter_app.storage.lan_repository import LanRepository
 from counter_app.storage.ledger import ReservationLedger
 from counter_app.storage.migrations import MIGRATIONS, applied_migrations, migrate
-from counter_app.storage.projection import remove_projection
 from counter_app.storage.recovery import check_at_open
 from counter_app.storage.repositories import (
     AuditRepository,
@@ -476,8 +475,8 @@ def restore_backup(data_dir: Path, backup: Path, *, mirror_dir: Path) -> BackupI
         Path(f"{live}{suffix}").unlink(missing_ok=True)
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
     # The projection is rebuilt from the restored events when the station opens.
-    remove_projection(staging)
-    remove_projection(live)
+    projection.remove_projection(staging)
+    projection.remove_projection(live)
     _fsync_file(staging)
     os.replace(staging, live)
     # A backup taken from the second place (a USB stick) has the scans beside it: bring back
